@@ -1,0 +1,64 @@
+"""On-disk cache of parsed plans, keyed by the text's hash, the tool version and its data files.
+
+Safe to delete at any time (`~/.cache/jtcompare` or $JTCOMPARE_CACHE_DIR); `--no-cache` skips it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+from compare import __version__
+from compare.atomic import write_atomic
+from compare.errors import WriteFailed
+from compare.model import Plan, PlanMeta
+from compare.parse import parse
+from compare.tokens import DATA
+
+ENV_CACHE_DIR = "JTCOMPARE_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(ENV_CACHE_DIR) or Path.home() / ".cache" / "jtcompare") / "plans"
+
+
+@lru_cache(maxsize=1)
+def _engine_fingerprint() -> str:
+    h = hashlib.sha256(__version__.encode())
+    for item in sorted(DATA.iterdir(), key=lambda p: p.name):
+        if item.is_file():
+            h.update(item.name.encode())
+            h.update(item.read_bytes())
+    for module in ("normalise.py", "parse.py", "model.py"):
+        h.update((Path(__file__).parent / module).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_key(meta: PlanMeta, text: str) -> str:
+    h = hashlib.sha256(_engine_fingerprint().encode())
+    h.update(repr(meta).encode())
+    h.update(text.encode())
+    return h.hexdigest()[:32]
+
+
+def load_plan(meta: PlanMeta, text: str, *, use_cache: bool = True) -> Plan:
+    if not use_cache:
+        return parse(text, meta)
+    path = cache_dir() / f"{cache_key(meta, text)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            plan = pickle.load(fh)
+        if isinstance(plan, Plan):
+            return plan
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    plan = parse(text, meta)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, WriteFailed):
+        pass  # a cache that cannot be written only costs time
+    return plan

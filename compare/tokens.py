@@ -1,0 +1,62 @@
+"""Tokenise simplified Chinese policy text with jieba, a domain dictionary and stop words.
+
+The dictionary and stop-word list are plain files in `compare/data/`; a user adds a word by
+adding a line. Tokens are what the matcher compares, so punctuation and numbers are dropped
+here (numbers are handled by `targets`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jieba
+
+DATA = resources.files("compare") / "data"
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def _data_lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def jieba_instance() -> jieba.Tokenizer:
+    """A jieba tokenizer with the domain dictionary loaded (built once per process)."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(Path.home() / ".cache" / "jtcompare") if _writable_cache() else None
+    tokenizer.initialize()
+    for line in _data_lines("userdict.txt"):
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tokenizer.add_word(parts[0], freq)
+    return tokenizer
+
+
+def _writable_cache() -> bool:
+    path = Path.home() / ".cache" / "jtcompare"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(_data_lines("stopwords.txt"))
+
+
+def domain_words() -> list[str]:
+    return [line.split()[0] for line in _data_lines("userdict.txt")]
+
+
+def tokenize(text: str) -> list[str]:
+    """Content tokens of simplified text: jieba words minus stop words, punctuation, numbers."""
+    stop = stopwords()
+    return [w for w in jieba_instance().lcut(text) if _WORD.search(w) and w not in stop and not w.isdigit()]

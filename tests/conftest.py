@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import compare
+from compare.registry import open_library
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "data" / "plans"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's cache."""
+    os.environ["JTCOMPARE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def library():
+    return open_library(PLANS)
+
+
+@pytest.fixture(scope="session")
+def plans(library):
+    return {pid: library.load(pid) for pid in ("national", "chongqing", "wuhan", "chengdu")}
+
+
+def test_tests_import_the_installed_package() -> None:
+    assert Path(compare.__file__).resolve().is_relative_to(ROOT)

@@ -1,0 +1,32 @@
+"""The README's quickstart is what CI runs, and every command is documented."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT
+
+
+def quickstart() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- quickstart.*?```sh\n(.*?)```", readme, re.S)
+    assert block, "README has no quickstart block"
+    return [ln for ln in block.group(1).splitlines() if ln.strip()]
+
+
+def test_quickstart_is_two_commands_and_ci_runs_them() -> None:
+    lines = quickstart()
+    assert len(lines) == 2
+    assert "pytest" in lines[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        assert line in ci, f".ci/run does not run the README line: {line}"
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from cli.main import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"jtcompare {name}" in readme, f"README does not mention `jtcompare {name}`"

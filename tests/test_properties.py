@@ -1,0 +1,84 @@
+"""Property tests: the normaliser and parser never crash and never lose a character of the body."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from compare.model import PlanMeta
+from compare.normalise import normalise
+from compare.parse import parse_normalised
+from tests.conftest import PLANS
+
+META = PlanMeta("t", "测试", "city", "k", "t", "t.txt", "T")
+SEEDS = {p: (PLANS / f"{p}.txt").read_text(encoding="utf-8") for p in ("national", "chongqing", "wuhan", "chengdu")}
+CJK_TEXT = st.text(
+    alphabet=st.sampled_from(list("一二三四五六七八九十、()。;,:推进减污降碳协同增效12345.\n 【】jiǎn@—%年达到")),
+    max_size=400,
+)
+
+
+def check_tree(text: str) -> None:
+    norm = normalise(text)
+    assert len(norm.text) == len(norm.src)
+    assert all(0 <= s < max(1, len(text)) for s in norm.src)
+    plan = parse_normalised(norm, META)
+    body = norm.text[plan.body_start : plan.body_end]
+    covered = "".join(norm.text[n.start : n.end] for n in plan.nodes)
+    assert all(a.end <= b.start for a, b in zip(plan.nodes, plan.nodes[1:], strict=False))
+    assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", body)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text(text: str) -> None:
+    check_tree(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(CJK_TEXT)
+def test_plan_like_text(text: str) -> None:
+    check_tree(text)
+
+
+def inject(text: str, rnd: random.Random, kind: str) -> str:
+    """Add one kind of web/PDF noise to a seed."""
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        if kind == "ruby":
+            line = re.sub(
+                r"([\u4e00-\u9fff])", lambda m: m.group(1) + ("【jiǎn】" if rnd.random() < 0.05 else ""), line
+            )
+        elif kind == "inline":
+            line = re.sub(r"([\u4e00-\u9fff])", lambda m: m.group(1) + ("(shí)" if rnd.random() < 0.05 else ""), line)
+        elif kind == "spaces" and rnd.random() < 0.3:
+            line = " ".join(line)
+        elif kind == "broken" and len(line) > 60 and rnd.random() < 0.5:
+            cut = rnd.randrange(20, len(line) - 20)
+            line = line[:cut] + "\n" + line[cut:]
+        elif kind == "at" and rnd.random() < 0.3:
+            pos = rnd.randrange(0, len(line) + 1)
+            line = line[:pos] + "@@" + line[pos:]
+        out.append(line)
+    return "\n".join(out)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(sorted(SEEDS)),
+    st.sampled_from(["ruby", "inline", "spaces", "broken", "at"]),
+    st.integers(0, 10_000),
+)
+def test_seeds_with_noise(seed: str, kind: str, salt: int) -> None:
+    check_tree(inject(SEEDS[seed], random.Random(salt), kind))
+
+
+def test_clause_counts_survive_ruby_and_inline_pinyin() -> None:
+    rnd = random.Random(7)
+    for kind in ("ruby", "inline", "at"):
+        plan = parse_normalised(normalise(inject(SEEDS["national"], rnd, kind)), META)
+        assert len([c for c in plan.clauses if c.number]) == 29, kind
