@@ -1,0 +1,63 @@
+"""The Typer app, the --debug flag, and the one place where engine errors become exit codes.
+
+Exit codes: 0 success, 1 unexpected error, 2 bad input (unknown plan, unreadable file,
+bad option), 3 a report or plan could not be written, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from compare.errors import BadOption, JtError
+
+app = typer.Typer(
+    help="Compare Chinese city climate and pollution plans with the national scheme, measure by measure.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+state = {"debug": False}
+
+EXIT_ERROR, EXIT_BAD_INPUT, EXIT_WRITE, EXIT_INTERRUPTED = 1, 2, 3, 130
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+) -> None:
+    """Parse policy plans, align them with the national 减污降碳协同增效实施方案, and report coverage."""
+    state["debug"] = debug
+
+
+@contextmanager
+def errors() -> Iterator[None]:
+    """Turn engine errors into one line on stderr and an exit code; --debug shows the traceback."""
+    try:
+        yield
+    except JtError as exc:
+        if state["debug"]:
+            traceback.print_exc()
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing was written", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if state["debug"]:
+            raise
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def check_format(fmt: str | None, allowed: tuple[str, ...]) -> str:
+    fmt = (fmt or "table").lower()
+    if fmt not in allowed:
+        raise BadOption(f"unknown format '{fmt}'; choose one of {', '.join(allowed)}")
+    return fmt
