@@ -3,7 +3,7 @@
 Each command module (library, importing, ...) adds its commands to `cli.app.app`.
 """
 
-from cli import library  # noqa: F401  (registers plans, show)
+from cli import align, library  # noqa: F401  (registers the commands)
 from cli.app import app
 
 __all__ = ["app"]

@@ -10,20 +10,10 @@ from typing import Any
 
 from tabulate import tabulate
 
+from compare.export import md_cell
+from compare.export import safe_cell as csv_cell
+
 FORMATS = ("table", "md", "json", "csv")
-
-
-def md_cell(value: Any) -> str:
-    """A value safe inside a GitHub pipe table: no pipe or line break can end the cell."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
-
-
-def csv_cell(value: Any) -> Any:
-    """Plan text must never become a spreadsheet formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def table(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | None = None) -> str:

@@ -56,7 +56,31 @@ def domain_words() -> list[str]:
     return [line.split()[0] for line in _data_lines("userdict.txt")]
 
 
-def tokenize(text: str) -> list[str]:
-    """Content tokens of simplified text: jieba words minus stop words, punctuation, numbers."""
+def tokenize(text: str, *, search: bool = False) -> list[str]:
+    """Content tokens of simplified text: jieba words minus stop words, punctuation, numbers.
+
+    With search=True compounds also yield their parts (森林蓄积量 -> 森林, 蓄积量, 森林蓄积量), so
+    a plan that writes the compound still shares words with a base that writes the parts.
+    """
     stop = stopwords()
-    return [w for w in jieba_instance().lcut(text) if _WORD.search(w) and w not in stop and not w.isdigit()]
+    cut = jieba_instance().lcut_for_search if search else jieba_instance().lcut
+    return [w for w in cut(text) if _WORD.search(w) and w not in stop and not w.isdigit()]
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, str]:
+    """Variant -> canonical term, from `data/synonyms.txt` (lines `canonical=variant=variant`)."""
+    out: dict[str, str] = {}
+    for line in _data_lines("synonyms.txt"):
+        canonical, *variants = (w.strip() for w in line.split("="))
+        for v in variants:
+            out[v] = canonical
+    return out
+
+
+def canonical(text: str) -> str:
+    """Text with synonyms replaced by their canonical term, longest variant first."""
+    for variant in sorted(synonyms(), key=len, reverse=True):
+        if variant in text:
+            text = text.replace(variant, synonyms()[variant])
+    return text

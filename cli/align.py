@@ -1,0 +1,94 @@
+"""`jtcompare align PLAN [BASE]`: measure-by-measure coverage of a plan against the base."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from tabulate import tabulate
+
+from cli import render
+from cli.app import app, errors
+from cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quiet
+from cli.output import emit, precheck, resolve_format
+from compare.classify import Alignment
+from compare.export import alignment_markdown, frame_csv, pct
+from compare.registry import open_library
+from compare.report import alignment_dict, measures_frame
+from compare.settings import load_settings
+from compare.workflow import run_alignment
+
+FORMATS = ("table", "md", "json", "csv", "xlsx")
+
+
+@app.command("align")
+def align_cmd(
+    plan: Annotated[str, typer.Argument(help="The plan to check, by id or Chinese name (chongqing, 重庆).")],
+    base: Annotated[str, typer.Argument(help="The plan to check it against.")] = "national",
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv or xlsx.")] = None,
+    out: Out = None,
+    force: Force = False,
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    adopt_threshold: Annotated[float | None, typer.Option(help="Score at which a measure counts as adopted.")] = None,
+    partial_threshold: Annotated[float | None, typer.Option(help="Score at which it counts as partial.")] = None,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """For every measure of BASE: adopted, strengthened, partial or omitted in PLAN, with the evidence.
+
+    Prints a table by default; --format json gives measures, clause roll-ups, the plan's clauses
+    with their best base clause, and the plan's own additions ('local').
+    """
+    with errors():
+        fmt = resolve_format(fmt, out, FORMATS)
+        precheck(out, force)
+        settings = load_settings(config, adopt_threshold=adopt_threshold, partial_threshold=partial_threshold)
+        lib = open_library(plans_dir)
+        a = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
+        emit(_render(a, fmt), out, force=force, quiet=quiet)
+        if not quiet and fmt == "table":
+            for problem in a.stale_overrides if hasattr(a, "stale_overrides") else ():
+                typer.echo(f"note: {problem}", err=True)
+
+
+def _render(a: Alignment, fmt: str):
+    if fmt == "json":
+        return render.to_json(alignment_dict(a))
+    if fmt == "csv":
+        return frame_csv(measures_frame(a))
+    if fmt == "md":
+        return alignment_markdown(a)
+    if fmt == "xlsx":
+        from compare.workbook import write_report
+
+        return lambda stream: write_report([a], stream)
+    return _table(a)
+
+
+def _table(a: Alignment) -> str:
+    c = a.counts()
+    head = (
+        f"{a.plan.meta.name} vs {a.base.meta.name}: adopted {c['adopted']}, strengthened {c['strengthened']}, "
+        f"partial {c['partial']}, omitted {c['omitted']}; coverage {pct(a.coverage)}; local additions {len(a.local)}"
+    )
+    rows = [
+        [
+            m.measure.id,
+            m.status + ("*" if m.overridden else ""),
+            f"{m.score:.2f}",
+            _short(m.measure.text, 28),
+            m.matches[0].clause.id if m.matches else "",
+            _short(m.matches[0].measure.text, 28) if m.matches else "",
+        ]
+        for m in a.measures
+    ]
+    table = tabulate(
+        rows, headers=["measure", "status", "score", "base text", "in", "best plan match"], tablefmt="simple"
+    )
+    return f"{head}\n\n{table}\n\n(* set by an analyst override; --format json for full evidence)"
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,52 @@
+"""Choose the output format and write the result: to stdout, or atomically to --out."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import typer
+
+from compare.atomic import check_target, write_atomic
+from compare.errors import BadOption
+
+SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".txt": "table"}
+Content = str | Callable[[BinaryIO], None]
+
+
+def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) -> str:
+    """--format if given, else the --out file's extension, else the terminal table."""
+    if fmt is None and out is not None:
+        fmt = SUFFIXES.get(out.suffix.lower())
+        if fmt is None:
+            raise BadOption(f"{out}: cannot tell the format from '{out.suffix}'; give --format")
+    fmt = (fmt or "table").lower()
+    if fmt not in allowed:
+        raise BadOption(f"unknown format '{fmt}'; choose one of {', '.join(allowed)}")
+    if fmt == "xlsx" and out is None:
+        raise BadOption("xlsx output needs --out FILE.xlsx")
+    return fmt
+
+
+def precheck(out: Path | None, force: bool) -> None:
+    """Fail before the long work when the output cannot be written."""
+    if out is not None:
+        check_target(out, force=force)
+
+
+def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False) -> None:
+    if out is None:
+        if isinstance(content, str):
+            typer.echo(content.rstrip("\n"))
+        else:
+            buf = io.BytesIO()
+            content(buf)
+            sys.stdout.buffer.write(buf.getvalue())
+        return
+    data: bytes | Callable[[BinaryIO], None] = content.encode("utf-8") if isinstance(content, str) else content
+    write_atomic(out, data, force=force)
+    if not quiet:
+        typer.echo(f"wrote {out}", err=True)

@@ -1,0 +1,169 @@
+"""Score every base measure against every plan sentence, and every clause against every clause.
+
+score(b, p) = w * (IDF-weighted share of b's content tokens that p also has)
+            + (1 - w) * rapidfuzz token_sort_ratio(b, p) on jieba tokens joined by spaces,
+then x framing_weight for plan sentences in framing clauses (指导思想, 基本原则) and
++ clause_prior for plan sentences in the plan clauses most like the base measure's clause.
+The prior is a bonus, not a filter: a measure moved to another clause is still found.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from compare.model import Clause, Measure, Plan
+from compare.settings import Settings
+from compare.tokens import _data_lines, canonical, tokenize
+
+_FRAMING = re.compile(r"指导思想|工作原则|基本原则|总体思路|重要意义")
+_SITUATION = re.compile(r"形势|现状|背景|面临")
+
+
+def clause_role(clause: Clause) -> str:
+    """'situation' (面临形势), 'framing' (指导思想, 原则) or 'action'. Only action clauses count in coverage."""
+    if clause.number is None and _SITUATION.search(clause.title):
+        return "situation"
+    if _FRAMING.search(clause.title):
+        return "framing"
+    return "action"
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> re.Pattern[str]:
+    phrases = sorted(_data_lines("boilerplate.txt"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in phrases))
+
+
+def match_tokens(text: str) -> list[str]:
+    """Tokens used for matching: boilerplate slogans removed, synonyms made canonical."""
+    return tokenize(canonical(_boilerplate().sub(" ", text)), search=True)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence taking part in matching, with the clause it belongs to."""
+
+    measure: Measure
+    clause: Clause
+    tokens: tuple[str, ...]
+
+
+@dataclass
+class Scores:
+    base: list[Unit]
+    plan: list[Unit]
+    score: np.ndarray  # base x plan, 0..1 (with prior and framing weight applied)
+    coverage: np.ndarray  # base x plan: IDF share of the base tokens found in the plan sentence
+    idf: dict[str, float]
+    clause_sim: np.ndarray  # base clauses x plan clauses
+    base_clauses: list[Clause]
+    plan_clauses: list[Clause]
+
+    def union_coverage(self, i: int, js: list[int], short_penalty: float) -> float:
+        """IDF share of base measure i's tokens found in any of plan sentences js."""
+        tokens = set(self.base[i].tokens)
+        total = sum(self.idf[t] for t in tokens) + short_penalty
+        if not total:
+            return 0.0
+        found = set().union(*(self.plan[j].tokens for j in js)) if js else set()
+        return sum(self.idf[t] for t in tokens & found) / total
+
+
+def units(plan: Plan) -> list[Unit]:
+    return [Unit(m, c, tuple(match_tokens(m.text))) for c in plan.clauses for m in c.measures]
+
+
+def _idf(docs: list[tuple[str, ...]]) -> dict[str, float]:
+    df: dict[str, int] = {}
+    for doc in docs:
+        for t in set(doc):
+            df[t] = df.get(t, 0) + 1
+    n = len(docs)
+    return {t: math.log((n + 1) / (d + 1)) + 1.0 for t, d in df.items()}
+
+
+def _matrix(docs: list[tuple[str, ...]], vocab: dict[str, int], idf: dict[str, float]) -> np.ndarray:
+    mat = np.zeros((len(docs), len(vocab)), dtype=np.float32)
+    for i, doc in enumerate(docs):
+        for t in set(doc):
+            mat[i, vocab[t]] = idf[t]
+    return mat
+
+
+def score(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Scores:
+    b_units, p_units = units(base), units(plan)
+    docs = [u.tokens for u in b_units] + [u.tokens for u in p_units]
+    idf = _idf(docs)
+    vocab = {t: k for k, t in enumerate(idf)}
+    bm = _matrix([u.tokens for u in b_units], vocab, idf)
+    pm = (_matrix([u.tokens for u in p_units], vocab, idf) > 0).astype(np.float32)
+    totals = bm.sum(axis=1, keepdims=True) + np.float32(settings.short_penalty)
+    coverage = (bm @ pm.T) / totals
+    fuzzy = cdist(
+        [" ".join(u.tokens) for u in b_units],
+        [" ".join(u.tokens) for u in p_units],
+        scorer=fuzz.token_sort_ratio,
+        dtype=np.float32,
+        workers=workers,
+    ) / np.float32(100)
+    total = settings.idf_weight * coverage + (1 - settings.idf_weight) * fuzzy
+    framing = np.array([settings.framing_weight if clause_role(u.clause) != "action" else 1.0 for u in p_units])
+    total = total * framing[np.newaxis, :]
+    base_clauses, plan_clauses = list(base.clauses), list(plan.clauses)
+    sim = _clause_similarity(base_clauses, plan_clauses, b_units, p_units, idf)
+    total = total + _prior(sim, b_units, p_units, base_clauses, plan_clauses, settings)
+    return Scores(b_units, p_units, np.clip(total, 0, 1), coverage, idf, sim, base_clauses, plan_clauses)
+
+
+def _clause_similarity(
+    base_clauses: list[Clause],
+    plan_clauses: list[Clause],
+    b_units: list[Unit],
+    p_units: list[Unit],
+    idf: dict[str, float],
+) -> np.ndarray:
+    """IDF-weighted cosine of clause token bags (title included)."""
+
+    def bags(clauses: list[Clause], us: list[Unit]) -> np.ndarray:
+        mat = np.zeros((len(clauses), len(idf)), dtype=np.float32)
+        index = {c.id: k for k, c in enumerate(clauses)}
+        vocab = {t: k for k, t in enumerate(idf)}
+        for u in us:
+            for t in u.tokens:
+                mat[index[u.clause.id], vocab[t]] += idf[t]
+        for c in clauses:
+            for t in match_tokens(c.title):
+                if t in vocab:
+                    mat[index[c.id], vocab[t]] += 2 * idf[t]
+        norms = np.linalg.norm(mat, axis=1, keepdims=True)
+        return np.divide(mat, norms, out=np.zeros_like(mat), where=norms > 0)
+
+    return bags(base_clauses, b_units) @ bags(plan_clauses, p_units).T
+
+
+def _prior(
+    sim: np.ndarray,
+    b_units: list[Unit],
+    p_units: list[Unit],
+    base_clauses: list[Clause],
+    plan_clauses: list[Clause],
+    settings: Settings,
+) -> np.ndarray:
+    if not settings.clause_prior or not plan_clauses or not b_units or not p_units:
+        return np.zeros((len(b_units), len(p_units)), dtype=np.float32)
+    favoured = np.zeros_like(sim, dtype=bool)
+    top = np.argsort(-sim, axis=1)[:, : settings.prior_clauses]
+    rows = np.arange(len(base_clauses))[:, np.newaxis]
+    favoured[rows, top] = sim[rows, top] > 0
+    b_index = {c.id: k for k, c in enumerate(base_clauses)}
+    p_index = {c.id: k for k, c in enumerate(plan_clauses)}
+    bi = np.array([b_index[u.clause.id] for u in b_units])
+    pj = np.array([p_index[u.clause.id] for u in p_units])
+    return favoured[np.ix_(bi, pj)].astype(np.float32) * np.float32(settings.clause_prior)

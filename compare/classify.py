@@ -1,0 +1,272 @@
+"""Turn match scores into a status per base measure, with the evidence a reader needs to check it.
+
+adopted       the best plan sentence (or the union of the top matches) scores >= adopt_threshold
+strengthened  adopted, and the plan goes further: a stricter or earlier target on the same
+              indicator, a quantified target where the base has none, or 鼓励/探索 made 确保/严禁
+partial       scores >= partial_threshold, or adopted but weakened (laxer target, 严禁 made 鼓励)
+omitted       nothing scores partial_threshold
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+
+from compare.align import Scores, Unit, clause_role, score
+from compare.model import Clause, Measure, Plan
+from compare.settings import Settings
+from compare.targets import Target, compare_targets, extract_targets, indicator_similarity
+from compare.tokens import _data_lines
+
+Status = Literal["adopted", "strengthened", "partial", "omitted"]
+STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")
+
+
+@dataclass(frozen=True)
+class Match:
+    measure: Measure
+    clause: Clause
+    score: float
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    measure: Measure
+    clause: Clause
+    role: str  # action | framing | situation
+    status: Status
+    score: float
+    matches: tuple[Match, ...]
+    evidence: str
+    weakened: bool
+    targets: tuple[Target, ...]
+    overridden: str | None = None  # the analyst's note when an override set the status
+
+    @property
+    def counted(self) -> bool:
+        return self.role == "action"
+
+
+@dataclass(frozen=True)
+class ClauseResult:
+    clause: Clause
+    role: str
+    status: Status
+    coverage: float | None  # (adopted + strengthened + partial/2) / measures; None when not counted
+    counts: dict[str, int]
+    matches: tuple[tuple[Clause, float], ...]
+
+
+@dataclass(frozen=True)
+class PlanClauseResult:
+    clause: Clause
+    best: tuple[Clause, float] | None
+
+
+@dataclass(frozen=True)
+class LocalMeasure:
+    measure: Measure
+    clause: Clause
+    nearest: float
+
+
+@dataclass(frozen=True)
+class Alignment:
+    plan: Plan
+    base: Plan
+    settings: Settings
+    measures: tuple[MeasureResult, ...]
+    clauses: tuple[ClauseResult, ...]
+    plan_clauses: tuple[PlanClauseResult, ...]
+    local: tuple[LocalMeasure, ...]
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUSES, 0)
+        for m in self.measures:
+            if m.counted:
+                out[m.status] += 1
+        return out
+
+    @property
+    def coverage(self) -> float:
+        return coverage_share(self.counts())
+
+
+def coverage_share(counts: dict[str, int]) -> float:
+    total = sum(counts.values())
+    if not total:
+        return 0.0
+    return (counts["adopted"] + counts["strengthened"] + counts["partial"] / 2) / total
+
+
+@lru_cache(maxsize=1)
+def obligation_levels() -> dict[str, int]:
+    out = {}
+    for line in _data_lines("obligation.txt"):
+        word, level = line.split()
+        out[word] = int(level)
+    return out
+
+
+def obligation(text: str) -> tuple[set[str], set[str]]:
+    """The binding (level 3) and soft (level 1) obligation words in a sentence."""
+    levels = obligation_levels()
+    strong = {w for w, lv in levels.items() if lv == 3 and w in text}
+    soft = {w for w, lv in levels.items() if lv == 1 and w in text}
+    return strong, soft
+
+
+def align(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Alignment:
+    """The whole comparison of `plan` against `base`."""
+    scores = score(base, plan, settings, workers=workers)
+    measures = tuple(_measure_result(scores, i, settings) for i in range(len(scores.base)))
+    return Alignment(
+        plan=plan,
+        base=base,
+        settings=settings,
+        measures=measures,
+        clauses=tuple(_clause_results(scores, measures, settings)),
+        plan_clauses=tuple(_plan_clause_results(scores, settings)),
+        local=tuple(_local(scores, settings)),
+    )
+
+
+def _measure_result(scores: Scores, i: int, settings: Settings) -> MeasureResult:
+    unit = scores.base[i]
+    row = scores.score[i]
+    order = [int(j) for j in np.argsort(-row, kind="stable")[: settings.max_matches]]
+    chosen = [j for j in order if row[j] >= settings.match_floor]
+    best = float(row[order[0]]) if order else 0.0
+    union = scores.union_coverage(i, chosen, settings.short_penalty)
+    value = max(best, settings.idf_weight * union + (1 - settings.idf_weight) * best) if chosen else best
+    matches = tuple(Match(scores.plan[j].measure, scores.plan[j].clause, round(float(row[j]), 3)) for j in chosen)
+    targets = tuple(extract_targets(unit.measure.text))
+    role = clause_role(unit.clause)
+    if value >= settings.adopt_threshold:
+        status, notes, weakened = _adopted(unit, targets, [scores.plan[j] for j in chosen], settings)
+    elif value >= settings.partial_threshold:
+        status, notes, weakened = "partial", ["only partly taken up"], False
+    else:
+        status, notes, weakened = "omitted", [], False
+    nearest = Match(scores.plan[order[0]].measure, scores.plan[order[0]].clause, round(best, 3)) if order else None
+    evidence = _evidence(status, value, matches, notes, nearest)
+    return MeasureResult(unit.measure, unit.clause, role, status, round(value, 3), matches, evidence, weakened, targets)
+
+
+def _adopted(
+    unit: Unit, targets: tuple[Target, ...], chosen: list[Unit], settings: Settings
+) -> tuple[Status, list[str], bool]:
+    stricter, laxer, equal = [], [], []
+    for base_t in targets:
+        for pu in chosen:
+            for plan_t in extract_targets(pu.measure.text):
+                if indicator_similarity(base_t.indicator, plan_t.indicator) < settings.indicator_threshold:
+                    continue
+                verdict = compare_targets(base_t, plan_t)
+                pair = f"{plan_t.describe()} vs {base_t.describe()}"
+                {"stricter": stricter, "laxer": laxer, "equal": equal}.get(verdict, []).append(pair)
+    notes: list[str] = []
+    if laxer and not stricter:
+        return "partial", [f"weakened: laxer target {laxer[0]}"], True
+    if stricter:
+        return "strengthened", [f"stricter target {stricter[0]}"], False
+    if equal:
+        notes.append(f"same target {equal[0]}")
+    if not targets and chosen:
+        added = _added_target(unit, chosen[0])
+        if added:
+            return "strengthened", [f"adds a quantified target: {added.describe()} (base has none)"], False
+    b_strong, b_soft = obligation(unit.measure.text)
+    p_strong, p_soft = obligation(chosen[0].measure.text) if chosen else (set(), set())
+    if b_soft and not b_strong and p_strong - {"全面", "严格", "依法"} and not p_soft:
+        firmer = "/".join(sorted(p_strong))
+        return "strengthened", [*notes, f"firmer obligation: {'/'.join(sorted(b_soft))} -> {firmer}"], False
+    if b_strong - {"全面", "严格", "依法"} and not p_strong and p_soft:
+        softer = "/".join(sorted(p_soft))
+        return "partial", [*notes, f"weakened: {'/'.join(sorted(b_strong))} -> {softer}"], True
+    return "adopted", notes, False
+
+
+def _added_target(unit: Unit, best: Unit) -> Target | None:
+    """A target in the plan's best sentence on something the base measure names."""
+    base_tokens = set(unit.tokens)
+    from compare.align import match_tokens
+
+    for t in extract_targets(best.measure.text):
+        if base_tokens & set(match_tokens(t.indicator)) or _shares_bigram(t.indicator, unit.measure.text):
+            return t
+    return None
+
+
+def _shares_bigram(indicator: str, text: str) -> bool:
+    grams = {indicator[k : k + 2] for k in range(len(indicator) - 1)}
+    return any(g in text for g in grams if g.isalpha() and g not in ("利用", "建设", "推进", "比重", "水平"))
+
+
+def _evidence(status: str, value: float, matches: tuple[Match, ...], notes: list[str], nearest: Match | None) -> str:
+    if matches:
+        head = f"{status}: best match {matches[0].score:.2f} in {matches[0].clause.label}"
+        if len(matches) > 1:
+            head += f" (+{len(matches) - 1} more, combined {value:.2f})"
+    elif nearest is not None:
+        head = f"omitted: the nearest plan sentence scores only {nearest.score:.2f} ({nearest.clause.label})"
+    else:
+        head = "omitted: the plan has no measures"
+    return "; ".join([head, *notes])
+
+
+def _clause_results(scores: Scores, measures: tuple[MeasureResult, ...], settings: Settings) -> list[ClauseResult]:
+    out = []
+    for k, clause in enumerate(scores.base_clauses):
+        mine = [m for m in measures if m.clause.id == clause.id]
+        counts = dict.fromkeys(STATUSES, 0)
+        for m in mine:
+            counts[m.status] += 1
+        role = clause_role(clause)
+        cov = coverage_share(counts) if mine else 0.0
+        ranked = np.argsort(-scores.clause_sim[k], kind="stable")[:3] if scores.plan_clauses else []
+        matches = tuple(
+            (scores.plan_clauses[j], round(float(scores.clause_sim[k, j]), 3))
+            for j in ranked
+            if scores.clause_sim[k, j] >= settings.clause_threshold
+        )
+        out.append(
+            ClauseResult(clause, role, _clause_status(counts), cov if role == "action" else None, counts, matches)
+        )
+    return out
+
+
+def _clause_status(counts: dict[str, int]) -> Status:
+    total = sum(counts.values())
+    if not total or counts["omitted"] == total:
+        return "omitted"
+    taken = counts["adopted"] + counts["strengthened"]
+    if taken * 3 >= total * 2:
+        return "strengthened" if counts["strengthened"] else "adopted"
+    return "partial"
+
+
+def _plan_clause_results(scores: Scores, settings: Settings) -> list[PlanClauseResult]:
+    out = []
+    for j, clause in enumerate(scores.plan_clauses):
+        best = None
+        if scores.base_clauses:
+            k = int(np.argmax(scores.clause_sim[:, j]))
+            if scores.clause_sim[k, j] >= settings.clause_threshold:
+                best = (scores.base_clauses[k], round(float(scores.clause_sim[k, j]), 3))
+        out.append(PlanClauseResult(clause, best))
+    return out
+
+
+def _local(scores: Scores, settings: Settings) -> list[LocalMeasure]:
+    if not scores.plan:
+        return []
+    best = scores.score.max(axis=0) if scores.base else np.zeros(len(scores.plan))
+    return [
+        LocalMeasure(u.measure, u.clause, round(float(best[j]), 3))
+        for j, u in enumerate(scores.plan)
+        if best[j] < settings.local_threshold and clause_role(u.clause) == "action"
+    ]

@@ -1,0 +1,92 @@
+"""Text renderings shared by the CLI and the report writers: Markdown (GitHub pipe tables) and CSV.
+
+Plan text is untrusted: Markdown cells escape pipes and line breaks, CSV and Excel cells that
+start with = + - @ are written so no spreadsheet reads them as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from tabulate import tabulate
+
+from compare.classify import Alignment
+from compare.report import measures_frame
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def md_cell(value: Any) -> str:
+    """A value safe inside a GitHub pipe table: no pipe or line break can end the cell."""
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would take for a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def md_table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> str:
+    return tabulate(
+        [[md_cell(v) for v in r] for r in rows],
+        headers=[md_cell(h) for h in headers],
+        tablefmt="github",
+        disable_numparse=True,
+    )
+
+
+def frame_md(df: pd.DataFrame) -> str:
+    return md_table(df.itertuples(index=False), list(df.columns))
+
+
+def frame_csv(df: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(df.columns))
+    for row in df.itertuples(index=False):
+        writer.writerow([safe_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+def alignment_markdown(a: Alignment) -> str:
+    """The align report as Markdown: summary, clause roll-up, measures, local additions."""
+    c = a.counts()
+    lines = [
+        f"# {a.plan.meta.name} vs {a.base.meta.name}: {a.plan.meta.title}",
+        "",
+        md_table(
+            [[c["adopted"], c["strengthened"], c["partial"], c["omitted"], pct(a.coverage), len(a.local)]],
+            ["adopted", "strengthened", "partial", "omitted", "coverage", "local"],
+        ),
+        "",
+        "## Clauses",
+        "",
+        md_table(
+            [
+                [r.clause.label, r.status, pct(r.coverage), "; ".join(f"{p.label} ({s:.2f})" for p, s in r.matches)]
+                for r in a.clauses
+            ],
+            ["base clause", "status", "coverage", "plan clauses"],
+        ),
+        "",
+        "## Measures",
+        "",
+        frame_md(measures_frame(a)[["measure", "status", "score", "text", "match_clause", "match_text", "evidence"]]),
+    ]
+    if a.local:
+        lines += ["", "## Local additions", ""]
+        lines.append(
+            md_table([[x.measure.id, x.clause.label, x.measure.text] for x in a.local], ["id", "clause", "text"])
+        )
+    return "\n".join(lines) + "\n"

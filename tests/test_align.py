@@ -1,0 +1,123 @@
+"""`jtcompare align`: the engine's judgements on the real seeds, and one judgement in every format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from compare.classify import align
+from compare.settings import DEFAULTS
+from tests.conftest import PLANS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def alignments(plans):
+    return {p: align(plans["national"], plans[p], DEFAULTS) for p in ("national", "chongqing", "wuhan", "chengdu")}
+
+
+def by_text(alignment, fragment):
+    (m,) = [m for m in alignment.measures if fragment in m.measure.text]
+    return m
+
+
+def test_a_plan_aligned_with_itself_is_fully_adopted(alignments) -> None:
+    a = alignments["national"]
+    assert {m.status for m in a.measures} == {"adopted"}
+    assert a.coverage == 1.0 and not a.local
+    assert all(pc.best and pc.best[0].id == pc.clause.id for pc in a.plan_clauses)
+
+
+def test_situation_and_framing_are_listed_not_counted(alignments) -> None:
+    a = alignments["chongqing"]
+    roles = {m.clause.title: m.role for m in a.measures}
+    assert roles["面临形势"] == "situation" and roles["指导思想"] == "framing"
+    assert sum(a.counts().values()) == sum(
+        1 for m in a.measures if m.clause.title not in ("面临形势", "指导思想", "工作原则")
+    )
+
+
+@pytest.mark.parametrize("pid", ["chongqing", "wuhan"])  # chengdu has 农村地区清洁取暖: partial at most
+def test_northern_winter_heating_is_omitted(alignments, pid) -> None:
+    assert by_text(alignments[pid], "北方地区冬季清洁取暖").status == "omitted"
+
+
+def test_industry_catalogue_adopted_by_wuhan_not_chongqing(alignments) -> None:
+    fragment = "在产业结构调整指导目录中考虑减污降碳协同增效要求"
+    assert by_text(alignments["chongqing"], fragment).status == "omitted"
+    wuhan = by_text(alignments["wuhan"], fragment)
+    assert wuhan.status in ("adopted", "strengthened")
+    assert wuhan.matches[0].clause.id == "WH03"
+
+
+def test_identical_sentences_are_adopted(alignments) -> None:
+    m = by_text(alignments["chongqing"], "稳步发展装配式建筑,推广使用绿色建材")
+    assert m.status == "adopted" and m.score == 1.0
+
+
+def test_traditional_script_plan_matches_in_simplified(alignments) -> None:
+    m = by_text(alignments["wuhan"], "加快老旧农机报废更新力度")
+    assert m.status == "adopted"
+    assert m.matches[0].clause.id == "WH09"
+
+
+def run_json(*args):
+    result = runner.invoke(app, ["align", *args, "--plans-dir", str(PLANS)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_json_shape() -> None:
+    data = json.loads(run_json("wuhan", "national", "--format", "json"))
+    assert data["plan"] == {"id": "wuhan", "name": "武汉市", "title": "武汉市减污降碳协同增效实施方案"}
+    m = data["measures"][0]
+    assert set(m) >= {"id", "clause", "text", "status", "score", "matches", "evidence", "targets"}
+    assert all(x["status"] in ("adopted", "strengthened", "partial", "omitted") for x in data["measures"])
+    assert all(0 <= x["score"] <= 1 for x in data["measures"])
+    c = data["clauses"][5]
+    assert set(c) >= {"id", "number", "title", "status", "coverage", "matches"}
+    assert set(data["plan_clauses"][0]) >= {"id", "number", "title", "best"}
+    assert isinstance(data["local"], list)
+
+
+def test_every_format_carries_the_same_judgement(tmp_path) -> None:
+    data = json.loads(run_json("chongqing", "--format", "json"))
+    statuses = {m["id"]: m["status"] for m in data["measures"]}
+    rows = list(csv.DictReader(io.StringIO(run_json("chongqing", "--format", "csv"))))
+    assert {r["measure"]: r["status"] for r in rows} == statuses
+    md = run_json("chongqing", "--format", "md")
+    for mid, status in statuses.items():
+        assert f"| {mid} " in md and status in md
+    for width in ("40", "200"):
+        result = runner.invoke(app, ["align", "chongqing", "--plans-dir", str(PLANS)], env={"COLUMNS": width})
+        table = {ln.split()[0]: ln.split()[1] for ln in result.stdout.splitlines() if ln[:1] in "NC" and "." in ln[:8]}
+        assert {k: v.rstrip("*") for k, v in table.items()} == statuses
+
+
+def test_out_file_format_from_extension(tmp_path) -> None:
+    out = tmp_path / "cq.json"
+    result = runner.invoke(app, ["align", "chongqing", "--plans-dir", str(PLANS), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["plan"]["id"] == "chongqing"
+    again = runner.invoke(app, ["align", "chongqing", "--plans-dir", str(PLANS), "--out", str(out)])
+    assert again.exit_code == 3 and "use --force" in again.stderr
+
+
+def test_config_file_and_options_override_defaults(tmp_path) -> None:
+    cfg = tmp_path / "strict.toml"
+    cfg.write_text("[align]\nadopt_threshold = 0.99\n", encoding="utf-8")
+    data = json.loads(run_json("wuhan", "--format", "json", "--config", str(cfg)))
+    assert data["settings"]["adopt_threshold"] == 0.99
+    strict = sum(m["status"] in ("adopted", "strengthened") for m in data["measures"])
+    loose = json.loads(run_json("wuhan", "--format", "json", "--adopt-threshold", "0.3"))
+    assert strict < sum(m["status"] in ("adopted", "strengthened") for m in loose["measures"])
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[align]\nadopt_treshold = 0.5\n", encoding="utf-8")
+    result = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(PLANS), "--config", str(bad)])
+    assert result.exit_code == 2 and "unknown setting 'adopt_treshold'" in result.stderr
