@@ -46,10 +46,10 @@ def align_cmd(
         precheck(out, force)
         settings = load_settings(config, adopt_threshold=adopt_threshold, partial_threshold=partial_threshold)
         lib = open_library(plans_dir)
-        a = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
-        emit(_render(a, fmt), out, force=force, quiet=quiet)
-        if not quiet and fmt == "table":
-            for problem in a.stale_overrides if hasattr(a, "stale_overrides") else ():
+        result = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
+        emit(_render(result.alignments[0], fmt), out, force=force, quiet=quiet)
+        if not quiet:
+            for problem in result.stale:
                 typer.echo(f"note: {problem}", err=True)
 
 

@@ -3,7 +3,8 @@
 Each command module (library, importing, ...) adds its commands to `cli.app.app`.
 """
 
-from cli import align, library  # noqa: F401  (registers the commands)
+import cli.importing  # noqa: F401  (registers import)
+from cli import align, library, matrix  # noqa: F401  (registers the commands)
 from cli.app import app
 
 __all__ = ["app"]

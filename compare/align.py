@@ -75,18 +75,46 @@ class Scores:
         found = set().union(*(self.plan[j].tokens for j in js)) if js else set()
         return sum(self.idf[t] for t in tokens & found) / total
 
+    def part_share(self, i: int, candidates: list[int], threshold: float) -> float:
+        """IDF-weighted share of the base measure's comma-separated parts that some candidate covers.
+
+        A long national sentence lists several actions; a plan that takes up only some of them
+        takes up the measure partly. A part is covered when `threshold` of its IDF mass appears
+        in one candidate sentence.
+        """
+        parts = [p for p in re.split(r"[,;:]", self.base[i].measure.text) if p.strip()]
+        top = max(self.idf.values(), default=1.0)
+        total = covered = 0.0
+        for part in parts:
+            tokens = set(_part_tokens(part))
+            mass = sum(self.idf.get(t, top) for t in tokens)
+            if not mass:
+                continue
+            total += mass
+            best = max(
+                (sum(self.idf.get(t, top) for t in tokens & set(self.plan[j].tokens)) for j in candidates), default=0
+            )
+            if best >= threshold * mass:
+                covered += mass
+        return covered / total if total else 0.0
+
+
+@lru_cache(maxsize=65536)
+def _part_tokens(text: str) -> tuple[str, ...]:
+    return tuple(match_tokens(text))
+
 
 def units(plan: Plan) -> list[Unit]:
     return [Unit(m, c, tuple(match_tokens(m.text))) for c in plan.clauses for m in c.measures]
 
 
-def _idf(docs: list[tuple[str, ...]]) -> dict[str, float]:
+def _idf(docs: list[tuple[str, ...]], power: float = 1.0) -> dict[str, float]:
     df: dict[str, int] = {}
     for doc in docs:
         for t in set(doc):
             df[t] = df.get(t, 0) + 1
     n = len(docs)
-    return {t: math.log((n + 1) / (d + 1)) + 1.0 for t, d in df.items()}
+    return {t: (math.log((n + 1) / (d + 1)) + 1.0) ** power for t, d in df.items()}
 
 
 def _matrix(docs: list[tuple[str, ...]], vocab: dict[str, int], idf: dict[str, float]) -> np.ndarray:
@@ -100,7 +128,7 @@ def _matrix(docs: list[tuple[str, ...]], vocab: dict[str, int], idf: dict[str, f
 def score(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Scores:
     b_units, p_units = units(base), units(plan)
     docs = [u.tokens for u in b_units] + [u.tokens for u in p_units]
-    idf = _idf(docs)
+    idf = _idf(docs, settings.idf_power)
     vocab = {t: k for k, t in enumerate(idf)}
     bm = _matrix([u.tokens for u in b_units], vocab, idf)
     pm = (_matrix([u.tokens for u in p_units], vocab, idf) > 0).astype(np.float32)

@@ -119,9 +119,9 @@ def obligation(text: str) -> tuple[set[str], set[str]]:
     return strong, soft
 
 
-def align(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Alignment:
-    """The whole comparison of `plan` against `base`."""
-    scores = score(base, plan, settings, workers=workers)
+def align(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1, scores: Scores | None = None) -> Alignment:
+    """The whole comparison of `plan` against `base` (pass `scores` to reuse a scoring run)."""
+    scores = scores or score(base, plan, settings, workers=workers)
     measures = tuple(_measure_result(scores, i, settings) for i in range(len(scores.base)))
     return Alignment(
         plan=plan,
@@ -142,6 +142,10 @@ def _measure_result(scores: Scores, i: int, settings: Settings) -> MeasureResult
     best = float(row[order[0]]) if order else 0.0
     union = scores.union_coverage(i, chosen, settings.short_penalty)
     value = max(best, settings.idf_weight * union + (1 - settings.idf_weight) * best) if chosen else best
+    if settings.part_weight:
+        candidates = [int(j) for j in np.argsort(-row, kind="stable")[: settings.part_candidates]]
+        parts = scores.part_share(i, candidates, settings.part_threshold)
+        value = (1 - settings.part_weight) * value + settings.part_weight * parts
     matches = tuple(Match(scores.plan[j].measure, scores.plan[j].clause, round(float(row[j]), 3)) for j in chosen)
     targets = tuple(extract_targets(unit.measure.text))
     role = clause_role(unit.clause)
@@ -159,10 +163,11 @@ def _measure_result(scores: Scores, i: int, settings: Settings) -> MeasureResult
 def _adopted(
     unit: Unit, targets: tuple[Target, ...], chosen: list[Unit], settings: Settings
 ) -> tuple[Status, list[str], bool]:
+    context = _context(chosen)
     stricter, laxer, equal = [], [], []
     for base_t in targets:
-        for pu in chosen:
-            for plan_t in extract_targets(pu.measure.text):
+        for sentence in context:
+            for plan_t in extract_targets(sentence.text):
                 if indicator_similarity(base_t.indicator, plan_t.indicator) < settings.indicator_threshold:
                     continue
                 verdict = compare_targets(base_t, plan_t)
@@ -175,35 +180,50 @@ def _adopted(
         return "strengthened", [f"stricter target {stricter[0]}"], False
     if equal:
         notes.append(f"same target {equal[0]}")
-    if not targets and chosen:
-        added = _added_target(unit, chosen[0])
-        if added:
-            return "strengthened", [f"adds a quantified target: {added.describe()} (base has none)"], False
+    if not targets and (added := _added_target(unit, context, len(chosen), settings.indicator_threshold)):
+        return "strengthened", [f"adds a quantified target: {added.describe()} (base has none)"], False
+    return _obligation_change(unit, chosen, notes)
+
+
+def _context(chosen: list[Unit]) -> list[Measure]:
+    """The matched plan sentences, then the rest of the best match's clause (its targets often sit apart)."""
+    if not chosen:
+        return []
+    seen = {u.measure.id for u in chosen}
+    return [u.measure for u in chosen] + [m for m in chosen[0].clause.measures if m.id not in seen]
+
+
+_WEAK_ONLY = frozenset({"全面", "严格", "依法"})  # too common to signal a firmer obligation on their own
+
+
+def _obligation_change(unit: Unit, chosen: list[Unit], notes: list[str]) -> tuple[Status, list[str], bool]:
     b_strong, b_soft = obligation(unit.measure.text)
     p_strong, p_soft = obligation(chosen[0].measure.text) if chosen else (set(), set())
-    if b_soft and not b_strong and p_strong - {"全面", "严格", "依法"} and not p_soft:
+    if b_soft and not b_strong and (p_strong - _WEAK_ONLY) and not p_soft:
         firmer = "/".join(sorted(p_strong))
         return "strengthened", [*notes, f"firmer obligation: {'/'.join(sorted(b_soft))} -> {firmer}"], False
-    if b_strong - {"全面", "严格", "依法"} and not p_strong and p_soft:
+    if (b_strong - _WEAK_ONLY) and not p_strong and p_soft:
         softer = "/".join(sorted(p_soft))
         return "partial", [*notes, f"weakened: {'/'.join(sorted(b_strong))} -> {softer}"], True
     return "adopted", notes, False
 
 
-def _added_target(unit: Unit, best: Unit) -> Target | None:
-    """A target in the plan's best sentence on something the base measure names."""
-    base_tokens = set(unit.tokens)
+def _added_target(unit: Unit, context: list[Measure], chosen: int, threshold: float) -> Target | None:
+    """A plan target, in the matched sentences or their clause, on something the base measure names."""
     from compare.align import match_tokens
 
-    for t in extract_targets(best.measure.text):
-        if base_tokens & set(match_tokens(t.indicator)) or _shares_bigram(t.indicator, unit.measure.text):
-            return t
+    base_tokens = set(unit.tokens)
+    # a target the base states elsewhere in this clause is not an addition (it is compared there)
+    base_targets = [t for m in unit.clause.measures for t in extract_targets(m.text)]
+    for k, sentence in enumerate(context):
+        for t in extract_targets(sentence.text):
+            if any(indicator_similarity(b.indicator, t.indicator) >= threshold for b in base_targets):
+                continue
+            shared = base_tokens & set(match_tokens(t.indicator))
+            # in a matched sentence a shared word suffices; elsewhere in the clause, two
+            if len(shared) >= (1 if k < chosen else 2):
+                return t
     return None
-
-
-def _shares_bigram(indicator: str, text: str) -> bool:
-    grams = {indicator[k : k + 2] for k in range(len(indicator) - 1)}
-    return any(g in text for g in grams if g.isalpha() and g not in ("利用", "建设", "推进", "比重", "水平"))
 
 
 def _evidence(status: str, value: float, matches: tuple[Match, ...], notes: list[str], nearest: Match | None) -> str:

@@ -90,3 +90,59 @@ def alignment_markdown(a: Alignment) -> str:
             md_table([[x.measure.id, x.clause.label, x.measure.text] for x in a.local], ["id", "clause", "text"])
         )
     return "\n".join(lines) + "\n"
+
+
+def matrix_markdown(alignments: list[Alignment]) -> str:
+    """Summary table, clause matrix, then per plan its omitted measures."""
+    from compare.matrix import clause_frame, summary_frame
+
+    summary = summary_frame(alignments).drop(columns=["kind"])
+    summary["coverage"] = summary["coverage"].map(pct)
+    clauses = clause_frame(alignments)
+    for a in alignments:
+        clauses[a.plan.id] = clauses[a.plan.id].map(lambda v: "" if v is None or v != v else pct(v))
+    lines = [
+        f"# Coverage of {alignments[0].base.meta.title}" if alignments else "# Coverage",
+        "",
+        "## Summary",
+        "",
+        frame_md(summary),
+        "",
+        "## Clauses (coverage share)",
+        "",
+        frame_md(clauses),
+    ]
+    for a in alignments:
+        omitted = [m for m in a.measures if m.status == "omitted" and m.counted]
+        lines += ["", f"## {a.plan.meta.name} ({a.plan.id}): omitted measures ({len(omitted)})", ""]
+        lines.append(
+            md_table([[m.measure.id, m.clause.label, m.measure.text] for m in omitted], ["measure", "clause", "text"])
+        )
+    return "\n".join(lines) + "\n"
+
+
+def report_markdown(a: Alignment) -> str:
+    """The gap report of one plan: summary, gaps with the nearest plan text, targets, local additions."""
+    from compare.matrix import gaps_frame, summary_frame, targets_frame
+
+    summary = summary_frame([a]).drop(columns=["plan", "kind"])
+    summary["coverage"] = summary["coverage"].map(pct)
+    targets = targets_frame([a]).drop(columns=["plan"])
+    lines = [
+        f"# Gap report: {a.plan.meta.title} vs {a.base.meta.title}",
+        "",
+        frame_md(summary),
+        "",
+        "## Gaps (omitted and partial measures)",
+        "",
+        frame_md(gaps_frame(a).drop(columns=["evidence"])),
+        "",
+        "## Targets",
+        "",
+        frame_md(targets),
+        "",
+        f"## Local additions ({len(a.local)})",
+        "",
+        md_table([[x.measure.id, x.clause.label, x.measure.text] for x in a.local], ["id", "clause", "text"]),
+    ]
+    return "\n".join(lines) + "\n"

@@ -17,14 +17,23 @@ from compare.errors import BadOption
 class Settings:
     # score(b, p) = idf_weight * IDF-weighted share of b's tokens found in p
     #             + (1 - idf_weight) * rapidfuzz token_set_ratio of the two token strings
-    idf_weight: float = 0.7
+    idf_weight: float = 0.6
+    # IDF is raised to this power: above 1, a measure's rare key terms (污泥, 移动源) outweigh the
+    # domain words every sentence shares (碳排放, 协同)
+    idf_power: float = 2.0
     # added to the IDF mass of a base measure when computing the share of it found, so that a
     # two-word measure (优化技术路径) is not "fully covered" by any sentence that has those words
     short_penalty: float = 3.0
     # a base measure is taken up when its best plan sentence (or the union of its top matches) scores this
-    adopt_threshold: float = 0.45
+    adopt_threshold: float = 0.5
     # below adopt but at least this: partial
-    partial_threshold: float = 0.3
+    partial_threshold: float = 0.25
+    # status score = (1 - part_weight) * sentence score + part_weight * share of the measure's
+    # comma-separated parts covered (a part is covered when part_threshold of its IDF mass is found
+    # in one of the part_candidates best plan sentences)
+    part_weight: float = 0.3
+    part_threshold: float = 0.4
+    part_candidates: int = 8
     # how many plan sentences may jointly cover one base measure
     max_matches: int = 3
     # a plan sentence joins the evidence when it scores at least this

@@ -1,15 +1,51 @@
-"""The engine's entry points for commands: load plans, align, apply overrides."""
+"""The engine's entry points for commands: load plans, align, apply analyst overrides."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from compare.classify import Alignment, align
+from compare.matrix import Progress, align_many
+from compare.overrides import apply_overrides, read_overrides
 from compare.registry import Library
 from compare.settings import Settings
 
 
+@dataclasses.dataclass(frozen=True)
+class Result:
+    alignments: list[Alignment]
+    stale: list[str]  # overrides that no longer apply
+
+
 def run_alignment(
     lib: Library, plan: str, base: str, settings: Settings, *, use_cache: bool = True, overrides: bool = True
-) -> Alignment:
+) -> Result:
     base_plan = lib.load(base, use_cache=use_cache)
-    the_plan = lib.load(plan, use_cache=use_cache)
-    return align(base_plan, the_plan, settings)
+    a = align(base_plan, lib.load(plan, use_cache=use_cache), settings)
+    return with_overrides(lib, [a], overrides)
+
+
+def run_many(
+    lib: Library,
+    plans: list[str],
+    base: str,
+    settings: Settings,
+    *,
+    use_cache: bool = True,
+    overrides: bool = True,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Result:
+    alignments = align_many(lib, plans, base, settings, use_cache=use_cache, jobs=jobs, progress=progress)
+    return with_overrides(lib, alignments, overrides)
+
+
+def with_overrides(lib: Library, alignments: list[Alignment], enabled: bool) -> Result:
+    if not enabled:
+        return Result(alignments, [])
+    out, stale = [], []
+    for a in alignments:
+        applied, notes = apply_overrides(a, read_overrides(lib.folder, a.plan.id))
+        out.append(applied)
+        stale += notes
+    return Result(out, stale)

@@ -1,0 +1,162 @@
+"""`jtcompare matrix`, `jtcompare report` and `jtcompare override`: many plans, gap reports, analyst pins."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cli import render
+from cli.app import app, errors
+from cli.options import Base, Config, Force, Jobs, NoCache, NoOverrides, Out, PlansDir, Quiet
+from cli.output import emit, precheck, resolve_format
+from compare.export import frame_csv, matrix_markdown, pct, report_markdown
+from compare.matrix import default_plans, measure_frame, summary_frame
+from compare.overrides import add_override
+from compare.registry import open_library
+from compare.report import alignment_dict
+from compare.settings import load_settings
+from compare.workflow import Result, run_many
+
+FORMATS = ("table", "md", "json", "csv", "xlsx")
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done = total, 0
+        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+
+    def __call__(self, plan_id: str) -> None:
+        self.done += 1
+        if self.enabled:
+            filled = int(30 * self.done / self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {plan_id:<20}")
+            sys.stderr.flush()
+            if self.done == self.total:
+                sys.stderr.write("\n")
+
+
+@app.command("matrix")
+def matrix_cmd(
+    plans: Annotated[
+        list[str] | None, typer.Argument(help="Plans to compare (default: every plan but the base).")
+    ] = None,
+    base: Base = "national",
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv or xlsx.")] = None,
+    out: Out = None,
+    force: Force = False,
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    jobs: Jobs = 1,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """Coverage matrix of several plans against the base: which measures each adopted, strengthened or left out.
+
+    xlsx gives sheets Summary, Clauses, Measures, Gaps per plan, Targets, Local and Legend.
+    """
+    with errors():
+        fmt = resolve_format(fmt, out, FORMATS)
+        precheck(out, force)
+        result = _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet)
+        emit(_render_matrix(result, fmt), out, force=force, quiet=quiet)
+        _notes(result, quiet)
+
+
+@app.command("report")
+def report_cmd(
+    plan: Annotated[str, typer.Argument(help="The plan to report on, by id or Chinese name.")],
+    base: Base = "national",
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, json, csv or xlsx.")] = None,
+    out: Out = None,
+    force: Force = False,
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """Gap report of one plan: omitted and partial measures with the nearest plan text, targets, local additions.
+
+    Example: jtcompare report chongqing --out reports/chongqing-gaps.xlsx
+    """
+    with errors():
+        fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx"))
+        precheck(out, force)
+        result = _run([plan], base, plans_dir, config, 1, no_cache, no_overrides, quiet)
+        a = result.alignments[0]
+        if fmt == "xlsx":
+            from compare.workbook import write_report
+
+            content = lambda stream: write_report([a], stream)  # noqa: E731
+        elif fmt == "json":
+            content = render.to_json(alignment_dict(a))
+        elif fmt == "csv":
+            content = frame_csv(measure_frame([a]))
+        else:
+            content = report_markdown(a)
+        emit(content, out, force=force, quiet=quiet)
+        _notes(result, quiet)
+
+
+@app.command("override")
+def override_cmd(
+    plan: Annotated[str, typer.Argument(help="The plan whose judgement you correct.")],
+    measure: Annotated[str, typer.Argument(help="The base measure id, e.g. N08.03.")],
+    status: Annotated[str, typer.Argument(help="adopted, strengthened, partial or omitted.")],
+    note: Annotated[str, typer.Option("--note", help="Why: this is shown next to the cell.")],
+    by: Annotated[str, typer.Option("--by", help="Your name or initials.")] = "",
+    match: Annotated[str, typer.Option("--match", help="Pin this plan measure id as the match.")] = "",
+    base: Base = "national",
+    plans_dir: PlansDir = None,
+) -> None:
+    """Pin the status (and optionally the match) of one base measure for a plan, with a note.
+
+    Written to <plans-dir>/<plan>.overrides.csv; align, matrix and report apply it and mark the cell.
+    """
+    with errors():
+        lib = open_library(plans_dir)
+        path = add_override(lib.folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+        typer.echo(f"{measure} pinned as {status} for {lib.find(plan).id} in {path}")
+
+
+def _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet) -> Result:
+    settings = load_settings(config)
+    lib = open_library(plans_dir)
+    ids = list(plans) if plans else default_plans(lib, base)
+    bar = ProgressBar(len(ids), not quiet)
+    return run_many(
+        lib, ids, base, settings, use_cache=not no_cache, overrides=not no_overrides, jobs=jobs, progress=bar
+    )
+
+
+def _notes(result: Result, quiet: bool) -> None:
+    if not quiet:
+        for problem in result.stale:
+            typer.echo(f"note: {problem}", err=True)
+
+
+def _render_matrix(result: Result, fmt: str):
+    alignments = result.alignments
+    if fmt == "xlsx":
+        from compare.workbook import write_matrix
+
+        return lambda stream: write_matrix(alignments, stream)
+    if fmt == "json":
+        return render.to_json(
+            {
+                "summary": summary_frame(alignments).to_dict(orient="records"),
+                "plans": [alignment_dict(a) for a in alignments],
+            }
+        )
+    if fmt == "csv":
+        return frame_csv(measure_frame(alignments))
+    if fmt == "md":
+        return matrix_markdown(alignments)
+    summary = summary_frame(alignments).drop(columns=["kind"])
+    summary["coverage"] = summary["coverage"].map(pct)
+    return render.table(summary.to_dict(orient="records"), "table")

@@ -1,0 +1,119 @@
+"""Measure the aligner against labelled judgements (tests/labels/*.csv): accuracy, precision, recall.
+
+Labels are human calls made from the seed texts, each with a reason; see tests/labels/README.md.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from compare.classify import STATUSES, Alignment
+
+
+@dataclass(frozen=True)
+class Label:
+    plan: str
+    measure: str
+    status: str
+    plan_clauses: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClauseLabel:
+    plan: str
+    clause: str
+    base_clause: str  # "" when no base clause fits
+    reason: str
+
+
+def read_labels(path: Path) -> list[Label]:
+    with Path(path).open(encoding="utf-8") as fh:
+        return [
+            Label(
+                r["plan"],
+                r["base_measure"],
+                r["status"],
+                tuple(c for c in r["plan_clauses"].split(";") if c),
+                r["reason"],
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
+def read_clause_labels(path: Path) -> list[ClauseLabel]:
+    with Path(path).open(encoding="utf-8") as fh:
+        return [ClauseLabel(r["plan"], r["plan_clause"], r["base_clause"], r["reason"]) for r in csv.DictReader(fh)]
+
+
+@dataclass
+class Scorecard:
+    pairs: list[tuple[str, str]]  # (label, predicted)
+
+    @property
+    def accuracy(self) -> float:
+        return sum(a == b for a, b in self.pairs) / len(self.pairs) if self.pairs else 0.0
+
+    def precision(self, status: str) -> float | None:
+        predicted = [a for a, b in self.pairs if b == status]
+        return sum(a == status for a in predicted) / len(predicted) if predicted else None
+
+    def recall(self, status: str) -> float | None:
+        actual = [b for a, b in self.pairs if a == status]
+        return sum(b == status for b in actual) / len(actual) if actual else None
+
+    def f1(self, status: str) -> float:
+        p, r = self.precision(status) or 0.0, self.recall(status) or 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def macro_f1(self) -> float:
+        return sum(self.f1(s) for s in STATUSES) / len(STATUSES)
+
+    def confusion(self) -> dict[str, dict[str, int]]:
+        out = {a: dict.fromkeys(STATUSES, 0) for a in STATUSES}
+        for a, b in self.pairs:
+            out[a][b] += 1
+        return out
+
+    @property
+    def taken_up_accuracy(self) -> float:
+        """Coarse view: taken up (adopted/strengthened/partial) versus omitted."""
+        return sum((a == "omitted") == (b == "omitted") for a, b in self.pairs) / len(self.pairs) if self.pairs else 0.0
+
+
+def score_measures(alignments: dict[str, Alignment], labels: list[Label]) -> Scorecard:
+    pairs = []
+    for lab in labels:
+        a = alignments.get(lab.plan)
+        if a is None:
+            continue
+        m = next((m for m in a.measures if m.measure.id == lab.measure), None)
+        if m is not None:
+            pairs.append((lab.status, m.status))
+    return Scorecard(pairs)
+
+
+def match_accuracy(alignments: dict[str, Alignment], labels: list[Label]) -> float:
+    """Share of labelled taken-up measures whose best engine match lies in a labelled plan clause."""
+    hits = total = 0
+    for lab in labels:
+        a = alignments.get(lab.plan)
+        if a is None or lab.status == "omitted" or not lab.plan_clauses:
+            continue
+        m = next((m for m in a.measures if m.measure.id == lab.measure), None)
+        if m is None:
+            continue
+        total += 1
+        hits += bool(m.matches) and m.matches[0].clause.id in lab.plan_clauses
+    return hits / total if total else 0.0
+
+
+def clause_accuracy(a: Alignment, labels: list[ClauseLabel]) -> float:
+    """Share of the plan's clauses whose best base clause is the labelled one (or none when none)."""
+    mine = {lab.clause: lab.base_clause for lab in labels if lab.plan == a.plan.id}
+    got = {pc.clause.id: (pc.best[0].id if pc.best else "") for pc in a.plan_clauses}
+    hits = [got.get(cid) == want for cid, want in mine.items()]
+    return sum(hits) / len(hits) if hits else 0.0
