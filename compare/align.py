@@ -105,7 +105,8 @@ def _part_tokens(text: str) -> tuple[str, ...]:
 
 
 def units(plan: Plan) -> list[Unit]:
-    return [Unit(m, c, tuple(match_tokens(m.text))) for c in plan.clauses for m in c.measures]
+    known = plan.tokens
+    return [Unit(m, c, known.get(m.id) or tuple(match_tokens(m.text))) for c in plan.clauses for m in c.measures]
 
 
 def _idf(docs: list[tuple[str, ...]], power: float = 1.0) -> dict[str, float]:

@@ -5,6 +5,7 @@ Safe to delete at any time (`~/.cache/jtcompare` or $JTCOMPARE_CACHE_DIR); `--no
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -32,7 +33,7 @@ def _engine_fingerprint() -> str:
         if item.is_file():
             h.update(item.name.encode())
             h.update(item.read_bytes())
-    for module in ("normalise.py", "parse.py", "model.py"):
+    for module in ("normalise.py", "parse.py", "model.py", "tokens.py", "align.py"):
         h.update((Path(__file__).parent / module).read_bytes())
     return h.hexdigest()[:16]
 
@@ -44,9 +45,16 @@ def cache_key(meta: PlanMeta, text: str) -> str:
     return h.hexdigest()[:32]
 
 
+def parse_and_tokenise(text: str, meta: PlanMeta) -> Plan:
+    from compare.align import match_tokens
+
+    plan = parse(text, meta)
+    return dataclasses.replace(plan, tokens={m.id: tuple(match_tokens(m.text)) for m in plan.measures})
+
+
 def load_plan(meta: PlanMeta, text: str, *, use_cache: bool = True) -> Plan:
     if not use_cache:
-        return parse(text, meta)
+        return parse_and_tokenise(text, meta)
     path = cache_dir() / f"{cache_key(meta, text)}.pickle"
     try:
         with path.open("rb") as fh:
@@ -55,7 +63,7 @@ def load_plan(meta: PlanMeta, text: str, *, use_cache: bool = True) -> Plan:
             return plan
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    plan = parse(text, meta)
+    plan = parse_and_tokenise(text, meta)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
