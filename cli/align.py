@@ -77,6 +77,7 @@ def _table(a: Alignment) -> str:
         [
             m.measure.id,
             m.status + ("*" if m.overridden else ""),
+            "yes" if m.counted else "no",
             f"{m.score:.2f}",
             _short(m.measure.text, 28),
             m.matches[0].clause.id if m.matches else "",
@@ -85,9 +86,10 @@ def _table(a: Alignment) -> str:
         for m in a.measures
     ]
     table = tabulate(
-        rows, headers=["measure", "status", "score", "base text", "in", "best plan match"], tablefmt="simple"
+        rows, headers=["measure", "status", "counted", "score", "base text", "in", "best plan match"], tablefmt="simple"
     )
-    return f"{head}\n\n{table}\n\n(* set by an analyst override; --format json for full evidence)"
+    foot = "counted: 面临形势 and framing clauses (指导思想, 原则) are listed but not in coverage; * = analyst override"
+    return f"{head}\n\n{table}\n\n{foot}; --format json for full evidence"
 
 
 def _short(text: str, width: int) -> str:

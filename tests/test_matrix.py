@@ -1,0 +1,237 @@
+"""`jtcompare matrix` and `jtcompare report`: the workbook and Markdown checked cell by cell against JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from cli.main import app
+from compare.workbook import FILLS
+from tests.conftest import PLANS, ROOT
+
+runner = CliRunner()
+CITIES = ["chongqing", "wuhan", "chengdu"]
+
+
+def invoke(*args: str):
+    result = runner.invoke(app, [*args, "--plans-dir", str(PLANS)])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def matrix_json():
+    data = json.loads(invoke("matrix", "--format", "json").stdout)
+    return {p["plan"]["id"]: p for p in data["plans"]}, data["summary"]
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wb") / "matrix.xlsx"
+    invoke("matrix", "--out", str(out))
+    return out, load_workbook(out)
+
+
+def test_matrix_defaults_to_every_plan_but_the_base(matrix_json) -> None:
+    plans, summary = matrix_json
+    assert list(plans) == CITIES
+    assert [row["plan"] for row in summary] == CITIES
+
+
+def test_workbook_sheets_and_layout(workbook) -> None:
+    _, wb = workbook
+    assert wb.sheetnames == [
+        "Summary",
+        "Clauses",
+        "Measures",
+        "Gaps chongqing",
+        "Gaps wuhan",
+        "Gaps chengdu",
+        "Targets",
+        "Local",
+        "Legend",
+    ]
+    for name in wb.sheetnames[:-1]:
+        ws = wb[name]
+        assert ws.freeze_panes in ("A2", "E2"), name
+        assert ws.auto_filter.ref, name
+    assert wb["Measures"].freeze_panes == "E2"
+
+
+def test_measures_sheet_equals_the_align_json(workbook, matrix_json) -> None:
+    _, wb = workbook
+    plans, _ = matrix_json
+    ws = wb["Measures"]
+    header = [c.value for c in ws[1]]
+    for plan in CITIES:
+        col = header.index(plan) + 1
+        expected = {m["id"]: m for m in plans[plan]["measures"]}
+        seen = 0
+        for row in range(2, ws.max_row + 1):
+            mid = ws.cell(row, 1).value
+            cell = ws.cell(row, col)
+            m = expected[mid]
+            assert cell.value == m["status"], (plan, mid)
+            assert cell.fill.fgColor.rgb.endswith(FILLS[m["status"]]), (plan, mid)
+            assert ws.cell(row, col + 1).value == m["score"]
+            if m["matches"]:
+                assert m["matches"][0]["text"] in cell.comment.text
+            seen += 1
+        assert seen == len(expected)
+
+
+def test_summary_and_gaps_equal_the_json(workbook, matrix_json) -> None:
+    _, wb = workbook
+    plans, summary = matrix_json
+    rows = list(wb["Summary"].iter_rows(values_only=True))
+    header = rows[0]
+    for row, expected in zip(rows[1:], summary, strict=True):
+        got = dict(zip(header, row, strict=True))
+        for key in ("plan", "adopted", "strengthened", "partial", "omitted", "coverage", "local"):
+            assert got[key] == expected[key], key
+    for plan in CITIES:
+        gaps = list(wb[f"Gaps {plan}"].iter_rows(values_only=True))
+        want = [m["id"] for m in plans[plan]["measures"] if m["status"] in ("omitted", "partial") and m["counted"]]
+        assert [r[0] for r in gaps[1:]] == want
+
+
+def test_clause_sheet_coverage(workbook, matrix_json) -> None:
+    _, wb = workbook
+    plans, _ = matrix_json
+    rows = list(wb["Clauses"].iter_rows(values_only=True))
+    header = rows[0]
+    for row in rows[1:]:
+        got = dict(zip(header, row, strict=True))
+        for plan in CITIES:
+            clause = next(c for c in plans[plan]["clauses"] if c["id"] == got["clause"])
+            assert got[plan] == clause["coverage"]
+
+
+def test_markdown_figures_equal_the_json(matrix_json) -> None:
+    _, summary = matrix_json
+    md = invoke("matrix", "--format", "md").stdout
+    for row in summary:
+        line = next(ln for ln in md.splitlines() if ln.startswith(f"| {row['plan']} "))
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[3:7] == [str(row[k]) for k in ("adopted", "strengthened", "partial", "omitted")]
+        assert cells[8] == f"{row['coverage']:.0%}"
+
+
+def test_report_markdown_equals_the_json(tmp_path) -> None:
+    out = tmp_path / "wuhan.md"
+    invoke("report", "wuhan", "--out", str(out))
+    md = out.read_text(encoding="utf-8")
+    data = json.loads(invoke("align", "wuhan", "--format", "json").stdout)
+    s = data["summary"]
+    line = next(ln for ln in md.splitlines() if ln.startswith("| 武汉市"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[2:6] == [str(s[k]) for k in ("adopted", "strengthened", "partial", "omitted")]
+    gap_ids = re.findall(r"^\| (N[\d-]+\.\d+) ", md.split("## Gaps")[1].split("## Targets")[0], re.M)
+    assert gap_ids == [m["id"] for m in data["measures"] if m["status"] in ("omitted", "partial") and m["counted"]]
+
+
+def test_report_workbook(tmp_path) -> None:
+    out = tmp_path / "chongqing-gaps.xlsx"
+    invoke("report", "chongqing", "--out", str(out))
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Summary", "Gaps", "Targets", "Local", "Measures", "Legend"]
+
+
+def test_plan_text_never_becomes_a_formula(tmp_path, plans) -> None:
+    import io
+
+    from compare.classify import align
+    from compare.settings import DEFAULTS
+    from compare.workbook import write_matrix
+
+    a = align(plans["national"], plans["wuhan"], DEFAULTS)
+    m = a.measures[10]
+    evil = m.__class__(**{**m.__dict__, "evidence": '=HYPERLINK("http://x")'})
+    a = a.__class__(**{**a.__dict__, "measures": (*a.measures[:10], evil, *a.measures[11:])})
+    buf = io.BytesIO()
+    write_matrix([a], buf)
+    buf.seek(0)
+    wb = load_workbook(buf)
+    cells = [c for row in wb["Gaps wuhan"].iter_rows() for c in row if c.value == '=HYPERLINK("http://x")']
+    assert all(c.data_type == "s" for c in cells)
+
+
+def test_existing_report_needs_force(tmp_path) -> None:
+    out = tmp_path / "m.xlsx"
+    out.write_bytes(b"keep me")
+    result = runner.invoke(app, ["matrix", "--out", str(out), "--plans-dir", str(PLANS)])
+    assert result.exit_code == 3
+    assert result.stderr.strip() == f"error: {out}: file exists; use --force to overwrite it"
+    assert out.read_bytes() == b"keep me"
+    missing = tmp_path / "nope" / "m.xlsx"
+    result = runner.invoke(app, ["matrix", "--out", str(missing), "--plans-dir", str(PLANS)])
+    assert result.exit_code == 3 and "does not exist" in result.stderr
+
+
+def test_overrides_pin_a_status_and_go_stale(tmp_path) -> None:
+    for f in PLANS.iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    args = ["--plans-dir", str(tmp_path)]
+    before = json.loads(runner.invoke(app, ["align", "wuhan", "--format", "json", *args]).stdout)
+    target = next(m for m in before["measures"] if m["status"] == "omitted" and m["counted"])
+    result = runner.invoke(
+        app, ["override", "wuhan", target["id"], "adopted", "--note", "see WH04", "--by", "AB", *args]
+    )
+    assert result.exit_code == 0, result.output
+    after = json.loads(runner.invoke(app, ["align", "wuhan", "--format", "json", *args]).stdout)
+    pinned = next(m for m in after["measures"] if m["id"] == target["id"])
+    assert pinned["status"] == "adopted" and "see WH04 (AB" in pinned["overridden"]
+    assert after["summary"]["adopted"] == before["summary"]["adopted"] + 1
+    raw = json.loads(runner.invoke(app, ["align", "wuhan", "--format", "json", "--no-overrides", *args]).stdout)
+    assert raw["summary"] == before["summary"]
+    # the measure's text changes: the override is reported, not applied
+    path = tmp_path / "wuhan.overrides.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(target["text"], "旧的文本。"), encoding="utf-8")
+    stale = runner.invoke(app, ["align", "wuhan", "--format", "json", *args])
+    assert json.loads(stale.stdout)["summary"] == before["summary"]
+    assert f"override of {target['id']} for wuhan: the measure's text changed" in stale.stderr
+    bad = runner.invoke(app, ["override", "wuhan", "N99.01", "adopted", "--note", "x", *args])
+    assert bad.exit_code == 2 and "no measure 'N99.01'" in bad.stderr
+
+
+def test_shipped_plans_carry_no_overrides() -> None:
+    assert not list(PLANS.glob("*.overrides.*"))
+
+
+def test_readme_shell_loop_writes_one_report_per_plan(tmp_path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    loop = re.search(r"<!-- shell-loop.*?```sh\n(.*?)```", readme, re.S)
+    assert loop, "README has no shell-loop example"
+    bindir = Path(sys.executable).parent  # the venv the tests run in has the jtcompare script
+    assert (bindir / "jtcompare").exists(), "jtcompare is not installed in this environment"
+    env = {**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}", "JTCOMPARE_PLANS_DIR": str(PLANS)}
+    script = loop.group(1)
+    subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env, check=True, timeout=300)
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [f"{c}-gaps.xlsx" for c in sorted(CITIES)]
+
+
+def test_workbook_opens_in_libreoffice(workbook, tmp_path) -> None:
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if not office:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui to run this check)")
+    path, _ = workbook
+    result = subprocess.run(
+        [office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    csv_text = (tmp_path / "matrix.csv").read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0].startswith("plan,name,kind")
+    assert "chongqing" in csv_text
