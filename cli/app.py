@@ -6,6 +6,7 @@ bad option), 3 a report or plan could not be written, 130 interrupted.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 state = {"debug": False}
 
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_WRITE, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 
@@ -42,7 +44,8 @@ def errors() -> Iterator[None]:
     except JtError as exc:
         if state["debug"]:
             traceback.print_exc()
-        typer.echo(f"error: {exc}", err=True)
+        one_line = _LINE_BREAK.sub(lambda m: repr(m.group(0))[1:-1], str(exc))  # a name may hold a line break
+        typer.echo(f"error: {one_line}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("interrupted: nothing was written", err=True)

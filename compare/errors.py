@@ -35,3 +35,15 @@ class WriteFailed(JtError):
 
 class AlreadyExists(WriteFailed):
     pass
+
+
+class EmptyFile(UnreadableFile):
+    pass
+
+
+class TooLarge(UnreadableFile):
+    """Over the size limit, or a compressed file that would unpack to an absurd size."""
+
+
+class PlanExists(AlreadyExists):
+    pass
