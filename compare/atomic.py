@@ -21,6 +21,16 @@ def check_target(path: Path, *, force: bool) -> None:
         raise WriteFailed(f"{path}: folder {path.parent} is not writable")
 
 
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0666 minus the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, write: Callable[[BinaryIO], None] | bytes, *, force: bool = True) -> None:
     """Write to a temporary file in the same folder and rename it over `path`."""
     path = Path(path)
@@ -34,6 +44,7 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None] | bytes, *, force
                 write(stream)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -235,3 +235,11 @@ def test_workbook_opens_in_libreoffice(workbook, tmp_path) -> None:
     csv_text = (tmp_path / "matrix.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[0].startswith("plan,name,kind")
     assert "chongqing" in csv_text
+
+
+def test_reports_get_ordinary_permissions(tmp_path) -> None:
+    out = tmp_path / "cq.md"
+    invoke("report", "chongqing", "--out", str(out))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
