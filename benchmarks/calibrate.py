@@ -23,10 +23,10 @@ from compare.settings import DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIES = ("chongqing", "wuhan", "chengdu")
-SCORING = {"idf_weight": (0.6, 0.8), "idf_power": (1.0, 2.0, 3.0), "short_penalty": (3.0,)}
+SCORING = {"idf_weight": (0.6, 0.8), "idf_power": (2.0,), "short_penalty": (3.0,), "bigram_weight": (0.0, 0.3, 0.6)}
 THRESHOLDS = {
-    "part_weight": (0.0, 0.3, 0.5),
-    "part_threshold": (0.4, 0.5),
+    "part_weight": (0.3, 0.5),
+    "part_threshold": (0.4,),
     "adopt_threshold": (0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
     "partial_threshold": (0.2, 0.25, 0.3, 0.35, 0.4),
 }

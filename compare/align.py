@@ -135,6 +135,10 @@ def score(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Sc
     pm = (_matrix([u.tokens for u in p_units], vocab, idf) > 0).astype(np.float32)
     totals = bm.sum(axis=1, keepdims=True) + np.float32(settings.short_penalty)
     coverage = (bm @ pm.T) / totals
+    if settings.bigram_weight:
+        coverage = (1 - settings.bigram_weight) * coverage + settings.bigram_weight * _bigram_coverage(
+            b_units, p_units, settings
+        )
     fuzzy = cdist(
         [" ".join(u.tokens) for u in b_units],
         [" ".join(u.tokens) for u in p_units],
@@ -149,6 +153,28 @@ def score(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Sc
     sim = _clause_similarity(base_clauses, plan_clauses, b_units, p_units, idf)
     total = total + _prior(sim, b_units, p_units, base_clauses, plan_clauses, settings)
     return Scores(b_units, p_units, np.clip(total, 0, 1), coverage, idf, sim, base_clauses, plan_clauses)
+
+
+def _bigrams(text: str) -> tuple[str, ...]:
+    return tuple({text[k : k + 2] for k in range(len(text) - 1) if _CJK2.fullmatch(text[k : k + 2])})
+
+
+_CJK2 = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _bigram_coverage(b_units: list[Unit], p_units: list[Unit], settings: Settings) -> np.ndarray:
+    """IDF-weighted share of a base measure's character bigrams found in a plan sentence.
+
+    Robust where jieba segments the same words differently (报废更新 / 淘汰更新).
+    """
+    b_docs = [_bigrams(canonical(u.measure.text)) for u in b_units]
+    p_docs = [_bigrams(canonical(u.measure.text)) for u in p_units]
+    idf = _idf(b_docs + p_docs, settings.idf_power)
+    vocab = {t: k for k, t in enumerate(idf)}
+    bm = _matrix(b_docs, vocab, idf)
+    pm = (_matrix(p_docs, vocab, idf) > 0).astype(np.float32)
+    totals = bm.sum(axis=1, keepdims=True) + np.float32(settings.short_penalty)
+    return (bm @ pm.T) / totals
 
 
 def _clause_similarity(

@@ -18,6 +18,8 @@ class Settings:
     # score(b, p) = idf_weight * IDF-weighted share of b's tokens found in p
     #             + (1 - idf_weight) * rapidfuzz token_set_ratio of the two token strings
     idf_weight: float = 0.6
+    # share of the overlap signal taken from character bigrams instead of jieba words
+    bigram_weight: float = 0.3
     # IDF is raised to this power: above 1, a measure's rare key terms (污泥, 移动源) outweigh the
     # domain words every sentence shares (碳排放, 协同)
     idf_power: float = 2.0
