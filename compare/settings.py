@@ -49,7 +49,7 @@ class Settings:
     # a plan sentence scoring below this against every base measure is a local addition
     local_threshold: float = 0.3
     # a plan clause's best base clause must score at least this, else it has none
-    clause_threshold: float = 0.2
+    clause_threshold: float = 0.1
     # indicator names this similar (0..1) are the same indicator
     indicator_threshold: float = 0.6
 
