@@ -219,9 +219,11 @@ def _added_target(unit: Unit, context: list[Measure], chosen: int, threshold: fl
         for t in extract_targets(sentence.text):
             if any(indicator_similarity(b.indicator, t.indicator) >= threshold for b in base_targets):
                 continue
-            shared = base_tokens & set(match_tokens(t.indicator))
-            # in a matched sentence a shared word suffices; elsewhere in the clause, two
-            if len(shared) >= (1 if k < chosen else 2):
+            words = set(match_tokens(t.indicator))
+            shared = base_tokens & words
+            # in a matched sentence one shared word suffices; elsewhere in the clause, the target's
+            # indicator must be mostly made of the measure's words (森林蓄积量 for 森林面积和蓄积量)
+            if shared and (k < chosen or len(shared) * 2 >= len(words)):
                 return t
     return None
 
