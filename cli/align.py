@@ -13,8 +13,9 @@ from cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quie
 from cli.output import emit, precheck, resolve_format
 from compare.classify import Alignment
 from compare.export import alignment_markdown, frame_csv, pct
+from compare.matrix import measure_frame
 from compare.registry import open_library
-from compare.report import alignment_dict, measures_frame
+from compare.report import alignment_dict
 from compare.settings import load_settings
 from compare.workflow import run_alignment
 
@@ -57,7 +58,7 @@ def _render(a: Alignment, fmt: str):
     if fmt == "json":
         return render.to_json(alignment_dict(a))
     if fmt == "csv":
-        return frame_csv(measures_frame(a))
+        return frame_csv(measure_frame([a]))
     if fmt == "md":
         return alignment_markdown(a)
     if fmt == "xlsx":

@@ -15,7 +15,7 @@ import pandas as pd
 from tabulate import tabulate
 
 from compare.classify import Alignment
-from compare.report import measures_frame
+from compare.matrix import clause_frame, gaps_frame, measure_frame, summary_frame, targets_frame
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -82,7 +82,7 @@ def alignment_markdown(a: Alignment) -> str:
         "",
         "## Measures",
         "",
-        frame_md(measures_frame(a)[["measure", "status", "score", "text", "match_clause", "match_text", "evidence"]]),
+        frame_md(measure_frame([a])[["measure", "status", "score", "text", "match_clause", "match_text", "evidence"]]),
     ]
     if a.local:
         lines += ["", "## Local additions", ""]
@@ -94,8 +94,6 @@ def alignment_markdown(a: Alignment) -> str:
 
 def matrix_markdown(alignments: list[Alignment]) -> str:
     """Summary table, clause matrix, then per plan its omitted measures."""
-    from compare.matrix import clause_frame, summary_frame
-
     summary = summary_frame(alignments).drop(columns=["kind"])
     summary["coverage"] = summary["coverage"].map(pct)
     clauses = clause_frame(alignments)
@@ -123,8 +121,6 @@ def matrix_markdown(alignments: list[Alignment]) -> str:
 
 def report_markdown(a: Alignment) -> str:
     """The gap report of one plan: summary, gaps with the nearest plan text, targets, local additions."""
-    from compare.matrix import gaps_frame, summary_frame, targets_frame
-
     summary = summary_frame([a]).drop(columns=["plan", "kind"])
     summary["coverage"] = summary["coverage"].map(pct)
     targets = targets_frame([a]).drop(columns=["plan"])

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from compare.classify import Alignment, MeasureResult
 from compare.outline import meta_dict
 from compare.settings import as_dict
@@ -91,26 +89,3 @@ def alignment_dict(a: Alignment) -> dict[str, Any]:
         ],
         "warnings": list(a.plan.warnings),
     }
-
-
-def measures_frame(a: Alignment) -> pd.DataFrame:
-    """One row per base measure: the flat table behind CSV, Markdown and the Measures sheet."""
-    rows = []
-    for m in a.measures:
-        best = m.matches[0] if m.matches else None
-        rows.append(
-            {
-                "plan": a.plan.id,
-                "measure": m.measure.id,
-                "clause": m.clause.label,
-                "status": m.status,
-                "score": m.score,
-                "counted": m.counted,
-                "text": m.measure.text,
-                "match_clause": best.clause.label if best else "",
-                "match_text": best.measure.text if best else "",
-                "evidence": m.evidence,
-                "overridden": m.overridden or "",
-            }
-        )
-    return pd.DataFrame(rows)
