@@ -16,7 +16,7 @@ from compare.export import alignment_markdown, frame_csv, pct
 from compare.matrix import measure_frame
 from compare.registry import open_library
 from compare.report import alignment_dict
-from compare.settings import load_settings
+from compare.settings import as_toml, load_settings
 from compare.workflow import run_alignment
 
 FORMATS = ("table", "md", "json", "csv", "xlsx")
@@ -95,3 +95,13 @@ def _table(a: Alignment) -> str:
 
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@app.command("config")
+def config_cmd(config: Config = None) -> None:
+    """Print the aligner's settings (defaults, or those of --config FILE) as an editable TOML file.
+
+    Example: jtcompare config > strict.toml; edit it; jtcompare align wuhan --config strict.toml
+    """
+    with errors():
+        typer.echo(as_toml(load_settings(config)).rstrip("\n"))

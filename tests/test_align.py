@@ -125,3 +125,13 @@ def test_config_file_and_options_override_defaults(tmp_path) -> None:
     bad.write_text("[align]\nadopt_treshold = 0.5\n", encoding="utf-8")
     result = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(PLANS), "--config", str(bad)])
     assert result.exit_code == 2 and "unknown setting 'adopt_treshold'" in result.stderr
+
+
+def test_config_prints_a_file_that_config_accepts(tmp_path) -> None:
+    result = runner.invoke(app, ["config"])
+    assert result.exit_code == 0, result.output
+    assert "adopt_threshold = 0.5" in result.stdout
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(result.stdout.replace("adopt_threshold = 0.5", "adopt_threshold = 0.7"), encoding="utf-8")
+    again = runner.invoke(app, ["config", "--config", str(cfg)])
+    assert "adopt_threshold = 0.7" in again.stdout
