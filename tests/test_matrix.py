@@ -243,3 +243,22 @@ def test_reports_get_ordinary_permissions(tmp_path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_jobs_give_the_same_matrix_as_one_process() -> None:
+    one = invoke("matrix", "--format", "csv").stdout
+    two = invoke("matrix", "--format", "csv", "--jobs", "2").stdout
+    assert one == two
+
+
+def test_cache_is_keyed_by_content_and_safe_to_break(tmp_path, monkeypatch) -> None:
+    from compare.cache import cache_dir
+
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "cache"))
+    cold = invoke("align", "wuhan", "--format", "json").stdout
+    files = list(cache_dir().glob("*.pickle"))
+    assert len(files) == 2  # national and wuhan
+    for f in files:
+        f.write_bytes(b"garbage")
+    assert invoke("align", "wuhan", "--format", "json").stdout == cold
+    assert invoke("align", "wuhan", "--format", "json", "--no-cache").stdout == cold
