@@ -11,9 +11,8 @@ from cli import render
 from cli.app import app, errors
 from cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quiet
 from cli.output import emit, precheck, resolve_format
+from compare.cells import pct
 from compare.classify import Alignment
-from compare.export import alignment_markdown, frame_csv, pct
-from compare.matrix import measure_frame
 from compare.registry import open_library
 from compare.report import alignment_dict
 from compare.settings import as_toml, load_settings
@@ -54,7 +53,11 @@ def align_cmd(
                 typer.echo(f"note: {problem}", err=True)
 
 
-def _render(a: Alignment, fmt: str):
+def _render(a: Alignment, fmt: str):  # returns text, or a writer of a binary stream for xlsx
+    # pandas-based exporters are imported only when needed: a table or JSON run starts faster
+    from compare.export import alignment_markdown, frame_csv
+    from compare.matrix import measure_frame
+
     if fmt == "json":
         return render.to_json(alignment_dict(a))
     if fmt == "csv":

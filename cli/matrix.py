@@ -11,8 +11,8 @@ from cli import render
 from cli.app import app, errors
 from cli.options import Base, Config, Force, Jobs, NoCache, NoOverrides, Out, PlansDir, Quiet
 from cli.output import emit, precheck, resolve_format
-from compare.export import frame_csv, matrix_markdown, pct, report_markdown
-from compare.matrix import default_plans, measure_frame, summary_frame
+from compare.batch import default_plans
+from compare.cells import pct
 from compare.overrides import add_override
 from compare.registry import open_library
 from compare.report import alignment_dict
@@ -89,6 +89,9 @@ def report_cmd(
         precheck(out, force)
         result = _run([plan], base, plans_dir, config, 1, no_cache, no_overrides, quiet)
         a = result.alignments[0]
+        from compare.export import frame_csv, report_markdown  # pandas: only for the commands that need it
+        from compare.matrix import measure_frame
+
         if fmt == "xlsx":
             from compare.workbook import write_report
 
@@ -140,7 +143,10 @@ def _notes(result: Result, quiet: bool) -> None:
             typer.echo(f"note: {problem}", err=True)
 
 
-def _render_matrix(result: Result, fmt: str):
+def _render_matrix(result: Result, fmt: str):  # returns text, or a writer of a binary stream for xlsx
+    from compare.export import frame_csv, matrix_markdown  # pandas: imported only when a matrix is rendered
+    from compare.matrix import measure_frame, summary_frame
+
     alignments = result.alignments
     if fmt == "xlsx":
         from compare.workbook import write_matrix

@@ -10,8 +10,8 @@ from typing import Any
 
 from tabulate import tabulate
 
-from compare.export import md_cell
-from compare.export import safe_cell as csv_cell
+from compare.cells import md_cell
+from compare.cells import safe_cell as csv_cell
 
 FORMATS = ("table", "md", "json", "csv")
 

@@ -41,9 +41,37 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(p) for p in phrases))
 
 
-def match_tokens(text: str) -> list[str]:
+_KNOWN: dict[str, tuple[str, ...]] = {}  # text -> tokens, seeded from cached plans (no jieba when warm)
+
+
+def match_tokens(text: str) -> tuple[str, ...]:
     """Tokens used for matching: boilerplate slogans removed, synonyms made canonical."""
-    return tokenize(canonical(_boilerplate().sub(" ", text)), search=True)
+    known = _KNOWN.get(text)
+    if known is None:
+        known = _KNOWN[text] = tuple(tokenize(canonical(_boilerplate().sub(" ", text)), search=True))
+    return known
+
+
+def token_texts(plan: Plan) -> list[str]:
+    """Every text matching tokenises for a plan: measures, their comma parts, clause titles, target indicators."""
+    from compare.targets import extract_targets
+
+    texts = [c.title for c in plan.clauses]
+    for m in plan.measures:
+        texts.append(m.text)
+        texts += parts(m.text)
+        texts += [t.indicator for t in extract_targets(m.text)]
+    return texts
+
+
+def remember(plan: Plan) -> None:
+    """Make a plan's cached tokens available to match_tokens."""
+    for text, tokens in plan.tokens.items():
+        _KNOWN.setdefault(text, tokens)
+
+
+def parts(text: str) -> list[str]:
+    return [p for p in re.split(r"[,;:]", text) if p.strip()]
 
 
 @dataclass(frozen=True)
@@ -82,11 +110,10 @@ class Scores:
         takes up the measure partly. A part is covered when `threshold` of its IDF mass appears
         in one candidate sentence.
         """
-        parts = [p for p in re.split(r"[,;:]", self.base[i].measure.text) if p.strip()]
         top = max(self.idf.values(), default=1.0)
         total = covered = 0.0
-        for part in parts:
-            tokens = set(_part_tokens(part))
+        for part in parts(self.base[i].measure.text):
+            tokens = set(match_tokens(part))
             mass = sum(self.idf.get(t, top) for t in tokens)
             if not mass:
                 continue
@@ -99,14 +126,9 @@ class Scores:
         return covered / total if total else 0.0
 
 
-@lru_cache(maxsize=65536)
-def _part_tokens(text: str) -> tuple[str, ...]:
-    return tuple(match_tokens(text))
-
-
 def units(plan: Plan) -> list[Unit]:
-    known = plan.tokens
-    return [Unit(m, c, known.get(m.id) or tuple(match_tokens(m.text))) for c in plan.clauses for m in c.measures]
+    remember(plan)
+    return [Unit(m, c, match_tokens(m.text)) for c in plan.clauses for m in c.measures]
 
 
 def _idf(docs: list[tuple[str, ...]], power: float = 1.0) -> dict[str, float]:

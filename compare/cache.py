@@ -46,10 +46,10 @@ def cache_key(meta: PlanMeta, text: str) -> str:
 
 
 def parse_and_tokenise(text: str, meta: PlanMeta) -> Plan:
-    from compare.align import match_tokens
+    from compare.align import match_tokens, token_texts
 
     plan = parse(text, meta)
-    return dataclasses.replace(plan, tokens={m.id: tuple(match_tokens(m.text)) for m in plan.measures})
+    return dataclasses.replace(plan, tokens={t: match_tokens(t) for t in token_texts(plan)})
 
 
 def load_plan(meta: PlanMeta, text: str, *, use_cache: bool = True) -> Plan:

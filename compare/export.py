@@ -14,23 +14,9 @@ from typing import Any
 import pandas as pd
 from tabulate import tabulate
 
+from compare.cells import md_cell, pct, safe_cell
 from compare.classify import Alignment
 from compare.matrix import clause_frame, gaps_frame, measure_frame, summary_frame, targets_frame
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def md_cell(value: Any) -> str:
-    """A value safe inside a GitHub pipe table: no pipe or line break can end the cell."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would take for a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def md_table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> str:
@@ -53,10 +39,6 @@ def frame_csv(df: pd.DataFrame) -> str:
     for row in df.itertuples(index=False):
         writer.writerow([safe_cell(v) for v in row])
     return buf.getvalue()
-
-
-def pct(value: float | None) -> str:
-    return "" if value is None else f"{value:.0%}"
 
 
 def alignment_markdown(a: Alignment) -> str:

@@ -80,7 +80,7 @@ class Plan:
     clauses: tuple[Clause, ...]
     nodes: tuple[Node, ...]
     warnings: tuple[str, ...]
-    # matching tokens per measure id, filled by the cache loader so they are computed once per text
+    # matching tokens per text (measures, parts, titles), filled by the cache loader: jieba runs once per text
     tokens: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from compare.batch import Progress, align_many
 from compare.classify import Alignment, align
-from compare.matrix import Progress, align_many
 from compare.overrides import apply_overrides, read_overrides
 from compare.registry import Library
 from compare.settings import Settings
