@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -56,7 +57,7 @@ class Normalised:
 
     original: str
     text: str
-    src: list[int]
+    src: Sequence[int]
     repairs: list[Repair] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
@@ -405,7 +406,8 @@ def normalise(original: str) -> Normalised:
     buf = _Buf(original, list(range(len(original))), original)
     for step in STEPS:
         step(buf)
-    return Normalised(original, buf.text, buf.src, buf.repairs, buf.notices)
+    # an int array, not a list: 4 bytes a character instead of ~36, which matters for hundreds of plans
+    return Normalised(original, buf.text, array("i", buf.src), buf.repairs, buf.notices)
 
 
 def simplify_for_matching(text: str) -> str:
