@@ -1,10 +1,10 @@
 """Turn match scores into a status per base measure, with the evidence a reader needs to check it.
 
-adopted       the best plan sentence (or the union of the top matches) scores >= adopt_threshold
+adopted       the status score (best sentence, union of top matches, share of parts covered) >= adopt_threshold
 strengthened  adopted, and the plan goes further: a stricter or earlier target on the same
               indicator, a quantified target where the base has none, or 鼓励/探索 made 确保/严禁
-partial       scores >= partial_threshold, or adopted but weakened (laxer target, 严禁 made 鼓励)
-omitted       nothing scores partial_threshold
+partial       status score >= partial_threshold, or adopted but weakened (laxer target, 严禁 made 鼓励)
+omitted       the status score is below partial_threshold
 """
 
 from __future__ import annotations
@@ -33,6 +33,16 @@ class Match:
 
 
 @dataclass(frozen=True)
+class TargetPair:
+    """A plan target set beside the base target it was compared with (None: the base has none)."""
+
+    base: Target | None
+    plan: Target
+    plan_measure: str
+    verdict: str  # stricter | equal | laxer | added
+
+
+@dataclass(frozen=True)
 class MeasureResult:
     measure: Measure
     clause: Clause
@@ -43,6 +53,8 @@ class MeasureResult:
     evidence: str
     weakened: bool
     targets: tuple[Target, ...]
+    nearest: Match | None = None  # the best plan sentence even when it scores below match_floor
+    compared: tuple[TargetPair, ...] = ()  # the target comparisons behind the status
     overridden: str | None = None  # the analyst's note when an override set the status
 
     @property
@@ -122,7 +134,8 @@ def obligation(text: str) -> tuple[set[str], set[str]]:
 def align(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1, scores: Scores | None = None) -> Alignment:
     """The whole comparison of `plan` against `base` (pass `scores` to reuse a scoring run)."""
     scores = scores or score(base, plan, settings, workers=workers)
-    measures = tuple(_measure_result(scores, i, settings) for i in range(len(scores.base)))
+    base_targets = [t for u in scores.base for t in extract_targets(u.measure.text)]
+    measures = tuple(_measure_result(scores, i, settings, base_targets) for i in range(len(scores.base)))
     return Alignment(
         plan=plan,
         base=base,
@@ -134,11 +147,11 @@ def align(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1, score
     )
 
 
-def _measure_result(scores: Scores, i: int, settings: Settings) -> MeasureResult:
+def _measure_result(scores: Scores, i: int, settings: Settings, base_targets: list[Target]) -> MeasureResult:
     unit = scores.base[i]
     row = scores.score[i]
-    order = [int(j) for j in np.argsort(-row, kind="stable")[: settings.max_matches]]
-    chosen = [j for j in order if row[j] >= settings.match_floor]
+    order = [int(j) for j in np.argsort(-row, kind="stable")[: max(1, settings.max_matches)]]
+    chosen = [j for j in order[: settings.max_matches] if row[j] >= settings.match_floor]
     best = float(row[order[0]]) if order else 0.0
     union = scores.union_coverage(i, chosen, settings.short_penalty)
     value = max(best, settings.idf_weight * union + (1 - settings.idf_weight) * best) if chosen else best
@@ -146,43 +159,73 @@ def _measure_result(scores: Scores, i: int, settings: Settings) -> MeasureResult
         candidates = [int(j) for j in np.argsort(-row, kind="stable")[: settings.part_candidates]]
         parts = scores.part_share(i, candidates, settings.part_threshold)
         value = (1 - settings.part_weight) * value + settings.part_weight * parts
+    value = round(value, 3)
     matches = tuple(Match(scores.plan[j].measure, scores.plan[j].clause, round(float(row[j]), 3)) for j in chosen)
     targets = tuple(extract_targets(unit.measure.text))
-    role = clause_role(unit.clause)
+    compared: list[TargetPair] = []
     if value >= settings.adopt_threshold:
-        status, notes, weakened = _adopted(unit, targets, [scores.plan[j] for j in chosen], settings)
+        chosen_units = [scores.plan[j] for j in chosen]
+        status, notes, weakened, compared = _adopted(unit, targets, chosen_units, settings, base_targets)
     elif value >= settings.partial_threshold:
         status, notes, weakened = "partial", ["only partly taken up"], False
+        compared = _compare_targets(targets, _context([scores.plan[j] for j in chosen]), settings)
+        if laxer := [p for p in compared if p.verdict == "laxer"]:
+            notes, weakened = [*notes, f"weakened: laxer target {_pair(laxer[0])}"], True
     else:
         status, notes, weakened = "omitted", [], False
     nearest = Match(scores.plan[order[0]].measure, scores.plan[order[0]].clause, round(best, 3)) if order else None
     evidence = _evidence(status, value, matches, notes, nearest)
-    return MeasureResult(unit.measure, unit.clause, role, status, round(value, 3), matches, evidence, weakened, targets)
+    return MeasureResult(
+        unit.measure,
+        unit.clause,
+        clause_role(unit.clause),
+        status,
+        value,
+        matches,
+        evidence,
+        weakened,
+        targets,
+        nearest,
+        tuple(compared),
+    )
 
 
 def _adopted(
-    unit: Unit, targets: tuple[Target, ...], chosen: list[Unit], settings: Settings
-) -> tuple[Status, list[str], bool]:
+    unit: Unit, targets: tuple[Target, ...], chosen: list[Unit], settings: Settings, base_targets: list[Target]
+) -> tuple[Status, list[str], bool, list[TargetPair]]:
+    """Adopted, or strengthened / weakened by targets and obligation words; with the target pairs compared."""
     context = _context(chosen)
-    stricter, laxer, equal = [], [], []
+    pairs = _compare_targets(targets, context, settings)
+    by = {v: [p for p in pairs if p.verdict == v] for v in ("stricter", "laxer", "equal")}
+    if by["laxer"] and not by["stricter"]:
+        return "partial", [f"weakened: laxer target {_pair(by['laxer'][0])}"], True, pairs
+    if by["stricter"]:
+        return "strengthened", [f"stricter target {_pair(by['stricter'][0])}"], False, pairs
+    notes = [f"same target {_pair(by['equal'][0])}"] if by["equal"] else []
+    if not targets:
+        added = _added_target(unit, context, len(chosen), settings.indicator_threshold, base_targets)
+        if added:
+            note = f"adds a quantified target: {added.plan.describe()} (base has none)"
+            return "strengthened", [note], False, [added]
+    return (*_obligation_change(unit, chosen, notes), pairs)
+
+
+def _compare_targets(targets: tuple[Target, ...], context: list[Measure], settings: Settings) -> list[TargetPair]:
+    """Each base target beside the one plan target most like it (not every target around)."""
+    pairs: list[TargetPair] = []
+    found = [(t, sentence.id) for sentence in context for t in extract_targets(sentence.text)]
     for base_t in targets:
-        for sentence in context:
-            for plan_t in extract_targets(sentence.text):
-                if indicator_similarity(base_t.indicator, plan_t.indicator) < settings.indicator_threshold:
-                    continue
-                verdict = compare_targets(base_t, plan_t)
-                pair = f"{plan_t.describe()} vs {base_t.describe()}"
-                {"stricter": stricter, "laxer": laxer, "equal": equal}.get(verdict, []).append(pair)
-    notes: list[str] = []
-    if laxer and not stricter:
-        return "partial", [f"weakened: laxer target {laxer[0]}"], True
-    if stricter:
-        return "strengthened", [f"stricter target {stricter[0]}"], False
-    if equal:
-        notes.append(f"same target {equal[0]}")
-    if not targets and (added := _added_target(unit, context, len(chosen), settings.indicator_threshold)):
-        return "strengthened", [f"adds a quantified target: {added.describe()} (base has none)"], False
-    return _obligation_change(unit, chosen, notes)
+        ranked = sorted((indicator_similarity(base_t.indicator, t.indicator), k) for k, (t, _) in enumerate(found))
+        if ranked and ranked[-1][0] >= settings.indicator_threshold:
+            plan_t, mid = found[ranked[-1][1]]
+            verdict = compare_targets(base_t, plan_t)
+            if verdict != "different":
+                pairs.append(TargetPair(base_t, plan_t, mid, verdict))
+    return pairs
+
+
+def _pair(p: TargetPair) -> str:
+    return f"{p.plan.describe()} vs {p.base.describe() if p.base else 'none'}"
 
 
 def _context(chosen: list[Unit]) -> list[Measure]:
@@ -208,15 +251,16 @@ def _obligation_change(unit: Unit, chosen: list[Unit], notes: list[str]) -> tupl
     return "adopted", notes, False
 
 
-def _added_target(unit: Unit, context: list[Measure], chosen: int, threshold: float) -> Target | None:
+def _added_target(
+    unit: Unit, context: list[Measure], chosen: int, threshold: float, base_targets: list[Target]
+) -> TargetPair | None:
     """A plan target, in the matched sentences or their clause, on something the base measure names."""
     from compare.align import match_tokens
 
     base_tokens = set(unit.tokens)
-    # a target the base states elsewhere in this clause is not an addition (it is compared there)
-    base_targets = [t for m in unit.clause.measures for t in extract_targets(m.text)]
     for k, sentence in enumerate(context):
         for t in extract_targets(sentence.text):
+            # a target the base sets anywhere is not one "where the base has none"
             if any(indicator_similarity(b.indicator, t.indicator) >= threshold for b in base_targets):
                 continue
             words = set(match_tokens(t.indicator))
@@ -224,19 +268,21 @@ def _added_target(unit: Unit, context: list[Measure], chosen: int, threshold: fl
             # in a matched sentence one shared word suffices; elsewhere in the clause, the target's
             # indicator must be mostly made of the measure's words (森林蓄积量 for 森林面积和蓄积量)
             if shared and (k < chosen or len(shared) * 2 >= len(words)):
-                return t
+                return TargetPair(None, t, sentence.id, "added")
     return None
 
 
 def _evidence(status: str, value: float, matches: tuple[Match, ...], notes: list[str], nearest: Match | None) -> str:
+    """Starts with the status and its score, then the best match, then why."""
+    head = f"{status} (status score {value:.3f})"
     if matches:
-        head = f"{status}: best match {matches[0].score:.2f} in {matches[0].clause.label}"
+        head += f": best match {matches[0].score:.2f} in {matches[0].clause.label}"
         if len(matches) > 1:
-            head += f" (+{len(matches) - 1} more, combined {value:.2f})"
+            head += f", +{len(matches) - 1} more"
     elif nearest is not None:
-        head = f"omitted: the nearest plan sentence scores only {nearest.score:.2f} ({nearest.clause.label})"
+        head += f": nearest plan sentence scores only {nearest.score:.2f} ({nearest.clause.label})"
     else:
-        head = "omitted: the plan has no measures"
+        head += ": the plan has no measures"
     return "; ".join([head, *notes])
 
 

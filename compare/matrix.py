@@ -9,9 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from compare.classify import STATUSES, Alignment
-from compare.model import Plan
-from compare.settings import Settings
-from compare.targets import compare_targets, extract_targets, indicator_similarity
+from compare.targets import Target
 
 
 def summary_frame(alignments: list[Alignment]) -> pd.DataFrame:
@@ -82,7 +80,7 @@ def gaps_frame(a: Alignment) -> pd.DataFrame:
     for m in a.measures:
         if m.status not in ("omitted", "partial") or not m.counted:
             continue
-        best = m.matches[0] if m.matches else None
+        best = m.matches[0] if m.matches else m.nearest
         rows.append(
             {
                 "measure": m.measure.id,
@@ -100,19 +98,20 @@ def gaps_frame(a: Alignment) -> pd.DataFrame:
     )
 
 
-def targets_frame(alignments: list[Alignment], settings: Settings | None = None) -> pd.DataFrame:
-    """Each base target beside the plan targets on the same indicator in its matched sentences."""
+def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
+    """Base targets beside the plan targets the status was judged on (verdict stricter/equal/laxer/added).
+
+    A base target with no plan counterpart is listed with verdict 'not in plan'.
+    """
     rows = []
     for a in alignments:
-        threshold = (settings or a.settings).indicator_threshold
         for m in a.measures:
-            plan_targets = [
-                (x, t) for x in m.matches for t in extract_targets(x.measure.text) if x.score >= a.settings.match_floor
-            ]
+            paired = {id(p.base) for p in m.compared if p.base is not None}
+            for p in m.compared:
+                rows.append(_target_row(a.plan.id, m.measure.id, p.base, p.plan, p.verdict, p.plan_measure))
             for bt in m.targets:
-                same = [(x, t) for x, t in plan_targets if indicator_similarity(bt.indicator, t.indicator) >= threshold]
-                for x, pt in same or [(None, None)]:
-                    rows.append(_target_row(a.plan, m.measure.id, bt, x, pt))
+                if id(bt) not in paired:
+                    rows.append(_target_row(a.plan.id, m.measure.id, bt, None, "not in plan", ""))
     return pd.DataFrame(rows, columns=_TARGET_COLUMNS)
 
 
@@ -132,20 +131,20 @@ _TARGET_COLUMNS = [
 ]
 
 
-def _target_row(plan: Plan, mid: str, bt, x, pt) -> dict:
+def _target_row(plan: str, mid: str, bt: Target | None, pt: Target | None, verdict: str, plan_measure: str) -> dict:
     return {
-        "plan": plan.id,
+        "plan": plan,
         "measure": mid,
-        "base_indicator": bt.indicator,
-        "base_year": bt.year or "",
-        "base_value": bt.value,
-        "base_unit": bt.unit,
+        "base_indicator": bt.indicator if bt else "",
+        "base_year": (bt.year or "") if bt else "",
+        "base_value": bt.value if bt else None,
+        "base_unit": bt.unit if bt else "",
         "plan_indicator": pt.indicator if pt else "",
         "plan_year": (pt.year or "") if pt else "",
         "plan_value": pt.value if pt else None,
         "plan_unit": pt.unit if pt else "",
-        "verdict": compare_targets(bt, pt) if pt else "not in plan",
-        "plan_measure": x.measure.id if x else "",
+        "verdict": verdict,
+        "plan_measure": plan_measure,
     }
 
 

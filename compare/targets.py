@@ -139,12 +139,44 @@ def _read_left(left: str, suffix: str) -> tuple[str, Direction, str]:
 
 def indicator_similarity(a: str, b: str) -> float:
     """How likely two indicator names mean the same thing, 0..1."""
+    from compare.align import match_tokens
     from compare.tokens import canonical
 
     ca, cb = canonical(a), canonical(b)
     if not ca or not cb:
         return 0.0
+    # the subject must be shared, not just the measure word: 农药利用率 is not 建筑垃圾利用率
+    wa, wb = set(match_tokens(ca)) - _METRIC_WORDS, set(match_tokens(cb)) - _METRIC_WORDS
+    if not wa or not wb or len(wa & wb) * 3 < 2 * min(len(wa), len(wb)):
+        return 0.0
     return max(fuzz.ratio(ca, cb), fuzz.partial_ratio(ca, cb) * 0.9) / 100
+
+
+# words that say how something is measured, not what: two indicators sharing only these differ
+_METRIC_WORDS = frozenset(
+    [
+        "利用率",
+        "利用",
+        "比重",
+        "占比",
+        "比例",
+        "浓度",
+        "总量",
+        "面积",
+        "数量",
+        "水平",
+        "覆盖率",
+        "覆盖",
+        "增加值",
+        "单位",
+        "消费",
+        "规模",
+        "能力",
+        "强度",
+        "达标率",
+        "达到",
+    ]
+)
 
 
 Verdict = Literal["stricter", "equal", "laxer", "different"]
@@ -152,11 +184,15 @@ Verdict = Literal["stricter", "equal", "laxer", "different"]
 
 def compare_targets(base: Target, plan: Target) -> Verdict:
     """How a plan's target on the same indicator compares with the base's."""
-    if base.unit != plan.unit and not ({base.unit, plan.unit} <= {"%", "个百分点"}):
+    if base.unit != plan.unit:  # % and 个百分点 are not the same thing either
         return "different"
     sign = 1 if base.direction == "up" else -1
-    if plan.value != base.value:
-        return "stricter" if (plan.value - base.value) * sign > 0 else "laxer"
-    if base.year and plan.year and base.year != plan.year:
-        return "stricter" if plan.year < base.year else "laxer"
-    return "equal"
+    value = (plan.value - base.value) * sign  # > 0: the plan asks for more
+    year = 0 if not (base.year and plan.year) else (int(base.year) - int(plan.year))  # > 0: the plan is earlier
+    if value == 0 and year == 0:
+        return "equal"
+    if value >= 0 and year >= 0:
+        return "stricter"
+    if value <= 0 and year <= 0:
+        return "laxer"
+    return "different"  # more but later, or less but sooner: a different milestone, not comparable

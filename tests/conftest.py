@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-import compare
 from compare.registry import open_library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +25,3 @@ def library():
 @pytest.fixture(scope="session")
 def plans(library):
     return {pid: library.load(pid) for pid in ("national", "chongqing", "wuhan", "chengdu")}
-
-
-def test_tests_import_the_installed_package() -> None:
-    assert Path(compare.__file__).resolve().is_relative_to(ROOT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -30,3 +31,12 @@ def test_every_command_is_in_the_readme() -> None:
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"jtcompare {name}" in readme, f"README does not mention `jtcompare {name}`"
+
+
+def test_tests_import_the_installed_package() -> None:
+    import importlib.metadata
+
+    import compare
+
+    assert importlib.metadata.version("jtcompare") == compare.__version__
+    assert Path(compare.__file__).resolve().is_relative_to(ROOT)

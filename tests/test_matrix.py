@@ -146,7 +146,8 @@ def test_report_workbook(tmp_path) -> None:
     assert wb.sheetnames == ["Summary", "Gaps", "Targets", "Local", "Measures", "Legend"]
 
 
-def test_plan_text_never_becomes_a_formula(tmp_path, plans) -> None:
+def test_plan_text_never_becomes_a_formula(plans) -> None:
+    import dataclasses
     import io
 
     from compare.classify import align
@@ -154,15 +155,35 @@ def test_plan_text_never_becomes_a_formula(tmp_path, plans) -> None:
     from compare.workbook import write_matrix
 
     a = align(plans["national"], plans["wuhan"], DEFAULTS)
-    m = a.measures[10]
-    evil = m.__class__(**{**m.__dict__, "evidence": '=HYPERLINK("http://x")'})
-    a = a.__class__(**{**a.__dict__, "measures": (*a.measures[:10], evil, *a.measures[11:])})
+    k = next(i for i, m in enumerate(a.measures) if m.counted and m.status == "omitted")
+    evil = dataclasses.replace(a.measures[k], evidence='=HYPERLINK("http://x")')
+    a = dataclasses.replace(a, measures=(*a.measures[:k], evil, *a.measures[k + 1 :]))
     buf = io.BytesIO()
     write_matrix([a], buf)
     buf.seek(0)
     wb = load_workbook(buf)
     cells = [c for row in wb["Gaps wuhan"].iter_rows() for c in row if c.value == '=HYPERLINK("http://x")']
-    assert all(c.data_type == "s" for c in cells)
+    assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+def test_gaps_name_the_nearest_plan_text_even_for_omitted(workbook, matrix_json) -> None:
+    _, wb = workbook
+    rows = list(wb["Gaps wuhan"].iter_rows(values_only=True))
+    header = rows[0]
+    omitted = [dict(zip(header, r, strict=True)) for r in rows[1:] if r[2] == "omitted"]
+    assert omitted and all(r["nearest_text"] for r in omitted)
+
+
+def test_targets_sheet_shows_what_the_status_was_judged_on(workbook, matrix_json) -> None:
+    _, wb = workbook
+    plans, _ = matrix_json
+    rows = list(wb["Targets"].iter_rows(values_only=True))
+    header = rows[0]
+    got = {(r[0], r[1], r[header.index("verdict")]) for r in rows[1:]}
+    n1005 = next(m for m in plans["wuhan"]["measures"] if m["id"] == "N10.05")
+    assert n1005["status"] == "strengthened"
+    assert ("wuhan", "N10.05", "added") in got
+    assert ("chongqing", "N16.02", "stricter") in got
 
 
 def test_existing_report_needs_force(tmp_path) -> None:

@@ -44,6 +44,9 @@ def one(sentence: str):
         ("煤炭消费总量控制在500万吨以内。", "煤炭消费总量控制在450万吨以内。", "stricter"),
         ("煤炭消费总量控制在500万吨以内。", "煤炭消费总量控制在550万吨以内。", "laxer"),
         ("建设充电桩3万台以上。", "建设充电桩3万个以上。", "different"),
+        ("到2025年,非化石能源消费比重达到42%。", "到2030年,非化石能源消费比重达到45%。", "different"),
+        ("到2025年,非化石能源消费比重达到42%。", "到2024年,非化石能源消费比重达到45%。", "stricter"),
+        ("单位GDP能耗下降13.5%。", "单位GDP能耗下降3个百分点。", "different"),
     ],
 )
 def test_compare(base, plan, verdict) -> None:
@@ -53,3 +56,5 @@ def test_compare(base, plan, verdict) -> None:
 def test_fuzzy_indicator_names() -> None:
     assert indicator_similarity("新增大宗固废综合利用率", "大宗工业固体废物资源化利用率") >= 0.6
     assert indicator_similarity("建筑垃圾资源化利用率", "森林覆盖率") < 0.6
+    assert indicator_similarity("农药利用率", "建筑垃圾资源化利用率") < 0.6  # only the metric word shared
+    assert indicator_similarity("非化石能源消费比重", "煤炭消费比重") < 0.6

@@ -1,0 +1,117 @@
+"""The benchmark runs end to end in quick mode and reports compare/evaluate.py's own figures.
+
+Never checks speed: only that every section is there and that the accuracy numbers are the
+evaluator's on the same labels. Also: the noise helper and the synthetic corpus.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks import run
+from benchmarks.corpus import cn_number, write_corpus
+from compare.classify import STATUSES, align
+from compare.evaluate import clause_accuracy, match_accuracy, read_clause_labels, read_labels, score_measures
+from compare.noise import KINDS, inject, to_traditional
+from compare.normalise import normalise
+from compare.registry import open_library
+from compare.settings import DEFAULTS
+from tests.conftest import ROOT
+
+CITIES = ("chongqing", "wuhan", "chengdu")
+SECTIONS = (
+    "# Benchmark results",
+    "## Targets",
+    "## Accuracy",
+    "## Robustness to noise",
+    "## Speed and memory",
+    "## Scaling",
+    "## Where the time goes",
+)
+
+
+def tables(markdown: str) -> dict[str, list[str]]:
+    """Every Markdown table row, keyed by its first cell."""
+    rows = {}
+    for line in markdown.splitlines():
+        if line.startswith("|") and not line.startswith("|-"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows.setdefault(cells[0], cells[1:])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    tmp = tmp_path_factory.mktemp("bench")
+    out = tmp / "RESULTS.md"
+    printed = run.main(["--quick", "--out", str(out), "--work", str(tmp / "work")])
+    return out.read_text(encoding="utf-8"), printed
+
+
+def test_quick_run_writes_every_section(quick: tuple[str, str]) -> None:
+    text, printed = quick
+    assert text == printed
+    for heading in SECTIONS:
+        assert f"\n{heading}\n" in f"\n{text}", heading
+    rows = tables(text)
+    for name in ("align cold (empty cache)", "align warm", "matrix, 3 cities, warm"):
+        assert float(rows[name][1]) > 0, name
+    for kind in ("ruby", "inline", "spaces", "broken", "traditional"):
+        assert kind in rows, kind
+    assert "engine, warm, --jobs 2" in rows and "baseline" in rows
+
+
+def test_quick_run_reports_the_evaluators_accuracy(quick: tuple[str, str], plans) -> None:
+    labels = read_labels(ROOT / "tests" / "labels" / "measures.csv")
+    clause_labels = read_clause_labels(ROOT / "tests" / "labels" / "clauses.csv")
+    engine = {c: align(plans["national"], plans[c], DEFAULTS) for c in CITIES}
+    card = score_measures(engine, labels)
+    rows = tables(quick[0])
+    assert rows["measure-status accuracy"][0] == f"{card.accuracy:.3f}"
+    assert rows["macro-F1 over the four statuses"][0] == f"{card.macro_f1:.3f}"
+    assert rows["best match in a labelled plan clause"][0] == f"{match_accuracy(engine, labels):.3f}"
+    for s in STATUSES:
+        assert rows[f"{s}: precision"][0] == f"{card.precision(s):.3f}"
+        assert rows[f"{s}: recall"][0] == f"{card.recall(s):.3f}"
+    for c in CITIES:
+        assert rows[f"clause alignment, {c}"][0] == f"{clause_accuracy(engine[c], clause_labels):.3f}"
+    confusion = card.confusion()
+    engine_part = quick[0].split("Confusion matrix, engine")[1].split("Confusion matrix, baseline")[0]
+    assert tables(engine_part)["adopted"] == [str(confusion["adopted"][p]) for p in STATUSES]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_noise_is_seeded_and_normalises_away(kind: str) -> None:
+    text = (ROOT / "data" / "plans" / "national.txt").read_text(encoding="utf-8")
+    noisy = inject(text, kind, seed=3)
+    assert noisy == inject(text, kind, seed=3)
+    assert noisy != text
+    assert noisy != inject(text, kind, seed=4)
+
+
+def test_traditional_noise_mixes_scripts() -> None:
+    assert to_traditional("减污降碳协同增效") == "減污降碳協同增效"
+    noisy = inject("减污降碳\n" * 40, "traditional", seed=1)
+    assert {"减污降碳", "減污降碳"} == set(noisy.split())
+    assert normalise(noisy).text.split() == ["减污降碳"] * 40
+
+
+def test_unknown_noise_kind() -> None:
+    with pytest.raises(ValueError, match="unknown noise kind 'mojibake'"):
+        inject("text", "mojibake")  # type: ignore[arg-type]
+
+
+def test_cn_number() -> None:
+    assert [cn_number(n) for n in (1, 10, 12, 20, 21, 99)] == ["一", "十", "十二", "二十", "二十一", "九十九"]
+
+
+def test_synthetic_corpus_parses_with_numbered_clauses(tmp_path: Path) -> None:
+    ids = write_corpus(tmp_path, 3, seed=1)
+    lib = open_library(tmp_path)
+    assert sorted(lib.plans) == sorted(["national", *ids])
+    for pid in ids:
+        plan = lib.load(pid, use_cache=False)
+        assert len(plan.numbered_clauses) >= 20, pid
+        assert len(plan.measures) >= 80, pid
