@@ -32,7 +32,10 @@ def show_cmd(
     fmt: Format = None,
     no_cache: NoCache = False,
 ) -> None:
-    """Print a plan's outline: chapters, clauses with titles, measure counts, departments, warnings, repairs."""
+    """Print a plan's outline: chapters, clauses with titles, measure counts, departments, warnings, repairs.
+
+    --format table, md or json (json has every measure's text, in simplified script).
+    """
     with errors():
         fmt = check_format(fmt, ("table", "md", "json"))
         data = outline(open_library(plans_dir).load(plan, use_cache=not no_cache))

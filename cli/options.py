@@ -16,7 +16,7 @@ PlansDir = Annotated[
         show_default=False,
     ),
 ]
-Format = Annotated[str | None, typer.Option("--format", "-f", help="Output format: table, md, json, csv or xlsx.")]
+Format = Annotated[str | None, typer.Option("--format", "-f", help="Output format: table (default), md, json or csv.")]
 Out = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write to this file (format from its extension unless --format).")
 ]

@@ -25,6 +25,8 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
             raise BadOption(f"{out}: cannot tell the format from '{out.suffix}'; give --format")
     fmt = (fmt or "table").lower()
     if fmt not in allowed:
+        if out is not None and fmt in SUFFIXES.values():
+            raise BadOption(f"{out}: this command does not write {fmt}; use one of {', '.join(allowed)}")
         raise BadOption(f"unknown format '{fmt}'; choose one of {', '.join(allowed)}")
     if fmt == "xlsx" and out is None:
         raise BadOption("xlsx output needs --out FILE.xlsx")

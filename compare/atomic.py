@@ -35,7 +35,10 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None] | bytes, *, force
     """Write to a temporary file in the same folder and rename it over `path`."""
     path = Path(path)
     check_target(path, force=force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as stream:
             if isinstance(write, bytes):

@@ -29,7 +29,7 @@ def align_many(
     progress: Progress | None = None,
 ) -> list[Alignment]:
     """Align each plan with the base, on `jobs` processes; results in the order of `plans`."""
-    ids = [lib.find(p).id for p in plans]  # fail fast on an unknown plan, before any work
+    ids = list(dict.fromkeys(lib.find(p).id for p in plans))  # fail fast on an unknown plan; each plan once
     base_id = lib.find(base).id
     if jobs <= 1 or len(ids) <= 1:
         base_plan = lib.load(base_id, use_cache=use_cache)

@@ -5,8 +5,10 @@ Safe to delete at any time (`~/.cache/jtcompare` or $JTCOMPARE_CACHE_DIR); `--no
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import importlib.metadata
 import os
 import pickle
 from functools import lru_cache
@@ -33,7 +35,10 @@ def _engine_fingerprint() -> str:
         if item.is_file():
             h.update(item.name.encode())
             h.update(item.read_bytes())
-    for module in ("normalise.py", "parse.py", "model.py", "tokens.py", "align.py"):
+    for dist in ("jieba", "opencc", "pypinyin"):  # their dictionaries shape the parse and the tokens
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+    for module in ("normalise.py", "parse.py", "model.py", "numerals.py", "tokens.py", "targets.py", "align.py"):
         h.update((Path(__file__).parent / module).read_bytes())
     return h.hexdigest()[:16]
 

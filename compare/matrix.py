@@ -61,7 +61,7 @@ def measure_frame(alignments: list[Alignment]) -> pd.DataFrame:
                     "plan": a.plan.id,
                     "measure": m.measure.id,
                     "clause": m.clause.label,
-                    "counted": m.counted,
+                    "counted": "yes" if m.counted else "no",
                     "text": m.measure.text,
                     "status": m.status,
                     "score": m.score,

@@ -46,9 +46,15 @@ class Library:
         """The plan called `query` by id or Chinese name; PlanNotFound says 'did you mean'."""
         q = query.strip()
         key = _key(q)
-        for meta in self.plans.values():
-            if key in {_key(meta.id), _key(meta.name), _key(_short(meta.name))}:
-                return meta
+        by_id = [m for m in self.plans.values() if key == _key(m.id)]
+        if by_id:
+            return by_id[0]
+        by_name = [m for m in self.plans.values() if key in {_key(m.name), _key(_short(m.name))}]
+        if len(by_name) > 1:
+            ids = ", ".join(m.id for m in by_name)
+            raise PlanNotFound(f"'{query}' names {len(by_name)} plans in {self.folder} ({ids}); use the id")
+        if by_name:
+            return by_name[0]
         if q in self.broken:
             raise BadMetadata(f"{self.metadata_path}: entry [{q}] is broken: {self.broken[q]}")
         raise PlanNotFound(f"no plan '{query}' in {self.folder}{self._suggest(q)}")

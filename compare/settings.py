@@ -66,7 +66,26 @@ def load_settings(path: Path | None = None, **overrides: float | None) -> Settin
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise BadOption(f"{path}: cannot read config ({exc})") from None
         settings = _apply(settings, raw.get("align", raw), str(path))
-    return _apply(settings, {k: v for k, v in overrides.items() if v is not None}, "option")
+    return _check(_apply(settings, {k: v for k, v in overrides.items() if v is not None}, "option"))
+
+
+_SHARES = ("idf_weight", "bigram_weight", "part_weight", "part_threshold", "match_floor", "framing_weight")
+_COUNTS = ("max_matches", "part_candidates", "prior_clauses")
+
+
+def _check(s: Settings) -> Settings:
+    """Refuse settings that make the statuses meaningless."""
+    if not 0 <= s.partial_threshold <= s.adopt_threshold <= 1:
+        raise BadOption(
+            f"thresholds must satisfy 0 <= partial ({s.partial_threshold}) <= adopt ({s.adopt_threshold}) <= 1"
+        )
+    for name in _SHARES:
+        if not 0 <= getattr(s, name) <= 1:
+            raise BadOption(f"setting '{name}' must be between 0 and 1, not {getattr(s, name)}")
+    for name in _COUNTS:
+        if getattr(s, name) < 1:
+            raise BadOption(f"setting '{name}' must be at least 1, not {getattr(s, name)}")
+    return s
 
 
 def _apply(settings: Settings, values: dict, where: str) -> Settings:
@@ -76,6 +95,8 @@ def _apply(settings: Settings, values: dict, where: str) -> Settings:
             raise BadOption(f"{where}: unknown setting '{key}'; known: {', '.join(known)}")
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise BadOption(f"{where}: setting '{key}' must be a number")
+        if known[key] == "int" and value != int(value):
+            raise BadOption(f"{where}: setting '{key}' must be a whole number, not {value}")
         settings = replace(settings, **{key: int(value) if known[key] == "int" else float(value)})
     return settings
 

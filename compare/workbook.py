@@ -90,7 +90,7 @@ def legend_sheet(wb: Workbook) -> None:
     notes = [
         "coverage = (adopted + strengthened + partial/2) / counted measures; 面临形势 and framing are not counted",
         "score: 0..1 similarity of the base measure and its best plan sentence(s); evidence says why",
-        "a status followed by * was set by an analyst override (see the overridden column)",
+        "a status followed by * was set by an analyst override; the cell's comment gives the note",
     ]
     for k, note in enumerate(notes, len(MEANING) + 3):
         put(ws, k, 1, note)

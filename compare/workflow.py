@@ -6,6 +6,7 @@ import dataclasses
 
 from compare.batch import Progress, align_many
 from compare.classify import Alignment, align
+from compare.errors import PlanNotFound
 from compare.overrides import apply_overrides, read_overrides
 from compare.registry import Library
 from compare.settings import Settings
@@ -36,6 +37,8 @@ def run_many(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> Result:
+    if not plans:
+        raise PlanNotFound(f"no plans to compare with '{base}' in {lib.folder}: add one with `jtcompare import`")
     alignments = align_many(lib, plans, base, settings, use_cache=use_cache, jobs=jobs, progress=progress)
     return with_overrides(lib, alignments, overrides)
 

@@ -87,3 +87,14 @@ def test_broken_metadata_entry_is_named_and_others_still_work(tmp_path) -> None:
     assert "entry [broken] skipped: level 'planet'" in result.stderr
     bad = run("show", "broken", "--plans-dir", str(tmp_path))
     assert bad.exit_code == 2 and "entry [broken] is broken" in bad.stderr
+
+
+def test_an_ambiguous_name_is_refused(tmp_path) -> None:
+    for f in ("national.txt", "wuhan.txt"):
+        (tmp_path / f).write_bytes((PLANS / f).read_bytes())
+    entry = '[{id}]\nname="武汉市"\nlevel="city"\nkind="k"\ntitle="t"\nfile="wuhan.txt"\n\n'
+    (tmp_path / "plans.toml").write_text(entry.format(id="wuhan") + entry.format(id="wuhan2"), encoding="utf-8")
+    result = run("show", "武汉", "--plans-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "'武汉' names 2 plans" in result.stderr and "(wuhan, wuhan2); use the id" in result.stderr
+    assert run("show", "wuhan2", "--plans-dir", str(tmp_path)).exit_code == 0

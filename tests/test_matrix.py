@@ -283,3 +283,40 @@ def test_cache_is_keyed_by_content_and_safe_to_break(tmp_path, monkeypatch) -> N
         f.write_bytes(b"garbage")
     assert invoke("align", "wuhan", "--format", "json").stdout == cold
     assert invoke("align", "wuhan", "--format", "json", "--no-cache").stdout == cold
+
+
+def test_a_plan_named_twice_is_compared_once() -> None:
+    data = json.loads(invoke("matrix", "wuhan", "武汉", "--format", "json").stdout)
+    assert [row["plan"] for row in data["summary"]] == ["wuhan"]
+
+
+def test_nothing_to_compare_is_an_error(tmp_path) -> None:
+    shutil.copy(PLANS / "national.txt", tmp_path / "national.txt")
+    toml = (PLANS / "plans.toml").read_text(encoding="utf-8").split("[chongqing]")[0]
+    (tmp_path / "plans.toml").write_text(toml, encoding="utf-8")
+    result = runner.invoke(app, ["matrix", "--plans-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: no plans to compare with 'national'")
+
+
+def test_unwritable_target_is_a_write_error(tmp_path) -> None:
+    result = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(PLANS), "--out", "/proc/jt.md"])
+    assert result.exit_code == 3
+    assert result.stderr.strip() == "error: /proc/jt.md: cannot write (No such file or directory)"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--adopt-threshold", "-5"], "thresholds must satisfy 0 <= partial (0.25) <= adopt (-5.0) <= 1"),
+        (["--adopt-threshold", "0.1", "--partial-threshold", "0.9"], "thresholds must satisfy"),
+    ],
+)
+def test_nonsense_settings_are_refused(args, message) -> None:
+    result = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(PLANS), *args])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_report_refuses_a_format_it_cannot_write(tmp_path) -> None:
+    result = runner.invoke(app, ["report", "wuhan", "--plans-dir", str(PLANS), "--out", str(tmp_path / "r.txt")])
+    assert result.exit_code == 2 and "this command does not write table" in result.stderr
