@@ -1,0 +1,128 @@
+"""Accuracy on the labelled set and robustness to noise, for the engine and the difflib baseline.
+
+Everything is scored by compare/evaluate.py, for both aligners, on the same labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks import baseline
+from benchmarks.calibrate import objective
+from compare.classify import Alignment, align
+from compare.evaluate import (
+    ClauseLabel,
+    Label,
+    Scorecard,
+    clause_accuracy,
+    match_accuracy,
+    read_clause_labels,
+    read_labels,
+    score_measures,
+)
+from compare.model import Plan
+from compare.noise import NoiseKind, inject
+from compare.parse import parse
+from compare.registry import Library
+from compare.settings import DEFAULTS
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ROOT / "tests" / "labels"
+CITIES = ("chongqing", "wuhan", "chengdu")
+NOISE: tuple[NoiseKind, ...] = ("ruby", "inline", "spaces", "broken", "traditional")
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    card: Scorecard
+    match: float
+    clauses: dict[str, float]  # plan -> clause-alignment accuracy
+
+    @property
+    def clause_mean(self) -> float:
+        return sum(self.clauses.values()) / len(self.clauses) if self.clauses else 0.0
+
+
+def accuracy(alignments: dict[str, Alignment], labels: list[Label], clause_labels: list[ClauseLabel]) -> Accuracy:
+    return Accuracy(
+        score_measures(alignments, labels),
+        match_accuracy(alignments, labels),
+        {pid: clause_accuracy(a, clause_labels) for pid, a in alignments.items()},
+    )
+
+
+@dataclass(frozen=True)
+class AccuracyResults:
+    engine: Accuracy
+    baseline: Accuracy
+    thresholds: tuple[float, float]  # the baseline's (adopt, partial), grid-searched on the labels
+    engine_alignments: dict[str, Alignment]
+
+
+def run_accuracy(lib: Library) -> AccuracyResults:
+    labels = read_labels(LABELS / "measures.csv")
+    clause_labels = read_clause_labels(LABELS / "clauses.csv")
+    base = lib.load("national")
+    plans = {c: lib.load(c) for c in CITIES}
+    engine = {c: align(base, p, DEFAULTS) for c, p in plans.items()}
+    ratios = {c: baseline.best_ratios(base, p) for c, p in plans.items()}
+    adopt, partial = baseline.grid_search(ratios, labels, objective)
+    fitted = {c: baseline.alignment(r, adopt, partial) for c, r in ratios.items()}
+    return AccuracyResults(
+        accuracy(engine, labels, clause_labels), accuracy(fitted, labels, clause_labels), (adopt, partial), engine
+    )
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """Per noise kind and city: how many base measures changed status (over all seeds), and of how many."""
+
+    engine: dict[str, dict[str, int]]
+    baseline: dict[str, dict[str, int]]
+    measures: dict[str, int]  # city -> base measures compared per seed
+    seeds: int
+    examples: dict[str, list[str]]  # kind -> a few "city measure: clean -> noisy" for the engine
+
+
+def _statuses(a: Alignment) -> dict[str, str]:
+    return {m.measure.id: m.status for m in a.measures}
+
+
+def run_robustness(
+    lib: Library,
+    thresholds: tuple[float, float],
+    *,
+    cities: tuple[str, ...] = CITIES,
+    kinds: tuple[NoiseKind, ...] = NOISE,
+    seeds: int = 3,
+    progress: Callable[[str], None] | None = None,
+) -> Robustness:
+    """Every seed city plan again with noise, parsed from text (compare.parse.parse) and aligned."""
+    meta = lib.find("national")
+    base = parse(lib.read_text(meta), meta)
+    adopt, partial = thresholds
+    engine = {k: dict.fromkeys(cities, 0) for k in kinds}
+    fitted = {k: dict.fromkeys(cities, 0) for k in kinds}
+    examples: dict[str, list[str]] = {k: [] for k in kinds}
+
+    def both(plan: Plan) -> tuple[dict[str, str], dict[str, str]]:
+        a = align(base, plan, DEFAULTS)
+        b = baseline.alignment(baseline.best_ratios(base, plan), adopt, partial)
+        return _statuses(a), _statuses(b)
+
+    for city in cities:
+        meta = lib.find(city)
+        text = lib.read_text(meta)
+        clean_e, clean_b = both(parse(text, meta))
+        for kind in kinds:
+            for seed in range(seeds):
+                noisy_e, noisy_b = both(parse(inject(text, kind, seed=seed), meta))
+                changed = [m for m, s in clean_e.items() if noisy_e.get(m) != s]
+                engine[kind][city] += len(changed)
+                fitted[kind][city] += sum(noisy_b.get(m) != s for m, s in clean_b.items())
+                examples[kind] += [f"{city} {m}: {clean_e[m]} -> {noisy_e.get(m)}" for m in changed]
+            if progress:
+                progress(f"{city}/{kind}")
+    return Robustness(engine, fitted, {c: len(base.measures) for c in cities}, seeds, examples)

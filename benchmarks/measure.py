@@ -1,0 +1,156 @@
+"""Wall time and peak memory of a whole command, run as a subprocess.
+
+Peak RSS comes from the kernel: `os.wait4` returns the finished child's rusage, whose ru_maxrss
+is the largest resident set of the child or any descendant it reaped (what `/usr/bin/time -v`
+reports). It is exact per command, unlike deltas of getrusage(RUSAGE_CHILDREN), which keep the
+maximum over every child the benchmark ever ran. Processes running side by side (`--jobs 2`) add
+up, which ru_maxrss does not show, so on Linux the process tree's summed RSS is also sampled every
+20 ms from /proc (a lower bound: a peak between samples is missed).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_KB = 1024 if sys.platform != "darwin" else 1  # ru_maxrss is KB on Linux, bytes on macOS
+
+
+class CommandFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds
+    peak_mb: float  # largest single process (kernel)
+    tree_mb: float | None  # sampled sum over the process tree; None without /proc
+    others: float | None = None  # CPU used by other processes meanwhile, in cores; None without /proc
+
+
+@dataclass(frozen=True)
+class Timing:
+    cmd: tuple[str, ...]
+    runs: tuple[Run, ...]
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.peak_mb for r in self.runs)
+
+    @property
+    def others(self) -> float | None:
+        """The most CPU other processes took during any of the runs, in cores (0.5 = half a core)."""
+        values = [r.others for r in self.runs if r.others is not None]
+        return max(values) if values else None
+
+    @property
+    def tree_mb(self) -> float | None:
+        values = [r.tree_mb for r in self.runs if r.tree_mb is not None]
+        return max(values) if values else None
+
+    @property
+    def spread(self) -> str:
+        walls = sorted(r.wall for r in self.runs)
+        return f"{walls[0]:.2f}–{walls[-1]:.2f}" if len(walls) > 1 else f"{walls[0]:.2f}"
+
+
+def _tree_rss(root: int) -> int:
+    """Summed resident bytes of `root` and its descendants (0 when /proc is not there)."""
+    parent: dict[int, int] = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return 0
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        parent[int(name)] = int(fields[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [p for p, pp in parent.items() if pp == pid and p not in tree]
+        tree.update(kids)
+        frontier += kids
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def run_once(cmd: Sequence[str], *, env: dict[str, str], cwd: Path, stdout: Path | None = None) -> Run:
+    """Run `cmd` to the end; raise CommandFailed on a non-zero exit."""
+    sample = Path("/proc").is_dir()
+    with tempfile.TemporaryFile() as err, open(stdout or os.devnull, "wb") as out:
+        busy = _busy_seconds()
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=out, stderr=err)
+        tree = 0
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if sample:
+                tree = max(tree, _tree_rss(proc.pid))
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        after = _busy_seconds()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        message = err.read().decode("utf-8", "replace").strip()
+    if proc.returncode:
+        raise CommandFailed(f"{' '.join(cmd)} exited {proc.returncode}: {message[-500:]}")
+    peak = usage.ru_maxrss * _KB
+    others = None
+    if busy is not None and after is not None:
+        others = max(0.0, (after - busy) - usage.ru_utime - usage.ru_stime) / wall
+    return Run(wall, peak / 2**20, max(tree, peak) / 2**20 if sample else None, others)
+
+
+def _busy_seconds() -> float | None:
+    """CPU seconds all processes have used since boot (/proc/stat), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def repeat(
+    cmd: Sequence[str],
+    n: int,
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    before: Callable[[], dict[str, str]] | None = None,
+    stdout: Path | None = None,
+) -> Timing:
+    """`n` runs; `before()` is called ahead of each and may return env changes (a fresh cache dir)."""
+    runs = []
+    for _ in range(n):
+        extra = before() if before else {}
+        runs.append(run_once(cmd, env={**env, **extra}, cwd=cwd, stdout=stdout))
+    return Timing(tuple(cmd), tuple(runs))
