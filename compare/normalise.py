@@ -153,7 +153,8 @@ def _word_freq() -> dict[str, int]:
 
 # --- the steps --------------------------------------------------------------------
 
-_RUBY = re.compile(rf"【\s*[{_PINYIN_CHARS}]+(?:\s*[/,、]\s*[{_PINYIN_CHARS}]+)*\s*】")
+# letters may be spaced out too (PDF extraction: 【c hāo】)
+_RUBY = re.compile(rf"【[ \t]*[{_PINYIN_CHARS}][{_PINYIN_CHARS} \t/,、]*】")
 _INLINE = re.compile(rf"(?<=[{CJK}])(?:[(（]\s*[{_PINYIN_CHARS}]+(?:\s*[/,、]\s*[{_PINYIN_CHARS}]+)*\s*[)）])+")
 _INLINE_ONE = re.compile(r"[(（]([^)）]*)[)）]")
 
@@ -205,31 +206,36 @@ def _page_noise(buf: _Buf) -> None:
     _sub(buf, re.compile(r"@@+"), lambda m: "")
 
 
-_SPACED_PAIR = re.compile(rf"(?<=[{CJK},。;:、()“”《》%\d]) (?=[{CJK},。;:、()“”《》])")
+def _spaced_out(line: str) -> bool:
+    cjk = len(_CJK_RE.findall(line))
+    return cjk >= 4 and line.count(" ") >= cjk * 0.5
+
+
+def _despaced(line: str) -> list[int]:
+    """Indices of the characters to keep: every run of spaces goes, except between two Latin letters."""
+    keep = []
+    for m in re.finditer(r" +|[^ ]+", line):
+        if m.group(0)[0] != " ":
+            keep.extend(range(m.start(), m.end()))
+            continue
+        before, after = line[m.start() - 1 : m.start()], line[m.end() : m.end() + 1]
+        if before.isascii() and before.isalpha() and after.isascii() and after.isalpha():
+            keep.append(m.start())  # PM 2.5 stays apart from the word before it
+    return keep
 
 
 def _spaced_lines(buf: _Buf) -> None:
     """Lines extracted from PDFs with one space between every character."""
-
-    def repl(m: re.Match[str]) -> str:
-        line = m.group(0)
-        cjk = len(_CJK_RE.findall(line))
-        if cjk < 4 or line.count(" ") < cjk * 0.5:
-            return line
-        return _SPACED_PAIR.sub("", line)
-
-    # Work line by line, keeping offsets: a space removed maps nothing.
     text = buf.text
     out: list[str] = []
     src: list[int] = []
     pos = 0
     for m in re.finditer(r"[^\n]+", text):
-        new = repl(m)
-        if new == m.group(0):
+        if not _spaced_out(m.group(0)):
             continue
         out.append(text[pos : m.start()])
         src.extend(buf.src[pos : m.start()])
-        keep = [i for i, ch in enumerate(m.group(0)) if not (ch == " " and _SPACED_PAIR.match(m.group(0), i))]
+        keep = _despaced(m.group(0))
         out.append("".join(m.group(0)[i] for i in keep))
         src.extend(buf.src[m.start() + i] for i in keep)
         pos = m.end()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,7 +55,12 @@ def test_seeds_with_noise(seed: str, kind: str, salt: int) -> None:
     check_tree(inject(SEEDS[seed], kind, seed=salt))
 
 
-def test_clause_counts_survive_ruby_and_inline_pinyin() -> None:
-    for kind in ("ruby", "inline", "at"):
-        plan = parse_normalised(normalise(inject(SEEDS["national"], kind, seed=7)), META)
-        assert len([c for c in plan.clauses if c.number]) == 29, kind
+COUNTS = {"national": 29, "chongqing": 28, "wuhan": 26, "chengdu": 39}
+
+
+@pytest.mark.parametrize("kind", ["ruby", "inline", "at", "spaces", "traditional", "broken"])
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_clause_counts_survive_noise(seed: str, kind: str) -> None:
+    for salt in range(3):
+        plan = parse_normalised(normalise(inject(SEEDS[seed], kind, seed=salt)), META)
+        assert len([c for c in plan.clauses if c.number]) == COUNTS[seed], (kind, salt)
