@@ -60,7 +60,8 @@ def token_texts(plan: Plan) -> list[str]:
     for m in plan.measures:
         texts.append(m.text)
         texts += parts(m.text)
-        texts += [t.indicator for t in extract_targets(m.text)]
+        for t in extract_targets(m.text):
+            texts += [t.indicator, canonical(t.indicator)]  # indicator_similarity tokenises the canonical form
     return texts
 
 

@@ -136,3 +136,19 @@ def test_config_prints_a_file_that_config_accepts(tmp_path) -> None:
     cfg.write_text(result.stdout.replace("adopt_threshold = 0.5", "adopt_threshold = 0.7"), encoding="utf-8")
     again = runner.invoke(app, ["config", "--config", str(cfg)])
     assert "adopt_threshold = 0.7" in again.stdout
+
+
+def test_a_warm_run_never_loads_jieba(tmp_path) -> None:
+    """Every text matching tokenises is cached with the plan: a warm run skips jieba's 0.8 s load."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from typer.testing import CliRunner; import cli.main;"
+        f"r = CliRunner().invoke(cli.main.app, ['align', 'chongqing', '--plans-dir', {str(PLANS)!r}]);"
+        "assert r.exit_code == 0, r.output; print('jieba' in sys.modules)"
+    )
+    env = {**__import__("os").environ, "JTCOMPARE_CACHE_DIR": str(tmp_path)}
+    cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert cold.stdout.strip() == "True" and warm.stdout.strip() == "False"
