@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from compare.errors import BadOption, JtError
+from compare.errors import JtError
 
 app = typer.Typer(
     help="Compare Chinese city climate and pollution plans with the national scheme, measure by measure.",
@@ -57,10 +57,3 @@ def errors() -> Iterator[None]:
             raise
         typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         raise typer.Exit(EXIT_ERROR) from None
-
-
-def check_format(fmt: str | None, allowed: tuple[str, ...]) -> str:
-    fmt = (fmt or "table").lower()
-    if fmt not in allowed:
-        raise BadOption(f"unknown format '{fmt}'; choose one of {', '.join(allowed)}")
-    return fmt

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.app import app, check_format, errors
+from cli.app import app, errors
 from cli.options import PlansDir
+from cli.output import resolve_format
 from compare.importer import Imported, import_plan
 from compare.outline import outline
 from compare.readers import parse_size
@@ -38,7 +39,7 @@ def import_cmd(
     The text is saved as <id>.txt (UTF-8) beside the original (<id>.orig.docx, ...) with a new entry in plans.toml.
     """
     with errors():
-        fmt = check_format(fmt, ("table", "md", "json"))
+        fmt = resolve_format(fmt, None, ("table", "md", "json"))
         result = import_plan(
             file,
             plans_dir,

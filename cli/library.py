@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.app import app, check_format, errors
+from cli.app import app, errors
 from cli.options import Format, NoCache, PlansDir
+from cli.output import resolve_format
 from compare.outline import outline, plan_row
 from compare.registry import open_library
 
@@ -17,7 +18,7 @@ from compare.registry import open_library
 def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache = False) -> None:
     """List the plans in the library: id, name, level, kind, date, clause and measure counts, warnings."""
     with errors():
-        fmt = check_format(fmt, render.FORMATS)
+        fmt = resolve_format(fmt, None, render.FORMATS)
         lib = open_library(plans_dir)
         rows = [plan_row(lib.load(pid, use_cache=not no_cache)) for pid in lib.plans]
         typer.echo(render.table(rows, fmt))
@@ -37,7 +38,7 @@ def show_cmd(
     --format table, md or json (json has every measure's text, in simplified script).
     """
     with errors():
-        fmt = check_format(fmt, ("table", "md", "json"))
+        fmt = resolve_format(fmt, None, ("table", "md", "json"))
         data = outline(open_library(plans_dir).load(plan, use_cache=not no_cache))
         if fmt == "json":
             typer.echo(render.to_json(data))

@@ -32,7 +32,7 @@ from compare.errors import AlreadyExists, BadOption, NotAPlan, PlanExists, Write
 from compare.model import Plan, PlanMeta
 from compare.normalise import normalise
 from compare.numerals import cn_to_int
-from compare.parse import parse_normalised
+from compare.parse import TITLE_END, parse_normalised
 from compare.readers import DEFAULT_MAX_SIZE, Document, read_document
 from compare.registry import LEVELS, METADATA, Library, default_plans_dir, meta_from_entry, open_library
 
@@ -47,7 +47,6 @@ _EXT = {"txt": ".txt", "docx": ".docx", "pdf": ".pdf", "html": ".html"}
 _ID = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CHAPTER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部])")
-_TITLE_END = re.compile(r"(?:方案|规划|计划|意见|办法|纲要|措施|细则)$")
 _PLACE = re.compile(r"^([\u4e00-\u9fff]{2,10}?(?:特别行政区|自治区|自治州|省|市|县|区))(.{2,})$")
 _NATIONAL = re.compile(
     r"国务院|国家发展和改革委员会|国家发展改革委|生态环境部|工业和信息化部|住房和城乡建设部|国家能源局"
@@ -286,7 +285,7 @@ def _guess_title(head: list[str], hint: str | None) -> str | None:
     bare = [
         t
         for t in map(_clean_title, head)
-        if 4 < len(t) <= 40 and _TITLE_END.search(t) and not re.search(r"关于|印发|通知|的函|[。,;:!?]", t)
+        if 4 < len(t) <= 40 and TITLE_END.search(t) and not re.search(r"关于|印发|通知|的函|[。,;:!?]", t)
     ]
     if bare:
         return bare[-1]
@@ -296,7 +295,7 @@ def _guess_title(head: list[str], hint: str | None) -> str | None:
     if hint:
         for part in re.split(r"\s*[_|–—-]\s*", hint):
             t = _clean_title(part)
-            if 4 < len(t) <= 40 and _TITLE_END.search(t):
+            if 4 < len(t) <= 40 and TITLE_END.search(t):
                 return t
     return None
 

@@ -26,7 +26,7 @@ _TRAILING_JUNK = re.compile(
     r"^(?:我要评论|相关(?:链接|阅读|新闻)|责任编辑|分享到|打印|关闭|扫一扫|附件|抄送|来源|原标题|\(此件|（此件)"
     r"|^.{0,30}(?:印发|办公厅|办公室)$|^\d{4}年\d{1,2}月\d{1,2}日$|^\d{1,2}-\d{1,2}$"
 )
-_TITLE_WORDS = re.compile(r"(?:方案|规划|计划|意见|办法|纲要)$")
+TITLE_END = re.compile(r"(?:方案|规划|计划|意见|办法|纲要|措施|细则)$")  # how a plan title ends
 
 
 @dataclass
@@ -232,7 +232,7 @@ def parse_normalised(norm: Normalised, meta: PlanMeta) -> Plan:
 def _title_index(lines: list[_Line]) -> int:
     """Index of the line after the plan's title, for documents without clause structure."""
     for i, line in enumerate(lines[:15]):
-        if len(line.text) <= 40 and _TITLE_WORDS.search(line.text) and "印发" not in line.text:
+        if len(line.text) <= 40 and TITLE_END.search(line.text) and "印发" not in line.text:
             return i + 1
     return 0
 
