@@ -1,6 +1,6 @@
 """Accuracy on the labelled set and robustness to noise, for the engine and the difflib baseline.
 
-Everything is scored by compare/evaluate.py, for both aligners, on the same labels.
+Everything is scored by benchmarks/evaluate.py, for both aligners, on the same labels.
 """
 
 from __future__ import annotations
@@ -9,10 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from jtcompare.match.classify import Alignment, align
+from jtcompare.match.settings import DEFAULTS
+from jtcompare.plans.model import Plan
+from jtcompare.plans.parse import parse
+from jtcompare.plans.registry import Library
+
 from benchmarks import baseline
 from benchmarks.calibrate import objective
-from compare.classify import Alignment, align
-from compare.evaluate import (
+from benchmarks.evaluate import (
     ClauseLabel,
     Label,
     Scorecard,
@@ -22,11 +27,7 @@ from compare.evaluate import (
     read_labels,
     score_measures,
 )
-from compare.model import Plan
-from compare.noise import NoiseKind, inject
-from compare.parse import parse
-from compare.registry import Library
-from compare.settings import DEFAULTS
+from benchmarks.noise import NoiseKind, inject
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "labels"
@@ -99,7 +100,7 @@ def run_robustness(
     seeds: int = 3,
     progress: Callable[[str], None] | None = None,
 ) -> Robustness:
-    """Every seed city plan again with noise, parsed from text (compare.parse.parse) and aligned."""
+    """Every seed city plan again with noise, parsed from text (jtcompare.plans.parse.parse) and aligned."""
     meta = lib.find("national")
     base = parse(lib.read_text(meta), meta)
     adopt, partial = thresholds

@@ -9,7 +9,7 @@ The thresholds are grid-searched on tests/labels/measures.csv with benchmarks/ca
 objective (mean of accuracy and macro-F1), as the engine's defaults were: both are fitted to the
 same labels the same way, so the comparison is fair (and equally optimistic for both).
 
-Results are real `compare.classify.Alignment`s, so compare/evaluate.py scores them unchanged.
+Results are real `jtcompare.match.classify.Alignment`s, so benchmarks/evaluate.py scores them unchanged.
 
     python -m benchmarks.baseline align chongqing national --adopt 0.5 --partial 0.3
     python -m benchmarks.baseline matrix --plans-dir DIR --adopt 0.5 --partial 0.3   # CSV to stdout
@@ -25,8 +25,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
-
-from compare.classify import (
+from jtcompare.match.classify import (
     STATUSES,
     Alignment,
     ClauseResult,
@@ -36,8 +35,8 @@ from compare.classify import (
     Status,
     _clause_status,  # the engine's roll-up rule, shared for a like-for-like record
 )
-from compare.model import Plan
-from compare.settings import DEFAULTS
+from jtcompare.match.settings import DEFAULTS
+from jtcompare.plans.model import Plan
 
 ADOPT_GRID = tuple(round(0.2 + 0.025 * k, 3) for k in range(25))  # 0.2 .. 0.8
 PARTIAL_GRID = tuple(round(0.1 + 0.025 * k, 3) for k in range(25))  # 0.1 .. 0.7
@@ -80,7 +79,7 @@ def status_of(value: float, adopt: float, partial: float) -> Status:
 
 def alignment(r: Ratios, adopt: float, partial: float) -> Alignment:
     """The baseline's judgement as an Alignment (the same record the engine returns)."""
-    from compare.align import clause_role
+    from jtcompare.match.scoring import clause_role
 
     plan_measures = [(m, c) for c in r.plan.clauses for m in c.measures]
     base_measures = [(m, c) for c in r.base.clauses for m in c.measures]
@@ -116,7 +115,7 @@ def alignment(r: Ratios, adopt: float, partial: float) -> Alignment:
 
 def grid_search(ratios: dict[str, Ratios], labels: list, objective) -> tuple[float, float]:
     """The (adopt, partial) thresholds that maximise `objective` over the labels."""
-    from compare.evaluate import score_measures
+    from benchmarks.evaluate import score_measures
 
     best_key, best_value = (ADOPT_GRID[0], PARTIAL_GRID[0]), -1.0
     for adopt in ADOPT_GRID:
@@ -132,8 +131,8 @@ def grid_search(ratios: dict[str, Ratios], labels: list, objective) -> tuple[flo
 
 def main(argv: list[str] | None = None) -> None:
     """A command to time like `jtcompare align` / `jtcompare matrix --format csv`."""
-    from compare.parse import parse
-    from compare.registry import open_library
+    from jtcompare.plans.parse import parse
+    from jtcompare.plans.registry import open_library
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.baseline", description=__doc__.split("\n")[0])
     ap.add_argument("command", choices=("align", "matrix"))

@@ -5,7 +5,7 @@ and macro-F1 over tests/labels/measures.csv. Reports the best settings on all th
 to show how well they generalise, leave-one-city-out results: settings chosen on two cities,
 measured on the third.
 
-    python benchmarks/calibrate.py            # prints the table; paste the winners into compare/settings.py
+    python benchmarks/calibrate.py            # prints the table; paste the winners into compare/match/settings.py
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import itertools
 import sys
 from pathlib import Path
 
-from compare.align import score
-from compare.classify import align
-from compare.evaluate import Scorecard, read_labels, score_measures
-from compare.registry import open_library
-from compare.settings import DEFAULTS
+from jtcompare.match.classify import align
+from jtcompare.match.scoring import score
+from jtcompare.match.settings import DEFAULTS
+from jtcompare.plans.registry import open_library
+
+from benchmarks.evaluate import Scorecard, read_labels, score_measures
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIES = ("chongqing", "wuhan", "chengdu")

@@ -18,11 +18,11 @@ import sys
 from pathlib import Path
 
 import tomli_w
+from jtcompare.plans.model import Plan
+from jtcompare.plans.parse import parse
+from jtcompare.plans.registry import open_library
 
-from compare.model import Plan
-from compare.noise import to_traditional
-from compare.parse import parse
-from compare.registry import open_library
+from benchmarks.noise import to_traditional
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ("chongqing", "wuhan", "chengdu")

@@ -35,7 +35,8 @@ def _where(key: tuple[str, int, str]) -> str:
 
 def profile(args: list[str]) -> dict:
     start = time.perf_counter()
-    import cli.main
+
+    import jtcompare.cli.main
 
     imported = time.perf_counter()
     profiler = cProfile.Profile()
@@ -43,7 +44,7 @@ def profile(args: list[str]) -> dict:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
         profiler.enable()
         try:
-            cli.main.app()
+            jtcompare.cli.main.app()
         finally:
             profiler.disable()
     done = time.perf_counter()

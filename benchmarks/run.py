@@ -25,15 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from jtcompare import __version__
+from jtcompare.match.classify import STATUSES
+from jtcompare.plans.cache import ENV_CACHE_DIR
+from jtcompare.plans.registry import ENV_PLANS_DIR, open_library
 from tabulate import tabulate
 
 from benchmarks.accuracy import CITIES, AccuracyResults, Robustness, run_accuracy, run_robustness
 from benchmarks.corpus import write_corpus
 from benchmarks.measure import Timing, repeat
-from compare import __version__
-from compare.cache import ENV_CACHE_DIR
-from compare.classify import STATUSES
-from compare.registry import ENV_PLANS_DIR, open_library
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -111,9 +111,9 @@ def run_speed(cfg: Config, work: Path, thresholds: tuple[float, float]) -> Speed
     speed.rows["align cold (empty cache)"] = (repeat(align, cfg.repeats, env=env, cwd=ROOT, before=fresh()), b_align)
     warm = {ENV_CACHE_DIR: made[-1]}
     speed.rows["align warm"] = (repeat(align, cfg.repeats, env={**env, **warm}, cwd=ROOT), b_align)
-    startup = repeat([sys.executable, "-c", "import cli.main"], cfg.repeats, env=env, cwd=ROOT)
+    startup = repeat([sys.executable, "-c", "import jtcompare.cli.main"], cfg.repeats, env=env, cwd=ROOT)
     b_startup = repeat(
-        [sys.executable, "-c", "import benchmarks.baseline, compare.parse"], cfg.repeats, env=env, cwd=ROOT
+        [sys.executable, "-c", "import benchmarks.baseline, jtcompare.plans.parse"], cfg.repeats, env=env, cwd=ROOT
     )
     speed.rows[STARTUP] = (startup, b_startup)
     if cfg.extras:
@@ -165,8 +165,8 @@ def _check_csv(path: Path, ids: list[str]) -> None:
 
 def _pickled_kb() -> float:
     """Size of one Alignment as a --jobs worker sends it back (pickled)."""
-    from compare.classify import align
-    from compare.settings import DEFAULTS
+    from jtcompare.match.classify import align
+    from jtcompare.match.settings import DEFAULTS
 
     lib = open_library(ROOT / "data" / "plans")
     a = align(lib.load("national"), lib.load("chongqing"), DEFAULTS)
@@ -244,8 +244,8 @@ def accuracy_section(acc: AccuracyResults) -> str:
         "## Accuracy",
         "",
         f"On the {len(e.card.pairs)} labelled judgements of tests/labels/measures.csv and the clause labels of "
-        "tests/labels/clauses.csv, scored by compare/evaluate.py (`score_measures`, `match_accuracy`, "
-        "`clause_accuracy`). The engine runs with compare/settings.py's defaults; the baseline "
+        "tests/labels/clauses.csv, scored by benchmarks/evaluate.py (`score_measures`, `match_accuracy`, "
+        "`clause_accuracy`). The engine runs with compare/match/settings.py's defaults; the baseline "
         f"(benchmarks/baseline.py) is the best difflib ratio per measure, adopted at >= {adopt} and partial at "
         f">= {partial}. Both sets of thresholds were grid-searched on these same labels with the same objective "
         "(mean of accuracy and macro-F1, benchmarks/calibrate.py), so both figures are in-sample and equally "
@@ -285,8 +285,8 @@ def robustness_section(rob: Robustness) -> str:
     lines = [
         "## Robustness to noise",
         "",
-        f"Each city plan again with one kind of injected noise (compare/noise.py, seeds 0..{rob.seeds - 1}), parsed "
-        "from text with compare.parse.parse and the plan's registry PlanMeta, aligned with compare.classify.align "
+        f"Each city plan again with one kind of injected noise (benchmarks/noise.py, seeds 0..{rob.seeds - 1}), parsed "
+        "from text with jtcompare.plans.parse.parse and the plan's registry PlanMeta, aligned with jtcompare.match.classify.align "
         "and the default settings. Cells: base measures whose status differs from the clean plan's, engine / "
         f"baseline, summed over the seeds ({compared} judgements per kind and aligner). The goal is 0.",
         "",
@@ -587,9 +587,9 @@ def _diagnosis(speed: Speed, vs: list[Verdict]) -> list[str]:
         out.append(" ".join(parts))
     cold = speed.profiles.get("align cold")
     if cold:
-        parse = _cum(cold, "compare/cache.py") or 0.0
+        parse = _cum(cold, "compare/plans/cache.py") or 0.0
         out.append(
-            f"- `align` cold adds parsing and tokenising both plans ({parse:.2f} s profiled in compare/cache.py) "
+            f"- `align` cold adds parsing and tokenising both plans ({parse:.2f} s profiled in compare/plans/cache.py) "
             f"to the warm path: {speed.rows['align cold (empty cache)'][0].wall:.2f} s."
         )
     big = max(n for n, _ in speed.scaling)

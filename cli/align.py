@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from jtcompare.cli import render
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quiet
+from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.match.classify import Alignment
+from jtcompare.match.settings import as_toml, load_settings
+from jtcompare.plans.registry import open_library
+from jtcompare.report.cells import pct
+from jtcompare.report.records import alignment_dict
+from jtcompare.workflow.run import run_alignment
 from tabulate import tabulate
-
-from cli import render
-from cli.app import app, errors
-from cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quiet
-from cli.output import emit, precheck, resolve_format
-from compare.cells import pct
-from compare.classify import Alignment
-from compare.registry import open_library
-from compare.report import alignment_dict
-from compare.settings import as_toml, load_settings
-from compare.workflow import run_alignment
 
 FORMATS = ("table", "md", "json", "csv", "xlsx")
 
@@ -55,8 +54,8 @@ def align_cmd(
 
 def _render(a: Alignment, fmt: str):  # returns text, or a writer of a binary stream for xlsx
     # pandas-based exporters are imported only when needed: a table or JSON run starts faster
-    from compare.export import alignment_markdown, frame_csv
-    from compare.matrix import measure_frame
+    from jtcompare.report.export import alignment_markdown, frame_csv
+    from jtcompare.report.frames import measure_frame
 
     if fmt == "json":
         return render.to_json(alignment_dict(a))
@@ -65,7 +64,7 @@ def _render(a: Alignment, fmt: str):  # returns text, or a writer of a binary st
     if fmt == "md":
         return alignment_markdown(a)
     if fmt == "xlsx":
-        from compare.workbook import write_report
+        from jtcompare.report.workbook import write_report
 
         return lambda stream: write_report([a], stream)
     return _table(a)

@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-
-from compare.errors import JtError
+from jtcompare.errors import JtError
 
 app = typer.Typer(
     help="Compare Chinese city climate and pollution plans with the national scheme, measure by measure.",

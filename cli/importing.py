@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from cli import render
-from cli.app import app, errors
-from cli.options import PlansDir
-from cli.output import resolve_format
-from compare.importer import Imported, import_plan
-from compare.outline import outline
-from compare.readers import parse_size
+from jtcompare.cli import render
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import PlansDir
+from jtcompare.cli.output import resolve_format
+from jtcompare.ingest.readers import parse_size
+from jtcompare.plans.importer import Imported, import_plan
+from jtcompare.report.outline import outline
 
 
 @app.command("import")

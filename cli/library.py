@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-
-from cli import render
-from cli.app import app, errors
-from cli.options import Format, NoCache, PlansDir
-from cli.output import resolve_format
-from compare.outline import outline, plan_row
-from compare.registry import open_library
+from jtcompare.cli import render
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import Format, NoCache, PlansDir
+from jtcompare.cli.output import resolve_format
+from jtcompare.plans.registry import open_library
+from jtcompare.report.outline import outline, plan_row
 
 
 @app.command("plans")

@@ -6,18 +6,17 @@ import sys
 from typing import Annotated
 
 import typer
-
-from cli import render
-from cli.app import app, errors
-from cli.options import Base, Config, Force, Jobs, NoCache, NoOverrides, Out, PlansDir, Quiet
-from cli.output import emit, precheck, resolve_format
-from compare.batch import default_plans
-from compare.cells import pct
-from compare.overrides import add_override
-from compare.registry import open_library
-from compare.report import alignment_dict
-from compare.settings import load_settings
-from compare.workflow import Result, run_many
+from jtcompare.cli import render
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import Base, Config, Force, Jobs, NoCache, NoOverrides, Out, PlansDir, Quiet
+from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.match.settings import load_settings
+from jtcompare.plans.registry import open_library
+from jtcompare.report.cells import pct
+from jtcompare.report.records import alignment_dict
+from jtcompare.workflow.batch import default_plans
+from jtcompare.workflow.overrides import add_override
+from jtcompare.workflow.run import Result, run_many
 
 FORMATS = ("table", "md", "json", "csv", "xlsx")
 
@@ -89,11 +88,11 @@ def report_cmd(
         precheck(out, force)
         result = _run([plan], base, plans_dir, config, 1, no_cache, no_overrides, quiet)
         a = result.alignments[0]
-        from compare.export import frame_csv, report_markdown  # pandas: only for the commands that need it
-        from compare.matrix import measure_frame
+        from jtcompare.report.export import frame_csv, report_markdown  # pandas: only for the commands that need it
+        from jtcompare.report.frames import measure_frame
 
         if fmt == "xlsx":
-            from compare.workbook import write_report
+            from jtcompare.report.workbook import write_report
 
             content = lambda stream: write_report([a], stream)  # noqa: E731
         elif fmt == "json":
@@ -144,12 +143,12 @@ def _notes(result: Result, quiet: bool) -> None:
 
 
 def _render_matrix(result: Result, fmt: str):  # returns text, or a writer of a binary stream for xlsx
-    from compare.export import frame_csv, matrix_markdown  # pandas: imported only when a matrix is rendered
-    from compare.matrix import measure_frame, summary_frame
+    from jtcompare.report.export import frame_csv, matrix_markdown  # pandas: imported only when a matrix is rendered
+    from jtcompare.report.frames import measure_frame, summary_frame
 
     alignments = result.alignments
     if fmt == "xlsx":
-        from compare.workbook import write_matrix
+        from jtcompare.report.workbook import write_matrix
 
         return lambda stream: write_matrix(alignments, stream)
     if fmt == "json":

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 import typer
-
-from compare.atomic import check_target, write_atomic
-from compare.errors import BadOption
+from jtcompare.atomic import check_target, write_atomic
+from jtcompare.errors import BadOption
 
 SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".txt": "table"}
 Content = str | Callable[[BinaryIO], None]

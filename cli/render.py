@@ -8,10 +8,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from jtcompare.report.cells import md_cell
+from jtcompare.report.cells import safe_cell as csv_cell
 from tabulate import tabulate
-
-from compare.cells import md_cell
-from compare.cells import safe_cell as csv_cell
 
 FORMATS = ("table", "md", "json", "csv")
 

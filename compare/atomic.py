@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from compare.errors import AlreadyExists, WriteFailed
+from jtcompare.errors import AlreadyExists, WriteFailed
 
 
 def check_target(path: Path, *, force: bool) -> None:

@@ -4,8 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from compare.registry import open_library
+from jtcompare.plans.registry import open_library
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "data" / "plans"

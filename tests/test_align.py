@@ -7,11 +7,11 @@ import io
 import json
 
 import pytest
+from jtcompare.cli.main import app
+from jtcompare.match.classify import align
+from jtcompare.match.settings import DEFAULTS
 from typer.testing import CliRunner
 
-from cli.main import app
-from compare.classify import align
-from compare.settings import DEFAULTS
 from tests.conftest import PLANS
 
 runner = CliRunner()
@@ -144,8 +144,8 @@ def test_a_warm_run_never_loads_jieba(tmp_path) -> None:
     import sys
 
     code = (
-        "import sys; from typer.testing import CliRunner; import cli.main;"
-        f"r = CliRunner().invoke(cli.main.app, ['align', 'chongqing', '--plans-dir', {str(PLANS)!r}]);"
+        "import sys; from typer.testing import CliRunner; import jtcompare.cli.main;"
+        f"r = CliRunner().invoke(jtcompare.cli.main.app, ['align', 'chongqing', '--plans-dir', {str(PLANS)!r}]);"
         "assert r.exit_code == 0, r.output; print('jieba' in sys.modules)"
     )
     env = {**__import__("os").environ, "JTCOMPARE_CACHE_DIR": str(tmp_path)}

@@ -1,4 +1,4 @@
-"""The benchmark runs end to end in quick mode and reports compare/evaluate.py's own figures.
+"""The benchmark runs end to end in quick mode and reports benchmarks/evaluate.py's own figures.
 
 Never checks speed: only that every section is there and that the accuracy numbers are the
 evaluator's on the same labels. Also: the noise helper and the synthetic corpus.
@@ -9,15 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from jtcompare.match.classify import STATUSES, align
+from jtcompare.match.settings import DEFAULTS
+from jtcompare.plans.registry import open_library
+from jtcompare.text.normalise import normalise
 
 from benchmarks import run
 from benchmarks.corpus import cn_number, write_corpus
-from compare.classify import STATUSES, align
-from compare.evaluate import clause_accuracy, match_accuracy, read_clause_labels, read_labels, score_measures
-from compare.noise import KINDS, inject, to_traditional
-from compare.normalise import normalise
-from compare.registry import open_library
-from compare.settings import DEFAULTS
+from benchmarks.evaluate import clause_accuracy, match_accuracy, read_clause_labels, read_labels, score_measures
+from benchmarks.noise import KINDS, inject, to_traditional
 from tests.conftest import ROOT
 
 CITIES = ("chongqing", "wuhan", "chengdu")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from jtcompare.cli.main import app
 from typer.testing import CliRunner
 
-from cli.main import app
 from tests.conftest import PLANS
 
 runner = CliRunner()

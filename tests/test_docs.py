@@ -25,7 +25,7 @@ def test_quickstart_is_two_commands_and_ci_runs_them() -> None:
 
 
 def test_every_command_is_in_the_readme() -> None:
-    from cli.main import app
+    from jtcompare.cli.main import app
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in app.registered_commands:
@@ -36,7 +36,7 @@ def test_every_command_is_in_the_readme() -> None:
 def test_tests_import_the_installed_package() -> None:
     import importlib.metadata
 
-    import compare
+    import jtcompare
 
-    assert importlib.metadata.version("jtcompare") == compare.__version__
-    assert Path(compare.__file__).resolve().is_relative_to(ROOT)
+    assert importlib.metadata.version("jtcompare") == jtcompare.__version__
+    assert Path(jtcompare.__file__).resolve().is_relative_to(ROOT)

@@ -7,12 +7,12 @@ import os
 import shutil
 import zipfile
 
+import jtcompare.ingest.readers as readers
 import pytest
+from jtcompare.cli.main import app
+from jtcompare.plans.registry import open_library
 from typer.testing import CliRunner
 
-import compare.readers as readers
-from cli.main import app
-from compare.registry import open_library
 from tests.conftest import PLANS
 from tests.fixtures import make
 
@@ -219,5 +219,5 @@ def test_debug_shows_the_traceback(tmp_path) -> None:
     result = runner.invoke(app, ["--debug", "import", str(path), "--plans-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert "Traceback (most recent call last)" in result.stderr
-    assert "compare.errors.EmptyFile" in result.stderr
+    assert "jtcompare.errors.EmptyFile" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == f"error: {path}: empty file"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 
+import jtcompare.plans.importer as importer
 import pytest
+from jtcompare.cli.main import app
+from jtcompare.errors import WriteFailed
+from jtcompare.plans.importer import import_plan
+from jtcompare.plans.registry import open_library
 from typer.testing import CliRunner
 
-import compare.importer as importer
-from cli.main import app
-from compare.errors import WriteFailed
-from compare.importer import import_plan
-from compare.registry import open_library
 from tests.conftest import PLANS
 from tests.fixtures import make
 

@@ -6,12 +6,12 @@ import json
 import tomllib
 
 import pytest
+from jtcompare.cli.main import app
+from jtcompare.ingest.readers import parse_size
+from jtcompare.plans.importer import guess_meta, parse_date, updated_metadata
+from jtcompare.plans.registry import open_library
 from typer.testing import CliRunner
 
-from cli.main import app
-from compare.importer import guess_meta, parse_date, updated_metadata
-from compare.readers import parse_size
-from compare.registry import open_library
 from tests.conftest import PLANS
 from tests.fixtures import make
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from jtcompare.ingest.readers import read_document
+from jtcompare.plans.importer import import_plan
 
-from compare.importer import import_plan
-from compare.readers import read_document
 from tests.fixtures import make
 
 

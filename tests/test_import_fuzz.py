@@ -8,11 +8,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jtcompare.cli.main import app
+from jtcompare.errors import JtError
+from jtcompare.plans.importer import POLICY_VERBS, import_plan
 from typer.testing import CliRunner
 
-from cli.main import app
-from compare.errors import JtError
-from compare.importer import POLICY_VERBS, import_plan
 from tests.conftest import PLANS
 from tests.fixtures import make
 

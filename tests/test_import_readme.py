@@ -6,9 +6,9 @@ import re
 import shlex
 import shutil
 
+from jtcompare.cli.main import app
 from typer.testing import CliRunner
 
-from cli.main import app
 from tests.conftest import ROOT
 from tests.fixtures import make
 
@@ -47,7 +47,7 @@ def test_readme_import_examples_match_the_real_output(tmp_path, monkeypatch) -> 
 
 def test_the_sample_files_are_what_make_builds() -> None:
     """The checked-in samples come from the seeds (a .docx differs in its zip timestamps only)."""
-    from compare.readers import read_document
+    from jtcompare.ingest.readers import read_document
 
     assert read_document(make.HERE / "wuhan-plan.docx").text == make.seed("wuhan")
     headline = "重庆市生态环境局等部门关于印发《重庆市减污降碳协同增效实施方案》的函"

@@ -8,16 +8,16 @@ so the suite says so the day they are fixed.
 from __future__ import annotations
 
 import pytest
+from jtcompare.match.classify import align
+from jtcompare.match.settings import DEFAULTS
 
-from compare.classify import align
-from compare.evaluate import (
+from benchmarks.evaluate import (
     clause_accuracy,
     match_accuracy,
     read_clause_labels,
     read_labels,
     score_measures,
 )
-from compare.settings import DEFAULTS
 from tests.conftest import ROOT
 
 LABELS = read_labels(ROOT / "tests" / "labels" / "measures.csv")

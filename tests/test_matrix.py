@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from jtcompare.cli.main import app
+from jtcompare.report.workbook import FILLS
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from cli.main import app
-from compare.workbook import FILLS
 from tests.conftest import PLANS, ROOT
 
 runner = CliRunner()
@@ -150,9 +150,9 @@ def test_plan_text_never_becomes_a_formula(plans) -> None:
     import dataclasses
     import io
 
-    from compare.classify import align
-    from compare.settings import DEFAULTS
-    from compare.workbook import write_matrix
+    from jtcompare.match.classify import align
+    from jtcompare.match.settings import DEFAULTS
+    from jtcompare.report.workbook import write_matrix
 
     a = align(plans["national"], plans["wuhan"], DEFAULTS)
     k = next(i for i, m in enumerate(a.measures) if m.counted and m.status == "omitted")
@@ -273,7 +273,7 @@ def test_jobs_give_the_same_matrix_as_one_process() -> None:
 
 
 def test_cache_is_keyed_by_content_and_safe_to_break(tmp_path, monkeypatch) -> None:
-    from compare.cache import cache_dir
+    from jtcompare.plans.cache import cache_dir
 
     monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "cache"))
     cold = invoke("align", "wuhan", "--format", "json").stdout

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from compare.normalise import normalise
+from jtcompare.text.normalise import normalise
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jtcompare.plans.model import PlanMeta
+from jtcompare.plans.parse import parse_normalised
+from jtcompare.text.normalise import normalise
 
-from compare.model import PlanMeta
-from compare.noise import inject
-from compare.normalise import normalise
-from compare.parse import parse_normalised
+from benchmarks.noise import inject
 from tests.conftest import PLANS
 
 META = PlanMeta("t", "测试", "city", "k", "t", "t.txt", "T")

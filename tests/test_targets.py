@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from compare.targets import compare_targets, extract_targets, indicator_similarity
+from jtcompare.match.targets import compare_targets, extract_targets, indicator_similarity
 
 
 @pytest.mark.parametrize(

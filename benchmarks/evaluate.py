@@ -9,7 +9,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from compare.classify import STATUSES, Alignment
+from jtcompare.match.classify import STATUSES, Alignment
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Tokenise simplified Chinese policy text with jieba, a domain dictionary and stop words.
 
-The dictionary and stop-word list are plain files in `compare/data/`; a user adds a word by
+The dictionary and stop-word list are plain files in `jtcompare/text/data/`; a user adds a word by
 adding a line. Tokens are what the matcher compares, so punctuation and numbers are dropped
 here (numbers are handled by `targets`).
 """
@@ -11,18 +11,20 @@ import logging
 import re
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import jieba
 
-DATA = resources.files("compare") / "data"
+DATA = resources.files("jtcompare.text") / "data"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
-def _data_lines(name: str) -> list[str]:
-    text = (DATA / name).read_text(encoding="utf-8")
+def data_lines(name: str, folder: Traversable = DATA) -> list[str]:
+    """The non-empty, non-comment lines of a lexicon file (`folder` defaults to the text lexicons)."""
+    text = (folder / name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
@@ -39,7 +41,7 @@ def jieba_instance() -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = str(Path.home() / ".cache" / "jtcompare") if _writable_cache() else None
     tokenizer.initialize()
-    for line in _data_lines("userdict.txt"):
+    for line in data_lines("userdict.txt"):
         parts = line.split()
         freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
         tokenizer.add_word(parts[0], freq)
@@ -57,11 +59,11 @@ def _writable_cache() -> bool:
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(_data_lines("stopwords.txt"))
+    return frozenset(data_lines("stopwords.txt"))
 
 
 def domain_words() -> list[str]:
-    return [line.split()[0] for line in _data_lines("userdict.txt")]
+    return [line.split()[0] for line in data_lines("userdict.txt")]
 
 
 def tokenize(text: str, *, search: bool = False) -> list[str]:
@@ -79,7 +81,7 @@ def tokenize(text: str, *, search: bool = False) -> list[str]:
 def synonyms() -> dict[str, str]:
     """Variant -> canonical term, from `data/synonyms.txt` (lines `canonical=variant=variant`)."""
     out: dict[str, str] = {}
-    for line in _data_lines("synonyms.txt"):
+    for line in data_lines("synonyms.txt"):
         canonical, *variants = (w.strip() for w in line.split("="))
         for v in variants:
             out[v] = canonical

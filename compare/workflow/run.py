@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from compare.batch import Progress, align_many
-from compare.classify import Alignment, align
-from compare.errors import PlanNotFound
-from compare.overrides import apply_overrides, read_overrides
-from compare.registry import Library
-from compare.settings import Settings
+from jtcompare.errors import PlanNotFound
+from jtcompare.match.classify import Alignment, align
+from jtcompare.match.settings import Settings
+from jtcompare.plans.registry import Library
+from jtcompare.workflow.batch import Progress, align_many
+from jtcompare.workflow.overrides import apply_overrides, read_overrides
 
 
 @dataclasses.dataclass(frozen=True)

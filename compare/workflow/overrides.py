@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from compare.atomic import write_atomic
-from compare.classify import STATUSES, Alignment, Match, MeasureResult
-from compare.errors import BadMetadata, BadOption
-from compare.model import Plan
+from jtcompare.atomic import write_atomic
+from jtcompare.errors import BadMetadata, BadOption
+from jtcompare.match.classify import STATUSES, Alignment, Match, MeasureResult
+from jtcompare.plans.model import Plan
 
 COLUMNS = ["base", "measure", "status", "match", "note", "by", "date", "text"]
 

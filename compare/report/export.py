@@ -12,11 +12,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
+from jtcompare.match.classify import Alignment
+from jtcompare.report.cells import md_cell, pct, safe_cell
+from jtcompare.report.frames import clause_frame, gaps_frame, measure_frame, summary_frame, targets_frame
 from tabulate import tabulate
-
-from compare.cells import md_cell, pct, safe_cell
-from compare.classify import Alignment
-from compare.matrix import clause_frame, gaps_frame, measure_frame, summary_frame, targets_frame
 
 
 def md_table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> str:

@@ -12,14 +12,14 @@ import importlib.metadata
 import os
 import pickle
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-from compare import __version__
-from compare.atomic import write_atomic
-from compare.errors import WriteFailed
-from compare.model import Plan, PlanMeta
-from compare.parse import parse
-from compare.tokens import DATA
+from jtcompare import __version__
+from jtcompare.atomic import write_atomic
+from jtcompare.errors import WriteFailed
+from jtcompare.plans.model import Plan, PlanMeta
+from jtcompare.plans.parse import parse
 
 ENV_CACHE_DIR = "JTCOMPARE_CACHE_DIR"
 
@@ -30,17 +30,26 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _engine_fingerprint() -> str:
+    """Hash of the version, every source and data file of the stages that shape a cached plan, and the
+    versions of the libraries whose dictionaries shape the parse and the tokens.
+
+    Wholesale, not a hand-kept list: a new module that feeds the parse or the tokens cannot be
+    served a stale pickle.
+    """
     h = hashlib.sha256(__version__.encode())
-    for item in sorted(DATA.iterdir(), key=lambda p: p.name):
-        if item.is_file():
-            h.update(item.name.encode())
-            h.update(item.read_bytes())
-    for dist in ("jieba", "opencc", "pypinyin"):  # their dictionaries shape the parse and the tokens
+    root = Path(str(resources.files("jtcompare")))
+    for stage in _STAGES:
+        for item in sorted((root / stage).rglob("*")):
+            if item.is_file() and item.suffix in {".py", ".txt", ".csv", ".toml"}:
+                h.update(item.relative_to(root).as_posix().encode())
+                h.update(item.read_bytes())
+    for dist in ("jieba", "opencc", "pypinyin"):
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
-    for module in ("normalise.py", "parse.py", "model.py", "numerals.py", "tokens.py", "targets.py", "align.py"):
-        h.update((Path(__file__).parent / module).read_bytes())
     return h.hexdigest()[:16]
+
+
+_STAGES = ("ingest", "text", "plans", "match")
 
 
 def cache_key(meta: PlanMeta, text: str) -> str:
@@ -51,7 +60,7 @@ def cache_key(meta: PlanMeta, text: str) -> str:
 
 
 def parse_and_tokenise(text: str, meta: PlanMeta) -> Plan:
-    from compare.align import match_tokens, token_texts
+    from jtcompare.match.scoring import match_tokens, token_texts
 
     plan = parse(text, meta)
     return dataclasses.replace(plan, tokens={t: match_tokens(t) for t in token_texts(plan)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from compare.model import Plan, PlanMeta
+from jtcompare.plans.model import Plan, PlanMeta
 
 
 def meta_dict(meta: PlanMeta) -> dict[str, Any]:

@@ -14,12 +14,12 @@ from functools import lru_cache
 from typing import Literal
 
 import numpy as np
-
-from compare.align import Scores, Unit, clause_role, score
-from compare.model import Clause, Measure, Plan
-from compare.settings import Settings
-from compare.targets import Target, compare_targets, extract_targets, indicator_similarity
-from compare.tokens import _data_lines
+from jtcompare.match.lexicon import MATCH_DATA
+from jtcompare.match.scoring import Scores, Unit, clause_role, score
+from jtcompare.match.settings import Settings
+from jtcompare.match.targets import Target, compare_targets, extract_targets, indicator_similarity
+from jtcompare.plans.model import Clause, Measure, Plan
+from jtcompare.text.tokens import data_lines
 
 Status = Literal["adopted", "strengthened", "partial", "omitted"]
 STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")
@@ -117,7 +117,7 @@ def coverage_share(counts: dict[str, int]) -> float:
 @lru_cache(maxsize=1)
 def obligation_levels() -> dict[str, int]:
     out = {}
-    for line in _data_lines("obligation.txt"):
+    for line in data_lines("obligation.txt", MATCH_DATA):
         word, level = line.split()
         out[word] = int(level)
     return out
@@ -255,7 +255,7 @@ def _added_target(
     unit: Unit, context: list[Measure], chosen: int, threshold: float, base_targets: list[Target]
 ) -> TargetPair | None:
     """A plan target, in the matched sentences or their clause, on something the base measure names."""
-    from compare.align import match_tokens
+    from jtcompare.match.scoring import match_tokens
 
     base_tokens = set(unit.tokens)
     for k, sentence in enumerate(context):

@@ -27,14 +27,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import tomli_w
-
-from compare.errors import AlreadyExists, BadOption, NotAPlan, PlanExists, WriteFailed
-from compare.model import Plan, PlanMeta
-from compare.normalise import normalise
-from compare.numerals import cn_to_int
-from compare.parse import TITLE_END, parse_normalised
-from compare.readers import DEFAULT_MAX_SIZE, Document, read_document
-from compare.registry import LEVELS, METADATA, Library, default_plans_dir, meta_from_entry, open_library
+from jtcompare.errors import AlreadyExists, BadOption, NotAPlan, PlanExists, WriteFailed
+from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
+from jtcompare.plans.model import Plan, PlanMeta
+from jtcompare.plans.parse import TITLE_END, parse_normalised
+from jtcompare.plans.registry import LEVELS, METADATA, Library, default_plans_dir, meta_from_entry, open_library
+from jtcompare.text.normalise import normalise
+from jtcompare.text.numerals import cn_to_int
 
 POLICY_VERBS = (
     *("推进", "推动", "加强", "加快", "实施", "落实", "建立", "完善", "开展", "提升", "强化", "健全", "严格"),

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from compare.classify import Alignment, MeasureResult
-from compare.outline import meta_dict
-from compare.settings import as_dict
-from compare.targets import Target
+from jtcompare.match.classify import Alignment, MeasureResult
+from jtcompare.match.settings import as_dict
+from jtcompare.match.targets import Target
+from jtcompare.report.outline import meta_dict
 
 
 def target_dict(t: Target) -> dict[str, Any]:

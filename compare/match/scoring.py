@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from jtcompare.match.lexicon import MATCH_DATA
+from jtcompare.match.settings import Settings
+from jtcompare.plans.model import Clause, Measure, Plan
+from jtcompare.text.tokens import canonical, data_lines, tokenize
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
-
-from compare.model import Clause, Measure, Plan
-from compare.settings import Settings
-from compare.tokens import _data_lines, canonical, tokenize
 
 _FRAMING = re.compile(r"指导思想|工作原则|基本原则|总体思路|重要意义")
 _SITUATION = re.compile(r"形势|现状|背景|面临")
@@ -37,7 +37,7 @@ def clause_role(clause: Clause) -> str:
 
 @lru_cache(maxsize=1)
 def _boilerplate() -> re.Pattern[str]:
-    phrases = sorted(_data_lines("boilerplate.txt"), key=len, reverse=True)
+    phrases = sorted(data_lines("boilerplate.txt", MATCH_DATA), key=len, reverse=True)
     return re.compile("|".join(re.escape(p) for p in phrases))
 
 
@@ -54,7 +54,7 @@ def match_tokens(text: str) -> tuple[str, ...]:
 
 def token_texts(plan: Plan) -> list[str]:
     """Every text matching tokenises for a plan: measures, their comma parts, clause titles, target indicators."""
-    from compare.targets import extract_targets
+    from jtcompare.match.targets import extract_targets
 
     texts = [c.title for c in plan.clauses]
     for m in plan.measures:

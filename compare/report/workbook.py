@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, BinaryIO
 
 import pandas as pd
+from jtcompare.match.classify import Alignment
+from jtcompare.report.frames import clause_frame, gaps_frame, local_frame, measure_frame, summary_frame, targets_frame
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule
@@ -17,9 +19,6 @@ from openpyxl.styles import Alignment as Align
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-
-from compare.classify import Alignment
-from compare.matrix import clause_frame, gaps_frame, local_frame, measure_frame, summary_frame, targets_frame
 
 FILLS = {
     "adopted": "C6EFCE",

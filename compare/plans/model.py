@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from compare.normalise import Normalised
+from jtcompare.text.normalise import Normalised
 
 NodeKind = Literal["heading", "intro", "measure", "departments"]
 Level = Literal["national", "province", "city", "district", "other"]

@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from jtcompare.text.numerals import CHARS as CN
+from jtcompare.text.numerals import cn_to_int
 from rapidfuzz import fuzz
-
-from compare.numerals import CHARS as CN
-from compare.numerals import cn_to_int
 
 CN_NO_WAN = CN.replace("万", "")  # 三十万千瓦 is 三十 + 万千瓦
 
@@ -139,8 +138,8 @@ def _read_left(left: str, suffix: str) -> tuple[str, Direction, str]:
 
 def indicator_similarity(a: str, b: str) -> float:
     """How likely two indicator names mean the same thing, 0..1."""
-    from compare.align import match_tokens
-    from compare.tokens import canonical
+    from jtcompare.match.scoring import match_tokens
+    from jtcompare.text.tokens import canonical
 
     ca, cb = canonical(a), canonical(b)
     if not ca or not cb:

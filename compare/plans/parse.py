@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from compare.model import Chapter, Clause, Measure, Node, Plan, PlanMeta
-from compare.normalise import Normalised, normalise
-from compare.numerals import CHARS as CN
-from compare.numerals import cn_to_int
+from jtcompare.plans.model import Chapter, Clause, Measure, Node, Plan, PlanMeta
+from jtcompare.text.normalise import Normalised, normalise
+from jtcompare.text.numerals import CHARS as CN
+from jtcompare.text.numerals import cn_to_int
 
 _CHAPTER = re.compile(rf"^(?:([{CN}]+)、|第([{CN}]+)[章部分]+\s*)(.*)$")
 _CLAUSE = re.compile(rf"^(?:\(([{CN}]+)\)|([{CN}]+)\)|第([{CN}]+)条\s*)(.*)$")

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile
+from jtcompare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile
 
 FORMATS = ("txt", "docx", "pdf", "html")
 FORMAT_NAMES = {"txt": "text", "docx": "Word .docx", "pdf": "PDF", "html": "web page"}
@@ -359,7 +359,7 @@ def _ends_paragraph(line: str) -> bool:
 
 
 def _starts_heading(line: str) -> bool:
-    from compare.normalise import _HEADING_START
+    from jtcompare.text.normalise import _HEADING_START
 
     return bool(_HEADING_START.match(_RUBY.sub("", line)))
 

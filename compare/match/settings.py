@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from compare.errors import BadOption
+from jtcompare.errors import BadOption
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ clauses in document order.
 from __future__ import annotations
 
 import pandas as pd
-
-from compare.classify import STATUSES, Alignment
-from compare.targets import Target
+from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.match.targets import Target
 
 
 def summary_frame(alignments: list[Alignment]) -> pd.DataFrame:

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from compare.classify import Alignment, align
-from compare.registry import Library, open_library
-from compare.settings import Settings
+from jtcompare.match.classify import Alignment, align
+from jtcompare.match.settings import Settings
+from jtcompare.plans.registry import Library, open_library
 
 Progress = Callable[[str], None]
 

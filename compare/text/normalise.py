@@ -145,7 +145,7 @@ def is_pinyin(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _word_freq() -> dict[str, int]:
-    from compare.tokens import jieba_instance
+    from jtcompare.text.tokens import jieba_instance
 
     tokenizer = jieba_instance()
     return tokenizer.FREQ

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
+from jtcompare.errors import BadMetadata, PlanNotFound, UnreadableFile
+from jtcompare.plans.model import Plan, PlanMeta
 from rapidfuzz import fuzz, process
-
-from compare.errors import BadMetadata, PlanNotFound, UnreadableFile
-from compare.model import Plan, PlanMeta
 
 ENV_PLANS_DIR = "JTCOMPARE_PLANS_DIR"
 METADATA = "plans.toml"
@@ -23,13 +23,18 @@ _REQUIRED = ("name", "level", "kind", "title", "file")
 
 
 def default_plans_dir() -> Path:
-    """--plans-dir, else $JTCOMPARE_PLANS_DIR, else ./data/plans, else the checkout's data/plans."""
+    """--plans-dir, else $JTCOMPARE_PLANS_DIR, else ./data/plans, else the library shipped with the package."""
     if env := os.environ.get(ENV_PLANS_DIR):
         return Path(env)
     here = Path.cwd() / "data" / "plans"
     if (here / METADATA).exists():
         return here
-    return Path(__file__).resolve().parent.parent / "data" / "plans"
+    return shipped_plans_dir()
+
+
+def shipped_plans_dir() -> Path:
+    """The plan library installed with the package (package data `jtcompare.library`)."""
+    return Path(str(resources.files("jtcompare.library")))
 
 
 @dataclass
@@ -84,14 +89,14 @@ class Library:
 
     def load(self, query: str, *, use_cache: bool = True) -> Plan:
         """Parse the plan called `query` (from the on-disk cache when the text is unchanged)."""
-        from compare.cache import load_plan
+        from jtcompare.plans.cache import load_plan
 
         meta = self.find(query)
         return load_plan(meta, self.read_text(meta), use_cache=use_cache)
 
 
 def _key(text: str) -> str:
-    from compare.normalise import simplify_for_matching
+    from jtcompare.text.normalise import simplify_for_matching
 
     return simplify_for_matching(text).lower()
 
