@@ -286,7 +286,8 @@ def robustness_section(rob: Robustness) -> str:
         "## Robustness to noise",
         "",
         f"Each city plan again with one kind of injected noise (benchmarks/noise.py, seeds 0..{rob.seeds - 1}), parsed "
-        "from text with jtcompare.plans.parse.parse and the plan's registry PlanMeta, aligned with jtcompare.match.classify.align "
+        "from text with jtcompare.plans.parse.parse and the plan's registry PlanMeta, aligned with "
+        "jtcompare.match.classify.align "
         "and the default settings. Cells: base measures whose status differs from the clean plan's, engine / "
         f"baseline, summed over the seeds ({compared} judgements per kind and aligner). The goal is 0.",
         "",

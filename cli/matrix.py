@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,12 +11,14 @@ from jtcompare.cli import render
 from jtcompare.cli.app import app, errors
 from jtcompare.cli.options import Base, Config, Force, Jobs, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.errors import BadOption
 from jtcompare.match.settings import load_settings
 from jtcompare.plans.registry import open_library
 from jtcompare.report.cells import pct
 from jtcompare.report.records import alignment_dict
 from jtcompare.workflow.batch import default_plans
 from jtcompare.workflow.overrides import add_override
+from jtcompare.workflow.review import ReviewImport, import_review
 from jtcompare.workflow.run import Result, run_many
 
 FORMATS = ("table", "md", "json", "csv", "xlsx")
@@ -107,23 +110,54 @@ def report_cmd(
 
 @app.command("override")
 def override_cmd(
-    plan: Annotated[str, typer.Argument(help="The plan whose judgement you correct.")],
-    measure: Annotated[str, typer.Argument(help="The base measure id, e.g. N08.03.")],
-    status: Annotated[str, typer.Argument(help="adopted, strengthened, partial or omitted.")],
-    note: Annotated[str, typer.Option("--note", help="Why: this is shown next to the cell.")],
+    plan: Annotated[str | None, typer.Argument(help="The plan whose judgement you correct.")] = None,
+    measure: Annotated[str | None, typer.Argument(help="The base measure id, e.g. N08.03.")] = None,
+    status: Annotated[
+        str | None, typer.Argument(help="adopted, strengthened, partial, omitted or not_applicable.")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Why: this is shown next to the cell.")] = "",
     by: Annotated[str, typer.Option("--by", help="Your name or initials.")] = "",
     match: Annotated[str, typer.Option("--match", help="Pin this plan measure id as the match.")] = "",
+    import_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--import",
+            help="Apply every analyst status filled in a reviewed file: the view's exported CSV or a report workbook.",
+        ),
+    ] = None,
     base: Base = "national",
     plans_dir: PlansDir = None,
 ) -> None:
-    """Pin the status (and optionally the match) of one base measure for a plan, with a note.
+    """Pin the status (and optionally the match) of one base measure for a plan, with a note; or import a review.
 
     Written to <plans-dir>/<plan>.overrides.csv; align, matrix and report apply it and mark the cell.
+
+    Examples:
+
+      jtcompare override wuhan N08.03 adopted --note "WH06 takes it up in other words"
+
+      jtcompare override --import reports/wuhan-gaps.xlsx
     """
     with errors():
         lib = open_library(plans_dir)
+        if import_file is not None:
+            if plan or measure or status:
+                raise BadOption("give either PLAN MEASURE STATUS or --import FILE, not both")
+            _report_import(import_review(lib, import_file, default_base=base))
+            return
+        if not (plan and measure and status and note):
+            raise BadOption("give PLAN MEASURE STATUS and --note (or --import FILE)")
         path = add_override(lib.folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
         typer.echo(f"{measure} pinned as {status} for {lib.find(plan).id} in {path}")
+
+
+def _report_import(result: ReviewImport) -> None:
+    for line in result.changed:
+        typer.echo(line)
+    for line in result.stale:
+        typer.echo(f"stale: {line}", err=True)
+    files = ", ".join(str(f) for f in result.files) or "nothing written"
+    typer.echo(f"{len(result.changed)} changed, {result.unchanged} unchanged, {len(result.stale)} stale; {files}")
 
 
 def _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet) -> Result:
