@@ -9,6 +9,7 @@ from jtcompare.cli import render
 from jtcompare.cli.app import app, errors
 from jtcompare.cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.cli.view import LangOption, html_lang, html_view
 from jtcompare.match.classify import Alignment
 from jtcompare.match.settings import as_toml, load_settings
 from jtcompare.plans.registry import open_library
@@ -17,16 +18,17 @@ from jtcompare.report.records import alignment_dict
 from jtcompare.workflow.run import run_alignment
 from tabulate import tabulate
 
-FORMATS = ("table", "md", "json", "csv", "xlsx")
+FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
 
 
 @app.command("align")
 def align_cmd(
     plan: Annotated[str, typer.Argument(help="The plan to check, by id or Chinese name (chongqing, 重庆).")],
     base: Annotated[str, typer.Argument(help="The plan to check it against.")] = "national",
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv or xlsx.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv, xlsx or html.")] = None,
     out: Out = None,
     force: Force = False,
+    lang: LangOption = None,
     plans_dir: PlansDir = None,
     config: Config = None,
     adopt_threshold: Annotated[float | None, typer.Option(help="Score at which a measure counts as adopted.")] = None,
@@ -42,11 +44,15 @@ def align_cmd(
     """
     with errors():
         fmt = resolve_format(fmt, out, FORMATS)
+        chosen = html_lang(fmt, lang)
         precheck(out, force)
         settings = load_settings(config, adopt_threshold=adopt_threshold, partial_threshold=partial_threshold)
         lib = open_library(plans_dir)
         result = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
-        emit(_render(result.alignments[0], fmt), out, force=force, quiet=quiet)
+        if fmt == "html":  # the 对照 view
+            emit(html_view(result.alignments[0], chosen), out, force=force, quiet=quiet)
+        else:
+            emit(_render(result.alignments[0], fmt), out, force=force, quiet=quiet)
         if not quiet:
             for problem in result.stale:
                 typer.echo(f"note: {problem}", err=True)

@@ -11,6 +11,7 @@ from jtcompare.cli import render
 from jtcompare.cli.app import app, errors
 from jtcompare.cli.options import Base, Config, Force, Jobs, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.cli.view import LangOption, Views, html_lang, html_view, precheck_views, write_heatmap
 from jtcompare.errors import BadOption
 from jtcompare.match.settings import load_settings
 from jtcompare.plans.registry import open_library
@@ -21,7 +22,7 @@ from jtcompare.workflow.overrides import add_override
 from jtcompare.workflow.review import ReviewImport, import_review
 from jtcompare.workflow.run import Result, run_many
 
-FORMATS = ("table", "md", "json", "csv", "xlsx")
+FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
 
 
 class ProgressBar:
@@ -47,9 +48,11 @@ def matrix_cmd(
         list[str] | None, typer.Argument(help="Plans to compare (default: every plan but the base).")
     ] = None,
     base: Base = "national",
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv or xlsx.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv, xlsx or html.")] = None,
     out: Out = None,
     force: Force = False,
+    lang: LangOption = None,
+    views: Views = True,
     plans_dir: PlansDir = None,
     config: Config = None,
     jobs: Jobs = 1,
@@ -63,9 +66,15 @@ def matrix_cmd(
     """
     with errors():
         fmt = resolve_format(fmt, out, FORMATS)
+        chosen = html_lang(fmt, lang)
         precheck(out, force)
+        if fmt == "html" and views:
+            precheck_views(out, plans, base, plans_dir, force)
         result = _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet)
-        emit(_render_matrix(result, fmt), out, force=force, quiet=quiet)
+        if fmt == "html":  # the heatmap, with each plan's view beside it
+            write_heatmap(result.alignments, out, lang=chosen, views=views, force=force, quiet=quiet)
+        else:
+            emit(_render_matrix(result, fmt), out, force=force, quiet=quiet)
         _notes(result, quiet)
 
 
@@ -73,9 +82,10 @@ def matrix_cmd(
 def report_cmd(
     plan: Annotated[str, typer.Argument(help="The plan to report on, by id or Chinese name.")],
     base: Base = "national",
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, json, csv or xlsx.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, json, csv, xlsx or html.")] = None,
     out: Out = None,
     force: Force = False,
+    lang: LangOption = None,
     plans_dir: PlansDir = None,
     config: Config = None,
     no_cache: NoCache = False,
@@ -87,14 +97,17 @@ def report_cmd(
     Example: jtcompare report chongqing --out reports/chongqing-gaps.xlsx
     """
     with errors():
-        fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx"))
+        fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx", "html"))
+        chosen = html_lang(fmt, lang)
         precheck(out, force)
         result = _run([plan], base, plans_dir, config, 1, no_cache, no_overrides, quiet)
         a = result.alignments[0]
         from jtcompare.report.export import frame_csv, report_markdown  # pandas: only for the commands that need it
         from jtcompare.report.frames import measure_frame
 
-        if fmt == "xlsx":
+        if fmt == "html":
+            content = html_view(a, chosen)
+        elif fmt == "xlsx":
             from jtcompare.report.workbook import write_report
 
             content = lambda stream: write_report([a], stream)  # noqa: E731

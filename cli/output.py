@@ -13,6 +13,7 @@ from jtcompare.atomic import check_target, write_atomic
 from jtcompare.errors import BadOption
 
 SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".txt": "table"}
+SUFFIXES |= {".html": "html", ".htm": "html"}
 Content = str | Callable[[BinaryIO], None]
 
 
@@ -27,8 +28,8 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
         if out is not None and fmt in SUFFIXES.values():
             raise BadOption(f"{out}: this command does not write {fmt}; use one of {', '.join(allowed)}")
         raise BadOption(f"unknown format '{fmt}'; choose one of {', '.join(allowed)}")
-    if fmt == "xlsx" and out is None:
-        raise BadOption("xlsx output needs --out FILE.xlsx")
+    if fmt in ("xlsx", "html") and out is None:
+        raise BadOption(f"{fmt} output needs --out FILE.{fmt}")
     return fmt
 
 

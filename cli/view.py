@@ -1,0 +1,111 @@
+"""`jtcompare view PLAN [BASE]`: the side-by-side HTML view of one plan; and the HTML output of align,
+report (the same view) and matrix (the heatmap, with a view per plan beside it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+import typer
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quiet
+from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.errors import BadOption
+from jtcompare.match.classify import Alignment
+from jtcompare.match.settings import load_settings
+from jtcompare.plans.registry import open_library
+from jtcompare.report.i18n import Lang, resolve_lang
+from jtcompare.workflow.batch import default_plans
+from jtcompare.workflow.run import run_alignment
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", help="Language of the labels in HTML: zh (default) or en; also $JTCOMPARE_LANG.", show_default=False
+    ),
+]
+Views = Annotated[
+    bool,
+    typer.Option(
+        "--views/--no-views",
+        help="With --out FILE.html, also write each plan's view (PLAN.html) beside the heatmap, where its cells link.",
+    ),
+]
+
+
+@app.command("view")
+def view_cmd(
+    plan: Annotated[str, typer.Argument(help="The plan to read, by id or Chinese name (wuhan, 武汉).")],
+    base: Annotated[str, typer.Argument(help="The plan to compare it with.")] = "national",
+    out: Out = None,
+    force: Force = False,
+    lang: LangOption = None,
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """One HTML page comparing PLAN with BASE side by side, to read, filter and review; opens offline.
+
+    Every national measure beside the city sentences that take it up, shared and missing key terms marked,
+    targets side by side, status, score and evidence; the local additions; both full texts. Set a status
+    and a note where you disagree, export them as CSV and apply them with `jtcompare override --import`.
+
+    Example: jtcompare view wuhan --out reports/wuhan.html
+    """
+    with errors():
+        if out is None:
+            raise BadOption("the view is an HTML file: give --out FILE.html")
+        resolve_format(None, out, ("html",))
+        chosen = resolve_lang(lang, "zh")
+        precheck(out, force)
+        lib = open_library(plans_dir)
+        result = run_alignment(
+            lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides
+        )
+        emit(html_view(result.alignments[0], chosen), out, force=force, quiet=quiet)
+        if not quiet:
+            for problem in result.stale:
+                typer.echo(f"note: {problem}", err=True)
+
+
+def html_lang(fmt: str, lang: str | None) -> Lang:
+    """The labels' language of an HTML output (checked before the long work); zh unless told otherwise."""
+    return resolve_lang(lang if fmt == "html" else "zh", "zh")
+
+
+def html_view(a: Alignment, lang: Lang, *, back: str | None = None) -> str:
+    from jtcompare.report.html import view_html  # Jinja2: loaded only when a page is written
+
+    return view_html(a, lang, back=back)
+
+
+def view_path(out: Path, plan_id: str) -> Path:
+    """Where the heatmap's links to a plan's view lead: PLAN.html beside it."""
+    if not plan_id or plan_id.startswith(".") or Path(plan_id).name != plan_id or "\\" in plan_id:
+        raise BadOption(f"plan id '{plan_id}' cannot name a file; use --no-views")
+    path = out.parent / f"{plan_id}.html"
+    if path.name == out.name:
+        raise BadOption(f"{out}: the view of plan '{plan_id}' would have this name; name the heatmap otherwise")
+    return path
+
+
+def precheck_views(out: Path, plans: list[str] | None, base: str, plans_dir: Path | None, force: bool) -> None:
+    """Before the long work: every view the heatmap will write beside it can be written."""
+    lib = open_library(plans_dir)
+    ids = [lib.find(p).id for p in plans] if plans else default_plans(lib, base)
+    for plan_id in ids:
+        precheck(view_path(out, plan_id), force)
+
+
+def write_heatmap(alignments: list[Alignment], out: Path, *, lang: Lang, views: bool, force: bool, quiet: bool) -> None:
+    """The views first (each links back), then the heatmap that links to them."""
+    from jtcompare.report.heatmap import matrix_html
+
+    if views:
+        back = "./" + quote(out.name, safe="")
+        for a in alignments:
+            emit(html_view(a, lang, back=back), view_path(out, a.plan.id), force=force, quiet=quiet)
+    emit(matrix_html(alignments, lang), out, force=force, quiet=quiet)

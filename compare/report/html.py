@@ -1,0 +1,541 @@
+"""The 对照 view: one alignment as one self-contained HTML page (Jinja2 template, autoescaping on).
+
+This module prepares the data (rows, highlighted terms, targets side by side, both full texts with their
+outlines); `templates/view.html` only lays it out, and `templates/view.js` filters it and keeps the
+analyst's review in the browser. Plan text is untrusted: it reaches the page only through autoescaped
+template expressions and JSON made safe for a <script> block, never as markup, and the page's
+Content-Security-Policy runs no script but its own (by hash) and fetches nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from jtcompare import __version__
+from jtcompare.match.classify import STATUSES, Alignment, ClauseResult, MeasureResult, TargetPair
+from jtcompare.match.scoring import match_tokens
+from jtcompare.match.targets import Target
+from jtcompare.plans.model import Plan
+from jtcompare.report.i18n import Lang, keys, label
+from jtcompare.text.tokens import synonyms
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+# Colour, fill pattern and text colour per status. Patterns make the statuses tell apart in greyscale and
+# for colour-blind readers; the label's first character is printed in every cell as well. A status not
+# listed here (a future one) gets the neutral style.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "strengthened": ("#08519c", "solid"),
+    "adopted": ("#6baed6", "solid"),
+    "partial": ("#fdae6b", "half"),
+    "omitted": ("#d94801", "stripes"),
+    "not_applicable": ("#bdbdbd", "dots"),
+}
+NEUTRAL = ("#969696", "cross")
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    key: str
+    label: str
+    symbol: str  # one character shown in heatmap cells and chips: 采 / A
+    colour: str
+    pattern: str
+    ink: str  # text colour readable on `colour`
+
+
+def status_info(lang: Lang) -> list[StatusInfo]:
+    out = []
+    for s in STATUSES:
+        colour, pattern = STATUS_STYLE.get(s, NEUTRAL)
+        name = label(f"status.{s}", lang)
+        out.append(StatusInfo(s, name, name[:1].upper(), colour, pattern, _ink(colour)))
+    return out
+
+
+def _ink(colour: str) -> str:
+    r, g, b = (int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5))
+    return "#000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "#fff"
+
+
+def labels(lang: Lang) -> dict[str, str]:
+    """Every `view.*` label of strings.toml in `lang`, keyed without the prefix (`filter.status`)."""
+    return {k.removeprefix("view."): label(k, lang) for k in keys("view")}
+
+
+# --- key terms ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of text; `mark` is "shared" (a key term both texts have), "missing" (a key term the city text
+    lacks) or ""."""
+
+    text: str
+    mark: str = ""
+
+
+def key_terms(base_text: str, plan_texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(shared, missing): the national measure's key terms found in the city sentences, and those not found.
+
+    Key terms are the matcher's own tokens (boilerplate removed, synonyms made canonical), each as the
+    national text writes it (碳排放, not the canonical 二氧化碳排放). A term counts as found when the city
+    sentences have the token or contain the words (jieba may cut the same words differently in the two
+    texts). Single characters are left out: they would light up half the sentence.
+    """
+    found = {t for text in plan_texts for t in match_tokens(text)}
+    joined = "\n".join(plan_texts)
+    shared: dict[str, None] = {}
+    missing: dict[str, None] = {}
+    for term in match_tokens(base_text):
+        shown = _as_written(term, base_text)
+        if shown is None or len(shown) < 2:
+            continue
+        if term in found or shown in joined:
+            shared[shown] = None
+        else:
+            missing[shown] = None
+    return list(shared), [t for t in missing if t not in shared]
+
+
+def _as_written(term: str, text: str) -> str | None:
+    """`term` as `text` writes it: itself, or the variant that the synonym list turned into it; else None."""
+    if term in text:
+        return term
+    return next((v for v, canon in synonyms().items() if term in canon and v in text), None)
+
+
+def maximal(terms: Sequence[str], within: Sequence[str] = ()) -> list[str]:
+    """The terms not part of a longer one here or in `within`: 二氧化碳 stands for 二氧, 氧化 and 化碳 (jieba's
+    search mode yields the parts of a compound too)."""
+    pool = [*terms, *within]
+    return [t for t in terms if not any(t != u and t in u for u in pool)]
+
+
+def highlight(text: str, shared: Iterable[str], missing: Iterable[str] = ()) -> list[Piece]:
+    """`text` cut into pieces, the literal occurrences of the terms marked. A missing term is marked only where
+    no shared one overlaps it (新能源汽车 missing beside a shared 新能源 would leave a stray 汽车)."""
+    marks = [""] * len(text)
+    for kind, terms in (("shared", shared), ("missing", missing)):
+        for term in terms:
+            at = text.find(term) if term else -1
+            while at >= 0:
+                if kind == "shared" or "shared" not in marks[at : at + len(term)]:
+                    marks[at : at + len(term)] = [kind] * len(term)
+                at = text.find(term, at + 1)
+    pieces: list[Piece] = []
+    start = 0
+    for k in range(1, len(text) + 1):
+        if k == len(text) or marks[k] != marks[start]:
+            pieces.append(Piece(text[start:k], marks[start]))
+            start = k
+    return pieces
+
+
+# --- the comparison rows ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A city sentence shown beside a national measure."""
+
+    id: str
+    clause: str
+    score: float
+    pieces: list[Piece]
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator: str
+    base: str  # "2025: 达到 25%", "" when the base sets none
+    plan: str
+    plan_measure: str
+    verdict: str  # stricter | laxer | equal | added | "" (the base target found no plan target to compare)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    text: str
+    key_terms: list[str]
+    covered: bool
+    by: list[str]
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    text: str  # as the CSV exports it (`base text`): the importer checks it against the base
+    status: str
+    score: float
+    counted: bool
+    overridden: str | None
+    evidence: str
+    pieces: list[Piece]
+    matches: list[Sentence]
+    nearest: Sentence | None  # the best city sentence when none reaches the match floor
+    shared: list[str]  # as listed under the text (the marks use every term)
+    missing: list[str]
+    targets: list[TargetRow]
+    units: list[UnitRow]
+    chapter: int
+    depts: str  # indices into the department list, space-separated (a data attribute)
+
+
+@dataclass(frozen=True)
+class ClauseView:
+    id: str
+    label: str
+    role: str
+    coverage: float | None
+    counts: list[tuple[StatusInfo, int]]
+    matches: list[tuple[str, str, float]]  # city clause id, label, similarity
+    departments: tuple[str, ...]
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    index: int
+    title: str
+    clauses: list[ClauseView]
+
+
+def _target(t: Target | None) -> str:
+    if t is None:
+        return ""
+    year = f"{t.year}: " if t.year else ""
+    return f"{year}{t.comparator} {t.value:g}{t.unit}"
+
+
+def target_rows(m: MeasureResult) -> list[TargetRow]:
+    """The compared pairs, then the base's targets no plan target was compared with."""
+    pairs: Sequence[TargetPair] = m.compared
+    rows = [
+        TargetRow((p.base or p.plan).indicator, _target(p.base), _target(p.plan), p.plan_measure, p.verdict)
+        for p in pairs
+    ]
+    seen = {p.base for p in pairs if p.base is not None}
+    rows += [TargetRow(t.indicator, _target(t), "", "", "") for t in m.targets if t not in seen]
+    return rows
+
+
+def unit_rows(m: MeasureResult) -> list[UnitRow]:
+    """The action units of the judgement, when the matcher provides them (`units` on the result)."""
+    out = []
+    for u in getattr(m, "units", None) or ():
+        by = getattr(u, "by", None)
+        ids = [] if not by else [by] if isinstance(by, str) else [str(x) for x in by]
+        out.append(UnitRow(str(u.text), [str(k) for k in getattr(u, "key_terms", ()) or ()], bool(u.covered), ids))
+    return out
+
+
+def unit_terms(base_text: str, units: Sequence[UnitRow]) -> tuple[list[str], list[str]]:
+    """(shared, missing) by the matcher's own judgement: the key terms of covered and of uncovered units."""
+    out: dict[bool, dict[str, None]] = {True: {}, False: {}}
+    for u in units:
+        for term in u.key_terms:
+            shown = _as_written(term, base_text)
+            if shown and len(shown) > 1:
+                out[u.covered][shown] = None
+    return list(out[True]), [t for t in out[False] if t not in out[True]]
+
+
+def _sentence(measure_id: str, text: str, clause: str, score: float, shared: list[str]) -> Sentence:
+    return Sentence(measure_id, clause, score, highlight(text, shared))
+
+
+def row(m: MeasureResult, chapter: int, depts: str) -> Row:
+    shown = m.matches or ((m.nearest,) if m.nearest else ())
+    units = unit_rows(m)
+    if units:
+        shared, missing = unit_terms(m.measure.text, units)
+    else:
+        shared, missing = key_terms(m.measure.text, [x.measure.text for x in shown])
+    sentences = [_sentence(x.measure.id, x.measure.text, x.clause.label, x.score, shared) for x in shown]
+    return Row(
+        id=m.measure.id,
+        text=m.measure.text,
+        status=m.status,
+        score=m.score,
+        counted=m.counted,
+        overridden=m.overridden,
+        evidence=m.evidence,
+        pieces=highlight(m.measure.text, shared, missing),
+        matches=sentences if m.matches else [],
+        nearest=None if m.matches else (sentences[0] if sentences else None),
+        shared=maximal(shared),
+        missing=maximal(missing, shared),
+        targets=target_rows(m),
+        units=units,
+        chapter=chapter,
+        depts=depts,
+    )
+
+
+class Departments:
+    """The responsible departments named in either plan, numbered for the filter (national ones first)."""
+
+    def __init__(self, a: Alignment) -> None:
+        self.groups: list[tuple[str, list[tuple[int, str]]]] = []
+        self.index: dict[tuple[str, str], int] = {}
+        for side, plan in (("base", a.base), ("plan", a.plan)):
+            names = list(dict.fromkeys(d for c in plan.clauses for d in c.departments))
+            entries = []
+            for name in names:
+                self.index[(side, name)] = len(self.index)
+                entries.append((self.index[(side, name)], name))
+            self.groups.append((side, entries))
+
+    def of(self, m: MeasureResult) -> str:
+        """The base clause's departments and those of the city clauses its matches stand in."""
+        found = [self.index[("base", d)] for d in m.clause.departments]
+        found += [self.index[("plan", d)] for x in m.matches for d in x.clause.departments]
+        return " ".join(str(k) for k in dict.fromkeys(found))
+
+
+def chapters(a: Alignment, lang: Lang, depts: Departments) -> list[ChapterView]:
+    """The comparison grouped by base chapter and clause, in the base's order."""
+    infos = status_info(lang)
+    by_clause: dict[str, list[MeasureResult]] = {}
+    for m in a.measures:
+        by_clause.setdefault(m.clause.id, []).append(m)
+    out: list[ChapterView] = []
+    for cr in a.clauses:
+        title = cr.clause.chapter or cr.clause.title
+        if not out or out[-1].title != title:
+            out.append(ChapterView(len(out), title, []))
+        rows = [row(m, out[-1].index, depts.of(m)) for m in by_clause.get(cr.clause.id, [])]
+        out[-1].clauses.append(_clause_view(cr, rows, infos))
+    return out
+
+
+def _clause_view(cr: ClauseResult, rows: list[Row], infos: list[StatusInfo]) -> ClauseView:
+    return ClauseView(
+        cr.clause.id,
+        cr.clause.label,
+        cr.role,
+        cr.coverage,
+        [(s, cr.counts.get(s.key, 0)) for s in infos],
+        [(c.id, c.label, score) for c, score in cr.matches],
+        cr.clause.departments,
+        rows,
+    )
+
+
+# --- the full texts -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class TextPiece:
+    text: str
+    kind: str  # heading | intro | measure | departments
+    id: str = ""  # the measure id of a measure piece
+    anchor: str = ""  # the clause id when this piece opens a clause
+    links: tuple[str, ...] = ()  # base measures whose comparison row cites this sentence
+    local: bool = False  # a local addition of the city plan
+
+
+@dataclass
+class FullText:
+    side: str  # "b" (base) or "p" (plan): the prefix of every anchor in it
+    title: str
+    front_matter: str
+    paragraphs: list[list[TextPiece]]
+    outline: list[tuple[str, list[tuple[str, str]]]]  # chapter title, [(clause id, clause label)]
+
+
+def full_text(plan: Plan, side: str, cited: dict[str, list[str]], local: set[str]) -> FullText:
+    """The plan body paragraph by paragraph, every sentence addressable, every clause anchored at its heading.
+
+    A clause's anchor goes on the last heading before its first sentence (its own, or its chapter's when
+    the chapter is the clause), else on that sentence (a plan without headings).
+    """
+    text = plan.norm.text
+    first = {c.measures[0].start: c.id for c in plan.clauses if c.measures}
+    ids = {m.start: m.id for m in plan.measures}
+    paragraphs: list[list[TextPiece]] = []
+    current: list[TextPiece] = []
+    heading: TextPiece | None = None
+    end = plan.body_start
+    for node in plan.nodes:
+        if "\n" in text[end : node.start] and current:
+            paragraphs.append(current)
+            current = []
+        piece = TextPiece(text[node.start : node.end], node.kind)
+        if node.kind == "measure":
+            piece.id = ids.get(node.start, "")
+            piece.links = tuple(cited.get(piece.id, ()))
+            piece.local = piece.id in local
+            if node.start in first:
+                (heading or piece).anchor = first[node.start]
+                heading = None
+        elif node.kind == "heading":
+            heading = piece
+        current.append(piece)
+        end = node.end
+    if current:
+        paragraphs.append(current)
+    return FullText(side, plan.meta.title, plan.front_matter, paragraphs, _outline(plan))
+
+
+def _outline(plan: Plan) -> list[tuple[str, list[tuple[str, str]]]]:
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    for c in plan.clauses:
+        if not c.measures:
+            continue  # no sentence to anchor it at
+        if not out or out[-1][0] != c.chapter:
+            out.append((c.chapter, []))
+        out[-1][1].append((c.id, c.label))
+    return out
+
+
+# --- the page -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalRow:
+    id: str
+    clause: str
+    text: str
+    nearest: float
+
+
+@dataclass
+class ViewPage:
+    lang: Lang
+    t: dict[str, str]
+    statuses: list[StatusInfo]
+    plan: Any  # PlanMeta
+    base: Any
+    version: str
+    thresholds: tuple[float, float]
+    counts: list[tuple[StatusInfo, int]]
+    coverage: float
+    chapters: list[ChapterView]
+    departments: list[tuple[str, list[tuple[int, str]]]]
+    local: list[LocalRow]
+    texts: list[FullText]
+    back: str | None
+    data: dict[str, Any] = field(default_factory=dict)  # for the script: ids, texts, labels
+
+    @property
+    def status_map(self) -> dict[str, StatusInfo]:
+        return {s.key: s for s in self.statuses}
+
+
+def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
+    """Everything the view template shows, prepared from one alignment."""
+    depts = Departments(a)
+    chaps = chapters(a, lang, depts)
+    cited: dict[str, list[str]] = {}
+    for m in a.measures:
+        for x in m.matches:
+            cited.setdefault(x.measure.id, []).append(m.measure.id)
+    local = [LocalRow(x.measure.id, x.clause.label, x.measure.text, x.nearest) for x in a.local]
+    infos = status_info(lang)
+    t = labels(lang)
+    counts = a.counts()
+    return ViewPage(
+        lang=lang,
+        t=t,
+        statuses=infos,
+        plan=a.plan.meta,
+        base=a.base.meta,
+        version=__version__,
+        thresholds=(a.settings.adopt_threshold, a.settings.partial_threshold),
+        counts=[(s, counts.get(s.key, 0)) for s in infos],
+        coverage=a.coverage,
+        chapters=chaps,
+        departments=depts.groups,
+        local=local,
+        texts=[
+            full_text(a.base, "b", {m.measure.id: [m.measure.id] for m in a.measures}, set()),
+            full_text(a.plan, "p", cited, {x.id for x in local}),
+        ],
+        back=back,
+        data={
+            "plan": a.plan.meta.id,
+            "base": a.base.meta.id,
+            "statuses": list(STATUSES),
+            "texts": {m.measure.id: m.measure.text for m in a.measures},
+            "labels": {k: v for k, v in t.items() if k.startswith("js.")},
+        },
+    )
+
+
+# --- rendering ----------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment: autoescaping on for every template, undefined names are errors."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("jtcompare.report", "templates"),
+        bytecode_cache=_bytecode_cache(),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda v: "" if v is None else f"{v:.0%}"
+    return env
+
+
+def _bytecode_cache():  # type: ignore[no-untyped-def]
+    """Compiled templates kept beside the plan cache: compiling them costs more than rendering a page."""
+    from jinja2 import FileSystemBytecodeCache
+    from jtcompare.plans.cache import cache_dir
+
+    folder = cache_dir().parent / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a cache that cannot be written only costs time
+    return FileSystemBytecodeCache(str(folder))
+
+
+@lru_cache(maxsize=8)
+def static(name: str) -> str:
+    """A stylesheet or script of ours, inlined as is (checked: it cannot close the element it sits in)."""
+    text = (resources.files("jtcompare.report") / "templates" / name).read_text(encoding="utf-8")
+    if re.search(r"</(?:script|style)", text, re.I):
+        raise ValueError(f"{name} must not contain a closing </script> or </style>")
+    return text
+
+
+def script_hash(script: str) -> str:
+    """The CSP source that allows exactly this inline script and no other."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render(template: str, scripts: Sequence[str], **context: Any) -> str:
+    """Render `template` with our CSS and scripts inlined (as trusted markup) and the CSP that admits them."""
+    from markupsafe import Markup
+
+    code = [static(s) for s in scripts]
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            css=Markup(static("page.css")),
+            scripts=[Markup(c) for c in code],
+            csp=" ".join(script_hash(c) for c in code),
+            **context,
+        )
+    )
+
+
+def view_html(a: Alignment, lang: Lang, *, back: str | None = None) -> str:
+    """The 对照 view of one alignment; `back` is a relative link to the heatmap that links here."""
+    return render("view.html", ["view.js"], page=view_page(a, lang, back=back))
