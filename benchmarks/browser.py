@@ -69,5 +69,8 @@ def open_page(driver, path: Path, fragment: str = "", timeout: float = 10.0) -> 
     """Load a page from disk and wait until its script has run (it sets data-ready on <html>)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(Path(path).resolve().as_uri() + fragment)
+    url = Path(path).resolve().as_uri()
+    if driver.current_url.split("#")[0] == url:
+        driver.get("about:blank")  # else a new fragment would only scroll the old page
+    driver.get(url + fragment)
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.documentElement.dataset.ready"))

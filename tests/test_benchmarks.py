@@ -115,3 +115,15 @@ def test_synthetic_corpus_parses_with_numbered_clauses(tmp_path: Path) -> None:
         plan = lib.load(pid, use_cache=False)
         assert len(plan.numbered_clauses) >= 20, pid
         assert len(plan.measures) >= 80, pid
+
+
+def test_view_benchmark_runs_in_quick_mode(tmp_path) -> None:
+    """benchmarks/view.py (the HTML view and heatmap figures) works end to end; its figures are not checked."""
+    from benchmarks import view
+
+    text = view.main(["--quick", "--work", str(tmp_path)])
+    rows = tables(text)
+    for name in ("jtcompare view chongqing", "jtcompare --help (start-up)", "size of the heatmap, 3 plans"):
+        assert name in rows, name
+    assert float(rows["size of the heatmap, 3 plans"][0].split()[0]) > 0
+    assert (tmp_path / "matrix-3.html").stat().st_size > 10_000

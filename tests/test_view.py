@@ -5,6 +5,7 @@ Chromium."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import re
 import shutil
@@ -149,7 +150,7 @@ def test_view_marks_terms_in_both_texts(pages) -> None:
         terms = row.css_first(".terms .shared-terms")
         shared = terms.text().split("、") if terms else []
         nat = row.css_first(".nat p")
-        sentences = row.css(".city .sentence .text")
+        sentences = row.css(".city .sentence .words")
         city = " ".join(p.text() for p in sentences)
         for term in shared:
             assert term in nat.text(), term
@@ -364,3 +365,317 @@ def test_a_warm_view_loads_neither_jieba_nor_pandas(tmp_path) -> None:
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert cold.stdout.split()[0] == "True" and warm.stdout.split() == ["False", "False"]
     assert list((tmp_path / "cache" / "templates").iterdir()), "compiled templates are cached"
+
+
+# --- in a real browser (headless Chromium from the system's packages) --------------------------------------
+
+SHOTS = ROOT / "docs" / "img"
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def driver(downloads):
+    from benchmarks import browser
+
+    reason = browser.missing()
+    if reason:
+        pytest.skip(reason)
+    d = browser.start(downloads=downloads, size=(1400, 1000))
+    yield d
+    browser.stop(d)
+
+
+def load(driver, path: Path, fragment: str = "") -> None:
+    from benchmarks.browser import open_page
+
+    open_page(driver, path, fragment)
+
+
+def visible(driver) -> list[tuple[str, str]]:
+    """(id, status) of the measure rows the reader can see (laid out, not hidden)."""
+    return [
+        tuple(x)
+        for x in driver.execute_script(
+            "return Array.from(document.querySelectorAll('article.measure'))"
+            ".filter(r => r.getClientRects().length).map(r => [r.dataset.id, r.dataset.status])"
+        )
+    ]
+
+
+def in_view(driver, element) -> bool:
+    """The element is inside the window and inside every scrolling box around it."""
+    return driver.execute_script(
+        """const r = arguments[0].getBoundingClientRect();
+        if (r.bottom < 0 || r.top > window.innerHeight) return false;
+        for (let p = arguments[0].parentElement; p; p = p.parentElement) {
+          if (p.scrollHeight > p.clientHeight && getComputedStyle(p).overflowY === 'auto') {
+            const b = p.getBoundingClientRect();
+            if (r.bottom < b.top || r.top > b.bottom) return false;
+          }
+        }
+        return true;""",
+        element,
+    )
+
+
+def screenshot(driver, name: str) -> None:
+    """Save the README's screenshot (rewritten only when it changed)."""
+    png = driver.get_screenshot_as_png()
+    path = SHOTS / name
+    if not path.exists() or path.read_bytes() != png:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+
+
+def test_status_chapter_department_and_text_filters(driver, pages, aligned, library) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    load(driver, pages / "wuhan.html")
+    measures = aligned["wuhan"]["measures"]
+    assert visible(driver) == [(m["id"], m["status"]) for m in measures]
+    for box in driver.find_elements(By.CSS_SELECTOR, "#f-status input"):
+        if box.get_attribute("value") != "omitted":
+            box.click()
+    omitted = [(m["id"], "omitted") for m in measures if m["status"] == "omitted"]
+    assert omitted and visible(driver) == omitted
+    assert driver.find_element(By.ID, "shown").text == f"显示 {len(omitted)} / {len(measures)} 条措施"
+    shown_clauses = {
+        c.get_attribute("id") for c in driver.find_elements(By.CSS_SELECTOR, "section.clause") if c.is_displayed()
+    }
+    assert shown_clauses == {f"cl-{m['clause_id']}" for m in measures if m["status"] == "omitted"}
+
+    load(driver, pages / "wuhan.html")
+    national, wuhan = library.load("national"), library.load("wuhan")
+    Select(driver.find_element(By.ID, "f-chapter")).select_by_visible_text("突出重点领域")
+    assert {national.clause(m["clause_id"]).chapter for m in measures if (m["id"], m["status"]) in visible(driver)} == {
+        "突出重点领域"
+    }
+    Select(driver.find_element(By.ID, "f-chapter")).select_by_value("")
+    Select(driver.find_element(By.ID, "f-dept")).select_by_visible_text("交通运输部")
+    expected = [
+        m["id"]
+        for m in measures
+        if "交通运输部" in national.clause(m["clause_id"]).departments
+        or any("交通运输部" in wuhan.clause(x["clause_id"]).departments for x in m["matches"])
+    ]
+    assert expected and [i for i, _ in visible(driver)] == expected
+    Select(driver.find_element(By.ID, "f-dept")).select_by_value("")
+    driver.find_element(By.ID, "f-text").send_keys("新能源汽车")
+    found = [i for i, _ in visible(driver)]
+    assert [m["id"] for m in measures if "新能源汽车" in m["text"]] == [
+        i for i in found if "新能源汽车" in next(m["text"] for m in measures if m["id"] == i)
+    ]
+    for i in found:
+        assert "新能源汽车" in driver.find_element(By.ID, f"ms-{i}").text
+
+
+def test_a_city_sentence_leads_into_the_full_text_and_back(driver, pages, aligned) -> None:
+    from selenium.webdriver.common.by import By
+
+    load(driver, pages / "wuhan.html")
+    m = next(m for m in aligned["wuhan"]["measures"] if m["matches"] and m["clause_id"] == "N09")
+    row = driver.find_element(By.ID, f"ms-{m['id']}")
+    row.find_element(By.CSS_SELECTOR, ".city a.cite").click()
+    target = driver.find_element(By.ID, f"pt-{m['matches'][0]['id']}")
+    assert driver.execute_script("return location.hash") == f"#pt-{m['matches'][0]['id']}"
+    assert target.text == m["matches"][0]["text"]
+    assert in_view(driver, target)
+    back = driver.execute_script(
+        "let e = arguments[0].nextElementSibling;"
+        "while (e && e.matches('a.back') && e.getAttribute('href') !== arguments[1]) e = e.nextElementSibling;"
+        "return e;",
+        target,
+        f"#ms-{m['id']}",
+    )
+    back.click()
+    assert driver.execute_script("return location.hash") == f"#ms-{m['id']}" and in_view(driver, row)
+    # a row hidden by the filters is shown again when a link leads to it
+    status_box = driver.find_element(By.CSS_SELECTOR, f"#f-status input[value={m['status']}]")
+    driver.execute_script("arguments[0].scrollIntoView()", status_box)
+    status_box.click()
+    assert not row.is_displayed()
+    driver.execute_script("location.hash = arguments[0]", f"#pt-{m['matches'][0]['id']}")
+    back.click()
+    assert row.is_displayed() and in_view(driver, row) and status_box.is_selected()
+
+
+def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -> None:
+    """Set a status and a note in the page, export the CSV, import it, and `align` shows the override."""
+    import csv
+    import io
+    import time
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    lib = copy_library(tmp_path / "plans")
+    out = tmp_path / "wuhan.html"
+    invoke("view", "wuhan", "--out", str(out), plans=lib)
+    before = json.loads(invoke("align", "wuhan", "--format", "json", plans=lib).stdout)["measures"]
+    candidates = [m for m in before if m["counted"] and m["status"] == "partial"]
+    m = next((m for m in candidates if m["clause_id"] == "N10"), candidates[0])
+    note = f"{m['matches'][0]['id'] if m['matches'] else '另有'} 已体现此要求"
+    load(driver, out)
+    driver.execute_script("localStorage.clear()")
+    load(driver, out)
+    row = driver.find_element(By.ID, f"ms-{m['id']}")
+    Select(row.find_element(By.CSS_SELECTOR, ".rv-status")).select_by_value("adopted")
+    row.find_element(By.CSS_SELECTOR, ".rv-note").send_keys(note)
+    assert row.find_element(By.CSS_SELECTOR, ".badge.pending").is_displayed()
+    assert driver.find_element(By.ID, "reviewed").text == "已审核 1 条"
+    load(driver, out)  # kept in the browser
+    row = driver.find_element(By.ID, f"ms-{m['id']}")
+    assert (
+        Select(row.find_element(By.CSS_SELECTOR, ".rv-status")).first_selected_option.get_attribute("value")
+        == "adopted"
+    )
+    assert row.find_element(By.CSS_SELECTOR, ".rv-note").get_attribute("value") == note
+
+    exported = downloads / "wuhan-national-review.csv"
+    exported.unlink(missing_ok=True)
+    driver.find_element(By.ID, "export").click()
+    deadline = time.monotonic() + 15
+    while not exported.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    raw = exported.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert list(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == [
+        ["plan", "base", "measure", "base text", "analyst status", "analyst note"],
+        ["wuhan", "national", m["id"], m["text"], "adopted", note],
+    ]
+
+    result = invoke("override", "--import", str(exported), plans=lib)
+    assert f"wuhan {m['id']}: engine's call -> adopted" in result.stdout
+    assert "1 changed, 0 unchanged, 0 stale" in result.stdout
+    after = {x["id"]: x for x in json.loads(invoke("align", "wuhan", "--format", "json", plans=lib).stdout)["measures"]}
+    assert after[m["id"]]["status"] == "adopted"
+    assert after[m["id"]]["overridden"] == f"{note} ({datetime.date.today().isoformat()})"
+    table = invoke("align", "wuhan", plans=lib).stdout.splitlines()
+    assert any(line.startswith(m["id"]) and "adopted*" in line for line in table)
+
+    invoke("view", "wuhan", "--out", str(out), "--force", plans=lib)
+    load(driver, out, f"#cl-{m['clause_id']}")
+    row = driver.find_element(By.ID, f"ms-{m['id']}")
+    assert row.find_element(By.CSS_SELECTOR, ".judge .badge:not(.pending)").text == "人工改判"
+    assert row.find_element(By.CSS_SELECTOR, ".judge .chip").text == "采纳"
+    assert not row.find_element(By.CSS_SELECTOR, ".badge.pending").is_displayed()  # imported: no longer pending
+    screenshot(driver, "view.png")
+    driver.execute_script("localStorage.clear()")
+
+
+def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, aligned) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    load(driver, pages / "matrix.html")
+
+    def order() -> list[str]:
+        return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "table.heat tbody th.plan span")]
+
+    def sort(selector: str) -> None:
+        driver.find_element(By.CSS_SELECTOR, f"table.heat thead {selector} button.sort").click()
+
+    coverage = {c: aligned[c]["summary"]["coverage"] for c in CITIES}
+    assert order() == CITIES
+    sort('th[data-key="cov"]')
+    assert order() == sorted(CITIES, key=lambda c: -coverage[c])
+    sort('th[data-key="cov"]')
+    assert order() == sorted(CITIES, key=lambda c: coverage[c])
+    n08 = {c: next(x["coverage"] for x in aligned[c]["clauses"] if x["id"] == "N08") for c in CITIES}
+    sort('th[data-col="N08"]')
+    assert order() == sorted(CITIES, key=lambda c: -n08[c])
+
+    driver.find_element(By.CSS_SELECTOR, 'th[data-col="N09"] button.exp').click()
+    ids = [m["id"] for m in aligned["wuhan"]["measures"] if m["clause_id"] == "N09"]
+    assert [e.text for e in driver.find_elements(By.CSS_SELECTOR, "thead th.m")] == ids
+    for tr in driver.find_elements(By.CSS_SELECTOR, "table.heat tbody tr"):
+        city = tr.find_element(By.CSS_SELECTOR, "th.plan span").text
+        status = {m["id"]: m["status"] for m in aligned[city]["measures"]}
+        cells = tr.find_elements(By.CSS_SELECTOR, "td.m")
+        assert [c.text for c in cells] == [label(f"status.{status[i]}", "zh")[:1] for i in ids]
+        assert [c.find_element(By.TAG_NAME, "a").get_attribute("href").split("/")[-1] for c in cells] == [
+            f"{city}.html#ms-{i}" for i in ids
+        ]
+    mean = {
+        c["id"]: sum(next(x["coverage"] for x in aligned[p]["clauses"] if x["id"] == c["id"]) for p in CITIES)
+        for c in aligned["wuhan"]["clauses"]
+        if c["role"] == "action"
+    }
+    Select(driver.find_element(By.ID, "col-order")).select_by_value("mean")
+    heads = {
+        e.get_attribute("data-col"): float(e.get_attribute("data-mean"))
+        for e in driver.find_elements(By.CSS_SELECTOR, "thead th.col")
+    }
+    assert list(heads.values()) == sorted(heads.values(), reverse=True) and heads.keys() == mean.keys()
+    assert all(heads[c] == pytest.approx(mean[c] / len(CITIES), abs=0.001) for c in mean)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "thead th.m")) == len(ids)  # still expanded
+    Select(driver.find_element(By.ID, "col-order")).select_by_value("number")
+    sort('th[data-key="cov"]')
+    screenshot(driver, "heatmap.png")
+
+    driver.find_element(By.CSS_SELECTOR, 'tr[data-name="武汉市"] td.h[data-col="N08"] a').click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from benchmarks.browser import open_page  # noqa: F401  (the page loads by the click; wait for its script)
+
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/wuhan.html#cl-N08"))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.documentElement.dataset.ready"))
+    assert in_view(driver, driver.find_element(By.ID, "cl-N08"))
+    driver.find_element(By.CSS_SELECTOR, ".top .meta a").click()  # and back to the heatmap
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/matrix.html"))
+
+
+def test_injected_markup_is_inert_in_the_browser(driver, xss_pages) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    for name in ("view.html", "base.html", "matrix.html", "by-xss.html", "xss.html"):
+        load(driver, xss_pages / name)
+        assert driver.execute_script("return window.__xss") is None, name
+        with pytest.raises(NoAlertPresentException):
+            driver.switch_to.alert  # noqa: B018
+        found = driver.execute_script(
+            """const all = Array.from(document.querySelectorAll('*'));
+            return {
+              scripts: document.scripts.length,
+              embedded: document.querySelectorAll('img, iframe, object, embed, image').length,
+              handlers: all.filter(e => Array.from(e.attributes).some(a => a.name.startsWith('on'))).length,
+              schemes: Array.from(document.links, a => a.protocol).filter(p => p !== 'file:'),
+              styles: document.querySelectorAll('style').length,
+              shown: getComputedStyle(document.body).display,
+              title: document.title,
+              text: document.body.textContent,
+            };"""
+        )
+        assert found["scripts"] == 2 and found["embedded"] == 0 and found["handlers"] == 0, (name, found)
+        assert found["schemes"] == [] and found["styles"] == 1 and found["shown"] == "block", (name, found)
+        if name in ("view.html", "xss.html"):
+            assert found["title"].startswith(XSS_META["name"])
+            assert '<script>window.__xss = "measure"</script>' in found["text"]
+            assert "{{ 7*7 }}" in found["text"]
+
+
+def test_readme_html_commands_write_the_pages(tmp_path, monkeypatch) -> None:
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- html:.*?```sh\n(.*?)```", readme, re.S)
+    assert block, "README has no html block"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JTCOMPARE_PLANS_DIR", str(PLANS))
+    for _ in range(2):  # and again over the pages of the first run
+        for line in block.group(1).splitlines():
+            args = shlex.split(line, comments=True)
+            if args[:1] == ["mkdir"]:
+                (tmp_path / args[-1]).mkdir(exist_ok=True)
+            elif args:
+                assert args[0] == "jtcompare"
+                result = runner.invoke(app, args[1:])
+                assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == sorted(
+        ["matrix.html", *(f"{c}.html" for c in CITIES)]
+    )

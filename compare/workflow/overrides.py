@@ -80,7 +80,8 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
         pinned = [(pm, c) for c in plan.clauses for pm in c.measures if pm.id == o.match]
         if pinned:
             matches = (Match(pinned[0][0], pinned[0][1], 1.0),)
-    who = f" ({o.by}, {o.date})" if o.by or o.date else ""
+    who = ", ".join(x for x in (o.by, o.date) if x)
+    who = f" ({who})" if who else ""
     note = f"{o.note}{who}".strip()
     evidence = f"{o.status} (analyst override; engine said {m.status}): {note}"
     return dataclasses.replace(m, status=o.status, matches=matches, evidence=evidence, overridden=note or "override")

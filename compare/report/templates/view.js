@@ -73,8 +73,10 @@
       if (document.activeElement !== sel) sel.value = entry.status || "";
       if (document.activeElement !== note) note.value = entry.note || "";
       const done = Boolean(entry.status || entry.note);
+      // imported already: the page carries an override with the analyst's status
+      const imported = r.dataset.overridden === "1" && entry.status === r.dataset.status;
       r.classList.toggle("reviewed", done);
-      r.querySelector(".badge.pending").hidden = !done;
+      r.querySelector(".badge.pending").hidden = !done || imported;
       if (done) n += 1;
     }
     let text = fill(labels["js.reviewed"], {n: n});
