@@ -10,8 +10,8 @@
    is paid once and the figures are the work itself. Target: the view under 1 s.
 2. The heatmap of 300 plans from benchmarks/corpus.py, written by `jtcompare matrix --out F.html --no-views`:
    its size (target under 10 MB) and the time a headless Chromium takes to open it from disk, from
-   navigation to the page's script having run (target under 2 s), median of several fresh loads; and the
-   time to expand every clause into its measures (300 x 157 cells), for information.
+   navigation to the page's script having run (target under 2 s), median of several fresh loads; and, for
+   information, the time to expand the largest clause into its measures and every clause (300 x 142 cells).
 
 Scratch files and a cache of the parsed corpus go to benchmarks/.work/view/ (git-ignored).
 """
@@ -112,7 +112,7 @@ def heatmap(work: Path, n: int, runs: int) -> list[list[str]]:
     reason = browser.missing()
     if reason:
         return [*rows, ["opening it in Chromium", "skipped", reason]]
-    opened, expanded = _open(out, runs)
+    opened, one, every = _open(out, runs)
     rows.append(
         [
             "opening it in Chromium (to script ready)",
@@ -120,29 +120,41 @@ def heatmap(work: Path, n: int, runs: int) -> list[list[str]]:
             f"{_spread(opened)}; target < {TARGETS['open']:g} s",
         ]
     )
-    rows.append(["expanding every clause into measures", f"{statistics.median(expanded):.2f} s", _spread(expanded)])
+    rows.append(["expanding the largest clause into its measures", f"{statistics.median(one):.2f} s", _spread(one)])
+    rows.append(["expanding every clause (all measures)", f"{statistics.median(every):.2f} s", _spread(every)])
     return rows
 
 
-def _open(page: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Wall time from navigation to the page's script having run, and of 'expand all', per fresh load."""
-    from selenium.webdriver.common.by import By
+_EXPAND = """
+const t0 = performance.now();
+const buttons = Array.from(document.querySelectorAll(arguments[0]));
+buttons.forEach((b) => b.click());
+document.body.offsetHeight;  // lay the page out again: what the reader waits for
+return (performance.now() - t0) / 1000;
+"""
 
+
+def _open(page: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
+    """Per fresh load: seconds from navigation to the page's script having run; to expand the largest clause
+    into its measures; to expand every clause (laid out again each time)."""
     driver = browser.start()
-    opened, expanded = [], []
+    opened, one, every = [], [], []
     try:
         for _ in range(runs):
             driver.get("about:blank")
             start = time.perf_counter()
             browser.open_page(driver, page, timeout=60)
             opened.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            driver.find_element(By.ID, "expand-all").click()
-            driver.execute_script("return document.querySelectorAll('td.m').length")
-            expanded.append(time.perf_counter() - start)
+            largest = driver.execute_script(
+                "const d = JSON.parse(document.getElementById('jt-data').textContent).clauses;"
+                "return Object.keys(d).sort((a, b) => d[b].length - d[a].length)[0];"
+            )
+            one.append(driver.execute_script(_EXPAND, f'th.col[data-col="{largest}"] button.exp'))
+            driver.execute_script("document.getElementById('collapse-all').click()")
+            every.append(driver.execute_script(_EXPAND, "#expand-all"))
     finally:
         browser.stop(driver)
-    return opened, expanded
+    return opened, one, every
 
 
 def main(argv: list[str] | None = None) -> str:

@@ -615,6 +615,12 @@ def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, ali
     assert all(heads[c] == pytest.approx(mean[c] / len(CITIES), abs=0.001) for c in mean)
     assert len(driver.find_elements(By.CSS_SELECTOR, "thead th.m")) == len(ids)  # still expanded
     Select(driver.find_element(By.ID, "col-order")).select_by_value("number")
+    driver.find_element(By.ID, "expand-all").click()
+    counted = sum(m["counted"] for m in aligned["wuhan"]["measures"])
+    assert len(driver.find_elements(By.CSS_SELECTOR, "tbody td.m")) == counted * len(CITIES)
+    driver.find_element(By.ID, "collapse-all").click()
+    assert not driver.find_elements(By.CSS_SELECTOR, "td.m, th.m")
+    driver.find_element(By.CSS_SELECTOR, 'th[data-col="N09"] button.exp').click()
     sort('th[data-key="cov"]')
     screenshot(driver, "heatmap.png")
 

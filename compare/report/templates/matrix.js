@@ -56,7 +56,7 @@
     for (const tr of body.rows) {
       const plan = data.plans[Number(tr.dataset.i)];
       const over = new Set(plan.overridden);
-      let cell = tr.querySelector('td.h[data-col="' + CSS.escape(cid) + '"]');
+      const cells = document.createDocumentFragment();
       for (const id of ids) {
         const k = index.get(id), s = data.statuses[Number(plan.codes[k])];
         const td = document.createElement("td");
@@ -64,14 +64,14 @@
         td.dataset.of = cid;
         const a = document.createElement("a");
         a.href = plan.href + "#ms-" + encodeURIComponent(id);
-        a.title = tr.dataset.name + " · " + id + " · " + (s ? s.label : "?");
+        a.title = id + " · " + (s ? s.label : "?");
         const b = document.createElement("b");
         b.textContent = s ? s.symbol : "?";
         a.appendChild(b);
         td.appendChild(a);
-        cell.after(td);
-        cell = td;
+        cells.appendChild(td);
       }
+      tr.querySelector('td.h[data-col="' + CSS.escape(cid) + '"]').after(cells);
     }
   }
   function collapse(cid) {
