@@ -30,7 +30,6 @@ _LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_WRITE, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 
-
 def _flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
     """No `<bool>` after a flag in --help: `--force` takes no value, so it shows none."""
     return None if self.is_bool_flag else _option_type(self, ctx)

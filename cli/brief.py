@@ -44,7 +44,9 @@ def brief_cmd(
         language = resolve_lang(lang, "zh")
         precheck(out, force)
         lib = open_library(plans_dir)
-        result = run_alignment(lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides)
+        result = run_alignment(
+            lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides
+        )
         from jtcompare.report.brief import write_brief  # python-docx and matplotlib: only when a brief is made
 
         a = result.alignments[0]

@@ -220,7 +220,12 @@ def _render_matrix(result: Result, fmt: str, lang: LangCode):  # text, or a writ
 def summary_table(rows: list[dict], alignments, lang: LangCode) -> str:
     """The terminal summary: one line per plan in the language asked for, then each caveat in full."""
     keys = [k for k in (rows[0] if rows else {}) if k != "kind"]
-    headers = [cell_text("status", k, lang) if k in STATUSES else column(k, lang) for k in keys]
-    table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)
+    optional = ["overridden", "measures", "date", "caveats", "name"]  # left out, in this order, on a narrow terminal
+    while True:
+        headers = [cell_text("status", k, lang) if k in STATUSES else column(k, lang) for k in keys]
+        table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)
+        if render.width_of(table) <= render.terminal_width() or not optional:
+            break
+        keys.remove(optional.pop(0))
     notes = [render.wrap(f"! {c.text(lang)}", indent="  ") for a in alignments for c in caveats(a)]
     return "\n".join([table, *([""] + notes if notes else [])])

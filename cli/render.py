@@ -66,6 +66,11 @@ def fit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, width: i
     return tabulate(cut, headers=heads, tablefmt="simple", disable_numparse=True)
 
 
+def width_of(text: str) -> int:
+    """Display width of the widest line."""
+    return max((_w(line) for line in text.splitlines()), default=0)
+
+
 def wrap(text: str, width: int | None = None, indent: str = "") -> str:
     """`text` broken into lines of at most `width` display columns (CJK-aware, at spaces when it can)."""
     width = width or terminal_width()

@@ -67,7 +67,7 @@ def test_workbook_sheets_and_layout(workbook) -> None:
         assert ws.print_title_rows == "$1:$1", name
     assert wb["Measures"].freeze_panes == "F2"
     for ws in wb.worksheets:  # Legend too: every sheet prints on A4 landscape, one page wide, numbered
-        assert (int(ws.page_setup.paperSize), ws.page_setup.orientation) == (ws.PAPERSIZE_A4, "landscape"), ws.title
+        assert (int(ws.page_setup.paperSize), ws.page_setup.orientation) == (9, "landscape"), ws.title  # 9: A4
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert ws.oddFooter.right.text == "Page &P of &N", ws.title
         assert "环综合〔2022〕42号" in ws.oddHeader.left.text and "武汉市" in ws.oddHeader.left.text, ws.title
