@@ -228,4 +228,4 @@ def summary_table(rows: list[dict], alignments, lang: LangCode) -> str:
             break
         keys.remove(optional.pop(0))
     notes = [render.wrap(f"! {c.text(lang)}", indent="  ") for a in alignments for c in caveats(a)]
-    return "\n".join([table, *([""] + notes if notes else [])])
+    return "\n".join([table, *(["", *notes] if notes else [])])

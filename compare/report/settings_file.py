@@ -28,9 +28,8 @@ def setting_comments() -> dict[str, str]:
         elif tok.type == tokenize.NAME and tok.string in names and tok.start[1] == 4 and tok.string not in out:
             out[tok.string] = " ".join(pending)
             pending = []
-        elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT):
-            if tok.start[1] == 4 and tok.type == tokenize.NAME:
-                pending = []
+        elif tok.type == tokenize.NAME and tok.start[1] == 4:  # another statement: its comments were not ours
+            pending = []
     return out
 
 

@@ -37,7 +37,7 @@ def text(key: str, lang: Lang, **values: object) -> str:
 
 
 def base_title(meta: PlanMeta, lang: Lang) -> str:
-    """The base as a reader knows it: the national scheme by name and number (环综合〔2022〕42号), else name and title."""
+    """The base as a reader knows it: the national scheme by name and number (环综合〔2022〕42号), else its title."""
     national = label("base.national", lang)
     if meta.doc_number and meta.doc_number in national:
         return national
