@@ -63,7 +63,7 @@ class AccuracyResults:
 
 
 def run_accuracy(lib: Library) -> AccuracyResults:
-    labels = read_labels(LABELS / "measures.csv")
+    labels = read_labels(LABELS / "calibration" / "measures.csv")
     clause_labels = read_clause_labels(LABELS / "clauses.csv")
     base = lib.load("national")
     plans = {c: lib.load(c) for c in CITIES}

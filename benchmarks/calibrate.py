@@ -58,7 +58,7 @@ def grid() -> list[tuple[dict, dict]]:
 
 
 def main() -> None:
-    labels = read_labels(ROOT / "tests" / "labels" / "measures.csv")
+    labels = read_labels(ROOT / "tests" / "labels" / "calibration" / "measures.csv")
     runs = grid()
 
     def card(alignments: dict, cities: tuple[str, ...]) -> Scorecard:
