@@ -15,7 +15,6 @@ from pathlib import Path
 
 from jtcompare.match.classify import STATUSES, Alignment
 
-
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "labels"
 CALIBRATION = LABELS / "calibration" / "measures.csv"
 HELDOUT = LABELS / "heldout" / "measures.csv"
@@ -99,6 +98,11 @@ class Scorecard:
         """Coarse view: taken up (adopted/strengthened/partial) versus omitted."""
         left = ("omitted", "not_applicable")
         return sum((a in left) == (b in left) for a, b in self.pairs) / len(self.pairs) if self.pairs else 0.0
+
+
+def objective(card: Scorecard) -> float:
+    """What calibration maximises: the mean of status accuracy and macro-F1 (rare statuses count)."""
+    return (card.accuracy + card.macro_f1) / 2
 
 
 def score_measures(alignments: dict[str, Alignment], labels: list[Label]) -> Scorecard:

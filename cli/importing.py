@@ -36,6 +36,8 @@ def import_cmd(
     """Read a plan file, show its clauses, measures, warnings and repairs, and add it to the plans folder.
 
     The text is saved as <id>.txt (UTF-8) beside the original (<id>.orig.docx, ...) with a new entry in plans.toml.
+
+    Example: jtcompare import downloads/wuhan.docx --dry-run
     """
     with errors():
         fmt = resolve_format(fmt, None, ("table", "md", "json"))

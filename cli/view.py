@@ -71,11 +71,6 @@ def view_cmd(
                 typer.echo(f"note: {problem}", err=True)
 
 
-def html_lang(fmt: str, lang: str | None) -> Lang:
-    """The labels' language of an HTML output (checked before the long work); zh unless told otherwise."""
-    return resolve_lang(lang if fmt == "html" else "zh", "zh")
-
-
 def html_view(a: Alignment, lang: Lang, *, back: str | None = None) -> str:
     from jtcompare.report.html import view_html  # Jinja2: loaded only when a page is written
 

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from jtcompare import __version__
 from jtcompare.match.classify import STATUSES, Alignment, ClauseResult, MeasureResult, TargetPair
+from jtcompare.match.lexicon import concepts
 from jtcompare.match.scoring import match_tokens
 from jtcompare.match.targets import Target
 from jtcompare.plans.model import Plan
 from jtcompare.report.i18n import Lang, keys, label
-from jtcompare.text.tokens import synonyms
+from jtcompare.text.tokens import canonical, synonyms
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -83,27 +84,37 @@ class Piece:
     mark: str = ""
 
 
-def key_terms(base_text: str, plan_texts: Sequence[str]) -> tuple[list[str], list[str]]:
+def key_terms(
+    base_text: str, plan_texts: Sequence[str], terms: Iterable[str] | None = None
+) -> tuple[list[str], list[str]]:
     """(shared, missing): the national measure's key terms found in the city sentences, and those not found.
 
-    Key terms are the matcher's own tokens (boilerplate removed, synonyms made canonical), each as the
-    national text writes it (碳排放, not the canonical 二氧化碳排放). A term counts as found when the city
-    sentences have the token or contain the words (jieba may cut the same words differently in the two
-    texts). Single characters are left out: they would light up half the sentence.
+    Key terms are the matcher's tokens (boilerplate removed, synonyms made canonical) unless `terms` gives them
+    (the action units' key terms), each as the national text writes it (碳排放, not the canonical 二氧化碳排放).
+    A term counts as found when the city sentences have the token, contain the words (jieba may cut the same
+    words differently in the two texts) or an expression of the same concept (concepts.txt). Single
+    characters are left out: they would light up half the sentence.
     """
-    found = {t for text in plan_texts for t in match_tokens(text)}
+    found = {t for text in plan_texts for t in match_tokens(text)} if terms is None else set()
     joined = "\n".join(plan_texts)
+    canon = canonical(joined)
+    variants = concepts().variants
     shared: dict[str, None] = {}
     missing: dict[str, None] = {}
-    for term in match_tokens(base_text):
+    for term in match_tokens(base_text) if terms is None else terms:
         shown = _as_written(term, base_text)
         if shown is None or len(shown) < 2:
             continue
-        if term in found or shown in joined:
-            shared[shown] = None
-        else:
-            missing[shown] = None
+        held = term in found or shown in joined or term in canon or any(v in canon for v in variants.get(term, ()))
+        (shared if held else missing)[shown] = None
     return list(shared), [t for t in missing if t not in shared]
+
+
+def city_terms(shared: Sequence[str], plan_texts: Sequence[str]) -> list[str]:
+    """What to mark in the city sentences: the shared terms and the expressions of their concepts found there."""
+    joined = "\n".join(plan_texts)
+    variants = concepts().variants
+    return [*shared, *(v for t in shared for v in variants.get(canonical(t), ()) if v in joined)]
 
 
 def _as_written(term: str, text: str) -> str | None:
@@ -166,6 +177,7 @@ class TargetRow:
 class UnitRow:
     text: str
     key_terms: list[str]
+    missing: list[str]  # the key terms the plan does not hold
     covered: bool
     by: list[str]
 
@@ -177,6 +189,7 @@ class Row:
     status: str
     score: float
     counted: bool
+    region: str | None  # the region a not_applicable measure is bound to
     overridden: str | None
     evidence: str
     pieces: list[Piece]
@@ -234,19 +247,12 @@ def unit_rows(m: MeasureResult) -> list[UnitRow]:
     for u in getattr(m, "units", None) or ():
         by = getattr(u, "by", None)
         ids = [] if not by else [by] if isinstance(by, str) else [str(x) for x in by]
-        out.append(UnitRow(str(u.text), [str(k) for k in getattr(u, "key_terms", ()) or ()], bool(u.covered), ids))
+        terms = [str(k) for k in getattr(u, "key_terms", ()) or ()]
+        # without the matcher's list of missing terms, an uncovered unit misses all of them
+        missing = getattr(u, "missing", None)
+        missing = [str(k) for k in missing] if missing is not None else ([] if u.covered else terms)
+        out.append(UnitRow(str(u.text), terms, missing, bool(u.covered), ids))
     return out
-
-
-def unit_terms(base_text: str, units: Sequence[UnitRow]) -> tuple[list[str], list[str]]:
-    """(shared, missing) by the matcher's own judgement: the key terms of covered and of uncovered units."""
-    out: dict[bool, dict[str, None]] = {True: {}, False: {}}
-    for u in units:
-        for term in u.key_terms:
-            shown = _as_written(term, base_text)
-            if shown and len(shown) > 1:
-                out[u.covered][shown] = None
-    return list(out[True]), [t for t in out[False] if t not in out[True]]
 
 
 def _sentence(measure_id: str, text: str, clause: str, score: float, shared: list[str]) -> Sentence:
@@ -256,17 +262,17 @@ def _sentence(measure_id: str, text: str, clause: str, score: float, shared: lis
 def row(m: MeasureResult, chapter: int, depts: str) -> Row:
     shown = m.matches or ((m.nearest,) if m.nearest else ())
     units = unit_rows(m)
-    if units:
-        shared, missing = unit_terms(m.measure.text, units)
-    else:
-        shared, missing = key_terms(m.measure.text, [x.measure.text for x in shown])
-    sentences = [_sentence(x.measure.id, x.measure.text, x.clause.label, x.score, shared) for x in shown]
+    texts = [x.measure.text for x in shown]
+    shared, missing = key_terms(m.measure.text, texts, [t for u in units for t in u.key_terms] if units else None)
+    marks = city_terms(shared, texts)
+    sentences = [_sentence(x.measure.id, x.measure.text, x.clause.label, x.score, marks) for x in shown]
     return Row(
         id=m.measure.id,
         text=m.measure.text,
         status=m.status,
         score=m.score,
         counted=m.counted,
+        region=getattr(m, "region", None),
         overridden=m.overridden,
         evidence=m.evidence,
         pieces=highlight(m.measure.text, shared, missing),
