@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 from jtcompare import __version__
 from jtcompare.match.classify import STATUSES, Alignment, ClauseResult, MeasureResult, TargetPair
 from jtcompare.match.lexicon import concepts
-from jtcompare.match.scoring import match_tokens
+from jtcompare.match.scoring import remember
 from jtcompare.match.targets import Target
+from jtcompare.match.tokens import match_tokens
 from jtcompare.plans.model import Plan
 from jtcompare.report.i18n import Lang, keys, label
 from jtcompare.text.tokens import canonical, synonyms
@@ -440,6 +441,8 @@ class ViewPage:
 
 def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
     """Everything the view template shows, prepared from one alignment."""
+    remember(a.base)  # the key terms need both plans' tokens: from the cache, never jieba on a warm run
+    remember(a.plan)
     depts = Departments(a)
     chaps = chapters(a, lang, depts)
     cited: dict[str, list[str]] = {}
