@@ -1,1 +1,0 @@
-"""jtcompare's command line: parses options, calls the engine in `compare`, renders."""

@@ -1,1 +1,0 @@
-"""Read plan files of every format into text (bytes -> str)."""

@@ -1,1 +1,0 @@
-"""Matching: score base measures against plan sentences, compare targets, classify statuses."""

@@ -1,1 +1,0 @@
-"""Plans: the parsed model, the parser, the plan library (registry, cache, import)."""

@@ -1,1 +1,0 @@
-"""Reports: alignments as records, tables, Markdown/CSV text and Excel workbooks."""

@@ -1,1 +1,0 @@
-"""Use cases the CLI calls: align with overrides, many plans at once."""
