@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 from jtcompare.match.classify import Alignment
+from jtcompare.report.cells import sheet_title, xml_text
 from jtcompare.report.frames import clause_frame, gaps_frame, local_frame, measure_frame, summary_frame, targets_frame
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -41,9 +42,11 @@ def fill(status: str) -> PatternFill:
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
-    """Write a cell; strings always stay strings (no formula from plan text)."""
+    """Write a cell; strings always stay strings (no formula from plan text) and hold only what XML can."""
     if isinstance(value, float) and pd.isna(value):
         value = None
+    if isinstance(value, str):
+        value = xml_text(value)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -132,7 +135,7 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment]) -> None:
             m = a.measures[i - 2]
             cell = put(ws, i, 5 + 2 * k, m.status + ("*" if m.overridden else ""))
             cell.fill = fill(m.status)
-            cell.comment = Comment(_comment(m), "jtcompare", width=400, height=200)
+            cell.comment = Comment(xml_text(_comment(m)), "jtcompare", width=400, height=200)
             put(ws, i, 6 + 2 * k, m.score)
         ws.row_dimensions[i].outlineLevel = 1 if base_m.clause.number is not None else 0
     finish(ws, headers, len(alignments[0].measures) + 1 if alignments else 1)
@@ -150,7 +153,7 @@ def _comment(m) -> str:
 
 
 def _sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
-    write_frame(wb.create_sheet(name[:31]), df)
+    write_frame(wb.create_sheet(sheet_title(name)), df)
 
 
 def write_matrix(alignments: list[Alignment], stream: BinaryIO) -> None:

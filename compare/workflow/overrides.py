@@ -17,6 +17,7 @@ from pathlib import Path
 from jtcompare.atomic import write_atomic
 from jtcompare.errors import BadMetadata, BadOption
 from jtcompare.match.classify import STATUSES, Alignment, Match, MeasureResult
+from jtcompare.plans.library_edit import locked
 from jtcompare.plans.model import Plan
 
 COLUMNS = ["base", "measure", "status", "match", "note", "by", "date", "text"]
@@ -89,7 +90,7 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
 def add_override(
     folder: Path, plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str = ""
 ) -> Path:
-    """Append (or replace) one override and write the file atomically."""
+    """Append (or replace) one override and write the file atomically, under the library's lock."""
     if status not in STATUSES:
         raise BadOption(f"unknown status '{status}'; choose one of {', '.join(STATUSES)}")
     texts = {m.id: m.text for m in base.measures}
@@ -99,13 +100,14 @@ def add_override(
         )
     if match and match not in {m.id for m in plan.measures}:
         raise BadOption(f"{plan.id} has no measure '{match}'")
-    rows = [o for o in read_overrides(folder, plan.id) if not (o.measure == measure_id and o.base in ("", base.id))]
-    rows.append(Override(base.id, measure_id, status, match, note, by, date.today().isoformat(), texts[measure_id]))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for o in rows:
-        writer.writerow([getattr(o, c) for c in COLUMNS])
+    pinned = Override(base.id, measure_id, status, match, note, by, date.today().isoformat(), texts[measure_id])
     path = overrides_path(folder, plan.id)
-    write_atomic(path, buf.getvalue().encode("utf-8"))
+    with locked(folder):  # two analysts pinning at once: each sees the other's row
+        rows = [o for o in read_overrides(folder, plan.id) if not (o.measure == measure_id and o.base in ("", base.id))]
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for o in [*rows, pinned]:
+            writer.writerow([getattr(o, c) for c in COLUMNS])
+        write_atomic(path, buf.getvalue().encode("utf-8"))
     return path
