@@ -16,13 +16,17 @@ from jtcompare.plans.parse import parse
 from jtcompare.plans.registry import Library
 
 from benchmarks import baseline
-from benchmarks.calibrate import objective
+from benchmarks.calibrate import leave_one_city_out
 from benchmarks.evaluate import (
+    CALIBRATION,
+    HELDOUT,
     ClauseLabel,
     Label,
     Scorecard,
     clause_accuracy,
     match_accuracy,
+    not_applicable,
+    objective,
     read_clause_labels,
     read_labels,
     score_measures,
@@ -56,23 +60,34 @@ def accuracy(alignments: dict[str, Alignment], labels: list[Label], clause_label
 
 @dataclass(frozen=True)
 class AccuracyResults:
-    engine: Accuracy
-    baseline: Accuracy
-    thresholds: tuple[float, float]  # the baseline's (adopt, partial), grid-searched on the labels
+    engine: Accuracy  # on the held-out labels: the headline
+    baseline: Accuracy  # on the held-out labels
+    engine_calibration: Accuracy  # on the calibration labels the engine was fitted on (in-sample)
+    baseline_calibration: Accuracy
+    loco: dict[str, float]  # city -> four-status accuracy, model fitted on the other two cities (calibration rows)
+    thresholds: tuple[float, float]  # the baseline's (adopt, partial), grid-searched on the calibration labels
     engine_alignments: dict[str, Alignment]
+    not_applicable: tuple[int, int]  # held-out rows labelled not_applicable that the engine calls so, of all
 
 
 def run_accuracy(lib: Library) -> AccuracyResults:
-    labels = read_labels(LABELS / "measures.csv")
+    calibration, heldout = read_labels(CALIBRATION), read_labels(HELDOUT)
     clause_labels = read_clause_labels(LABELS / "clauses.csv")
     base = lib.load("national")
     plans = {c: lib.load(c) for c in CITIES}
     engine = {c: align(base, p, DEFAULTS) for c, p in plans.items()}
     ratios = {c: baseline.best_ratios(base, p) for c, p in plans.items()}
-    adopt, partial = baseline.grid_search(ratios, labels, objective)
+    adopt, partial = baseline.grid_search(ratios, calibration, objective)
     fitted = {c: baseline.alignment(r, adopt, partial) for c, r in ratios.items()}
     return AccuracyResults(
-        accuracy(engine, labels, clause_labels), accuracy(fitted, labels, clause_labels), (adopt, partial), engine
+        accuracy(engine, heldout, clause_labels),
+        accuracy(fitted, heldout, clause_labels),
+        accuracy(engine, calibration, clause_labels),
+        accuracy(fitted, calibration, clause_labels),
+        leave_one_city_out(),
+        (adopt, partial),
+        engine,
+        not_applicable(engine, heldout),
     )
 
 

@@ -1,15 +1,30 @@
-"""Measure the aligner against labelled judgements (tests/labels/*.csv): accuracy, precision, recall.
+"""Measure the aligner against labelled judgements (tests/labels/): accuracy, precision, recall.
 
 Labels are human calls made from the seed texts, each with a reason; see tests/labels/README.md.
+The labels are split once, by a hash of (plan, measure), into a calibration part that tuning may use
+and a held-out part that no tuning, grid search or rule ever looks at (CALIBRATION, HELDOUT).
+Accuracy counts the four statuses; rows labelled not_applicable are scored apart (`not_applicable`).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from jtcompare.match.classify import STATUSES, Alignment
+
+LABELS = Path(__file__).resolve().parent.parent / "tests" / "labels"
+CALIBRATION = LABELS / "calibration" / "measures.csv"
+HELDOUT = LABELS / "heldout" / "measures.csv"
+CLAUSES = LABELS / "clauses.csv"
+FOUR = ("adopted", "strengthened", "partial", "omitted")
+
+
+def is_held_out(plan: str, measure: str) -> bool:
+    """The frozen split rule: a third of the rows, by hash; every row of a newly labelled city goes to HELDOUT."""
+    return int(hashlib.sha1(f"{plan}|{measure}".encode()).hexdigest(), 16) % 100 < 33
 
 
 @dataclass(frozen=True)
@@ -70,10 +85,10 @@ class Scorecard:
 
     @property
     def macro_f1(self) -> float:
-        return sum(self.f1(s) for s in STATUSES) / len(STATUSES)
+        return sum(self.f1(s) for s in FOUR) / len(FOUR)
 
     def confusion(self) -> dict[str, dict[str, int]]:
-        out = {a: dict.fromkeys(STATUSES, 0) for a in STATUSES}
+        out = {a: dict.fromkeys(STATUSES, 0) for a in FOUR}
         for a, b in self.pairs:
             out[a][b] += 1
         return out
@@ -81,12 +96,21 @@ class Scorecard:
     @property
     def taken_up_accuracy(self) -> float:
         """Coarse view: taken up (adopted/strengthened/partial) versus omitted."""
-        return sum((a == "omitted") == (b == "omitted") for a, b in self.pairs) / len(self.pairs) if self.pairs else 0.0
+        left = ("omitted", "not_applicable")
+        return sum((a in left) == (b in left) for a, b in self.pairs) / len(self.pairs) if self.pairs else 0.0
+
+
+def objective(card: Scorecard) -> float:
+    """What calibration maximises: the mean of status accuracy and macro-F1 (rare statuses count)."""
+    return (card.accuracy + card.macro_f1) / 2
 
 
 def score_measures(alignments: dict[str, Alignment], labels: list[Label]) -> Scorecard:
+    """(label, engine status) for every labelled row of the four statuses (not_applicable rows apart)."""
     pairs = []
     for lab in labels:
+        if lab.status not in FOUR:
+            continue
         a = alignments.get(lab.plan)
         if a is None:
             continue
@@ -96,12 +120,22 @@ def score_measures(alignments: dict[str, Alignment], labels: list[Label]) -> Sco
     return Scorecard(pairs)
 
 
+def not_applicable(alignments: dict[str, Alignment], labels: list[Label]) -> tuple[int, int]:
+    """(rows labelled not_applicable that the engine also calls so, rows labelled not_applicable)."""
+    rows = [lab for lab in labels if lab.status == "not_applicable" and lab.plan in alignments]
+    hits = sum(
+        any(m.measure.id == lab.measure and m.status == "not_applicable" for m in alignments[lab.plan].measures)
+        for lab in rows
+    )
+    return hits, len(rows)
+
+
 def match_accuracy(alignments: dict[str, Alignment], labels: list[Label]) -> float:
     """Share of labelled taken-up measures whose best engine match lies in a labelled plan clause."""
     hits = total = 0
     for lab in labels:
         a = alignments.get(lab.plan)
-        if a is None or lab.status == "omitted" or not lab.plan_clauses:
+        if a is None or lab.status in ("omitted", "not_applicable") or not lab.plan_clauses:
             continue
         m = next((m for m in a.measures if m.measure.id == lab.measure), None)
         if m is None:

@@ -18,10 +18,13 @@ from types import FrameType
 from typing import Annotated
 
 import typer
+from jtcompare import __version__
 from jtcompare.errors import JtError
+from typer.core import TyperOption
 
 app = typer.Typer(
-    help="Compare Chinese city climate and pollution plans with the national scheme, measure by measure.",
+    help="Compare Chinese city climate and pollution plans with the national scheme, measure by measure.\n\n"
+    "Example: jtcompare align wuhan; jtcompare report wuhan --out reports/wuhan-gaps.xlsx",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -32,9 +35,27 @@ _LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_WRITE, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 
+def _flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
+    """No `<bool>` after a flag in --help: `--force` takes no value, so it shows none."""
+    return None if self.is_bool_flag else _option_type(self, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"jtcompare {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks instead of one-line errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True)
+    ] = False,
 ) -> None:
     """Parse policy plans, align them with the national 减污降碳协同增效实施方案, and report coverage."""
     state["debug"] = debug

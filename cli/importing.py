@@ -40,7 +40,7 @@ def import_cmd(
 
     The text is saved as <id>.txt (UTF-8) beside the original (<id>.orig.docx, ...) with a new entry in plans.toml.
 
-    Example: jtcompare import downloads/xian-plan.pdf --dry-run
+    Example: jtcompare import downloads/wuhan.docx --dry-run
     """
     with errors():
         fmt = resolve_format(fmt, None, ("table", "md", "json"))

@@ -18,7 +18,8 @@ def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache 
     """List the plans in the library: id, name, level, kind, date, clause and measure counts, warnings.
 
     A plan that cannot be read (broken entry, missing file) is named on stderr; the others are listed (exit 2).
-    Example: jtcompare plans --format csv | cut -d, -f1
+
+    Example: jtcompare plans --format csv
     """
     with errors():
         fmt = resolve_format(fmt, None, render.FORMATS)
@@ -36,21 +37,25 @@ def show_cmd(
 ) -> None:
     """Print a plan's outline: chapters, clauses with titles, measure counts, departments, warnings, repairs.
 
-    --format table, md or json (json has every measure's text, in simplified script).
+    --format table, md, json (every measure's text, in simplified script) or csv (one line per clause).
+
+    Example: jtcompare show wuhan --format md
     """
     with errors():
-        fmt = resolve_format(fmt, None, ("table", "md", "json"))
+        fmt = resolve_format(fmt, None, render.FORMATS)
         data = outline(open_library(plans_dir).load(plan, use_cache=not no_cache))
         if fmt == "json":
             typer.echo(render.to_json(data))
             return
+        if fmt == "csv":
+            rows = [{**row, "no.": "" if row["no."] == "-" else row["no."]} for row in _clause_rows(data)]
+            typer.echo(render.table(rows, "csv"))
+            return
         typer.echo(render_outline(data, fmt))
 
 
-def render_outline(data: dict, fmt: str) -> str:
-    head = f"{data['name']} ({data['id']}): {data['title']}"
-    facts = ", ".join(str(x) for x in (data["kind"], data["date"], data["doc_number"]) if x)
-    rows = [
+def _clause_rows(data: dict) -> list[dict]:
+    return [
         {
             "id": c["id"],
             "no.": c["number"] or "-",
@@ -58,10 +63,19 @@ def render_outline(data: dict, fmt: str) -> str:
             "chapter": c["chapter"],
             "group": c["group"] or "",
             "measures": len(c["measures"]),
-            "departments": "、".join(c["departments"][:4]) + (" …" if len(c["departments"]) > 4 else ""),
+            "departments": "、".join(c["departments"]),
         }
         for c in data["clauses"]
     ]
+
+
+def render_outline(data: dict, fmt: str) -> str:
+    head = f"{data['name']} ({data['id']}): {data['title']}"
+    facts = ", ".join(str(x) for x in (data["kind"], data["date"], data["doc_number"]) if x)
+    rows = _clause_rows(data)
+    if fmt != "md":  # the terminal shows the first four departments; Markdown and CSV all of them
+        for row, c in zip(rows, data["clauses"], strict=True):
+            row["departments"] = "、".join(c["departments"][:4]) + (" …" if len(c["departments"]) > 4 else "")
     numbered = sum(1 for c in data["clauses"] if c["number"] is not None)
     measures = sum(len(c["measures"]) for c in data["clauses"])
     lines = [f"# {head}" if fmt == "md" else head, facts, f"{numbered} numbered clauses, {measures} measures", ""]

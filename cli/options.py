@@ -29,3 +29,7 @@ Config = Annotated[
     Path | None, typer.Option("--config", help="TOML file overriding thresholds and weights (see `jtcompare config`).")
 ]
 NoOverrides = Annotated[bool, typer.Option("--no-overrides", help="Ignore analyst overrides in the plans folder.")]
+Lang = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of titles and status words: zh or en (default en, or $JTCOMPARE_LANG)."),
+]

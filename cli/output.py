@@ -12,7 +12,16 @@ import typer
 from jtcompare.atomic import check_target, write_atomic
 from jtcompare.errors import BadOption
 
-SUFFIXES = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".txt": "table"}
+SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".txt": "table",
+}
+BINARY = ("xlsx", "docx")
 Content = str | Callable[[BinaryIO], None]
 
 
@@ -27,8 +36,8 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
         if out is not None and fmt in SUFFIXES.values():
             raise BadOption(f"{out}: this command does not write {fmt}; use one of {', '.join(allowed)}")
         raise BadOption(f"unknown format '{fmt}'; choose one of {', '.join(allowed)}")
-    if fmt == "xlsx" and out is None:
-        raise BadOption("xlsx output needs --out FILE.xlsx")
+    if fmt in BINARY and out is None:
+        raise BadOption(f"{fmt} output needs --out FILE.{fmt}")
     return fmt
 
 
@@ -38,7 +47,12 @@ def precheck(out: Path | None, force: bool) -> None:
         check_target(out, force=force)
 
 
-def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False) -> None:
+def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False, bom: bool = False) -> None:
+    """Print, or write atomically to `out`; `bom` starts a text file with a UTF-8 byte order mark.
+
+    A CSV file written with --out carries the BOM so Excel on a Chinese Windows machine reads it as
+    UTF-8 (without it, GBK mojibake); stdout never does, so pipes stay clean.
+    """
     if out is None:
         if isinstance(content, str):
             typer.echo(content.rstrip("\n"))
@@ -47,7 +61,10 @@ def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False
             content(buf)
             sys.stdout.buffer.write(buf.getvalue())
         return
-    data: bytes | Callable[[BinaryIO], None] = content.encode("utf-8") if isinstance(content, str) else content
+    if isinstance(content, str):
+        data: bytes | Callable[[BinaryIO], None] = ("\ufeff" if bom else "").encode("utf-8") + content.encode("utf-8")
+    else:
+        data = content
     write_atomic(out, data, force=force)
     if not quiet:
         typer.echo(f"wrote {out}", err=True)

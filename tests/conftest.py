@@ -14,6 +14,7 @@ PLANS = ROOT / "data" / "plans"
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read or write the user's cache."""
     os.environ["JTCOMPARE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.pop("JTCOMPARE_LANG", None)  # the tests choose their language; a user's default must not leak in
 
 
 @pytest.fixture(scope="session")

@@ -44,9 +44,19 @@ def test_situation_and_framing_are_listed_not_counted(alignments) -> None:
     )
 
 
-@pytest.mark.parametrize("pid", ["chongqing", "wuhan"])  # chengdu has 农村地区清洁取暖: partial at most
-def test_northern_winter_heating_is_omitted(alignments, pid) -> None:
-    assert by_text(alignments[pid], "北方地区冬季清洁取暖").status == "omitted"
+@pytest.mark.parametrize("pid", ["chongqing", "wuhan"])
+def test_northern_winter_heating_does_not_apply_in_the_south(alignments, pid) -> None:
+    """重庆 and 湖北 lie outside the northern heating region (compare/match/data/regions.toml): not applicable,
+    said so, and left out of coverage."""
+    m = by_text(alignments[pid], "北方地区冬季清洁取暖")
+    assert m.status == "not_applicable" and m.region == "北方地区" and not m.counted
+    assert "北方地区" in m.evidence
+
+
+def test_a_region_bound_measure_taken_up_anyway_is_judged(alignments) -> None:
+    """chengdu (四川) lies outside the 大气污染防治重点区域 but sets its own new-energy vehicle share: judged."""
+    m = by_text(alignments["chengdu"], "大气污染防治重点区域新能源汽车新车销售量")
+    assert m.status != "not_applicable"
 
 
 def test_industry_catalogue_adopted_by_wuhan_not_chongqing(alignments) -> None:
@@ -83,7 +93,9 @@ def test_json_shape() -> None:
     assert data["plan"] == {"id": "wuhan", "name": "武汉市", "title": "武汉市减污降碳协同增效实施方案"}
     m = data["measures"][0]
     assert set(m) >= {"id", "clause", "text", "status", "score", "matches", "evidence", "targets"}
-    assert all(x["status"] in ("adopted", "strengthened", "partial", "omitted") for x in data["measures"])
+    assert all(
+        x["status"] in ("adopted", "strengthened", "partial", "omitted", "not_applicable") for x in data["measures"]
+    )
     assert all(0 <= x["score"] <= 1 for x in data["measures"])
     c = data["clauses"][5]
     assert set(c) >= {"id", "number", "title", "status", "coverage", "matches"}
@@ -131,9 +143,10 @@ def test_config_file_and_options_override_defaults(tmp_path) -> None:
 def test_config_prints_a_file_that_config_accepts(tmp_path) -> None:
     result = runner.invoke(app, ["config"])
     assert result.exit_code == 0, result.output
-    assert "adopt_threshold = 0.5" in result.stdout
+    assert f"adopt_threshold = {DEFAULTS.adopt_threshold}" in result.stdout
     cfg = tmp_path / "c.toml"
-    cfg.write_text(result.stdout.replace("adopt_threshold = 0.5", "adopt_threshold = 0.7"), encoding="utf-8")
+    changed = result.stdout.replace(f"adopt_threshold = {DEFAULTS.adopt_threshold}", "adopt_threshold = 0.7")
+    cfg.write_text(changed, encoding="utf-8")
     again = runner.invoke(app, ["config", "--config", str(cfg)])
     assert "adopt_threshold = 0.7" in again.stdout
 

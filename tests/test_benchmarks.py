@@ -64,7 +64,7 @@ def test_quick_run_writes_every_section(quick: tuple[str, str]) -> None:
 
 
 def test_quick_run_reports_the_evaluators_accuracy(quick: tuple[str, str], plans) -> None:
-    labels = read_labels(ROOT / "tests" / "labels" / "measures.csv")
+    labels = read_labels(ROOT / "tests" / "labels" / "calibration" / "measures.csv")
     clause_labels = read_clause_labels(ROOT / "tests" / "labels" / "clauses.csv")
     engine = {c: align(plans["national"], plans[c], DEFAULTS) for c in CITIES}
     card = score_measures(engine, labels)

@@ -20,7 +20,7 @@ from benchmarks.evaluate import (
 )
 from tests.conftest import ROOT
 
-LABELS = read_labels(ROOT / "tests" / "labels" / "measures.csv")
+LABELS = read_labels(ROOT / "tests" / "labels" / "calibration" / "measures.csv")
 CLAUSES = read_clause_labels(ROOT / "tests" / "labels" / "clauses.csv")
 CITIES = ("chongqing", "wuhan", "chengdu")
 
@@ -40,15 +40,16 @@ def test_the_labelled_set_is_real(plans) -> None:
             assert lab.reason.strip()
             assert lab.measure in {m.id for m in plans["national"].measures}
             assert set(lab.plan_clauses) <= plan_clauses
-            assert (lab.status == "omitted") == (not lab.plan_clauses)
-    assert {lab.status for lab in LABELS} == {"adopted", "strengthened", "partial", "omitted"}
+            assert (lab.status in ("omitted", "not_applicable")) == (not lab.plan_clauses)
+    assert {lab.status for lab in LABELS} == {"adopted", "strengthened", "partial", "omitted", "not_applicable"}
 
 
 def test_status_accuracy_floor(alignments) -> None:
     card = score_measures(alignments, LABELS)
-    assert card.accuracy >= 0.55
-    assert card.taken_up_accuracy >= 0.75
-    assert card.recall("omitted") >= 0.5 and card.precision("adopted") >= 0.65
+    assert card.accuracy >= 0.6
+    assert card.taken_up_accuracy >= 0.8
+    assert card.recall("omitted") >= 0.4 and card.precision("adopted") >= 0.65
+    assert card.precision("strengthened") >= 0.5 and card.recall("strengthened") >= 0.4
 
 
 def test_matches_land_in_the_labelled_clauses(alignments) -> None:
@@ -67,8 +68,8 @@ def status(alignments, city: str, measure: str) -> str:
 @pytest.mark.parametrize(
     ("city", "measure", "expected", "why"),
     [
-        ("chongqing", "N06.05", "omitted", "nothing on 北方地区冬季清洁取暖"),
-        ("wuhan", "N06.05", "omitted", "nothing on 北方地区冬季清洁取暖"),
+        ("chongqing", "N06.05", "not_applicable", "北方地区冬季清洁取暖: 重庆 is not in the northern heating region"),
+        ("wuhan", "N06.05", "not_applicable", "北方地区冬季清洁取暖: 湖北 is not in the northern heating region"),
         ("chongqing", "N05.03", "omitted", "no 产业结构调整指导目录"),
         ("wuhan", "N05.03", "adopted", "WH03 落实产业结构调整指导目录有关减污降碳协同增效要求"),
         ("wuhan", "N10.05", "strengthened", "WH08 建筑垃圾资源化利用率 70% by 2024, national has no number"),

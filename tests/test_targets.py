@@ -57,3 +57,82 @@ def test_fuzzy_indicator_names() -> None:
     assert indicator_similarity("建筑垃圾资源化利用率", "森林覆盖率") < 0.6
     assert indicator_similarity("农药利用率", "建筑垃圾资源化利用率") < 0.6  # only the metric word shared
     assert indicator_similarity("非化石能源消费比重", "煤炭消费比重") < 0.6
+
+
+def _targets(plans, plan: str, measure: str) -> list[tuple]:
+    (text,) = [m.text for m in plans[plan].measures if m.id == measure]
+    return [(t.year, t.indicator, t.comparator, t.value, t.unit) for t in extract_targets(text)]
+
+
+@pytest.mark.parametrize(
+    ("plan", "measure", "expected"),
+    [
+        # 2025年和2030年,全国短流程炼钢占比分别提升至15%、20%以上: two targets, each with its year
+        (
+            "national",
+            "N08.06",
+            [("2025", "短流程炼钢占比", "提升至", 15.0, "%"), ("2030", "短流程炼钢占比", "提升至…以上", 20.0, "%")],
+        ),
+        # 新建民用建筑执行不低于72%节能标准: the standard is what is measured, 执行 is not part of it
+        (
+            "chengdu",
+            "CD15.08",
+            [
+                ("2025", "民用建筑节能标准", "不低于", 72.0, "%"),
+                ("2025", "既有公共建筑节能改造", "不少于", 200.0, "万平方米"),
+            ],
+        ),
+        # 提升慢行交通设施146公里
+        ("wuhan", "WH07.02", [(None, "慢行交通设施", "=", 146.0, "公里")]),
+        # 下降10%左右 keeps its direction in the comparator
+        ("chengdu", "CD12.04", [("2030", "营运车辆换算周转量二氧化碳排放强度", "下降…左右", 10.0, "%")]),
+        # 比重下降至30%以内 is a ceiling: 下降至, not 比重下 + 降至
+        (
+            "wuhan",
+            "WH04.07",
+            [
+                ("2025", "煤炭占能源消费总量的比重", "下降至…以内", 30.0, "%"),
+                ("2025", "天然气用气量", "达到…以上", 40.0, "亿立方米"),
+            ],
+        ),
+        # 建成充(换)电站3000座、充电桩17万个以上 ... 公路客运枢纽站充(换)电设施实现50%覆盖
+        (
+            "chengdu",
+            "CD11.05",
+            [
+                ("2025", "充(换)电站", "=", 3000.0, "座"),
+                ("2025", "充电桩", "以上", 17.0, "万个"),
+                ("2025", "公路客运枢纽站充(换)电设施覆盖", "=", 50.0, "%"),
+            ],
+        ),
+        # 铁路货场、机场车辆及3吨以下叉车 describes vehicles, it sets no goal
+        ("chongqing", "CQ08.04", []),
+        # 新增污泥处置能力600吨/日: a rate keeps its period
+        ("wuhan", "WH12.04", [(None, "污泥处置能力", "=", 600.0, "吨/日")]),
+        # “十四五”规划期间积极创建省级森林城镇6个以上、森林乡村20个以上
+        (
+            "wuhan",
+            "WH10.11",
+            [("2025", "省级森林城镇", "以上", 6.0, "个"), ("2025", "森林乡村", "以上", 20.0, "个")],
+        ),
+    ],
+)
+def test_targets_of_real_plan_sentences(plans, plan, measure, expected) -> None:
+    assert _targets(plans, plan, measure) == expected
+
+
+def test_chengdu_green_space_keeps_its_place_and_drops_the_verbs(plans) -> None:
+    got = {t[1] for t in _targets(plans, "chengdu", "CD21.03")}
+    assert got == {"天府绿道", "精品蓝网发展带", "建成区绿化覆盖率", "公园绿化活动场地服务半径覆盖率"}
+
+
+FUNCTION_WORDS = ("分别", "执行", "提升", "提高", "实施", "形成", "打造", "实现", "具备", "力争", "积极", "或者")
+
+
+def test_no_indicator_starts_or_ends_with_a_function_word(plans) -> None:
+    for plan in plans.values():
+        for m in plan.measures:
+            for t in extract_targets(m.text):
+                assert not t.indicator.startswith(FUNCTION_WORDS), (m.id, t.indicator)
+                assert not t.indicator.endswith(FUNCTION_WORDS), (m.id, t.indicator)
+                assert "期间" not in t.indicator and "”" not in t.indicator, (m.id, t.indicator)

@@ -76,8 +76,8 @@ def parts(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Unit:
-    """A sentence taking part in matching, with the clause it belongs to."""
+class Sentence:
+    """A plan or base sentence taking part in matching, with the clause it belongs to."""
 
     measure: Measure
     clause: Clause
@@ -86,8 +86,8 @@ class Unit:
 
 @dataclass
 class Scores:
-    base: list[Unit]
-    plan: list[Unit]
+    base: list[Sentence]
+    plan: list[Sentence]
     score: np.ndarray  # base x plan, 0..1 (with prior and framing weight applied)
     coverage: np.ndarray  # base x plan: IDF share of the base tokens found in the plan sentence
     idf: dict[str, float]
@@ -95,41 +95,10 @@ class Scores:
     base_clauses: list[Clause]
     plan_clauses: list[Clause]
 
-    def union_coverage(self, i: int, js: list[int], short_penalty: float) -> float:
-        """IDF share of base measure i's tokens found in any of plan sentences js."""
-        tokens = set(self.base[i].tokens)
-        total = sum(self.idf[t] for t in tokens) + short_penalty
-        if not total:
-            return 0.0
-        found = set().union(*(self.plan[j].tokens for j in js)) if js else set()
-        return sum(self.idf[t] for t in tokens & found) / total
 
-    def part_share(self, i: int, candidates: list[int], threshold: float) -> float:
-        """IDF-weighted share of the base measure's comma-separated parts that some candidate covers.
-
-        A long national sentence lists several actions; a plan that takes up only some of them
-        takes up the measure partly. A part is covered when `threshold` of its IDF mass appears
-        in one candidate sentence.
-        """
-        top = max(self.idf.values(), default=1.0)
-        total = covered = 0.0
-        for part in parts(self.base[i].measure.text):
-            tokens = set(match_tokens(part))
-            mass = sum(self.idf.get(t, top) for t in tokens)
-            if not mass:
-                continue
-            total += mass
-            best = max(
-                (sum(self.idf.get(t, top) for t in tokens & set(self.plan[j].tokens)) for j in candidates), default=0
-            )
-            if best >= threshold * mass:
-                covered += mass
-        return covered / total if total else 0.0
-
-
-def units(plan: Plan) -> list[Unit]:
+def sentences(plan: Plan) -> list[Sentence]:
     remember(plan)
-    return [Unit(m, c, match_tokens(m.text)) for c in plan.clauses for m in c.measures]
+    return [Sentence(m, c, match_tokens(m.text)) for c in plan.clauses for m in c.measures]
 
 
 def _idf(docs: list[tuple[str, ...]], power: float = 1.0) -> dict[str, float]:
@@ -150,7 +119,7 @@ def _matrix(docs: list[tuple[str, ...]], vocab: dict[str, int], idf: dict[str, f
 
 
 def score(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Scores:
-    b_units, p_units = units(base), units(plan)
+    b_units, p_units = sentences(base), sentences(plan)
     docs = [u.tokens for u in b_units] + [u.tokens for u in p_units]
     idf = _idf(docs, settings.idf_power)
     vocab = {t: k for k, t in enumerate(idf)}
@@ -185,7 +154,7 @@ def _bigrams(text: str) -> tuple[str, ...]:
 _CJK2 = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
-def _bigram_coverage(b_units: list[Unit], p_units: list[Unit], settings: Settings) -> np.ndarray:
+def _bigram_coverage(b_units: list[Sentence], p_units: list[Sentence], settings: Settings) -> np.ndarray:
     """IDF-weighted share of a base measure's character bigrams found in a plan sentence.
 
     Robust where jieba segments the same words differently (报废更新 / 淘汰更新).
@@ -203,13 +172,13 @@ def _bigram_coverage(b_units: list[Unit], p_units: list[Unit], settings: Setting
 def _clause_similarity(
     base_clauses: list[Clause],
     plan_clauses: list[Clause],
-    b_units: list[Unit],
-    p_units: list[Unit],
+    b_units: list[Sentence],
+    p_units: list[Sentence],
     idf: dict[str, float],
 ) -> np.ndarray:
     """IDF-weighted cosine of clause token bags (title included)."""
 
-    def bags(clauses: list[Clause], us: list[Unit]) -> np.ndarray:
+    def bags(clauses: list[Clause], us: list[Sentence]) -> np.ndarray:
         mat = np.zeros((len(clauses), len(idf)), dtype=np.float32)
         index = {c.id: k for k, c in enumerate(clauses)}
         vocab = {t: k for k, t in enumerate(idf)}
@@ -228,8 +197,8 @@ def _clause_similarity(
 
 def _prior(
     sim: np.ndarray,
-    b_units: list[Unit],
-    p_units: list[Unit],
+    b_units: list[Sentence],
+    p_units: list[Sentence],
     base_clauses: list[Clause],
     plan_clauses: list[Clause],
     settings: Settings,

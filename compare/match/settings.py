@@ -1,7 +1,8 @@
 """Every threshold and weight of the aligner, in one place, with its documented default.
 
 Override them with a TOML file (`--config FILE`, keys as below) or single CLI options.
-Defaults were calibrated on tests/labels/measures.csv (see README, "Accuracy").
+Defaults were calibrated on the calibration part of the labels, tests/labels/calibration/measures.csv, never
+on the held-out part (see README, "Accuracy", and benchmarks/calibrate.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from jtcompare.errors import BadOption
 
 @dataclass(frozen=True)
 class Settings:
-    # score(b, p) = idf_weight * IDF-weighted share of b's tokens found in p
-    #             + (1 - idf_weight) * rapidfuzz token_set_ratio of the two token strings
+    # --- sentence scores: which plan sentences are candidates for a base measure (match/scoring.py) ---
+    # score(b, p) = idf_weight * overlap(b, p) + (1 - idf_weight) * rapidfuzz token_sort_ratio of the two token
+    # strings / 100, where overlap = (1 - bigram_weight) * IDF-weighted share of b's words found in p
+    #                               + bigram_weight * IDF-weighted share of b's character bigrams found in p
     idf_weight: float = 0.6
     # share of the overlap signal taken from character bigrams instead of jieba words
     bigram_weight: float = 0.3
@@ -26,19 +29,23 @@ class Settings:
     # added to the IDF mass of a base measure when computing the share of it found, so that a
     # two-word measure (优化技术路径) is not "fully covered" by any sentence that has those words
     short_penalty: float = 3.0
-    # a base measure is taken up when its best plan sentence (or the union of its top matches) scores this
-    adopt_threshold: float = 0.5
-    # below adopt but at least this: partial
-    partial_threshold: float = 0.25
-    # status score = (1 - part_weight) * sentence score + part_weight * share of the measure's
-    # comma-separated parts covered (a part is covered when part_threshold of its IDF mass is found
-    # in one of the part_candidates best plan sentences)
-    part_weight: float = 0.3
-    part_threshold: float = 0.4
-    part_candidates: int = 8
-    # how many plan sentences may jointly cover one base measure
+    # --- statuses from action units (match/units.py, match/classify.py) ---
+    # a unit's coverage = IDF**idf_power-weighted share of its key terms held by its best plan sentence, or by
+    # the measure's max_matches best-scoring sentences (those scoring >= match_floor) together
+    # a unit is reported covered at unit_threshold; at unit_partial its best sentence is cited as evidence
+    unit_threshold: float = 0.65
+    unit_partial: float = 0.35
+    # a unit's mass is its key-term weight, times soft_weight when its only verbs are soft (研究, 探索, 鼓励) or it
+    # only orients (以…为导向, 坚持…)
+    soft_weight: float = 1.0
+    # the status model (match/status_model.py) gives P(taken up), P(partial), P(omitted) from unit coverage:
+    # adopted when P(taken up) >= adopt_threshold (strengthened / weakened then decided by targets and
+    # obligation words), else partial when P(taken up) + P(partial) >= partial_threshold, else omitted
+    adopt_threshold: float = 0.4
+    partial_threshold: float = 0.5
+    # how many best-scoring plan sentences may together cover one unit
     max_matches: int = 3
-    # a plan sentence joins the evidence when it scores at least this
+    # a plan sentence is a candidate for that union when it scores at least this
     match_floor: float = 0.25
     # bonus for plan sentences in the plan clauses that best match the base measure's clause
     clause_prior: float = 0.05
@@ -69,16 +76,25 @@ def load_settings(path: Path | None = None, **overrides: float | None) -> Settin
     return _check(_apply(settings, {k: v for k, v in overrides.items() if v is not None}, "option"))
 
 
-_SHARES = ("idf_weight", "bigram_weight", "part_weight", "part_threshold", "match_floor", "framing_weight")
-_COUNTS = ("max_matches", "part_candidates", "prior_clauses")
+_SHARES = (
+    "idf_weight",
+    "bigram_weight",
+    "unit_threshold",
+    "unit_partial",
+    "soft_weight",
+    "match_floor",
+    "framing_weight",
+)
+_COUNTS = ("max_matches", "prior_clauses")
 
 
 def _check(s: Settings) -> Settings:
     """Refuse settings that make the statuses meaningless."""
-    if not 0 <= s.partial_threshold <= s.adopt_threshold <= 1:
-        raise BadOption(
-            f"thresholds must satisfy 0 <= partial ({s.partial_threshold}) <= adopt ({s.adopt_threshold}) <= 1"
-        )
+    for name in ("adopt_threshold", "partial_threshold"):  # probabilities (match/status_model.py)
+        if not 0 <= getattr(s, name) <= 1:
+            raise BadOption(f"setting '{name}' must be between 0 and 1, not {getattr(s, name)}")
+    if s.unit_partial > s.unit_threshold:
+        raise BadOption(f"unit_partial ({s.unit_partial}) must not exceed unit_threshold ({s.unit_threshold})")
     for name in _SHARES:
         if not 0 <= getattr(s, name) <= 1:
             raise BadOption(f"setting '{name}' must be between 0 and 1, not {getattr(s, name)}")

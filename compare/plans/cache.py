@@ -11,9 +11,11 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from jtcompare import __version__
 from jtcompare.atomic import write_atomic
@@ -22,6 +24,7 @@ from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse
 
 ENV_CACHE_DIR = "JTCOMPARE_CACHE_DIR"
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -50,6 +53,30 @@ def _engine_fingerprint() -> str:
 
 
 _STAGES = ("ingest", "text", "plans", "match")
+
+
+def memo(kind: str, key: object, compute: Callable[[], T], *, use_cache: bool = True) -> T:
+    """`compute()`, remembered on disk under `kind` by the repr of `key` and the engine fingerprint.
+
+    For results a later stage derives expensively from a plan (the base's action units need jieba): a warm
+    run reads them instead of loading jieba. A missing, broken or unwritable cache only costs time.
+    """
+    if not use_cache:
+        return compute()
+    digest = hashlib.sha256(_engine_fingerprint().encode() + repr(key).encode()).hexdigest()[:32]
+    path = cache_dir().parent / kind / f"{digest}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    value = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, WriteFailed):
+        pass
+    return value
 
 
 def cache_key(meta: PlanMeta, text: str) -> str:

@@ -26,6 +26,7 @@ class PlanMeta:
     date: str | None = None
     doc_number: str | None = None
     note: str | None = None
+    province: str | None = None  # 湖北: which region-bound national measures apply (none for a national plan)
 
 
 @dataclass(frozen=True)

@@ -183,4 +183,5 @@ def meta_from_entry(plan_id: str, entry: object) -> PlanMeta:
         date=str(entry["date"]) if entry.get("date") else None,
         doc_number=entry.get("doc_number"),
         note=entry.get("note"),
+        province=str(entry["province"]) if entry.get("province") else None,
     )

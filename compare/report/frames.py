@@ -1,14 +1,82 @@
-"""Many plans against one base: the alignments, and the frames behind the matrix and the reports.
+"""Many plans against one base: the frames behind the matrix, the reports and the brief.
 
 Order is deterministic: plans in the order asked (or the library's order), base measures and
-clauses in document order.
+clauses in document order. Keys and values stay English (they are the CSV columns and JSON keys);
+renderers turn them into words with jtcompare.report.vocab. Frames hold Python values (object
+columns): 42 stays 42, a missing year stays None, never NaN or 42.0.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.match.classify import STATUSES, Alignment, MeasureResult
 from jtcompare.match.targets import Target
+from jtcompare.plans.model import Clause, Plan
+from jtcompare.report.caveats import codes
+
+SUMMARY_COLUMNS = ["plan", "name", "kind", "date", *STATUSES, "measures", "coverage", "local", "overridden", "caveats"]
+MEASURE_COLUMNS = [
+    "plan",
+    "measure",
+    "chapter",
+    "clause",
+    "departments",
+    "counted",
+    "status",
+    "score",
+    "text",
+    "plan_measure",
+    "plan_clause",
+    "plan_text",
+    "evidence",
+    "overridden",
+]
+GAP_COLUMNS = [
+    "plan",
+    "base",
+    "measure",
+    "chapter",
+    "clause",
+    "departments",
+    "status",
+    "score",
+    "text",
+    "plan_measure",
+    "plan_text",
+    "evidence",
+]
+TARGET_COLUMNS = [
+    "plan",
+    "measure",
+    "base_indicator",
+    "base_year",
+    "base_comparator",
+    "base_value",
+    "base_unit",
+    "plan_indicator",
+    "plan_year",
+    "plan_comparator",
+    "plan_value",
+    "plan_unit",
+    "verdict",
+    "plan_measure",
+]
+LOCAL_COLUMNS = ["plan", "plan_measure", "chapter", "plan_clause", "plan_text", "score"]
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def chapter_label(plan: Plan, clause: Clause) -> str:
+    """三、加强源头防控: the chapter with its number, as the plan writes it."""
+    number = next((c.number for c in plan.chapters if c.title == clause.chapter), None)
+    return f"{number}、{clause.chapter}" if number and clause.chapter else clause.chapter
+
+
+def departments(clause: Clause) -> str:
+    """牵头/责任部门 of a clause, lead first (the order the plan names them)."""
+    return "、".join(clause.departments)
 
 
 def summary_frame(alignments: list[Alignment]) -> pd.DataFrame:
@@ -26,13 +94,10 @@ def summary_frame(alignments: list[Alignment]) -> pd.DataFrame:
                 "coverage": round(a.coverage, 3),
                 "local": len(a.local),
                 "overridden": sum(1 for m in a.measures if m.overridden),
+                "caveats": codes(a),
             }
         )
-    return pd.DataFrame(rows, columns=_summary_columns())
-
-
-def _summary_columns() -> list[str]:
-    return ["plan", "name", "kind", "date", *STATUSES, "measures", "coverage", "local", "overridden"]
+    return _frame(rows, SUMMARY_COLUMNS)
 
 
 def clause_frame(alignments: list[Alignment]) -> pd.DataFrame:
@@ -42,11 +107,16 @@ def clause_frame(alignments: list[Alignment]) -> pd.DataFrame:
     base = alignments[0].base
     rows = []
     for k, clause in enumerate(base.clauses):
-        row = {"clause": clause.id, "number": clause.number or "", "title": clause.title}
+        row = {"chapter": chapter_label(base, clause), "clause": clause.label, "departments": departments(clause)}
         for a in alignments:
             row[a.plan.id] = None if a.clauses[k].coverage is None else round(a.clauses[k].coverage, 3)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return _frame(rows, ["chapter", "clause", "departments", *(a.plan.id for a in alignments)])
+
+
+def _best(m: MeasureResult):
+    """The plan sentence a reader should look at: the best match, else the nearest one."""
+    return m.matches[0] if m.matches else m.nearest
 
 
 def measure_frame(alignments: list[Alignment]) -> pd.DataFrame:
@@ -59,18 +129,21 @@ def measure_frame(alignments: list[Alignment]) -> pd.DataFrame:
                 {
                     "plan": a.plan.id,
                     "measure": m.measure.id,
+                    "chapter": chapter_label(a.base, m.clause),
                     "clause": m.clause.label,
+                    "departments": departments(m.clause),
                     "counted": "yes" if m.counted else "no",
-                    "text": m.measure.text,
                     "status": m.status,
                     "score": m.score,
-                    "match_clause": best.clause.label if best else "",
-                    "match_text": best.measure.text if best else "",
+                    "text": m.measure.text,
+                    "plan_measure": best.measure.id if best else "",
+                    "plan_clause": best.clause.label if best else "",
+                    "plan_text": best.measure.text if best else "",
                     "evidence": m.evidence,
                     "overridden": m.overridden or "",
                 }
             )
-    return pd.DataFrame(rows)
+    return _frame(rows, MEASURE_COLUMNS)
 
 
 def gaps_frame(a: Alignment) -> pd.DataFrame:
@@ -79,55 +152,60 @@ def gaps_frame(a: Alignment) -> pd.DataFrame:
     for m in a.measures:
         if m.status not in ("omitted", "partial") or not m.counted:
             continue
-        best = m.matches[0] if m.matches else m.nearest
+        best = _best(m)
         rows.append(
             {
+                "plan": a.plan.id,
+                "base": a.base.id,
                 "measure": m.measure.id,
+                "chapter": chapter_label(a.base, m.clause),
                 "clause": m.clause.label,
+                "departments": departments(m.clause),
                 "status": m.status,
-                "text": m.measure.text,
-                "nearest_clause": best.clause.label if best else "",
-                "nearest_text": best.measure.text if best else "",
                 "score": m.score,
+                "text": m.measure.text,
+                "plan_measure": best.measure.id if best else "",
+                "plan_text": best.measure.text if best else "",
                 "evidence": m.evidence,
             }
         )
-    return pd.DataFrame(
-        rows, columns=["measure", "clause", "status", "text", "nearest_clause", "nearest_text", "score", "evidence"]
-    )
+    return _frame(rows, GAP_COLUMNS)
 
 
 def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
     """Base targets beside the plan targets the status was judged on (verdict stricter/equal/laxer/added).
 
-    A base target with no plan counterpart is listed with verdict 'not in plan'.
+    A base target with no plan counterpart is listed with verdict 'not in plan'. A plan target that
+    strengthens several base measures (chongqing's 装配式建筑 30% for N10.01 and N10.02) is listed
+    once, with the measures joined.
     """
-    rows = []
+    rows: list[dict] = []
     for a in alignments:
+        added: dict[tuple, dict] = {}
         for m in a.measures:
             paired = {id(p.base) for p in m.compared if p.base is not None}
             for p in m.compared:
-                rows.append(_target_row(a.plan.id, m.measure.id, p.base, p.plan, p.verdict, p.plan_measure))
+                if p.base is None:
+                    key = (p.plan_measure, p.plan.indicator, p.plan.year, p.plan.value, p.plan.unit)
+                    if key in added:
+                        added[key]["measure"] += f", {m.measure.id}"
+                        continue
+                    added[key] = _target_row(a.plan.id, m.measure.id, None, p.plan, p.verdict, p.plan_measure)
+                    rows.append(added[key])
+                else:
+                    rows.append(_target_row(a.plan.id, m.measure.id, p.base, p.plan, p.verdict, p.plan_measure))
             for bt in m.targets:
                 if id(bt) not in paired:
                     rows.append(_target_row(a.plan.id, m.measure.id, bt, None, "not in plan", ""))
-    return pd.DataFrame(rows, columns=_TARGET_COLUMNS)
+    return _frame(rows, TARGET_COLUMNS)
 
 
-_TARGET_COLUMNS = [
-    "plan",
-    "measure",
-    "base_indicator",
-    "base_year",
-    "base_value",
-    "base_unit",
-    "plan_indicator",
-    "plan_year",
-    "plan_value",
-    "plan_unit",
-    "verdict",
-    "plan_measure",
-]
+def _year(t: Target | None) -> int | None:
+    return int(t.year) if t and t.year else None
+
+
+def _number(value: float | None) -> int | float | None:
+    return int(value) if value is not None and float(value).is_integer() else value
 
 
 def _target_row(plan: str, mid: str, bt: Target | None, pt: Target | None, verdict: str, plan_measure: str) -> dict:
@@ -135,12 +213,14 @@ def _target_row(plan: str, mid: str, bt: Target | None, pt: Target | None, verdi
         "plan": plan,
         "measure": mid,
         "base_indicator": bt.indicator if bt else "",
-        "base_year": (bt.year or "") if bt else "",
-        "base_value": bt.value if bt else None,
+        "base_year": _year(bt),
+        "base_comparator": bt.comparator if bt else "",
+        "base_value": _number(bt.value) if bt else None,
         "base_unit": bt.unit if bt else "",
         "plan_indicator": pt.indicator if pt else "",
-        "plan_year": (pt.year or "") if pt else "",
-        "plan_value": pt.value if pt else None,
+        "plan_year": _year(pt),
+        "plan_comparator": pt.comparator if pt else "",
+        "plan_value": _number(pt.value) if pt else None,
         "plan_unit": pt.unit if pt else "",
         "verdict": verdict,
         "plan_measure": plan_measure,
@@ -148,25 +228,17 @@ def _target_row(plan: str, mid: str, bt: Target | None, pt: Target | None, verdi
 
 
 def local_frame(alignments: list[Alignment]) -> pd.DataFrame:
+    """The plans' own additions; score = the sentence's best similarity to any base measure."""
     rows = [
         {
             "plan": a.plan.id,
-            "measure": x.measure.id,
-            "clause": x.clause.label,
-            "text": x.measure.text,
-            "nearest": x.nearest,
+            "plan_measure": x.measure.id,
+            "chapter": chapter_label(a.plan, x.clause),
+            "plan_clause": x.clause.label,
+            "plan_text": x.measure.text,
+            "score": x.nearest,
         }
         for a in alignments
         for x in a.local
     ]
-    return pd.DataFrame(rows, columns=["plan", "measure", "clause", "text", "nearest"])
-
-
-def status_matrix(alignments: list[Alignment]) -> pd.DataFrame:
-    """Base measures x plans, the status words only (the Measures sheet and the Markdown matrix)."""
-    long = measure_frame(alignments)
-    if long.empty:
-        return long
-    wide = long.pivot(index="measure", columns="plan", values="status")
-    order = [m.measure.id for m in alignments[0].measures]
-    return wide.reindex(index=order, columns=[a.plan.id for a in alignments])
+    return _frame(rows, LOCAL_COLUMNS)

@@ -11,6 +11,7 @@ from typing import Any
 from jtcompare.match.classify import Alignment, MeasureResult
 from jtcompare.match.settings import as_dict
 from jtcompare.match.targets import Target
+from jtcompare.report.caveats import caveats
 from jtcompare.report.outline import meta_dict
 
 
@@ -56,7 +57,12 @@ def alignment_dict(a: Alignment) -> dict[str, Any]:
     return {
         "plan": meta_dict(a.plan.meta),
         "base": meta_dict(a.base.meta),
-        "summary": {**a.counts(), "coverage": round(a.coverage, 3), "local": len(a.local)},
+        "summary": {
+            **a.counts(),
+            "coverage": round(a.coverage, 3),
+            "local": len(a.local),
+            "caveats": [c.code for c in caveats(a)],
+        },
         "settings": as_dict(a.settings),
         "measures": [measure_dict(m) for m in a.measures],
         "clauses": [

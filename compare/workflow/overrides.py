@@ -91,6 +91,16 @@ def add_override(
     folder: Path, plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str = ""
 ) -> Path:
     """Append (or replace) one override and write the file atomically, under the library's lock."""
+    new = checked_override(plan, base, measure_id, status, note=note, by=by, match=match)
+    with locked(folder):  # two analysts pinning at once: each sees the other's row
+        rows = [o for o in read_overrides(folder, plan.id) if not same_cell(o, new)]
+        return write_overrides(folder, plan.id, [*rows, new])
+
+
+def checked_override(
+    plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str
+) -> Override:
+    """An override of base measure `measure_id`, checked against both plans (BadOption names the problem)."""
     if status not in STATUSES:
         raise BadOption(f"unknown status '{status}'; choose one of {', '.join(STATUSES)}")
     texts = {m.id: m.text for m in base.measures}
@@ -100,14 +110,20 @@ def add_override(
         )
     if match and match not in {m.id for m in plan.measures}:
         raise BadOption(f"{plan.id} has no measure '{match}'")
-    pinned = Override(base.id, measure_id, status, match, note, by, date.today().isoformat(), texts[measure_id])
-    path = overrides_path(folder, plan.id)
-    with locked(folder):  # two analysts pinning at once: each sees the other's row
-        rows = [o for o in read_overrides(folder, plan.id) if not (o.measure == measure_id and o.base in ("", base.id))]
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for o in [*rows, pinned]:
-            writer.writerow([getattr(o, c) for c in COLUMNS])
-        write_atomic(path, buf.getvalue().encode("utf-8"))
+    return Override(base.id, measure_id, status, match, note, by, date.today().isoformat(), texts[measure_id])
+
+
+def same_cell(o: Override, new: Override) -> bool:
+    return o.measure == new.measure and o.base in ("", new.base)
+
+
+def write_overrides(folder: Path, plan_id: str, rows: list[Override]) -> Path:
+    """Write a plan's overrides file atomically; a caller that read it first holds `locked(folder)`."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for o in rows:
+        writer.writerow([getattr(o, c) for c in COLUMNS])
+    path = overrides_path(folder, plan_id)
+    write_atomic(path, buf.getvalue().encode("utf-8"))
     return path

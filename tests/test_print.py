@@ -1,0 +1,135 @@
+"""The workbooks and the brief as printed: converted to PDF by LibreOffice, read back with pdftotext.
+
+Every measure sentence of a Gaps sheet must appear whole, and whole means printed in its row: a row
+too low for its text still puts the clipped lines in the PDF, drawn over the next row, so no two
+words may be printed over each other. Every page carries the header (plan and base) and its number.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from jtcompare.cli.main import app
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from tests.conftest import PLANS
+
+runner = CliRunner()
+OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+pytestmark = [
+    pytest.mark.skipif(not OFFICE, reason="LibreOffice is not installed (.ci/run installs libreoffice-calc-nogui)"),
+    pytest.mark.skipif(
+        not shutil.which("pdftotext"), reason="pdftotext is not installed (apt-get install poppler-utils)"
+    ),
+]
+NUMBER = "环综合〔2022〕42号"
+
+
+def to_pdf(path: Path, outdir: Path) -> Path:
+    result = subprocess.run(
+        [OFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"HOME": str(outdir), "PATH": "/usr/bin:/bin"},
+    )
+    pdf = outdir / (path.stem + ".pdf")
+    assert result.returncode == 0 and pdf.exists(), result.stderr
+    return pdf
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def overprinted(pdf: Path) -> list[tuple[int, str, str]]:
+    """Words printed over other words (page, word, word): text of a row too low spilling into the next."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
+    bad = []
+    for n, page in enumerate(out.split("<page ")[1:], 1):
+        words = sorted(((*map(float, m[:4]), m[4]) for m in word.findall(page)), key=lambda w: w[1])
+        for i, a in enumerate(words):
+            for b in words[i + 1 :]:
+                if b[1] >= a[3]:
+                    break
+                dx = min(a[2], b[2]) - max(a[0], b[0])
+                dy = min(a[3], b[3]) - max(a[1], b[1])
+                if dx > 1 and dy > 0.5 * min(a[3] - a[1], b[3] - b[1]):
+                    bad.append((n, a[4], b[4]))
+    return bad
+
+
+def gap_sentences(xlsx: Path) -> list[str]:
+    wb = load_workbook(xlsx, read_only=True)
+    out = []
+    for ws in wb.worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        if rows and ws.title.startswith(("Gaps", "差距")):
+            k = rows[0].index("base text" if ws.title.startswith("Gaps") else "国家措施原文")
+            out += [r[k] for r in rows[1:]]
+    return out
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("print")
+    files = {
+        "matrix": folder / "matrix.xlsx",
+        "report": folder / "chengdu-gaps.xlsx",
+        "report_zh": folder / "wuhan-gaps-zh.xlsx",
+        "brief": folder / "wuhan-brief.docx",
+    }
+    for args in (
+        ["matrix", "--out", str(files["matrix"])],
+        ["report", "chengdu", "--out", str(files["report"])],
+        ["report", "wuhan", "--out", str(files["report_zh"]), "--lang", "zh"],
+        ["brief", "wuhan", "--out", str(files["brief"])],
+    ):
+        result = runner.invoke(app, [*args, "--plans-dir", str(PLANS)])
+        assert result.exit_code == 0, result.output
+    return {k: (path, to_pdf(path, folder)) for k, path in files.items()}
+
+
+@pytest.mark.parametrize("name", ["matrix", "report", "report_zh"])
+def test_every_gap_sentence_prints_whole_in_its_row(printed, name) -> None:
+    xlsx, pdf = printed[name]
+    sentences = gap_sentences(xlsx)
+    assert len(sentences) > 40
+    raw = flat(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout)
+    missing = [s for s in sentences if flat(s) not in raw]
+    assert not missing, missing[:3]
+    assert not overprinted(pdf)[:5]
+
+
+@pytest.mark.parametrize(("name", "page_word"), [("matrix", "Page {k} of {n}"), ("report_zh", "第 {k} 页，共 {n} 页")])
+def test_every_workbook_page_has_the_header_and_its_number(printed, name, page_word) -> None:
+    _, pdf = printed[name]
+    pages = page_texts(pdf)
+    assert len(pages) > 5
+    for k, page in enumerate(pages, 1):
+        assert flat(NUMBER) in flat(page), f"page {k} has no header"
+        assert flat(page_word.format(k=k, n=len(pages))) in flat(page), f"page {k} has no page number"
+
+
+def test_the_brief_prints_on_two_pages_with_header_and_numbers(printed) -> None:
+    _, pdf = printed["brief"]
+    pages = page_texts(pdf)
+    assert 1 <= len(pages) <= 2
+    for k, page in enumerate(pages, 1):
+        assert "武汉市减污降碳协同增效实施方案" in flat(page) and flat(NUMBER) in flat(page)
+        assert f"第{k}页，共{len(pages)}页" in flat(page)
+    text = flat("".join(pages))
+    for words in ("要点", "覆盖率72%", "各章措施判定", "主要差距", "按国家牵头部门", "量化目标", "注意"):
+        assert flat(words) in text, words
+    assert not overprinted(pdf)

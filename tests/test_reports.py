@@ -1,0 +1,350 @@
+"""What a reader of the reports checks: Markdown that pastes, CSV that Excel opens, Chinese labels, caveats,
+workbook cells (formats, heights, review columns), the brief, the help, and the review round trip."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import warnings
+
+import pytest
+from docx import Document
+from jtcompare.cli.main import app
+from jtcompare.match.classify import STATUSES
+from jtcompare.report.cells import md_cell, pipe_table, target_phrase
+from jtcompare.report.i18n import label
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+from wcwidth import wcswidth
+
+from tests.conftest import PLANS
+
+runner = CliRunner()
+
+
+def invoke(*args: str, env: dict | None = None):
+    result = runner.invoke(app, [*args, "--plans-dir", str(PLANS)], env=env)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def lib(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for f in PLANS.glob("*.t*"):  # the texts and plans.toml
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+# --- Markdown -----------------------------------------------------------------------------------------------------
+
+MARKDOWN = [
+    ["align", "chengdu", "--format", "md"],
+    ["align", "wuhan", "--format", "md", "--lang", "zh"],
+    ["matrix", "--format", "md"],
+    ["report", "chengdu", "--format", "md"],
+    ["report", "chongqing", "--format", "md", "--lang", "zh"],
+    ["plans", "--format", "md"],
+    ["show", "wuhan", "--format", "md"],
+]
+
+
+@pytest.mark.parametrize("args", MARKDOWN, ids=lambda a: " ".join(a))
+def test_markdown_has_no_nan_no_float_numbers_and_no_padding(args) -> None:
+    md = invoke(*args).stdout
+    assert "nan" not in md.lower().replace("nanjing", "")
+    assert not re.search(r"\b20\d\d\.0\b", md), "a year printed as a float"
+    assert not re.search(r"\|\s*\d+\.0\s*\|", md), "an integer printed as a float"
+    for line in md.splitlines():
+        if line.startswith("|"):
+            assert "   " not in line, f"padded: {line[:80]}"
+            cells = line.strip("|").split(" | ")
+            assert len(line) <= sum(len(c) for c in cells) + 3 * len(cells) + 2
+
+
+def test_report_markdown_names_the_national_document_and_keeps_evidence_and_directions() -> None:
+    md = invoke("report", "chengdu", "--format", "md").stdout
+    first = md.splitlines()[0]
+    assert "成都市碳达峰实施方案" in first and "环综合〔2022〕42号" in first
+    gaps = md.split("## Gaps")[1].split("## Targets")[0]
+    assert "| evidence |" in gaps.splitlines()[2]
+    assert "(status score" in gaps
+    targets = md.split("## Targets")[1]
+    assert "营运车辆换算周转量二氧化碳排放强度 | 2030 | 下降10%左右" in targets  # direction kept
+    assert "短流程炼钢占比 | 2030 | 提升至20%以上" in targets  # one entry per target
+    assert "1150万吨" in targets and "1150.0" not in targets
+    zh = invoke("report", "chengdu", "--format", "md", "--lang", "zh").stdout
+    assert zh.startswith("# 差距报告：成都市碳达峰实施方案 对照 国家《减污降碳协同增效实施方案》（环综合〔2022〕42号）")
+    assert "## 注意" in zh and "| 未采纳 |" in zh
+
+
+def test_markdown_cells_escape_every_special() -> None:
+    assert md_cell("*星号* _x_ `c` [a](b) <b> a|b #1 ~s~ &amp;") == (
+        r"\*星号\* \_x\_ \`c\` \[a\](b) \<b\> a\|b \#1 \~s\~ \&amp;"
+    )
+    assert md_cell("two\nlines") == "two<br>lines"
+    assert md_cell(None) == "" and md_cell(float("nan")) == "" and md_cell(42.0) == "42" and md_cell(2.8) == "2.8"
+    assert pipe_table([["a", None]], ["h1", "h2"]) == "| h1 | h2 |\n|---|---|\n| a |  |"
+
+
+def test_target_phrases_keep_the_comparator() -> None:
+    assert target_phrase("下降…左右", 10, "%") == "下降10%左右"
+    assert target_phrase("=", 146, "公里") == "146公里"
+    assert target_phrase("以上", 6, "个") == "6个以上"
+    assert target_phrase("", None, "") == ""
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------------
+
+
+def test_csv_files_carry_a_bom_and_stdout_does_not(tmp_path) -> None:
+    out = tmp_path / "wuhan.csv"
+    invoke("report", "wuhan", "--out", str(out))
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data[3:].decode("utf-8").splitlines()[0].startswith("plan,measure,chapter,clause,departments,counted,status")
+    stdout = invoke("align", "wuhan", "--format", "csv").stdout
+    assert not stdout.startswith("\ufeff") and stdout.startswith("plan,measure")
+    assert ",2025," not in stdout or ",2025.0," not in stdout
+
+
+# --- languages ----------------------------------------------------------------------------------------------------
+
+
+def test_lang_and_environment_choose_the_labels(tmp_path) -> None:
+    zh = invoke("align", "wuhan", "--lang", "zh").stdout
+    assert zh.startswith("武汉市 对照 国家：采纳 83")
+    assert "部分采纳" in zh and "adopted" not in zh
+    env = invoke("matrix", env={"JTCOMPARE_LANG": "zh", "COLUMNS": "200"}).stdout
+    assert env.splitlines()[0].split()[:3] == ["方案", "名称", "印发日期"]
+    assert invoke("matrix", "--lang", "en", env={"JTCOMPARE_LANG": "zh"}).stdout.startswith("plan")
+    bad = runner.invoke(app, ["align", "wuhan", "--lang", "fr", "--plans-dir", str(PLANS)])
+    assert bad.exit_code == 2 and bad.stderr.strip() == "error: unknown language 'fr'; choose one of zh, en"
+    out = tmp_path / "m.xlsx"
+    invoke("matrix", "--out", str(out), "--lang", "zh")
+    wb = load_workbook(out)
+    assert wb.sheetnames[:3] == ["汇总", "条款", "措施"] and "差距 wuhan" in wb.sheetnames
+    gaps = wb["差距 wuhan"]
+    header = [c.value for c in gaps[1]]
+    assert header[:3] == ["方案", "国家措施编号", "章"]
+    status = {r[header.index("判定")] for r in gaps.iter_rows(min_row=2, values_only=True)}
+    assert status == {"未采纳", "部分采纳"}
+
+
+# --- caveats ------------------------------------------------------------------------------------------------------
+
+
+def test_chengdu_is_flagged_as_another_kind_without_a_date(tmp_path) -> None:
+    data = json.loads(invoke("matrix", "--format", "json").stdout)
+    assert {r["plan"]: r["caveats"] for r in data["summary"]} == {
+        "chongqing": "",
+        "wuhan": "",
+        "chengdu": "kind;no_date",
+    }
+    out = tmp_path / "m.xlsx"
+    invoke("matrix", "--out", str(out))
+    rows = list(load_workbook(out)["Summary"].iter_rows(values_only=True))
+    assert rows[3][rows[0].index("caveats")] == "other kind, no date"
+    texts = [r[0] for r in rows if r[0] and str(r[0]).startswith("! ")]
+    assert any("碳达峰实施方案" in t and "not comparable" in t for t in texts)
+    assert any("no issue date" in t for t in texts)
+    table = invoke("matrix").stdout
+    assert "! 成都市's plan is a 碳达峰实施方案" in table
+
+
+def test_a_much_shorter_plan_is_flagged(lib) -> None:
+    text = (lib / "wuhan.txt").read_text(encoding="utf-8")
+    (lib / "wuhan.txt").write_text(text[: len(text) // 3], encoding="utf-8")
+    result = runner.invoke(app, ["report", "wuhan", "--format", "json", "--plans-dir", str(lib)])
+    assert json.loads(result.stdout)["summary"]["caveats"] == ["short"]
+    md = runner.invoke(app, ["report", "wuhan", "--plans-dir", str(lib)]).stdout
+    assert "武汉市's plan has only" in md and "of the base's measure text" in md
+
+
+# --- workbook cells -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_book(tmp_path_factory):
+    out = tmp_path_factory.mktemp("book") / "chongqing-gaps.xlsx"
+    invoke("report", "chongqing", "--out", str(out))
+    return out, load_workbook(out)
+
+
+def test_numbers_are_formatted_and_years_are_numbers(report_book) -> None:
+    _, wb = report_book
+    summary = wb["Summary"]
+    header = [c.value for c in summary[1]]
+    assert summary.cell(2, header.index("coverage") + 1).number_format == "0%"
+    gaps = wb["Gaps"]
+    header = [c.value for c in gaps[1]]
+    assert all(gaps.cell(i, header.index("score") + 1).number_format == "0.00" for i in range(2, gaps.max_row + 1))
+    targets = wb["Targets"]
+    rows = list(targets.iter_rows(values_only=True))
+    years = [r[rows[0].index(k)] for r in rows[1:] for k in ("base year", "plan year") if r[rows[0].index(k)]]
+    assert years and all(isinstance(y, int) for y in years)
+    merged = [r for r in rows[1:] if r[1] == "N10.01, N10.02"]  # one 装配式建筑 30% row, not two
+    assert len(merged) == 1 and merged[0][rows[0].index("plan indicator")] == "装配式建筑占新建建筑比例"
+
+
+def test_rows_are_high_enough_for_their_text_and_columns_fit(report_book) -> None:
+    from jtcompare.report.layout import line_count
+
+    _, wb = report_book
+    gaps = wb["Gaps"]
+    header = [c.value for c in gaps[1]]
+    widths = {h: gaps.column_dimensions[chr(65 + j)].width for j, h in enumerate(header)}
+    assert widths["measure"] <= 10 and widths["status"] <= 12 and widths["base text"] >= 30
+    assert sum(widths.values()) < 240  # one A4 landscape page wide without shrinking text to noise
+    for i in range(2, gaps.max_row + 1):
+        text = gaps.cell(i, header.index("base text") + 1).value
+        assert gaps.row_dimensions[i].height >= 14 * line_count(text, widths["base text"])
+
+
+def test_gaps_carry_chapter_departments_and_review_columns(report_book) -> None:
+    _, wb = report_book
+    gaps = wb["Gaps"]
+    header = [c.value for c in gaps[1]]
+    for key in ("plan", "measure", "text", "analyst_status", "analyst_note"):
+        assert label(f"col.{key}", "en") in header
+    assert {"chapter", "departments"} <= set(header)
+    row = next(r for r in gaps.iter_rows(min_row=2, values_only=True) if r[1].startswith("N08"))
+    assert row[header.index("departments")].startswith("工业和信息化部、国家发展改革委")
+    (dv,) = gaps.data_validations.dataValidation
+    letter = chr(65 + header.index("analyst status"))
+    assert dv.type == "list" and str(dv.sqref) == f"{letter}2:{letter}{gaps.max_row}"
+    assert dv.formula1 == '"' + ",".join(label(f"status.{s}", "en") for s in STATUSES) + '"'
+
+
+def test_summary_has_a_chart_and_provenance_and_legend_explains_colours(report_book) -> None:
+    import jtcompare
+
+    _, wb = report_book
+    summary = wb["Summary"]
+    assert len(summary._charts) == 1 and summary._charts[0].grouping == "stacked"
+    cells = {str(c.value) for row in summary.iter_rows() for c in row if c.value is not None}
+    assert f"jtcompare {jtcompare.__version__}" in cells and "defaults" in cells
+    assert any(re.fullmatch(r"[0-9a-f]{16} \(.*\)", c) for c in cells)
+    legend = " ".join(str(c.value) for row in wb["Legend"].iter_rows() for c in row if c.value)
+    assert "red at 0%" in legend and "Local sheet score" in legend and "below 0.3" in legend
+
+
+# --- review round trip --------------------------------------------------------------------------------------------
+
+
+def test_three_analyst_statuses_in_a_report_workbook_round_trip(lib, tmp_path) -> None:
+    out = tmp_path / "wuhan-gaps.xlsx"
+    result = runner.invoke(app, ["report", "wuhan", "--out", str(out), "--plans-dir", str(lib)])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    gaps = wb["Gaps"]
+    header = [c.value for c in gaps[1]]
+    col, note = header.index("analyst status") + 1, header.index("analyst note") + 1
+    picked = {}
+    for i, word in zip((2, 3, 4), ("adopted", "采纳", "strengthened"), strict=True):
+        gaps.cell(i, col).value = word
+        gaps.cell(i, note).value = "checked by hand"
+        picked[gaps.cell(i, header.index("measure") + 1).value] = (
+            "strengthened" if word == "strengthened" else "adopted"
+        )
+    wb.save(out)
+    imported = runner.invoke(app, ["override", "--import", str(out), "--plans-dir", str(lib)])
+    assert imported.exit_code == 0, imported.output
+    assert "3 changed, 0 unchanged, 0 stale" in imported.stdout
+    table = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(lib)], env={"COLUMNS": "200"}).stdout
+    starred = {ln.split()[0]: ln.split()[1] for ln in table.splitlines() if ln.split() and ln.split()[0] in picked}
+    assert starred == {mid: f"{status}*" for mid, status in picked.items()}
+
+
+# --- brief --------------------------------------------------------------------------------------------------------
+
+
+def test_brief_is_chinese_by_default_with_chart_gaps_and_targets(tmp_path) -> None:
+    out = tmp_path / "chengdu-brief.docx"
+    invoke("brief", "chengdu", "--out", str(out))
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert doc.paragraphs[0].text.startswith(
+        "成都市碳达峰实施方案对照国家《减污降碳协同增效实施方案》（环综合〔2022〕42号）"
+    )
+    assert "覆盖率 37%" in text and "类型不同" in text and "没有印发日期" in text
+    assert len(doc.inline_shapes) == 1
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "生态环境部" in cells and "地方未设" in cells
+    en = tmp_path / "en.docx"
+    invoke("brief", "chengdu", "--out", str(en), "--lang", "en")
+    assert Document(str(en)).paragraphs[0].text.startswith("Brief: 成都市碳达峰实施方案 vs the national")
+    bad = runner.invoke(app, ["brief", "chengdu", "--out", str(tmp_path / "b.pdf"), "--plans-dir", str(PLANS)])
+    assert bad.exit_code == 2 and "name it .docx" in bad.stderr
+
+
+def test_chart_without_a_cjk_font_uses_plain_labels(plans) -> None:
+    from jtcompare.match.classify import align
+    from jtcompare.match.settings import DEFAULTS
+    from jtcompare.report.brief import chapter_bars
+    from jtcompare.report.chart import status_chart
+
+    bars = chapter_bars(align(plans["national"], plans["chengdu"], DEFAULTS))
+    assert [b.short for b in bars] == ["2", "3", "4", "5", "6", "7", "8"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = status_chart(bars, "zh", use_font=False)
+    assert png.startswith(b"\x89PNG")
+    assert not [w for w in caught if "missing from" in str(w.message)]
+
+
+# --- help and terminal --------------------------------------------------------------------------------------------
+
+
+def test_every_command_has_an_example_and_flags_take_no_metavar() -> None:
+    from jtcompare.cli.main import app as typer_app
+
+    names = [c.name for c in typer_app.registered_commands]
+    assert "brief" in names
+    for name in ["", *names]:
+        result = runner.invoke(app, [*([name] if name else []), "--help"], env={"COLUMNS": "120"})
+        assert result.exit_code == 0, name
+        assert "Example" in result.stdout, name
+        assert "<bool>" not in result.stdout, name
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and re.fullmatch(r"jtcompare \d+\.\d+\.\d+\n", version.stdout)
+
+
+def test_show_accepts_every_format_its_help_names() -> None:
+    help_text = runner.invoke(app, ["show", "--help"], env={"COLUMNS": "200"}).stdout
+    formats = re.search(r"--format table, md, json \(.*?\) or csv", " ".join(help_text.split()))
+    assert formats
+    for fmt in ("table", "md", "json", "csv"):
+        assert invoke("show", "wuhan", "--format", fmt).stdout
+    assert invoke("show", "wuhan", "-f", "csv").stdout.startswith("id,no.,title,chapter")
+
+
+def test_config_explains_every_setting(tmp_path) -> None:
+    from jtcompare.match.settings import DEFAULTS, as_dict
+
+    lines = runner.invoke(app, ["config"]).stdout.splitlines()
+    for key in as_dict(DEFAULTS):
+        k = next(i for i, ln in enumerate(lines) if ln.startswith(f"{key} = "))
+        assert lines[k - 1].startswith("# ") and len(lines[k - 1]) > 8, key
+
+
+@pytest.mark.parametrize("command", [["align", "chengdu"], ["align", "wuhan", "--lang", "zh"], ["matrix"]])
+def test_terminal_table_fits_columns(command) -> None:
+    out = invoke(*command, env={"COLUMNS": "80"}).stdout
+    widest = max(wcswidth(ln) for ln in out.splitlines())
+    assert widest <= 80
+    wide = invoke(*command, env={"COLUMNS": "200"}).stdout
+    assert max(wcswidth(ln) for ln in wide.splitlines()) > 80  # text is cut only when it must be
+
+
+def test_workbook_writer_needs_no_file(plans) -> None:
+    from jtcompare.match.classify import align
+    from jtcompare.match.settings import DEFAULTS
+    from jtcompare.report.workbook import write_matrix
+
+    buf = io.BytesIO()
+    write_matrix([align(plans["national"], plans["wuhan"], DEFAULTS)], buf, lang="zh")
+    assert load_workbook(io.BytesIO(buf.getvalue())).sheetnames[0] == "汇总"

@@ -1,0 +1,102 @@
+"""`jtcompare override --import`: an analyst's reviewed CSV or workbook becomes overrides, checked like one."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+from jtcompare.cli.main import app
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from tests.conftest import PLANS
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def lib(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for f in PLANS.glob("*.t*"):  # the texts and plans.toml
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+def _align(lib, plan: str) -> dict:
+    result = runner.invoke(app, ["align", plan, "--format", "json", "--plans-dir", str(lib)])
+    assert result.exit_code == 0, result.output
+    return {m["id"]: m for m in json.loads(result.stdout)["measures"]}
+
+
+def _pick(measures: dict, count: int, not_status: str) -> list[dict]:
+    return [m for m in measures.values() if m["counted"] and m["status"] != not_status][:count]
+
+
+def test_csv_from_the_view_sets_statuses_in_either_language(lib, tmp_path) -> None:
+    before = _align(lib, "wuhan")
+    first, second = _pick(before, 2, "omitted")
+    review = tmp_path / "review.csv"
+    with review.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["plan", "measure", "analyst status", "analyst note", "base text"])
+        w.writerow(["wuhan", first["id"], "omitted", "only the title matches", first["text"]])
+        w.writerow(["武汉市", second["id"], "未采纳", "不是同一措施", second["text"]])
+        w.writerow(["wuhan", "N04.01", "", "", ""])  # not reviewed: skipped
+    result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+    assert result.exit_code == 0, result.output
+    assert f"wuhan {first['id']}: engine's call -> omitted" in result.stdout
+    assert "2 changed, 0 unchanged, 0 stale" in result.stdout
+    after = _align(lib, "wuhan")
+    assert after[first["id"]]["status"] == after[second["id"]]["status"] == "omitted"
+    assert after[second["id"]]["overridden"].startswith("不是同一措施")
+    table = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(lib)]).stdout
+    assert any(line.startswith(first["id"]) and "*" in line for line in table.splitlines())
+    again = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+    assert "0 changed, 2 unchanged" in again.stdout
+
+
+def test_workbook_review_columns_round_trip_with_a_stale_row(lib, tmp_path) -> None:
+    before = _align(lib, "chongqing")
+    rows = _pick(before, 3, "partial")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Gaps chongqing"
+    sheet.append(["jtcompare 0.1 vs national"])  # a provenance line above the header
+    sheet.append(["方案", "国家措施编号", "国家措施原文", "分析员判定", "分析员备注"])
+    for m in rows[:2]:
+        sheet.append(["chongqing", m["id"], m["text"], "部分采纳", "核对过"])
+    sheet.append(["chongqing", rows[2]["id"], "改过的旧文本", "partial", "x"])
+    path = tmp_path / "chongqing-gaps.xlsx"
+    book.save(path)
+    result = runner.invoke(app, ["override", "--import", str(path), "--plans-dir", str(lib)])
+    assert result.exit_code == 0, result.output
+    assert "2 changed, 0 unchanged, 1 stale" in result.stdout
+    assert f"stale: chongqing {rows[2]['id']}: the base text changed" in result.stderr
+    after = _align(lib, "chongqing")
+    assert [after[m["id"]]["status"] for m in rows] == ["partial", "partial", before[rows[2]["id"]]["status"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "plan,measure,analyst status\nwuhan,N08.01,maybe\n",
+            "row 2: unknown status 'maybe' (use adopted, strengthened, partial, omitted or their Chinese labels)",
+        ),
+        (
+            "plan,measure,analyst status\nwuhan,N99.01,adopted\n",
+            "row 2: national has no measure 'N99.01' (ids look like N08.03; see `jtcompare show national`)",
+        ),
+        ("plan,measure\nwuhan,N08.01\n", "no header row with the columns plan, measure, analyst status"),
+    ],
+)
+def test_a_bad_review_file_changes_nothing(lib, tmp_path, content: str, message: str) -> None:
+    review = tmp_path / "review.csv"
+    review.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {review}: {message}"
+    assert not list(lib.glob("*.overrides.csv"))
