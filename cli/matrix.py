@@ -221,7 +221,8 @@ def _render_matrix(result: Result, fmt: str, lang: LangCode):  # text, or a writ
 def summary_table(rows: list[dict], alignments, lang: LangCode) -> str:
     """The terminal summary: one line per plan in the language asked for, then each caveat in full."""
     keys = [k for k in (rows[0] if rows else {}) if k != "kind"]
-    optional = ["overridden", "measures", "date", "caveats", "name"]  # left out, in this order, on a narrow terminal
+    # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
+    optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
     while True:
         headers = [cell_text("status", k, lang) if k in STATUSES else column(k, lang) for k in keys]
         table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)

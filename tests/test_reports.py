@@ -12,8 +12,8 @@ import warnings
 import pytest
 from docx import Document
 from jtcompare.cli.main import app
-from jtcompare.match.classify import STATUSES
-from jtcompare.report.cells import md_cell, pipe_table, target_phrase
+from jtcompare.match.classify import STATUSES, coverage_share
+from jtcompare.report.cells import md_cell, pct, pipe_table, target_phrase
 from jtcompare.report.i18n import label
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -116,7 +116,8 @@ def test_csv_files_carry_a_bom_and_stdout_does_not(tmp_path) -> None:
 
 def test_lang_and_environment_choose_the_labels(tmp_path) -> None:
     zh = invoke("align", "wuhan", "--lang", "zh").stdout
-    assert zh.startswith("武汉市 对照 国家：采纳 83")
+    summary = json.loads(invoke("align", "wuhan", "--format", "json").stdout)["summary"]
+    assert zh.startswith(f"武汉市 对照 国家：采纳 {summary['adopted']}，强化 {summary['strengthened']}")
     assert "部分采纳" in zh and "adopted" not in zh
     env = invoke("matrix", env={"JTCOMPARE_LANG": "zh", "COLUMNS": "200"}).stdout
     assert env.splitlines()[0].split()[:3] == ["方案", "名称", "印发日期"]
@@ -270,7 +271,8 @@ def test_brief_is_chinese_by_default_with_chart_gaps_and_targets(tmp_path) -> No
     assert doc.paragraphs[0].text.startswith(
         "成都市碳达峰实施方案对照国家《减污降碳协同增效实施方案》（环综合〔2022〕42号）"
     )
-    assert "覆盖率 37%" in text and "类型不同" in text and "没有印发日期" in text
+    coverage = coverage_share(json.loads(invoke("align", "chengdu", "--format", "json").stdout)["summary"])
+    assert f"覆盖率 {pct(coverage)}" in text and "类型不同" in text and "没有印发日期" in text
     assert len(doc.inline_shapes) == 1
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "生态环境部" in cells and "地方未设" in cells

@@ -84,7 +84,8 @@ def test_workbook_review_columns_round_trip_with_a_stale_row(lib, tmp_path) -> N
     [
         (
             "plan,measure,analyst status\nwuhan,N08.01,maybe\n",
-            "row 2: unknown status 'maybe' (use adopted, strengthened, partial, omitted or their Chinese labels)",
+            "row 2: unknown status 'maybe' "
+            "(use adopted, strengthened, partial, omitted, not_applicable or their Chinese labels)",
         ),
         (
             "plan,measure,analyst status\nwuhan,N99.01,adopted\n",

@@ -16,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.match.classify import COVERAGE_STATUSES, STATUSES, Alignment
 from jtcompare.report.caveats import caveats
 from jtcompare.report.cells import pct, target_phrase
 from jtcompare.report.chart import Bar, status_chart
@@ -140,11 +140,11 @@ def _headline(doc, a: Alignment, lang: Lang) -> None:
         text(
             "brief.headline_text",
             lang,
-            measures=sum(counts.values()),
+            measures=sum(counts[s] for s in COVERAGE_STATUSES),
             name=a.plan.meta.name,
             coverage=pct(a.coverage),
             local=len(a.local),
-            **{s: counts.get(s, 0) for s in ("adopted", "strengthened", "partial", "omitted")},
+            **{s: counts.get(s, 0) for s in STATUSES},
         )
     )
     verdicts = Counter(targets_frame([a])["verdict"])
