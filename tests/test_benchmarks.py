@@ -58,6 +58,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     return out.read_text(encoding="utf-8"), printed
 
 
+@pytest.mark.slow
 def test_quick_run_writes_every_section(quick: tuple[str, str]) -> None:
     text, printed = quick
     assert text == printed
@@ -71,6 +72,7 @@ def test_quick_run_writes_every_section(quick: tuple[str, str]) -> None:
     assert "engine, warm, --jobs 2" in rows and "baseline" in rows
 
 
+@pytest.mark.slow
 def test_quick_run_reports_the_evaluators_accuracy(quick: tuple[str, str], plans) -> None:
     labels = read_labels(HELDOUT)  # the headline table is the held-out part
     clause_labels = read_clause_labels(ROOT / "tests" / "labels" / "clauses.csv")

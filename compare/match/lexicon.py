@@ -4,7 +4,7 @@ entry is justified by a pattern in the calibration labels and has a test (tests/
 - boilerplate.txt  slogans removed before sentence scoring
 - obligation.txt   policy verbs with their strength: 3 binding, 2 ordinary, 1 soft
 - generic.txt      words every sentence of a 减污降碳 plan shares: they never make a unit's key terms
-- concepts.txt     equivalent expressions: a base term is held by a plan text holding any of its group
+- concepts.txt     equivalent expressions: a base term is held by a plan text writing any of its others
 - firm.txt         verbs that turn a soft base action (研究, 探索, 鼓励) into a firm one (纳入, 实行, 载入)
 """
 
@@ -21,7 +21,7 @@ MATCH_DATA = resources.files("jtcompare.match") / "data"
 
 @dataclass(frozen=True)
 class Concepts:
-    variants: dict[str, tuple[str, ...]]  # canonical term -> the other expressions of its concept
+    variants: dict[str, tuple[str, ...]]  # base term -> the plan expressions that hold it
     single_characters: frozenset[str]  # one-character words that are content (煤, 油, 气)
     firm_words: tuple[str, ...]
 
@@ -34,9 +34,8 @@ def concepts() -> Concepts:
         if line.startswith("single:"):
             singles.update(line.removeprefix("single:").split())
             continue
-        group = [canonical(w.strip()) for w in line.split("=") if w.strip()]
-        for term in group:
-            variants[term] = tuple(dict.fromkeys([*variants.get(term, ()), *(w for w in group if w != term)]))
+        term, *others = (canonical(w.strip()) for w in line.split("=") if w.strip())
+        variants[term] = tuple(dict.fromkeys([*variants.get(term, ()), *others]))
     return Concepts(variants, frozenset(singles), tuple(data_lines("firm.txt", MATCH_DATA)))
 
 

@@ -9,16 +9,18 @@ The prior is a bonus, not a filter: a measure moved to another clause is still f
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from jtcompare.match.lexicon import MATCH_DATA
 from jtcompare.match.settings import Settings
+from jtcompare.match.targets import extract_targets
+from jtcompare.match.tokens import load, match_tokens, tokens_of
+from jtcompare.plans.cache import memo
 from jtcompare.plans.model import Clause, Measure, Plan
-from jtcompare.text.tokens import canonical, data_lines, tokenize
+from jtcompare.text.tokens import canonical
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
@@ -35,27 +37,8 @@ def clause_role(clause: Clause) -> str:
     return "action"
 
 
-@lru_cache(maxsize=1)
-def _boilerplate() -> re.Pattern[str]:
-    phrases = sorted(data_lines("boilerplate.txt", MATCH_DATA), key=len, reverse=True)
-    return re.compile("|".join(re.escape(p) for p in phrases))
-
-
-_KNOWN: dict[str, tuple[str, ...]] = {}  # text -> tokens, seeded from cached plans (no jieba when warm)
-
-
-def match_tokens(text: str) -> tuple[str, ...]:
-    """Tokens used for matching: boilerplate slogans removed, synonyms made canonical."""
-    known = _KNOWN.get(text)
-    if known is None:
-        known = _KNOWN[text] = tuple(tokenize(canonical(_boilerplate().sub(" ", text)), search=True))
-    return known
-
-
 def token_texts(plan: Plan) -> list[str]:
     """Every text matching tokenises for a plan: measures, their comma parts, clause titles, target indicators."""
-    from jtcompare.match.targets import extract_targets
-
     texts = [c.title for c in plan.clauses]
     for m in plan.measures:
         texts.append(m.text)
@@ -66,9 +49,11 @@ def token_texts(plan: Plan) -> list[str]:
 
 
 def remember(plan: Plan) -> None:
-    """Make a plan's cached tokens available to match_tokens."""
-    for text, tokens in plan.tokens.items():
-        _KNOWN.setdefault(text, tokens)
+    """Make the tokens of every text of `plan` known to match_tokens, from the on-disk cache when the plan is
+    unchanged: a warm run never loads jieba. The matcher owns this cache; loading a plan never tokenises."""
+    texts = token_texts(plan)
+    key = (plan.meta, hashlib.sha256("\x00".join(texts).encode()).hexdigest())
+    load(key, memo("tokens", key, lambda: {t: tokens_of(t) for t in texts}))
 
 
 def parts(text: str) -> list[str]:

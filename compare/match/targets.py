@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from jtcompare.match.tokens import match_tokens
 from jtcompare.text.numerals import CHARS as CN
 from jtcompare.text.numerals import cn_to_int
+from jtcompare.text.tokens import canonical
 from rapidfuzz import fuzz
 
 CN_NO_WAN = CN.replace("万", "")  # 三十万千瓦 is 三十 + 万千瓦
@@ -235,8 +237,6 @@ def _read_left(left: str, suffix: str) -> tuple[str, Direction, str]:
 
 def indicator_similarity(a: str, b: str) -> float:
     """How likely two indicator names mean the same thing, 0..1."""
-    from jtcompare.match.scoring import match_tokens
-    from jtcompare.text.tokens import canonical
 
     ca, cb = canonical(a), canonical(b)
     if not ca or not cb:

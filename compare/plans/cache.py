@@ -1,4 +1,5 @@
-"""On-disk cache of parsed plans, keyed by the text's hash, the tool version and its data files.
+"""On-disk cache of parsed plans (and, through `memo`, of what later stages derive from them), keyed by the
+text's hash, the tool version and its sources and data files.
 
 Safe to delete at any time (`~/.cache/jtcompare` or $JTCOMPARE_CACHE_DIR); `--no-cache` skips it.
 """
@@ -6,7 +7,6 @@ Safe to delete at any time (`~/.cache/jtcompare` or $JTCOMPARE_CACHE_DIR); `--no
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import importlib.metadata
 import os
@@ -86,16 +86,9 @@ def cache_key(meta: PlanMeta, text: str) -> str:
     return h.hexdigest()[:32]
 
 
-def parse_and_tokenise(text: str, meta: PlanMeta) -> Plan:
-    from jtcompare.match.scoring import match_tokens, token_texts
-
-    plan = parse(text, meta)
-    return dataclasses.replace(plan, tokens={t: match_tokens(t) for t in token_texts(plan)})
-
-
 def load_plan(meta: PlanMeta, text: str, *, use_cache: bool = True) -> Plan:
     if not use_cache:
-        return parse_and_tokenise(text, meta)
+        return parse(text, meta)
     path = cache_dir() / f"{cache_key(meta, text)}.pickle"
     try:
         with path.open("rb") as fh:
@@ -104,7 +97,7 @@ def load_plan(meta: PlanMeta, text: str, *, use_cache: bool = True) -> Plan:
             return plan
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    plan = parse_and_tokenise(text, meta)
+    plan = parse(text, meta)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))

@@ -81,8 +81,6 @@ class Plan:
     clauses: tuple[Clause, ...]
     nodes: tuple[Node, ...]
     warnings: tuple[str, ...]
-    # matching tokens per text (measures, parts, titles), filled by the cache loader: jieba runs once per text
-    tokens: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def id(self) -> str:

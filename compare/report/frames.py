@@ -9,7 +9,7 @@ columns): 42 stays 42, a missing year stays None, never NaN or 42.0.
 from __future__ import annotations
 
 import pandas as pd
-from jtcompare.match.classify import STATUSES, Alignment, MeasureResult
+from jtcompare.match.classify import STATUSES, Alignment
 from jtcompare.match.targets import Target
 from jtcompare.plans.model import Clause, Plan
 from jtcompare.report.caveats import codes
@@ -114,11 +114,6 @@ def clause_frame(alignments: list[Alignment]) -> pd.DataFrame:
     return _frame(rows, ["chapter", "clause", "departments", *(a.plan.id for a in alignments)])
 
 
-def _best(m: MeasureResult):
-    """The plan sentence a reader should look at: the best match, else the nearest one."""
-    return m.matches[0] if m.matches else m.nearest
-
-
 def measure_frame(alignments: list[Alignment]) -> pd.DataFrame:
     """Base measures x plans: status, score and best match per plan (long form, one row per pair)."""
     rows = []
@@ -147,12 +142,13 @@ def measure_frame(alignments: list[Alignment]) -> pd.DataFrame:
 
 
 def gaps_frame(a: Alignment) -> pd.DataFrame:
-    """Omitted and partial counted measures of one plan, with the nearest plan text."""
+    """Omitted and partial counted measures of one plan, with the plan sentence that holds part of the measure
+    (none when no sentence holds its key terms: a sentence that merely reads alike is not cited as a match)."""
     rows = []
     for m in a.measures:
         if m.status not in ("omitted", "partial") or not m.counted:
             continue
-        best = _best(m)
+        best = m.matches[0] if m.matches else None
         rows.append(
             {
                 "plan": a.plan.id,

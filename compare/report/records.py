@@ -47,6 +47,11 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
             for x in m.matches
         ],
         "evidence": m.evidence,
+        "units": [
+            {"text": u.text, "key_terms": list(u.key_terms), "covered": u.covered, "coverage": u.coverage, "by": u.by}
+            for u in m.units
+        ],
+        "region": m.region,
         "targets": [target_dict(t) for t in m.targets],
         "overridden": m.overridden,
     }

@@ -1,0 +1,1 @@
+"""jtcompare's command line: parses options, calls the engine in `compare`, renders."""

@@ -1,0 +1,136 @@
+"""`jtcompare align PLAN [BASE]`: measure-by-measure coverage of a plan against the base."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from jtcompare.cli import render
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import Config, Force, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
+from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.match.settings import load_settings
+from jtcompare.plans.registry import open_library
+from jtcompare.report.caveats import caveats
+from jtcompare.report.cells import pct
+from jtcompare.report.i18n import Lang as LangCode
+from jtcompare.report.i18n import resolve_lang
+from jtcompare.report.records import alignment_dict
+from jtcompare.report.vocab import cell_text, column, status_word, text, yes_no
+from jtcompare.workflow.run import run_alignment
+
+FORMATS = ("table", "md", "json", "csv", "xlsx")
+
+
+@app.command("align")
+def align_cmd(
+    plan: Annotated[str, typer.Argument(help="The plan to check, by id or Chinese name (chongqing, 重庆).")],
+    base: Annotated[str, typer.Argument(help="The plan to check it against.")] = "national",
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv or xlsx.")] = None,
+    out: Out = None,
+    force: Force = False,
+    lang: Lang = None,
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    adopt_threshold: Annotated[float | None, typer.Option(help="Score at which a measure counts as adopted.")] = None,
+    partial_threshold: Annotated[float | None, typer.Option(help="Score at which it counts as partial.")] = None,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """For every measure of BASE: adopted, strengthened, partial or omitted in PLAN, with the evidence.
+
+    Prints a table by default; --format json gives measures, clause roll-ups, the plan's clauses
+    with their best base clause, and the plan's own additions ('local').
+
+    Example: jtcompare align chongqing --lang zh; jtcompare align wuhan --out wuhan.csv
+    """
+    with errors():
+        fmt = resolve_format(fmt, out, FORMATS)
+        language = resolve_lang(lang, "en")
+        precheck(out, force)
+        settings = load_settings(config, adopt_threshold=adopt_threshold, partial_threshold=partial_threshold)
+        lib = open_library(plans_dir)
+        result = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
+        emit(_render(result.alignments[0], fmt, language), out, force=force, quiet=quiet, bom=fmt == "csv")
+        if not quiet:
+            for problem in result.stale:
+                typer.echo(f"note: {problem}", err=True)
+
+
+def _render(a: Alignment, fmt: str, lang: LangCode):  # returns text, or a writer of a binary stream for xlsx
+    # pandas-based exporters are imported only when needed: a table or JSON run starts faster
+    if fmt == "json":
+        return render.to_json(alignment_dict(a))
+    if fmt == "csv":
+        from jtcompare.report.export import frame_csv
+        from jtcompare.report.frames import measure_frame
+
+        return frame_csv(measure_frame([a]))
+    if fmt == "md":
+        from jtcompare.report.export import alignment_markdown
+
+        return alignment_markdown(a, lang)
+    if fmt == "xlsx":
+        from jtcompare.report.workbook import write_report
+
+        return lambda stream: write_report([a], stream, lang=lang)
+    return table(a, lang)
+
+
+def counts_text(counts: dict[str, int], lang: LangCode) -> str:
+    sep = "，" if lang == "zh" else ", "
+    return sep.join(f"{status_word(s, lang)} {counts[s]}" for s in STATUSES if s in counts)
+
+
+def table(a: Alignment, lang: LangCode) -> str:
+    """The terminal table: one line per base measure, cut to the terminal's width."""
+    head = text(
+        "table.head",
+        lang,
+        plan=a.plan.meta.name,
+        base=a.base.meta.name,
+        counts=counts_text(a.counts(), lang),
+        coverage=pct(a.coverage),
+        local=len(a.local),
+    )
+    rows = [
+        [
+            m.measure.id,
+            cell_text("status", m.status, lang) + ("*" if m.overridden else ""),
+            yes_no(m.counted, lang),
+            f"{m.score:.2f}",
+            m.measure.text,
+            m.matches[0].clause.id if m.matches else "",
+            m.matches[0].measure.text if m.matches else "",
+        ]
+        for m in a.measures
+    ]
+    headers = [
+        column("measure", lang),
+        column("status", lang),
+        column("counted", lang),
+        column("score", lang),
+        text("table.base_text", lang),
+        text("table.in", lang),
+        text("table.best", lang),
+    ]
+    notes = [render.wrap(f"! {c.text(lang)}", indent="  ") for c in caveats(a)]
+    foot = render.wrap(text("table.foot", lang))
+    parts = [render.wrap(head), *notes, "", render.fit_table(rows, headers), "", foot]
+    return "\n".join(parts)
+
+
+@app.command("config")
+def config_cmd(config: Config = None) -> None:
+    """Print the aligner's settings (defaults, or those of --config FILE) as an editable TOML file.
+
+    Every setting comes with a comment saying what it does.
+
+    Example: jtcompare config > strict.toml; edit it; jtcompare align wuhan --config strict.toml
+    """
+    from jtcompare.report.settings_file import settings_toml
+
+    with errors():
+        typer.echo(settings_toml(load_settings(config)).rstrip("\n"))

@@ -1,0 +1,56 @@
+"""`jtcompare brief PLAN --out FILE.docx`: a one-to-two-page Word brief of a plan against the base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import Base, Config, Force, NoCache, NoOverrides, PlansDir, Quiet
+from jtcompare.cli.output import emit, precheck
+from jtcompare.errors import BadOption
+from jtcompare.match.settings import load_settings
+from jtcompare.plans.registry import open_library
+from jtcompare.report.i18n import resolve_lang
+from jtcompare.workflow.run import run_alignment
+
+
+@app.command("brief")
+def brief_cmd(
+    plan: Annotated[str, typer.Argument(help="The plan to brief on, by id or Chinese name.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The Word file to write (.docx).")],
+    base: Base = "national",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="zh (default, or $JTCOMPARE_LANG) or en.", show_default=False)
+    ] = None,
+    force: Force = False,
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """A Word brief of one or two pages: headline figures, caveats, a chart of statuses by chapter, the main
+    gaps by national lead department, the targets.
+
+    In Chinese unless --lang en. Convert it to PDF with: libreoffice --headless --convert-to pdf FILE.docx
+
+    Example: jtcompare brief wuhan --out reports/wuhan-brief.docx
+    """
+    with errors():
+        if out.suffix.lower() != ".docx":
+            raise BadOption(f"{out}: the brief is a Word file; name it .docx")
+        language = resolve_lang(lang, "zh")
+        precheck(out, force)
+        lib = open_library(plans_dir)
+        result = run_alignment(
+            lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides
+        )
+        from jtcompare.report.brief import write_brief  # python-docx and matplotlib: only when a brief is made
+
+        a = result.alignments[0]
+        emit(lambda stream: write_brief(a, stream, lang=language), out, force=force, quiet=quiet)
+        if not quiet:
+            for problem in result.stale:
+                typer.echo(f"note: {problem}", err=True)

@@ -1,0 +1,127 @@
+"""`jtcompare import`: add a plan file (text, Word, PDF, web page) to the plan library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from jtcompare.cli import render
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import PlansDir
+from jtcompare.cli.output import resolve_format
+from jtcompare.ingest.readers import parse_size
+from jtcompare.plans.importer import Imported, import_plan
+from jtcompare.report.outline import outline
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="The plan: .txt (UTF-8, GBK/GB18030, Big5), .docx, .pdf, .html.")],
+    plan_id: Annotated[str | None, typer.Option("--id", help="Plan id (default: the name in pinyin).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Chinese name, e.g. 武汉市.")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="city, province, national, district or other.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="e.g. 减污降碳协同增效实施方案.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Full title (default: from the text).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Issue date, YYYY-MM-DD (default: from the text).")] = None,
+    source_format: Annotated[
+        str | None, typer.Option("--from", help="Read the file as txt, docx, pdf or html (default: detected).")
+    ] = None,
+    max_size: Annotated[str, typer.Option("--max-size", help="Refuse larger files, e.g. 20MB, 500KB.")] = "20MB",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would be imported.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a plan of the same id and its files.")] = False,
+    plans_dir: PlansDir = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Output format: table, md or json.")] = None,
+) -> None:
+    """Read a plan file, show its clauses, measures, warnings and repairs, and add it to the plans folder.
+
+    The text is saved as <id>.txt (UTF-8) beside the original (<id>.orig.docx, ...) with a new entry in plans.toml.
+
+    Example: jtcompare import downloads/wuhan.docx --dry-run
+    """
+    with errors():
+        fmt = resolve_format(fmt, None, ("table", "md", "json"))
+        result = import_plan(
+            file,
+            plans_dir,
+            plan_id=plan_id,
+            name=name,
+            level=level,
+            kind=kind,
+            title=title,
+            date=date,
+            fmt=source_format,
+            max_size=parse_size(max_size),
+            force=force,
+            dry_run=dry_run,
+        )
+        if fmt == "json":
+            typer.echo(render.to_json({"import": summary(result), "outline": outline(result.plan)}))
+        else:
+            typer.echo(render_import(result, fmt))
+        for problem in result.blocked:
+            typer.echo(f"warning: {problem}", err=True)
+
+
+def summary(result: Imported) -> dict:
+    m, doc = result.meta, result.document
+    return {
+        "file": str(result.source),
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "id": m.id,
+        "name": m.name,
+        "level": m.level,
+        "kind": m.kind,
+        "title": m.title,
+        "date": m.date,
+        "prefix": m.prefix,
+        "guessed": list(result.guessed),
+        "notes": list(result.notes),
+        "plans_dir": str(result.folder),
+        "files": list(result.files),
+        "replaced": result.replaced,
+        "written": result.written,
+        "blocked": list(result.blocked),
+    }
+
+
+def render_import(result: Imported, fmt: str) -> str:
+    m, doc = result.meta, result.document
+    read = doc.format_name + (f", {doc.encoding}" if doc.encoding else "")
+    lines = [f"{result.source}: read as {read}"]
+    lines += [f"- {note}" for note in result.notes]
+    plan = result.plan
+    lines += ["", f"{m.name} ({m.id}): {m.title}"]
+    numbered = len(plan.numbered_clauses)
+    other = len(plan.clauses) - numbered
+    lines.append(f"{numbered} numbered clauses, {other} unnumbered, {len(plan.measures)} measures")
+    clauses = [
+        {
+            "id": c.id,
+            "no.": c.number or "-",
+            "title": c.title,
+            "measures": len(c.measures),
+            "departments": len(c.departments) or "",
+        }
+        for c in plan.clauses
+    ]
+    lines += ["", render.table(clauses, fmt), ""]
+    for label, items in (("warnings", plan.warnings), ("repairs", [r.describe() for r in plan.norm.repairs])):
+        if items:
+            lines += [f"{label}:" if fmt != "md" else f"## {label}"]
+            lines += [f"- {w}" for w in items]
+            lines.append("")
+    fields = {"id": m.id, "name": m.name, "level": m.level, "kind": m.kind, "title": m.title, "date": m.date}
+    rows = [
+        {"field": k, "value": v or "-", "from": "guessed" if k in result.guessed else ("given" if v else "")}
+        for k, v in fields.items()
+    ]
+    lines += [render.table(rows, fmt), ""]
+    files = ", ".join(result.files)
+    if not result.written:
+        lines.append(f"dry run: nothing written; would add {files} to {result.folder}")
+    else:
+        verb = "replaced" if result.replaced else "added"
+        lines.append(f"{verb} plan '{m.id}' in {result.folder}: {files}")
+    return "\n".join(lines)

@@ -1,0 +1,87 @@
+"""`jtcompare plans` and `jtcompare show`: the plan library."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from jtcompare.cli import render
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import Format, NoCache, PlansDir
+from jtcompare.cli.output import resolve_format
+from jtcompare.plans.registry import open_library
+from jtcompare.report.outline import outline, plan_row
+
+
+@app.command("plans")
+def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache = False) -> None:
+    """List the plans in the library: id, name, level, kind, date, clause and measure counts, warnings.
+
+    Example: jtcompare plans --format csv
+    """
+    with errors():
+        fmt = resolve_format(fmt, None, render.FORMATS)
+        lib = open_library(plans_dir)
+        rows = [plan_row(lib.load(pid, use_cache=not no_cache)) for pid in lib.plans]
+        typer.echo(render.table(rows, fmt))
+        for entry, problem in lib.broken.items():
+            typer.echo(f"warning: {lib.metadata_path}: entry [{entry}] skipped: {problem}", err=True)
+
+
+@app.command("show")
+def show_cmd(
+    plan: Annotated[str, typer.Argument(help="Plan id or Chinese name, e.g. chongqing or 重庆.")],
+    plans_dir: PlansDir = None,
+    fmt: Format = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Print a plan's outline: chapters, clauses with titles, measure counts, departments, warnings, repairs.
+
+    --format table, md, json (every measure's text, in simplified script) or csv (one line per clause).
+
+    Example: jtcompare show wuhan --format md
+    """
+    with errors():
+        fmt = resolve_format(fmt, None, render.FORMATS)
+        data = outline(open_library(plans_dir).load(plan, use_cache=not no_cache))
+        if fmt == "json":
+            typer.echo(render.to_json(data))
+            return
+        if fmt == "csv":
+            rows = [{**row, "no.": "" if row["no."] == "-" else row["no."]} for row in _clause_rows(data)]
+            typer.echo(render.table(rows, "csv"))
+            return
+        typer.echo(render_outline(data, fmt))
+
+
+def _clause_rows(data: dict) -> list[dict]:
+    return [
+        {
+            "id": c["id"],
+            "no.": c["number"] or "-",
+            "title": c["title"],
+            "chapter": c["chapter"],
+            "group": c["group"] or "",
+            "measures": len(c["measures"]),
+            "departments": "、".join(c["departments"]),
+        }
+        for c in data["clauses"]
+    ]
+
+
+def render_outline(data: dict, fmt: str) -> str:
+    head = f"{data['name']} ({data['id']}): {data['title']}"
+    facts = ", ".join(str(x) for x in (data["kind"], data["date"], data["doc_number"]) if x)
+    rows = _clause_rows(data)
+    if fmt != "md":  # the terminal shows the first four departments; Markdown and CSV all of them
+        for row, c in zip(rows, data["clauses"], strict=True):
+            row["departments"] = "、".join(c["departments"][:4]) + (" …" if len(c["departments"]) > 4 else "")
+    numbered = sum(1 for c in data["clauses"] if c["number"] is not None)
+    measures = sum(len(c["measures"]) for c in data["clauses"])
+    lines = [f"# {head}" if fmt == "md" else head, facts, f"{numbered} numbered clauses, {measures} measures", ""]
+    lines.append(render.table(rows, fmt))
+    for label, items in (("warnings", data["warnings"]), ("repairs", data["repairs"])):
+        if items:
+            lines += ["", f"{label}:" if fmt != "md" else f"## {label}"]
+            lines += [f"- {w}" for w in items]
+    return "\n".join(lines)

@@ -1,0 +1,232 @@
+"""`jtcompare matrix`, `jtcompare report` and `jtcompare override`: many plans, gap reports, analyst pins."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from jtcompare.cli import render
+from jtcompare.cli.app import app, errors
+from jtcompare.cli.options import Base, Config, Force, Jobs, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
+from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.errors import BadOption
+from jtcompare.match.classify import STATUSES
+from jtcompare.match.settings import load_settings
+from jtcompare.plans.registry import open_library
+from jtcompare.report.caveats import caveats
+from jtcompare.report.i18n import Lang as LangCode
+from jtcompare.report.i18n import resolve_lang
+from jtcompare.report.records import alignment_dict
+from jtcompare.report.vocab import cell_text, column
+from jtcompare.workflow.batch import default_plans
+from jtcompare.workflow.overrides import add_override
+from jtcompare.workflow.review import ReviewImport, import_review
+from jtcompare.workflow.run import Result, run_many
+
+FORMATS = ("table", "md", "json", "csv", "xlsx")
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done = total, 0
+        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+
+    def __call__(self, plan_id: str) -> None:
+        self.done += 1
+        if self.enabled:
+            filled = int(30 * self.done / self.total)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {plan_id:<20}")
+            sys.stderr.flush()
+            if self.done == self.total:
+                sys.stderr.write("\n")
+
+
+@app.command("matrix")
+def matrix_cmd(
+    plans: Annotated[
+        list[str] | None, typer.Argument(help="Plans to compare (default: every plan but the base).")
+    ] = None,
+    base: Base = "national",
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv or xlsx.")] = None,
+    out: Out = None,
+    force: Force = False,
+    lang: Lang = None,
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    jobs: Jobs = 1,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """Coverage matrix of several plans against the base: which measures each adopted, strengthened or left out.
+
+    xlsx gives sheets Summary (with a chart and where the figures come from), Clauses, Measures, Gaps
+    per plan (with analyst review columns), Targets, Local and Legend, set up to print on A4.
+
+    Example: jtcompare matrix --out reports/matrix.xlsx; jtcompare matrix wuhan chengdu --format md --lang zh
+    """
+    with errors():
+        fmt = resolve_format(fmt, out, FORMATS)
+        language = resolve_lang(lang, "en")
+        precheck(out, force)
+        result = _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet)
+        emit(_render_matrix(result, fmt, language), out, force=force, quiet=quiet, bom=fmt == "csv")
+        _notes(result, quiet)
+
+
+@app.command("report")
+def report_cmd(
+    plan: Annotated[str, typer.Argument(help="The plan to report on, by id or Chinese name.")],
+    base: Base = "national",
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="md, json, csv, xlsx or docx (the brief).")] = None,
+    out: Out = None,
+    force: Force = False,
+    lang: Lang = None,
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """Gap report of one plan: omitted and partial measures with the nearest plan text, targets, local additions.
+
+    The workbook's Gaps sheet has an analyst status (drop-down) and note column: fill them in and
+    read them back with `jtcompare override --import`. A .docx is the Word brief (see `jtcompare brief`).
+
+    Example: jtcompare report chongqing --out reports/chongqing-gaps.xlsx
+    """
+    with errors():
+        fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx", "docx"))
+        language = resolve_lang(lang, "zh" if fmt == "docx" else "en")
+        precheck(out, force)
+        result = _run([plan], base, plans_dir, config, 1, no_cache, no_overrides, quiet)
+        a = result.alignments[0]
+        from jtcompare.report.export import frame_csv, report_markdown  # pandas: only for the commands that need it
+        from jtcompare.report.frames import measure_frame
+
+        if fmt == "xlsx":
+            from jtcompare.report.workbook import write_report
+
+            content = lambda stream: write_report([a], stream, lang=language)  # noqa: E731
+        elif fmt == "docx":
+            from jtcompare.report.brief import write_brief
+
+            content = lambda stream: write_brief(a, stream, lang=language)  # noqa: E731
+        elif fmt == "json":
+            content = render.to_json(alignment_dict(a))
+        elif fmt == "csv":
+            content = frame_csv(measure_frame([a]))
+        else:
+            content = report_markdown(a, language)
+        emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")
+        _notes(result, quiet)
+
+
+@app.command("override")
+def override_cmd(
+    plan: Annotated[str | None, typer.Argument(help="The plan whose judgement you correct.")] = None,
+    measure: Annotated[str | None, typer.Argument(help="The base measure id, e.g. N08.03.")] = None,
+    status: Annotated[
+        str | None, typer.Argument(help="adopted, strengthened, partial, omitted or not_applicable.")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Why: this is shown next to the cell.")] = "",
+    by: Annotated[str, typer.Option("--by", help="Your name or initials.")] = "",
+    match: Annotated[str, typer.Option("--match", help="Pin this plan measure id as the match.")] = "",
+    import_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--import",
+            help="Apply every analyst status filled in a reviewed file: the view's exported CSV or a report workbook.",
+        ),
+    ] = None,
+    base: Base = "national",
+    plans_dir: PlansDir = None,
+) -> None:
+    """Pin the status (and optionally the match) of one base measure for a plan, with a note; or import a review.
+
+    Written to <plans-dir>/<plan>.overrides.csv; align, matrix and report apply it and mark the cell.
+
+    Examples:
+
+      jtcompare override wuhan N08.03 adopted --note "WH06 takes it up in other words"
+
+      jtcompare override --import reports/wuhan-gaps.xlsx
+    """
+    with errors():
+        lib = open_library(plans_dir)
+        if import_file is not None:
+            if plan or measure or status:
+                raise BadOption("give either PLAN MEASURE STATUS or --import FILE, not both")
+            _report_import(import_review(lib, import_file, default_base=base))
+            return
+        if not (plan and measure and status and note):
+            raise BadOption("give PLAN MEASURE STATUS and --note (or --import FILE)")
+        path = add_override(lib.folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+        typer.echo(f"{measure} pinned as {status} for {lib.find(plan).id} in {path}")
+
+
+def _report_import(result: ReviewImport) -> None:
+    for line in result.changed:
+        typer.echo(line)
+    for line in result.stale:
+        typer.echo(f"stale: {line}", err=True)
+    files = ", ".join(str(f) for f in result.files) or "nothing written"
+    typer.echo(f"{len(result.changed)} changed, {result.unchanged} unchanged, {len(result.stale)} stale; {files}")
+
+
+def _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet) -> Result:
+    settings = load_settings(config)
+    lib = open_library(plans_dir)
+    ids = list(plans) if plans else default_plans(lib, base)
+    bar = ProgressBar(len(ids), not quiet)
+    return run_many(
+        lib, ids, base, settings, use_cache=not no_cache, overrides=not no_overrides, jobs=jobs, progress=bar
+    )
+
+
+def _notes(result: Result, quiet: bool) -> None:
+    if not quiet:
+        for problem in result.stale:
+            typer.echo(f"note: {problem}", err=True)
+
+
+def _render_matrix(result: Result, fmt: str, lang: LangCode):  # text, or a writer of a binary stream for xlsx
+    from jtcompare.report.export import frame_csv, matrix_markdown  # pandas: imported only when a matrix is rendered
+    from jtcompare.report.frames import measure_frame, summary_frame
+
+    alignments = result.alignments
+    if fmt == "xlsx":
+        from jtcompare.report.workbook import write_matrix
+
+        return lambda stream: write_matrix(alignments, stream, lang=lang)
+    if fmt == "json":
+        return render.to_json(
+            {
+                "summary": summary_frame(alignments).to_dict(orient="records"),
+                "plans": [alignment_dict(a) for a in alignments],
+            }
+        )
+    if fmt == "csv":
+        return frame_csv(measure_frame(alignments))
+    if fmt == "md":
+        return matrix_markdown(alignments, lang)
+    return summary_table(summary_frame(alignments).to_dict(orient="records"), alignments, lang)
+
+
+def summary_table(rows: list[dict], alignments, lang: LangCode) -> str:
+    """The terminal summary: one line per plan in the language asked for, then each caveat in full."""
+    keys = [k for k in (rows[0] if rows else {}) if k != "kind"]
+    # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
+    optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
+    while True:
+        headers = [cell_text("status", k, lang) if k in STATUSES else column(k, lang) for k in keys]
+        table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)
+        if render.width_of(table) <= render.terminal_width() or not optional:
+            break
+        keys.remove(optional.pop(0))
+    notes = [render.wrap(f"! {c.text(lang)}", indent="  ") for a in alignments for c in caveats(a)]
+    return "\n".join([table, *(["", *notes] if notes else [])])

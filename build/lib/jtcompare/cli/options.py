@@ -1,0 +1,35 @@
+"""Options shared by every command, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+PlansDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--plans-dir",
+        envvar="JTCOMPARE_PLANS_DIR",
+        help="Folder with plans.toml and the plan texts (default: ./data/plans, else the one shipped).",
+        show_default=False,
+    ),
+]
+Format = Annotated[str | None, typer.Option("--format", "-f", help="Output format: table (default), md, json or csv.")]
+Out = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to this file (format from its extension unless --format).")
+]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+Base = Annotated[str, typer.Option("--base", "-b", help="The plan to compare against.")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Parse plans afresh instead of using the on-disk cache.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many plans.")]
+Config = Annotated[
+    Path | None, typer.Option("--config", help="TOML file overriding thresholds and weights (see `jtcompare config`).")
+]
+NoOverrides = Annotated[bool, typer.Option("--no-overrides", help="Ignore analyst overrides in the plans folder.")]
+Lang = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of titles and status words: zh or en (default en, or $JTCOMPARE_LANG)."),
+]

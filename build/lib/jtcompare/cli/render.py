@@ -1,0 +1,111 @@
+"""Render engine data (lists of dicts, nested dicts) as terminal table, Markdown, JSON or CSV text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Sequence
+from typing import Any
+
+from jtcompare.report.cells import pipe_table, plain
+from jtcompare.report.cells import safe_cell as csv_cell
+from tabulate import tabulate
+from wcwidth import wcswidth
+
+FORMATS = ("table", "md", "json", "csv")
+GAP = 2  # tabulate's "simple" format puts two spaces between columns
+MIN_TEXT = 8  # a text column is never cut narrower than this
+SHORT = 16  # columns this narrow (ids, statuses, numbers, dates) are never cut
+
+
+def table(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | None = None) -> str:
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "json":
+        return json.dumps(list(rows), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([csv_cell(row.get(c)) for c in columns])
+        return buf.getvalue().rstrip("\n")
+    data = [[row.get(c) for c in columns] for row in rows]
+    if fmt == "md":
+        return pipe_table(data, columns)
+    return fit_table(data, columns)
+
+
+def terminal_width() -> int:
+    """$COLUMNS, else the terminal's width, else 100 (output to a pipe or file)."""
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def fit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, width: int | None = None) -> str:
+    """A plain-text table no wider than the terminal: the widest text columns are cut (with …) until it fits.
+
+    Short columns (ids, statuses, numbers) are never cut, so a line still starts with its id and status.
+    """
+    width = width or terminal_width()
+    cells = [[plain(v) for v in r] for r in rows]
+    # tabulate makes a column at least its header plus two wide
+    widths = [max([_w(h) + GAP, *(_w(r[j]) for r in cells)]) for j, h in enumerate(headers)]
+    limit = list(widths)
+    floor = [widths[j] if widths[j] <= SHORT else MIN_TEXT for j in range(len(headers))]
+    excess = sum(widths) + GAP * (len(widths) - 1) - width
+    while excess > 0:
+        cuttable = [k for k in range(len(limit)) if limit[k] > floor[k]]
+        if not cuttable:
+            break  # nothing left to cut: the table stays wider than the terminal
+        j = max(cuttable, key=lambda k: limit[k])
+        limit[j] -= 1
+        excess -= 1
+    cut = [[_cut(v, limit[j]) for j, v in enumerate(r)] for r in cells]
+    heads = [h if limit[j] == widths[j] else _cut(h, limit[j] - GAP) for j, h in enumerate(headers)]
+    return tabulate(cut, headers=heads, tablefmt="simple", disable_numparse=True)
+
+
+def width_of(text: str) -> int:
+    """Display width of the widest line."""
+    return max((_w(line) for line in text.splitlines()), default=0)
+
+
+def wrap(text: str, width: int | None = None, indent: str = "") -> str:
+    """`text` broken into lines of at most `width` display columns (CJK-aware, at spaces when it can)."""
+    width = width or terminal_width()
+    lines, line = [], ""
+    for ch in text:
+        if _w(line + ch) > width:
+            head, space, tail = line.rpartition(" ")
+            if space and _w(head) > width // 2:  # break at the last space of a Latin line
+                lines.append(head)
+                line = indent + tail
+            else:
+                lines.append(line)
+                line = indent
+        line += ch
+    return "\n".join([*lines, line])
+
+
+def _w(text: str) -> int:
+    n = wcswidth(text)
+    return n if n >= 0 else len(text)
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` cut to `width` display columns (CJK characters take two), ending in … when cut."""
+    if _w(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = max(_w(ch), 0)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

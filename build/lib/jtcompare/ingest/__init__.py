@@ -1,0 +1,1 @@
+"""Read plan files of every format into text (bytes -> str)."""

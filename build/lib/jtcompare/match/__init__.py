@@ -1,0 +1,1 @@
+"""Matching: score base measures against plan sentences, compare targets, classify statuses."""

@@ -1,0 +1,603 @@
+"""Turn a base measure's action units and the plan's sentences into a status, with the evidence to check it.
+
+Each base measure is split into action units with key terms (match/units.py). A unit's coverage is the share
+of its key-term weight that one plan sentence holds, or the union of the measure's best-scoring sentences
+(a plan often takes one measure up across two or three sentences). A unit counts as covered at
+`unit_threshold`, half at `unit_partial`. The measure's taken-up share is the unit mass covered
+(soft add-ons such as 探索… weigh `soft_weight`):
+
+adopted         share >= adopt_threshold
+strengthened    adopted, and the plan goes further on the same point: a stricter or earlier target on the
+                same indicator, a quantified target on the unit's own subject in a covering sentence where the
+                base has none, or a soft action (研究, 探索, 鼓励) answered with a firm one (纳入, 实行, 载入)
+partial         share >= partial_threshold, or adopted but weakened (laxer target, 严禁 made 鼓励, 大力 made 稳妥)
+omitted         less
+not_applicable  the measure's action is bound to a region (北方地区, 大气污染防治重点区域, 沙漠戈壁荒漠) the
+                plan's province lies outside, and the plan does not take that action up anyway
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+from jtcompare.match import units as unit_mod
+from jtcompare.match.lexicon import concepts, obligation_levels
+from jtcompare.match.regions import Region, outside_region
+from jtcompare.match.scoring import Scores, Sentence, clause_role, score
+from jtcompare.match.settings import Settings
+from jtcompare.match.status_model import StatusModel, status_model
+from jtcompare.match.targets import Target, compare_targets, extract_targets, indicator_similarity
+from jtcompare.plans.cache import memo
+from jtcompare.plans.model import Clause, Measure, Plan
+from jtcompare.text.tokens import canonical, jieba_instance
+
+Status = Literal["adopted", "strengthened", "partial", "omitted", "not_applicable"]
+STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
+COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")  # n/a is left out
+
+
+@dataclass(frozen=True)
+class Match:
+    measure: Measure
+    clause: Clause
+    score: float
+
+
+@dataclass(frozen=True)
+class TargetPair:
+    """A plan target set beside the base target it was compared with (None: the base has none)."""
+
+    base: Target | None
+    plan: Target
+    plan_measure: str
+    verdict: str  # stricter | equal | laxer | added
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """One action of a base measure and how far the plan takes it up."""
+
+    text: str
+    key_terms: tuple[str, ...]
+    coverage: float  # share of the key-term weight the plan holds (one sentence, or the best few together)
+    covered: bool  # coverage >= unit_threshold
+    by: str | None  # the plan measure that holds most of it (None when nothing does)
+    missing: tuple[str, ...]  # key terms the plan does not hold
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    measure: Measure
+    clause: Clause
+    role: str  # action | framing | situation
+    status: Status
+    score: float  # the unit mass taken up, 0..1
+    matches: tuple[Match, ...]
+    evidence: str
+    weakened: bool
+    targets: tuple[Target, ...]
+    nearest: Match | None = None  # the best plan sentence even when it is below match_floor (never a match)
+    compared: tuple[TargetPair, ...] = ()  # the target comparisons behind the status
+    overridden: str | None = None  # the analyst's note when an override set the status
+    units: tuple[UnitResult, ...] = field(default=())
+    region: str | None = None  # the region the measure is bound to when not_applicable
+    features: dict[str, float] = field(default_factory=dict, compare=False)  # what the status score read
+
+    @property
+    def counted(self) -> bool:
+        return self.role == "action" and self.status != "not_applicable"
+
+
+@dataclass(frozen=True)
+class ClauseResult:
+    clause: Clause
+    role: str
+    status: Status
+    coverage: float | None  # (adopted + strengthened + partial/2) / measures; None when not counted
+    counts: dict[str, int]
+    matches: tuple[tuple[Clause, float], ...]
+
+
+@dataclass(frozen=True)
+class PlanClauseResult:
+    clause: Clause
+    best: tuple[Clause, float] | None
+
+
+@dataclass(frozen=True)
+class LocalMeasure:
+    measure: Measure
+    clause: Clause
+    nearest: float
+
+
+@dataclass(frozen=True)
+class Alignment:
+    plan: Plan
+    base: Plan
+    settings: Settings
+    measures: tuple[MeasureResult, ...]
+    clauses: tuple[ClauseResult, ...]
+    plan_clauses: tuple[PlanClauseResult, ...]
+    local: tuple[LocalMeasure, ...]
+
+    def counts(self) -> dict[str, int]:
+        """Statuses of the action measures (not_applicable ones included, though coverage leaves them out)."""
+        out = dict.fromkeys(STATUSES, 0)
+        for m in self.measures:
+            if m.role == "action":
+                out[m.status] += 1
+        return out
+
+    @property
+    def coverage(self) -> float:
+        return coverage_share(self.counts())
+
+
+def coverage_share(counts: dict[str, int]) -> float:
+    """(adopted + strengthened + partial/2) / measures that apply (not_applicable ones are left out)."""
+    total = sum(counts.get(s, 0) for s in COVERAGE_STATUSES)
+    if not total:
+        return 0.0
+    return (counts["adopted"] + counts["strengthened"] + counts["partial"] / 2) / total
+
+
+def obligation(text: str) -> tuple[set[str], set[str]]:
+    """The binding (level 3) and soft (level 1) obligation words in a sentence."""
+    levels = obligation_levels()
+    strong = {w for w, lv in levels.items() if lv == 3 and w in text}
+    soft = {w for w, lv in levels.items() if lv == 1 and w in text}
+    return strong, soft
+
+
+# --- action units of the base --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaseUnits:
+    """Every base measure's units, and the term index the coverage matrix is built on."""
+
+    units: tuple[tuple[unit_mod.Unit, ...], ...]  # per base sentence, in Scores.base order
+    terms: tuple[unit_mod.Term, ...]  # every distinct key term, the rows of the coverage matrix
+
+
+def base_units(base: Plan, sentences: list[Sentence], settings: Settings) -> BaseUnits:
+    """The base's action units, from the on-disk cache when the base is unchanged (no jieba on a warm run)."""
+    texts = tuple(u.measure.text for u in sentences)
+    return memo("units", (texts, settings.idf_power), lambda: _base_units(texts, settings.idf_power))
+
+
+def _pos_cut():
+    """jieba's part-of-speech tagger over the domain dictionary: (word, flag) pairs."""
+    import jieba.posseg
+
+    tagger = jieba.posseg.POSTokenizer(jieba_instance())
+    return lambda text: [(p.word, p.flag) for p in tagger.lcut(text)]
+
+
+@lru_cache(maxsize=4)
+def _base_units(texts: tuple[str, ...], power: float) -> BaseUnits:
+    cut, search = _pos_cut(), jieba_instance().lcut_for_search
+    words = {t for text in texts for part in unit_mod.split_parts(text) for t in unit_mod.key_terms(part, cut)}
+    words |= {x for w in words for x in unit_mod.sub_words(w, search)}
+    idf, top = unit_mod.term_idf(texts, words)
+    per = tuple(unit_mod.build_units(text, cut, search, idf, power, top) for text in texts)
+    terms = {t.text: t for us in per for u in us for t in u.terms}
+    return BaseUnits(per, tuple(terms.values()))
+
+
+# --- the alignment --------------------------------------------------------------------------------------------
+
+
+def align(
+    base: Plan,
+    plan: Plan,
+    settings: Settings,
+    *,
+    workers: int = 1,
+    scores: Scores | None = None,
+    model: StatusModel | None = None,
+) -> Alignment:
+    """The whole comparison of `plan` against `base` (pass `scores` to reuse a scoring run; `model` replaces the
+    calibrated status model, for cross-validation)."""
+    scores = scores or score(base, plan, settings, workers=workers)
+    bu = base_units(base, scores.base, settings)
+    held = unit_mod.held(bu.terms, [u.measure.text for u in scores.plan]) if scores.plan else None
+    term_index = {t.text: k for k, t in enumerate(bu.terms)}
+    base_targets = [t for u in scores.base for t in extract_targets(u.measure.text)]
+    goals = _goal_sentences(scores.plan)
+    ctx = _Context(scores, held, term_index, settings, base_targets, goals, plan.meta.province, model or status_model())
+    measures = tuple(_measure_result(ctx, i, bu.units[i]) for i in range(len(scores.base)))
+    return Alignment(
+        plan=plan,
+        base=base,
+        settings=settings,
+        measures=measures,
+        clauses=tuple(_clause_results(scores, measures, settings)),
+        plan_clauses=tuple(_plan_clause_results(scores, settings)),
+        local=tuple(_local(scores, measures, settings)),
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every base measure's judgement reads: the scores, which plan sentence holds which term, settings."""
+
+    scores: Scores
+    held: np.ndarray | None  # base terms x plan sentences, 0..1
+    term_index: dict[str, int]
+    settings: Settings
+    base_targets: list[Target]
+    goals: list[Sentence]  # the plan's targets section
+    province: str | None
+    model: StatusModel
+
+
+def _unit_results(
+    ctx: _Context, units: tuple[unit_mod.Unit, ...], candidates: list[int]
+) -> list[tuple[UnitResult, list[int]]]:
+    """Each unit's coverage by its best plan sentence or by the candidates together, with the sentences that
+    hold it (the one holding its anchor first: that is the sentence cited as `by`)."""
+    out: list[tuple[UnitResult, list[int]]] = []
+    for unit in units:
+        if ctx.held is None or not unit.terms:
+            out.append((UnitResult(unit.text, unit.words, 0.0, False, None, unit.words), []))
+            continue
+        rows = ctx.held[[ctx.term_index[t] for t in unit.words]]
+        w = np.asarray(unit.weights, dtype=np.float32)
+        per_sentence = (w @ rows) / w.sum()
+        best = int(np.argmax(per_sentence))
+        cover, found, where = float(per_sentence[best]), rows[:, best], [best]
+        if candidates:
+            together = rows[:, candidates].max(axis=1)
+            union = float(w @ together / w.sum())
+            if union > cover + 1e-6:
+                cover, found = union, together
+                where = [j for j in candidates if rows[:, j].max() >= 0.5]
+                where.sort(key=lambda j: (-rows[unit.anchor, j], -per_sentence[j]))
+        missing = tuple(t for t, f in zip(unit.words, found, strict=True) if f < 0.5)
+        taken = cover >= ctx.settings.unit_partial and bool(where)
+        by = ctx.scores.plan[where[0]].measure.id if taken else None
+        result = UnitResult(unit.text, unit.words, round(cover, 3), cover >= ctx.settings.unit_threshold, by, missing)
+        out.append((result, where if taken else []))
+    return out
+
+
+def status_features(
+    units: tuple[unit_mod.Unit, ...], results: list[UnitResult], best_sentence: float, settings: Settings
+) -> dict[str, float]:
+    """What the status model reads (match/status_model.py): mean unit coverage, the lead unit's, best sentence."""
+    if not units:
+        return {"mean": 0.0, "lead": 0.0, "sentence": best_sentence, "anchor": 0.0}
+    mass = [u.mass * (settings.soft_weight if u.soft else 1.0) for u in units]
+    total = sum(mass) or 1.0
+    lead = next((r for u, r in zip(units, results, strict=True) if not u.soft), results[0])
+    anchored = [u.words[u.anchor] not in r.missing for u, r in zip(units, results, strict=True)]
+    return {
+        "mean": sum(m * r.coverage for m, r in zip(mass, results, strict=True)) / total,
+        "lead": lead.coverage,
+        "sentence": best_sentence,
+        "anchor": sum(m for m, a in zip(mass, anchored, strict=True) if a) / total,
+    }
+
+
+def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> MeasureResult:
+    scores, settings = ctx.scores, ctx.settings
+    sentence, row = scores.base[i], scores.score[i]
+    order = [int(j) for j in np.argsort(-row, kind="stable")[: settings.max_matches]]
+    candidates = [j for j in order if row[j] >= settings.match_floor]
+    unit_pairs = _unit_results(ctx, units, candidates)
+    results = [r for r, _ in unit_pairs]
+    best = float(row.max()) if len(row) else 0.0
+    features = status_features(units, results, best, settings)
+    chance = ctx.model.probabilities(features)
+    share = round(chance["taken"] + chance["partial"] / 2, 3)
+    covering = sorted(dict.fromkeys(j for _, js in unit_pairs for j in js), key=lambda j: -row[j])
+    matches = tuple(Match(scores.plan[j].measure, scores.plan[j].clause, round(float(row[j]), 3)) for j in covering)
+    nearest = None
+    if order:
+        nearest = Match(scores.plan[order[0]].measure, scores.plan[order[0]].clause, round(float(row[order[0]]), 3))
+    targets = tuple(extract_targets(sentence.measure.text))
+    chosen = [scores.plan[j] for j in covering]
+    compared: list[TargetPair] = []
+    notes: list[str] = []
+    weakened = False
+    status: Status
+    region = outside_region(sentence.measure.text, ctx.province)
+    if region and not any(
+        r.coverage >= settings.unit_partial for u, r in zip(units, results, strict=True) if _bound(u, region)
+    ):
+        status, notes = "not_applicable", [f"bound to {region.name}; {ctx.province} lies outside it"]
+    elif chance["taken"] >= settings.adopt_threshold:
+        status, notes, weakened, compared = _adopted(
+            sentence, targets, units, results, chosen, ctx.goals, settings, ctx.base_targets
+        )
+    elif chance["taken"] + chance["partial"] >= settings.partial_threshold:
+        status, notes = "partial", []
+        compared = _compare_targets(targets, _context(chosen, ctx.goals), settings)
+        if laxer := [p for p in compared if p.verdict == "laxer"]:
+            notes, weakened = [f"weakened: laxer target {_pair(laxer[0])}"], True
+    else:
+        status = "omitted"
+    return MeasureResult(
+        sentence.measure,
+        sentence.clause,
+        clause_role(sentence.clause),
+        status,
+        share,
+        matches,
+        _evidence(status, share, matches, notes, results, nearest, settings),
+        weakened,
+        targets,
+        nearest,
+        tuple(compared),
+        units=tuple(results),
+        region=region.name if status == "not_applicable" and region else None,
+        features={k: round(v, 3) for k, v in features.items()},
+    )
+
+
+def _bound(unit: unit_mod.Unit, region: Region) -> bool:
+    return any(t in unit.text for t in region.triggers)
+
+
+def _adopted(
+    sentence: Sentence,
+    targets: tuple[Target, ...],
+    units: tuple[unit_mod.Unit, ...],
+    results: list[UnitResult],
+    chosen: list[Sentence],
+    goals: list[Sentence],
+    settings: Settings,
+    base_targets: list[Target],
+) -> tuple[Status, list[str], bool, list[TargetPair]]:
+    """Adopted, or strengthened / weakened by targets and obligation words; with the target pairs compared."""
+    pairs = _compare_targets(targets, _context(chosen, goals), settings)
+    by = {v: [p for p in pairs if p.verdict == v] for v in ("stricter", "laxer", "equal")}
+    if by["laxer"] and not by["stricter"]:
+        return "partial", [f"weakened: laxer target {_pair(by['laxer'][0])}"], True, pairs
+    if by["stricter"]:
+        return "strengthened", [f"stricter target {_pair(by['stricter'][0])}"], False, pairs
+    notes = [f"same target {_pair(by['equal'][0])}"] if by["equal"] else []
+    if softened := _softened(sentence, chosen):
+        return "partial", [*notes, softened], True, pairs
+    if not targets:
+        added = _added_target(sentence, units, results, chosen, goals, settings.indicator_threshold, base_targets)
+        if added:
+            note = f"adds a quantified target: {added.plan.describe()} (base has none)"
+            return "strengthened", [*notes, note], False, [*pairs, added]
+    if firmer := _firmer(units, results, chosen, settings.unit_threshold):
+        return "strengthened", [*notes, firmer], False, pairs
+    return "adopted", notes, False, pairs
+
+
+def _compare_targets(targets: tuple[Target, ...], context: list[Measure], settings: Settings) -> list[TargetPair]:
+    """Each base target beside the one plan target most like it (not every target around)."""
+    pairs: list[TargetPair] = []
+    found = [(t, sentence.id) for sentence in context for t in extract_targets(sentence.text)]
+    for base_t in targets:
+        ranked = sorted((indicator_similarity(base_t.indicator, t.indicator), k) for k, (t, _) in enumerate(found))
+        if ranked and ranked[-1][0] >= settings.indicator_threshold:
+            plan_t, mid = found[ranked[-1][1]]
+            verdict = compare_targets(base_t, plan_t)
+            if verdict != "different":
+                pairs.append(TargetPair(base_t, plan_t, mid, verdict))
+    return pairs
+
+
+def _pair(p: TargetPair) -> str:
+    return f"{p.plan.describe()} vs {p.base.describe() if p.base else 'none'}"
+
+
+def _context(chosen: list[Sentence], goals: list[Sentence]) -> list[Measure]:
+    """Where a plan's counterpart of a base target can stand: the covering sentences, the rest of the best one's
+    clause, and the plan's own targets section (主要目标), where cities gather their numbers."""
+    if not chosen:
+        return []
+    seen = {u.measure.id for u in chosen}
+    rest = [m for m in chosen[0].clause.measures if m.id not in seen]
+    seen |= {m.id for m in rest}
+    return [u.measure for u in chosen] + rest + [g.measure for g in goals if g.measure.id not in seen]
+
+
+_GOALS = ("主要目标", "总体目标", "工作目标", "发展目标", "目标")
+
+
+def _goal_sentences(plan_sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences of the plan's targets section (主要目标, or 总体要求 holding the targets)."""
+    return [s for s in plan_sentences if any(g in s.clause.title for g in _GOALS) or "总体要求" in s.clause.title]
+
+
+_WEAK_ONLY = frozenset({"全面", "严格", "依法", "大力"})  # too common to signal a firmer obligation on their own
+
+
+def _softened(sentence: Sentence, chosen: list[Sentence]) -> str | None:
+    """严禁 made 鼓励, 大力发展 made 稳妥推进: the base binds, the best covering sentence only encourages."""
+    b_strong, _ = obligation(sentence.measure.text)
+    p_strong, p_soft = obligation(chosen[0].measure.text) if chosen else (set(), set())
+    if b_strong and not (p_strong - _WEAK_ONLY) and p_soft and not (b_strong <= _WEAK_ONLY - {"大力"}):
+        return f"weakened: {'/'.join(sorted(b_strong))} -> {'/'.join(sorted(p_soft))}"
+    return None
+
+
+def _firmer(
+    units: tuple[unit_mod.Unit, ...], results: list[UnitResult], chosen: list[Sentence], threshold: float
+) -> str | None:
+    """A tentative base action (研究, 探索, 鼓励) that a covering action sentence, holding the unit's key terms,
+    answers with a firm one (纳入, 实行, 载入) and no tentative word of its own."""
+    for unit, result in zip(units, results, strict=True):
+        tentative = [w for w in _TENTATIVE if w in unit.text]
+        if not tentative or not result.covered or any(w in unit.text for w in concepts().firm_words):
+            continue
+        for s in chosen:
+            text = s.measure.text
+            firm = [w for w in concepts().firm_words if w in text]
+            if not firm or any(w in text for w in _TENTATIVE) or clause_role(s.clause) != "action":
+                continue
+            held = sum(t.weight for t in unit.terms if t.text in canonical(text))
+            if held >= threshold * unit.mass:
+                return f"firmer action: {'/'.join(tentative)} -> {'/'.join(firm)} ({s.measure.id})"
+    return None
+
+
+_TENTATIVE = ("研究", "探索", "鼓励", "引导", "倡导")  # an action only tried or encouraged
+
+
+def _added_target(
+    sentence: Sentence,
+    units: tuple[unit_mod.Unit, ...],
+    results: list[UnitResult],
+    chosen: list[Sentence],
+    goals: list[Sentence],
+    threshold: float,
+    base_targets: list[Target],
+) -> TargetPair | None:
+    """A quantified target on the subject of a covered unit, where the base sets none.
+
+    In a covering sentence the target's indicator must name the unit's subject (hold one of its key terms, or
+    share a third of its wording); in the covering sentences' clauses it must hold one of the unit's key terms;
+    in the plan's targets section (主要目标) its key term must be the unit's anchor or the indicator be worded
+    mostly in the measure's own words. So a vehicle target in a ship sentence, or the neighbouring measure's
+    装配式建筑 30%, is no target of this measure.
+    """
+    covered = [(u, r) for u, r in zip(units, results, strict=True) if r.covered]
+    if not covered:
+        return None
+    own = {t for u, _ in covered for t in u.words if len(t) >= 2}
+    heads = {t for u, _ in covered for t in _heaviest(u, 2)}
+    anchors = {u.words[u.anchor] for u, _ in covered}
+    covering = {s.measure.id for s in chosen}
+    clauses = {s.clause.id for s in chosen}
+    base_text = canonical(sentence.measure.text)
+    places = [(s.measure, "covering") for s in chosen]
+    places += [(m, "clause") for s in chosen for m in s.clause.measures if m.id not in covering]
+    places += [(g.measure, "goals") for g in goals if g.clause.id not in clauses]
+    seen: set[str] = set()
+    for m, where in places:
+        if m.id in seen:
+            continue
+        seen.add(m.id)
+        for t in extract_targets(m.text):
+            if any(indicator_similarity(b.indicator, t.indicator) >= threshold for b in base_targets):
+                continue  # a target the base sets anywhere is not one "where the base has none"
+            indicator = canonical(t.indicator)
+            names = {w for w in own if w in indicator}
+            if where == "covering":
+                ok = bool(names) or any(_share_in(indicator, u.text) >= 1 / 3 for u, _ in covered)
+            elif where == "clause":
+                ok = bool(names & heads)
+            else:
+                ok = any(len(n) >= 3 for n in names & anchors) or _share_in(indicator, base_text) >= 2 / 3
+            if ok:
+                return TargetPair(None, t, m.id, "added")
+    return None
+
+
+def _heaviest(unit: unit_mod.Unit, k: int) -> list[str]:
+    return [t.text for t in sorted(unit.terms, key=lambda t: -t.weight)[:k]]
+
+
+def _share_in(indicator: str, text: str) -> float:
+    grams = {indicator[k : k + 2] for k in range(len(indicator) - 1)}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+def _evidence(
+    status: str,
+    value: float,
+    matches: tuple[Match, ...],
+    notes: list[str],
+    results: list[UnitResult],
+    nearest: Match | None,
+    settings: Settings,
+) -> str:
+    """Starts with the status and the share taken up, then where, then what is missing and why."""
+    head = f"{status} (status score {value:.2f})"
+    if matches:
+        head += f": best match {matches[0].measure.id} in {matches[0].clause.label}"
+        if len(matches) > 1:
+            head += f", +{len(matches) - 1} more"
+    elif nearest is not None and status != "not_applicable":
+        head += ": no plan sentence holds its key terms"
+    elif nearest is None:
+        head += ": the plan has no measures"
+    missing = [r for r in results if not r.covered]
+    if missing and status not in ("omitted", "not_applicable") and len(results) > 1:
+        notes = [*notes, "missing: " + "; ".join(_short(r.text) for r in missing)]
+    elif status == "omitted" and results:
+        terms = [t for r in results for t in r.missing][:6]
+        if terms:
+            notes = [*notes, "key terms not found: " + "、".join(terms)]
+    return "; ".join([head, *notes])
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = text.strip(",;:。")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clause_results(scores: Scores, measures: tuple[MeasureResult, ...], settings: Settings) -> list[ClauseResult]:
+    out = []
+    for k, clause in enumerate(scores.base_clauses):
+        mine = [m for m in measures if m.clause.id == clause.id]
+        counts = dict.fromkeys(STATUSES, 0)
+        for m in mine:
+            counts[m.status] += 1
+        role = clause_role(clause)
+        cov = coverage_share(counts) if mine else 0.0
+        ranked = np.argsort(-scores.clause_sim[k], kind="stable")[:3] if scores.plan_clauses else []
+        matches = tuple(
+            (scores.plan_clauses[j], round(float(scores.clause_sim[k, j]), 3))
+            for j in ranked
+            if scores.clause_sim[k, j] >= settings.clause_threshold
+        )
+        out.append(
+            ClauseResult(clause, role, _clause_status(counts), cov if role == "action" else None, counts, matches)
+        )
+    return out
+
+
+def _clause_status(counts: dict[str, int]) -> Status:
+    applicable = {s: counts.get(s, 0) for s in COVERAGE_STATUSES}
+    total = sum(applicable.values())
+    if not total:
+        return "not_applicable" if counts.get("not_applicable") else "omitted"
+    if applicable["omitted"] == total:
+        return "omitted"
+    taken = applicable["adopted"] + applicable["strengthened"]
+    if taken * 3 >= total * 2:
+        return "strengthened" if applicable["strengthened"] else "adopted"
+    return "partial"
+
+
+def _plan_clause_results(scores: Scores, settings: Settings) -> list[PlanClauseResult]:
+    """Each plan clause's most similar base clause (IDF cosine of their words, titles counted twice).
+
+    Voting by where the clause's sentences' matches fall was tried (issue 9) and mapped worse on the clause
+    labels (chongqing 0.89 against 0.96, chengdu 0.68 against 0.70): the similarity stays.
+    """
+    out = []
+    for j, clause in enumerate(scores.plan_clauses):
+        best = None
+        if scores.base_clauses:
+            k = int(np.argmax(scores.clause_sim[:, j]))
+            if scores.clause_sim[k, j] >= settings.clause_threshold:
+                best = (scores.base_clauses[k], round(float(scores.clause_sim[k, j]), 3))
+        out.append(PlanClauseResult(clause, best))
+    return out
+
+
+def _local(scores: Scores, measures: tuple[MeasureResult, ...], settings: Settings) -> list[LocalMeasure]:
+    """Plan sentences that take up no base measure: not the evidence of any, and unlike every base sentence."""
+    if not scores.plan:
+        return []
+    used = {m.measure.id for r in measures if r.status not in ("omitted", "not_applicable") for m in r.matches}
+    best = scores.score.max(axis=0) if scores.base else np.zeros(len(scores.plan))
+    return [
+        LocalMeasure(u.measure, u.clause, round(float(best[j]), 3))
+        for j, u in enumerate(scores.plan)
+        if best[j] < settings.local_threshold and clause_role(u.clause) == "action" and u.measure.id not in used
+    ]

@@ -1,0 +1,57 @@
+"""The matcher's word lists, plain files in match/data/ (one entry a line, `#` comments). Extend freely: each
+entry is justified by a pattern in the calibration labels and has a test (tests/test_units.py).
+
+- boilerplate.txt  slogans removed before sentence scoring
+- obligation.txt   policy verbs with their strength: 3 binding, 2 ordinary, 1 soft
+- generic.txt      words every sentence of a 减污降碳 plan shares: they never make a unit's key terms
+- concepts.txt     equivalent expressions: a base term is held by a plan text writing any of its others
+- firm.txt         verbs that turn a soft base action (研究, 探索, 鼓励) into a firm one (纳入, 实行, 载入)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from jtcompare.text.tokens import canonical, data_lines
+
+MATCH_DATA = resources.files("jtcompare.match") / "data"
+
+
+@dataclass(frozen=True)
+class Concepts:
+    variants: dict[str, tuple[str, ...]]  # base term -> the plan expressions that hold it
+    single_characters: frozenset[str]  # one-character words that are content (煤, 油, 气)
+    firm_words: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def concepts() -> Concepts:
+    variants: dict[str, tuple[str, ...]] = {}
+    singles: set[str] = set()
+    for line in data_lines("concepts.txt", MATCH_DATA):
+        if line.startswith("single:"):
+            singles.update(line.removeprefix("single:").split())
+            continue
+        term, *others = (canonical(w.strip()) for w in line.split("=") if w.strip())
+        variants[term] = tuple(dict.fromkeys([*variants.get(term, ()), *others]))
+    return Concepts(variants, frozenset(singles), tuple(data_lines("firm.txt", MATCH_DATA)))
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    return frozenset(canonical(w) for w in data_lines("generic.txt", MATCH_DATA))
+
+
+@lru_cache(maxsize=1)
+def obligation_levels() -> dict[str, int]:
+    out = {}
+    for line in data_lines("obligation.txt", MATCH_DATA):
+        word, level = line.split()
+        out[word] = int(level)
+    return out
+
+
+def soft_words() -> tuple[str, ...]:
+    return tuple(w for w, level in obligation_levels().items() if level == 1)

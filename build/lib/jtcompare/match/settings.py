@@ -1,0 +1,128 @@
+"""Every threshold and weight of the aligner, in one place, with its documented default.
+
+Override them with a TOML file (`--config FILE`, keys as below) or single CLI options.
+Defaults were calibrated on the calibration part of the labels, tests/labels/calibration/measures.csv, never
+on the held-out part (see README, "Accuracy", and benchmarks/calibrate.py).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from jtcompare.errors import BadOption
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- sentence scores: which plan sentences are candidates for a base measure (match/scoring.py) ---
+    # score(b, p) = idf_weight * overlap(b, p) + (1 - idf_weight) * rapidfuzz token_sort_ratio of the two token
+    # strings / 100, where overlap = (1 - bigram_weight) * IDF-weighted share of b's words found in p
+    #                               + bigram_weight * IDF-weighted share of b's character bigrams found in p
+    idf_weight: float = 0.6
+    # share of the overlap signal taken from character bigrams instead of jieba words
+    bigram_weight: float = 0.3
+    # IDF is raised to this power: above 1, a measure's rare key terms (污泥, 移动源) outweigh the
+    # domain words every sentence shares (碳排放, 协同)
+    idf_power: float = 2.0
+    # added to the IDF mass of a base measure when computing the share of it found, so that a
+    # two-word measure (优化技术路径) is not "fully covered" by any sentence that has those words
+    short_penalty: float = 3.0
+    # --- statuses from action units (match/units.py, match/classify.py) ---
+    # a unit's coverage = IDF**idf_power-weighted share of its key terms held by its best plan sentence, or by
+    # the measure's max_matches best-scoring sentences (those scoring >= match_floor) together
+    # a unit is reported covered at unit_threshold; at unit_partial its best sentence is cited as evidence
+    unit_threshold: float = 0.65
+    unit_partial: float = 0.35
+    # a unit's mass is its key-term weight, times soft_weight when its only verbs are soft (研究, 探索, 鼓励) or it
+    # only orients (以…为导向, 坚持…)
+    soft_weight: float = 1.0
+    # the status model (match/status_model.py) gives P(taken up), P(partial), P(omitted) from unit coverage:
+    # adopted when P(taken up) >= adopt_threshold (strengthened / weakened then decided by targets and
+    # obligation words), else partial when P(taken up) + P(partial) >= partial_threshold, else omitted
+    adopt_threshold: float = 0.4
+    partial_threshold: float = 0.5
+    # how many best-scoring plan sentences may together cover one unit
+    max_matches: int = 3
+    # a plan sentence is a candidate for that union when it scores at least this
+    match_floor: float = 0.25
+    # bonus for plan sentences in the plan clauses that best match the base measure's clause
+    clause_prior: float = 0.05
+    # plan clauses ranked this high for a base clause get the prior
+    prior_clauses: int = 2
+    # score multiplier for plan sentences in framing clauses (指导思想, 基本原则 ...)
+    framing_weight: float = 0.6
+    # a plan sentence scoring below this against every base measure is a local addition
+    local_threshold: float = 0.3
+    # a plan clause's best base clause must score at least this, else it has none
+    clause_threshold: float = 0.1
+    # indicator names this similar (0..1) are the same indicator
+    indicator_threshold: float = 0.6
+
+
+DEFAULTS = Settings()
+
+
+def load_settings(path: Path | None = None, **overrides: float | None) -> Settings:
+    """Defaults, then the TOML file's values, then explicit overrides (None means not given)."""
+    settings = DEFAULTS
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise BadOption(f"{path}: cannot read config ({exc})") from None
+        settings = _apply(settings, raw.get("align", raw), str(path))
+    return _check(_apply(settings, {k: v for k, v in overrides.items() if v is not None}, "option"))
+
+
+_SHARES = (
+    "idf_weight",
+    "bigram_weight",
+    "unit_threshold",
+    "unit_partial",
+    "soft_weight",
+    "match_floor",
+    "framing_weight",
+)
+_COUNTS = ("max_matches", "prior_clauses")
+
+
+def _check(s: Settings) -> Settings:
+    """Refuse settings that make the statuses meaningless."""
+    for name in ("adopt_threshold", "partial_threshold"):  # probabilities (match/status_model.py)
+        if not 0 <= getattr(s, name) <= 1:
+            raise BadOption(f"setting '{name}' must be between 0 and 1, not {getattr(s, name)}")
+    if s.unit_partial > s.unit_threshold:
+        raise BadOption(f"unit_partial ({s.unit_partial}) must not exceed unit_threshold ({s.unit_threshold})")
+    for name in _SHARES:
+        if not 0 <= getattr(s, name) <= 1:
+            raise BadOption(f"setting '{name}' must be between 0 and 1, not {getattr(s, name)}")
+    for name in _COUNTS:
+        if getattr(s, name) < 1:
+            raise BadOption(f"setting '{name}' must be at least 1, not {getattr(s, name)}")
+    return s
+
+
+def _apply(settings: Settings, values: dict, where: str) -> Settings:
+    known = {f.name: f.type for f in fields(Settings)}
+    for key, value in values.items():
+        if key not in known:
+            raise BadOption(f"{where}: unknown setting '{key}'; known: {', '.join(known)}")
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise BadOption(f"{where}: setting '{key}' must be a number")
+        if known[key] == "int" and value != int(value):
+            raise BadOption(f"{where}: setting '{key}' must be a whole number, not {value}")
+        settings = replace(settings, **{key: int(value) if known[key] == "int" else float(value)})
+    return settings
+
+
+def as_dict(settings: Settings) -> dict[str, float]:
+    return {f.name: getattr(settings, f.name) for f in fields(settings)}
+
+
+def as_toml(settings: Settings) -> str:
+    """The settings as a config file a user can edit and pass with --config."""
+    lines = ["# jtcompare align settings; pass this file with --config FILE", "[align]"]
+    lines += [f"{k} = {v}" for k, v in as_dict(settings).items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,223 @@
+"""Action units: a national measure split into the actions it asks for, each with its key terms.
+
+A national sentence often lists several actions ("提升秸秆综合利用水平,强化秸秆焚烧管控"); a plan
+that takes up one of them takes the measure up only partly. A unit is a comma part with its own content
+(a 、 list stays in one unit; a lead-in such as "到2025年," or "基于…要求," joins the part it introduces).
+
+Key terms are what make a unit this action and not its neighbour: jieba words in precise mode (one concept,
+one token: 干部队伍 is not also 部队 and 队伍), without stop words, policy verbs, the domain words every
+sentence shares (data/generic.txt) and target wording. Each term weighs its inverse document frequency over
+the base plan's sentences, raised to `Settings.idf_power`, so 条例 or 再生铝 outweigh 推进 or 体系.
+
+Whether a plan text holds a term is a substring test on the canonical texts (synonyms from the concept file
+made canonical first), so it does not depend on how jieba happens to cut the plan's sentence; a compound found
+only in part earns the weighted share of its sub-words found (秸秆综合利用 without 秸秆 earns little).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from jtcompare.match.lexicon import concepts, generic_words, soft_words
+from jtcompare.match.targets import UNITS
+from jtcompare.text.tokens import canonical, stopwords
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPLIT = re.compile(r"(?<=[,;:])")
+# a part that only sets the scene for the next one: a year, a basis, a place
+_LEAD_IN = re.compile(
+    r"^(?:(?:到|至|在)?20\d{2}年(?:前|底|末)?|“?十[四五]五”?时期|基于.*|依托.*|通过.*|围绕.*|按照.*|根据.*|结合.*|"
+    r"在[^,]{0,30}(?:中|下|前提下|过程中|方面|领域|地区)|对[^,]{0,20}|其中|同时|此外)[,:]$"
+)
+# an orientation or purpose, not an action: 以…为导向, 坚持…, 宜林则林, 从源头上减少…
+_FRAMING_PART = re.compile(
+    r"^(?:以.{1,30}为(?:导向|重点|主线|抓手|核心|引领|目标)|坚持.{1,12}|宜.则.|从源头上.*|统筹.{1,16}和.{1,16}发展)[,;:。]?$"
+)
+# target wording: numbers, years and comparison words describe a target, not an action
+_TARGET_WORD = re.compile(
+    rf"^(?:\d.*|.*年|达到|以上|以下|以内|左右|比例|比重|占比|提高到|提高至|下降|累计|力争|{UNITS})$"
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A key term, its weight, and the sub-words that earn it partial credit (秸秆综合利用: 秸秆, 综合利用)."""
+
+    text: str
+    weight: float
+    subs: tuple[str, ...] = ()
+    sub_weights: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One action of a base measure."""
+
+    text: str
+    terms: tuple[Term, ...]
+    soft: bool  # only soft obligation words (研究, 探索, 鼓励) or a lead-in: the labels weigh these less
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.terms)
+
+    @property
+    def weights(self) -> tuple[float, ...]:
+        return tuple(t.weight for t in self.terms)
+
+    @property
+    def mass(self) -> float:
+        return sum(self.weights)
+
+    @property
+    def anchor(self) -> int:
+        """The index of the term that most makes this action itself (the rarest in the base)."""
+        return max(range(len(self.terms)), key=lambda k: self.terms[k].weight) if self.terms else 0
+
+
+def split_parts(text: str) -> list[str]:
+    """Comma parts of a sentence with lead-ins joined to what they introduce (a 、 list stays whole)."""
+    parts = [p for p in _SPLIT.split(text) if p.strip()]
+    out: list[str] = []
+    carry = ""
+    for part in parts:
+        if _LEAD_IN.match(part.strip()):
+            carry += part
+            continue
+        out.append(carry + part)
+        carry = ""
+    if carry:
+        if out:
+            out[-1] += carry
+        else:
+            out.append(carry)
+    return out
+
+
+# parts of speech that never name what an action is about: adverbs, prepositions, conjunctions, particles,
+# adjectives, pronouns, numerals, measure words, time words (特别, 基于, 和, 的, 好, 其, 一批, 年)
+_FUNCTION_POS = ("d", "p", "c", "u", "a", "r", "m", "q", "t", "f", "y", "e", "o")
+
+
+def key_terms(text: str, cut: Callable[[str], list[tuple[str, str]]]) -> list[str]:
+    """The content words of a unit, canonical, in order, each once. `cut` gives (word, part of speech)."""
+    stop, generic = stopwords(), generic_words()
+    seen: dict[str, None] = {}
+    for word, pos in cut(canonical(text)):
+        word = word.strip()
+        if pos.startswith(_FUNCTION_POS) and pos not in ("vn", "an"):
+            continue
+        if len(_CJK.findall(word)) < 2 and word not in concepts().single_characters:
+            continue
+        if word in stop or word in generic or _TARGET_WORD.match(word):
+            continue
+        seen.setdefault(word, None)
+    return list(seen)
+
+
+def build_units(
+    text: str,
+    cut: Callable[[str], list[tuple[str, str]]],
+    search: Callable[[str], list[str]],
+    idf: dict[str, float],
+    power: float,
+    default_idf: float,
+) -> tuple[Unit, ...]:
+    """The action units of one base measure. Parts with no key term of their own join their neighbour."""
+    raw: list[tuple[str, list[str]]] = []
+    for part in split_parts(text):
+        terms = key_terms(part, cut)
+        if raw and not terms:
+            raw[-1] = (raw[-1][0] + part, raw[-1][1])
+        elif raw and not raw[-1][1]:
+            raw[-1] = (raw[-1][0] + part, terms)
+        else:
+            raw.append((part, terms))
+    units = []
+    soft_only = soft_words()
+
+    def weight(word: str) -> float:
+        return idf.get(word, default_idf) ** power
+
+    for part, words in raw:
+        if not words:  # a framing sentence of generic words only: keep them, or nothing could cover it
+            words = [w for w, _ in dict.fromkeys(cut(canonical(part))) if len(_CJK.findall(w)) >= 2]
+        terms = []
+        for w in words:
+            subs = tuple(x for x in sub_words(w, search) if x != w)
+            terms.append(Term(w, weight(w), subs, tuple(weight(x) for x in subs)))
+        soft = bool(_FRAMING_PART.match(part.strip())) or (any(w in part for w in soft_only) and not _firm(part))
+        units.append(Unit(part.strip(), tuple(terms), soft))
+    return tuple(units)
+
+
+def sub_words(word: str, search: Callable[[str], list[str]]) -> list[str]:
+    """The content sub-words jieba's search mode finds inside a compound (秸秆综合利用: 秸秆, 综合利用)."""
+    generic = generic_words()
+    return [x for x in dict.fromkeys(search(word)) if len(_CJK.findall(x)) >= 2 and x not in generic]
+
+
+def _firm(text: str) -> bool:
+    return any(w in text for w in concepts().firm_words)
+
+
+def term_idf(docs: Sequence[str], terms: set[str]) -> tuple[dict[str, float], float]:
+    """IDF of each term over the base plan's sentences (canonical text, substring test), and the IDF of a term
+    found nowhere (the largest possible): weights depend only on the base, never on the plan compared."""
+    n = len(docs)
+    canon = [canonical(d) for d in docs]
+    out = {t: math.log((n + 1) / (sum(t in d for d in canon) + 1)) + 1.0 for t in terms}
+    return out, math.log(n + 1) + 1.0
+
+
+def held(terms: Sequence[Term], texts: Sequence[str]) -> np.ndarray:
+    """terms x texts, 0..1: 1 when the canonical text holds the term or an expression of its concept; for a
+    compound found only in part, the weighted share of its sub-words present, when that is at least half
+    (碳排放权 交易 管理 暂行条例 without 条例 earns little: 条例 is the rare, heavy sub-word)."""
+    return _held(tuple(terms), tuple(texts))
+
+
+@lru_cache(maxsize=8)
+def _held(terms: tuple[Term, ...], texts: tuple[str, ...]) -> np.ndarray:
+    where = _Occurrences([canonical(t) for t in texts])
+    out = np.zeros((len(terms), len(texts)), dtype=np.float32)
+    variants = concepts().variants
+    for i, term in enumerate(terms):
+        found = np.zeros(len(texts), dtype=bool)
+        for form in (term.text, *variants.get(term.text, ())):
+            found |= where(form)
+        out[i] = found
+        total = sum(term.sub_weights)
+        if len(term.subs) >= 2 and total:  # 再生铝 has one content sub-word, 再生: that is not half of it
+            share = sum(w * where(x) for x, w in zip(term.subs, term.sub_weights, strict=True)) / total
+            partly = ~found & (share >= 0.5)
+            out[i, partly] = _PART_CREDIT * share[partly]
+    return out
+
+
+_PART_CREDIT = 0.7  # a compound found only through its parts is not quite the compound
+
+
+class _Occurrences:
+    """Which texts hold a string: one scan of all texts joined, remembered per string."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.joined = "\x00".join(texts)
+        self.starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]) if texts else np.zeros(0, dtype=int)
+        self.count = len(texts)
+        self.memo: dict[str, np.ndarray] = {}
+
+    def __call__(self, needle: str) -> np.ndarray:
+        hit = self.memo.get(needle)
+        if hit is None:
+            hit = np.zeros(self.count, dtype=bool)
+            positions = [m.start() for m in re.finditer(re.escape(needle), self.joined)] if needle else []
+            if positions:
+                hit[np.searchsorted(self.starts, positions, side="right") - 1] = True
+            self.memo[needle] = hit
+        return hit

@@ -1,0 +1,1 @@
+"""Plans: the parsed model, the parser, the plan library (registry, cache, import)."""

@@ -1,0 +1,106 @@
+"""On-disk cache of parsed plans (and, through `memo`, of what later stages derive from them), keyed by the
+text's hash, the tool version and its sources and data files.
+
+Safe to delete at any time (`~/.cache/jtcompare` or $JTCOMPARE_CACHE_DIR); `--no-cache` skips it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import os
+import pickle
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+from jtcompare import __version__
+from jtcompare.atomic import write_atomic
+from jtcompare.errors import WriteFailed
+from jtcompare.plans.model import Plan, PlanMeta
+from jtcompare.plans.parse import parse
+
+ENV_CACHE_DIR = "JTCOMPARE_CACHE_DIR"
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(ENV_CACHE_DIR) or Path.home() / ".cache" / "jtcompare") / "plans"
+
+
+@lru_cache(maxsize=1)
+def _engine_fingerprint() -> str:
+    """Hash of the version, every source and data file of the stages that shape a cached plan, and the
+    versions of the libraries whose dictionaries shape the parse and the tokens.
+
+    Wholesale, not a hand-kept list: a new module that feeds the parse or the tokens cannot be
+    served a stale pickle.
+    """
+    h = hashlib.sha256(__version__.encode())
+    root = Path(str(resources.files("jtcompare")))
+    for stage in _STAGES:
+        for item in sorted((root / stage).rglob("*")):
+            if item.is_file() and item.suffix in {".py", ".txt", ".csv", ".toml"}:
+                h.update(item.relative_to(root).as_posix().encode())
+                h.update(item.read_bytes())
+    for dist in ("jieba", "opencc", "pypinyin"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+    return h.hexdigest()[:16]
+
+
+_STAGES = ("ingest", "text", "plans", "match")
+
+
+def memo(kind: str, key: object, compute: Callable[[], T], *, use_cache: bool = True) -> T:
+    """`compute()`, remembered on disk under `kind` by the repr of `key` and the engine fingerprint.
+
+    For results a later stage derives expensively from a plan (the base's action units need jieba): a warm
+    run reads them instead of loading jieba. A missing, broken or unwritable cache only costs time.
+    """
+    if not use_cache:
+        return compute()
+    digest = hashlib.sha256(_engine_fingerprint().encode() + repr(key).encode()).hexdigest()[:32]
+    path = cache_dir().parent / kind / f"{digest}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    value = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, WriteFailed):
+        pass
+    return value
+
+
+def cache_key(meta: PlanMeta, text: str) -> str:
+    h = hashlib.sha256(_engine_fingerprint().encode())
+    h.update(repr(meta).encode())
+    h.update(text.encode())
+    return h.hexdigest()[:32]
+
+
+def load_plan(meta: PlanMeta, text: str, *, use_cache: bool = True) -> Plan:
+    if not use_cache:
+        return parse(text, meta)
+    path = cache_dir() / f"{cache_key(meta, text)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            plan = pickle.load(fh)
+        if isinstance(plan, Plan):
+            return plan
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    plan = parse(text, meta)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, WriteFailed):
+        pass  # a cache that cannot be written only costs time
+    return plan

@@ -1,0 +1,103 @@
+"""The plan tree: small frozen records shared by every part of the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from jtcompare.text.normalise import Normalised
+
+NodeKind = Literal["heading", "intro", "measure", "departments"]
+Level = Literal["national", "province", "city", "district", "other"]
+
+
+@dataclass(frozen=True)
+class PlanMeta:
+    """What the registry knows about a plan file."""
+
+    id: str
+    name: str  # 重庆市
+    level: str
+    kind: str  # 减污降碳协同增效实施方案
+    title: str
+    file: str
+    prefix: str  # measure ids start with it: N08.03
+    issuers: tuple[str, ...] = ()
+    date: str | None = None
+    doc_number: str | None = None
+    note: str | None = None
+    province: str | None = None  # 湖北: which region-bound national measures apply (none for a national plan)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A span of the normalised plan body; the nodes of a plan never overlap."""
+
+    kind: NodeKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    text: str  # simplified, normalised
+    start: int  # span in the normalised text
+    end: int
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    number: str | None  # as written: "八", "12"; None for a section without numbered clauses
+    title: str
+    chapter: str
+    group: str | None
+    text: str
+    departments: tuple[str, ...]
+    measures: tuple[Measure, ...]
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return self.title
+        return f"{self.number}. {self.title}" if self.number.isdigit() else f"({self.number}) {self.title}"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    meta: PlanMeta
+    norm: Normalised = field(repr=False)
+    front_matter: str
+    body_start: int
+    body_end: int
+    chapters: tuple[Chapter, ...]
+    clauses: tuple[Clause, ...]
+    nodes: tuple[Node, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [m for c in self.clauses for m in c.measures]
+
+    @property
+    def numbered_clauses(self) -> list[Clause]:
+        return [c for c in self.clauses if c.number is not None]
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(c for c in self.clauses if c.id == clause_id)
+
+    def original_text(self, start: int, end: int) -> str:
+        """The user's file as written for a span of the normalised text."""
+        ostart, oend = self.norm.original_span(start, end)
+        return self.norm.original[ostart:oend]

@@ -1,0 +1,1 @@
+"""Reports: alignments as records, tables, Markdown/CSV text and Excel workbooks."""

@@ -1,0 +1,67 @@
+"""Warnings a reader needs before quoting a coverage figure: the plan is of another kind than the base
+(碳达峰 vs 减污降碳), it has no issue date, or it is much shorter than the base.
+
+"成都 only 37%" beside two 减污降碳 plans would mislead: chengdu's is a 碳达峰实施方案 without a date.
+Every report (Summary sheet, Markdown, terminal, brief) shows the same caveats, computed here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jtcompare.match.classify import Alignment
+from jtcompare.plans.model import Plan
+from jtcompare.report.i18n import Lang, label
+
+# a plan whose measure text is under this share of the base's is "much shorter"
+SHORT_SHARE = 0.5
+CODES = ("kind", "no_date", "short")
+
+
+@dataclass(frozen=True)
+class Caveat:
+    code: str  # kind | no_date | short (JSON and CSV carry the code)
+    plan: str
+    values: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def text(self, lang: Lang) -> str:
+        return label(f"caveat.{self.code}", lang).format(**self.values)
+
+    def short(self, lang: Lang) -> str:
+        return label(f"caveat.{self.code}_short", lang)
+
+
+def caveats(a: Alignment) -> list[Caveat]:
+    """The caveats of one plan against its base, in a fixed order."""
+    plan, base = a.plan, a.base
+    values = {"name": plan.meta.name, "kind": plan.meta.kind, "base_kind": base.meta.kind}
+    out = []
+    if _kind(plan.meta.kind) != _kind(base.meta.kind):
+        out.append(Caveat("kind", plan.id, values))
+    if not plan.meta.date:
+        out.append(Caveat("no_date", plan.id, values))
+    share = text_share(plan, base)
+    if share < SHORT_SHARE:
+        out.append(Caveat("short", plan.id, {**values, "ratio": f"{share:.0%}"}))
+    return out
+
+
+def text_share(plan: Plan, base: Plan) -> float:
+    """The plan's measure text as a share of the base's (characters)."""
+    base_len = sum(len(m.text) for m in base.measures)
+    return sum(len(m.text) for m in plan.measures) / base_len if base_len else 1.0
+
+
+def _kind(kind: str) -> str:
+    return kind.strip().removesuffix("实施方案").removesuffix("方案")
+
+
+def codes(a: Alignment) -> str:
+    """The caveat codes of a plan as one CSV/JSON cell: 'kind;no_date'."""
+    return ";".join(c.code for c in caveats(a))
+
+
+def short_words(cell: str, lang: Lang) -> str:
+    """A codes cell as words for a table: 'kind;no_date' -> 类型不同、无日期."""
+    parts = [label(f"caveat.{c}_short", lang) for c in cell.split(";") if c]
+    return ("、" if lang == "zh" else ", ").join(parts)

@@ -1,0 +1,98 @@
+"""A PNG chart of statuses by chapter for the Word brief, drawn with matplotlib's Agg backend (no display).
+
+Chinese labels need a CJK font (Noto Sans CJK from fonts-noto-cjk here; Microsoft YaHei, SimHei, PingFang
+elsewhere). Without one the chart falls back to numbered chapters and English words instead of
+printing empty boxes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jtcompare.match.classify import STATUSES
+from jtcompare.report.i18n import Lang
+from jtcompare.report.vocab import status_word, text
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Noto Serif CJK SC",
+    "Droid Sans Fallback",
+)
+COLOURS = {
+    "adopted": "#63BE7B",
+    "strengthened": "#4F81BD",
+    "partial": "#FFD966",
+    "omitted": "#F8696B",
+    "not_applicable": "#BFBFBF",
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # 三、加强源头防控
+    short: str  # used when no CJK font is installed: "3"
+    counts: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first installed font family that has Chinese glyphs, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FAMILIES if name in installed), None)
+
+
+def status_chart(bars: list[Bar], lang: Lang, *, font: str | None = None, use_font: bool = True) -> bytes:
+    """Horizontal stacked bars, one per chapter, of its counted measures by status; PNG bytes at 200 dpi."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    font = (font or cjk_font()) if use_font else None
+    words: Lang = lang if font else "en"
+    labels = [b.label if font else b.short for b in bars]
+    fig, ax = plt.subplots(figsize=(6.3, 0.24 * len(bars) + 1.0), dpi=200)
+    try:
+        props = {"family": font} if font else {}
+        left = [0] * len(bars)
+        for status in STATUSES:
+            values = [b.counts.get(status, 0) for b in bars]
+            if not any(values):
+                continue
+            ax.barh(
+                labels,
+                values,
+                left=left,
+                color=COLOURS.get(status, "#999999"),
+                edgecolor="white",
+                label=status_word(status, words),
+            )
+            left = [a + v for a, v in zip(left, values, strict=True)]
+        ax.invert_yaxis()  # chapters top to bottom in document order
+        ax.set_xlabel(text("column.measures", words), fontdict=props, fontsize=8)
+        for tick in ax.get_yticklabels():
+            tick.set_fontproperties(props)
+            tick.set_fontsize(8)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(
+            ncol=len(STATUSES), frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), prop={**props, "size": 7}
+        )
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)

@@ -1,0 +1,196 @@
+"""Text renderings shared by the CLI and the report writers: Markdown (compact pipe tables) and CSV.
+
+Plan text is untrusted: Markdown cells escape every inline special and line break; CSV and Excel
+cells that start with = + - @ are written so no spreadsheet reads them as formulas. Markdown is
+in the language asked for; CSV keeps English keys and values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.report.caveats import caveats
+from jtcompare.report.cells import pct, pipe_table, safe_cell, target_phrase
+from jtcompare.report.frames import (
+    clause_frame,
+    gaps_frame,
+    local_frame,
+    measure_frame,
+    summary_frame,
+    targets_frame,
+)
+from jtcompare.report.i18n import Lang
+from jtcompare.report.vocab import base_title, cell_text, column, plan_title, text
+
+NUMERIC = {"score", "coverage", "measures", "local", "overridden", *STATUSES, "base_year", "plan_year"}
+
+
+def frame_md(df: pd.DataFrame, lang: Lang, columns: Sequence[str] | None = None) -> str:
+    """A frame as a pipe table with titled columns and readable values (no nan, 42 not 42.0)."""
+    keys = list(columns or df.columns)
+    rows = [[cell_text(k, row[k], lang) for k in keys] for row in df[keys].to_dict(orient="records")]
+    right = [j for j, k in enumerate(keys) if k in NUMERIC]
+    return pipe_table(rows, [_title(k, lang) for k in keys], right=right)
+
+
+def _title(key: str, lang: Lang) -> str:
+    if key in STATUSES:
+        return cell_text("status", key, lang)
+    try:
+        return column(key, lang)
+    except KeyError:  # a plan id (Clauses table) is its own title
+        return key
+
+
+def frame_csv(df: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(df.columns))
+    for row in df.itertuples(index=False):
+        writer.writerow([safe_cell(_csv_value(v)) for v in row])
+    return buf.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value
+
+
+def _caveat_lines(alignments: list[Alignment], lang: Lang) -> list[str]:
+    found = [c for a in alignments for c in caveats(a)]
+    if not found:
+        return []
+    return ["", f"## {text('md.caveats', lang)}", "", *(f"- {c.text(lang)}" for c in found)]
+
+
+def _vs(a: Alignment, lang: Lang) -> dict[str, str]:
+    return {"plan": plan_title(a.plan.meta), "base": base_title(a.base.meta, lang)}
+
+
+def alignment_markdown(a: Alignment, lang: Lang = "en") -> str:
+    """The align report as Markdown: summary, caveats, clause roll-up, measures, local additions."""
+    summary = summary_frame([a])
+    lines = [
+        f"# {text('md.align_title', lang, **_vs(a, lang))}",
+        "",
+        frame_md(summary, lang, [*STATUSES, "coverage", "local"]),
+        *_caveat_lines([a], lang),
+        "",
+        f"## {text('md.clauses', lang)}",
+        "",
+        pipe_table(
+            [
+                [
+                    r.clause.label,
+                    cell_text("status", r.status, lang),
+                    pct(r.coverage),
+                    "; ".join(f"{p.label} ({s:.2f})" for p, s in r.matches),
+                ]
+                for r in a.clauses
+            ],
+            [column("clause", lang), column("status", lang), column("coverage", lang), column("plan_clause", lang)],
+            right=[2],
+        ),
+        "",
+        f"## {text('md.measures', lang)}",
+        "",
+        frame_md(
+            _starred(measure_frame([a])),
+            lang,
+            ["measure", "status", "score", "text", "plan_measure", "plan_text", "evidence"],
+        ),
+    ]
+    lines += _local_md(a, lang)
+    return "\n".join(lines) + "\n"
+
+
+def _starred(df: pd.DataFrame) -> pd.DataFrame:
+    """Statuses an analyst set carry a * (as in the terminal table and the workbook)."""
+    df = df.copy()
+    df["status"] = [s + ("*" if o else "") for s, o in zip(df["status"], df["overridden"], strict=True)]
+    return df
+
+
+def _local_md(a: Alignment, lang: Lang) -> list[str]:
+    if not a.local:
+        return []
+    return [
+        "",
+        f"## {text('md.local', lang, n=len(a.local))}",
+        "",
+        frame_md(local_frame([a]), lang, ["plan_measure", "plan_clause", "plan_text", "score"]),
+    ]
+
+
+def matrix_markdown(alignments: list[Alignment], lang: Lang = "en") -> str:
+    """Summary, caveats, clause matrix, then per plan its omitted measures."""
+    base = base_title(alignments[0].base.meta, lang)
+    clauses = clause_frame(alignments)
+    plans = [a.plan.id for a in alignments]
+    lines = [
+        f"# {text('md.matrix_title', lang, base=base)}",
+        "",
+        f"## {text('md.summary', lang)}",
+        "",
+        frame_md(summary_frame(alignments), lang, [c for c in summary_frame(alignments).columns if c != "kind"]),
+        *_caveat_lines(alignments, lang),
+        "",
+        f"## {text('md.clauses', lang)}",
+        "",
+        pipe_table(
+            [[row["clause"], *(pct(row[p]) for p in plans)] for row in clauses.to_dict(orient="records")],
+            [column("clause", lang), *plans],
+            right=list(range(1, len(plans) + 1)),
+        ),
+    ]
+    for a in alignments:
+        omitted = [m for m in a.measures if m.status == "omitted" and m.counted]
+        head = text("md.omitted", lang, name=a.plan.meta.name, id=a.plan.id, n=len(omitted))
+        lines += ["", f"## {head}", ""]
+        lines.append(
+            pipe_table(
+                [[m.measure.id, m.clause.label, m.measure.text] for m in omitted],
+                [column("measure", lang), column("clause", lang), column("text", lang)],
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def targets_md(df: pd.DataFrame, lang: Lang, *, with_plan: bool) -> str:
+    """Targets as phrases (下降10%左右), so no direction is lost and no nan or 42.0 is shown."""
+    keys = ["measure", "base_indicator", "base_year", "base_target", "plan_indicator", "plan_year", "plan_target"]
+    keys = (["plan"] if with_plan else []) + keys + ["verdict", "plan_measure"]
+    rows = []
+    for r in df.to_dict(orient="records"):
+        r["base_target"] = target_phrase(r["base_comparator"], r["base_value"], r["base_unit"])
+        r["plan_target"] = target_phrase(r["plan_comparator"], r["plan_value"], r["plan_unit"])
+        rows.append([cell_text(k, r[k], lang) for k in keys])
+    right = [j for j, k in enumerate(keys) if k.endswith("year")]
+    return pipe_table(rows, [column(k, lang) for k in keys], right=right)
+
+
+def report_markdown(a: Alignment, lang: Lang = "en") -> str:
+    """The gap report of one plan: summary, caveats, gaps with the nearest plan text and evidence, targets, local."""
+    summary = summary_frame([a])
+    gaps = gaps_frame(a)
+    lines = [
+        f"# {text('md.report_title', lang, **_vs(a, lang))}",
+        "",
+        frame_md(summary, lang, [c for c in summary.columns if c not in ("plan", "kind", "caveats")]),
+        *_caveat_lines([a], lang),
+        "",
+        f"## {text('md.gaps', lang)}",
+        "",
+        frame_md(gaps, lang, [c for c in gaps.columns if c not in ("plan", "base", "departments")]),
+        "",
+        f"## {text('md.targets', lang)}",
+        "",
+        targets_md(targets_frame([a]), lang, with_plan=False),
+        *(_local_md(a, lang) or ["", f"## {text('md.local', lang, n=0)}"]),
+    ]
+    return "\n".join(lines) + "\n"

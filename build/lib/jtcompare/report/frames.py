@@ -1,0 +1,240 @@
+"""Many plans against one base: the frames behind the matrix, the reports and the brief.
+
+Order is deterministic: plans in the order asked (or the library's order), base measures and
+clauses in document order. Keys and values stay English (they are the CSV columns and JSON keys);
+renderers turn them into words with jtcompare.report.vocab. Frames hold Python values (object
+columns): 42 stays 42, a missing year stays None, never NaN or 42.0.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.match.targets import Target
+from jtcompare.plans.model import Clause, Plan
+from jtcompare.report.caveats import codes
+
+SUMMARY_COLUMNS = ["plan", "name", "kind", "date", *STATUSES, "measures", "coverage", "local", "overridden", "caveats"]
+MEASURE_COLUMNS = [
+    "plan",
+    "measure",
+    "chapter",
+    "clause",
+    "departments",
+    "counted",
+    "status",
+    "score",
+    "text",
+    "plan_measure",
+    "plan_clause",
+    "plan_text",
+    "evidence",
+    "overridden",
+]
+GAP_COLUMNS = [
+    "plan",
+    "base",
+    "measure",
+    "chapter",
+    "clause",
+    "departments",
+    "status",
+    "score",
+    "text",
+    "plan_measure",
+    "plan_text",
+    "evidence",
+]
+TARGET_COLUMNS = [
+    "plan",
+    "measure",
+    "base_indicator",
+    "base_year",
+    "base_comparator",
+    "base_value",
+    "base_unit",
+    "plan_indicator",
+    "plan_year",
+    "plan_comparator",
+    "plan_value",
+    "plan_unit",
+    "verdict",
+    "plan_measure",
+]
+LOCAL_COLUMNS = ["plan", "plan_measure", "chapter", "plan_clause", "plan_text", "score"]
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def chapter_label(plan: Plan, clause: Clause) -> str:
+    """三、加强源头防控: the chapter with its number, as the plan writes it."""
+    number = next((c.number for c in plan.chapters if c.title == clause.chapter), None)
+    return f"{number}、{clause.chapter}" if number and clause.chapter else clause.chapter
+
+
+def departments(clause: Clause) -> str:
+    """牵头/责任部门 of a clause, lead first (the order the plan names them)."""
+    return "、".join(clause.departments)
+
+
+def summary_frame(alignments: list[Alignment]) -> pd.DataFrame:
+    rows = []
+    for a in alignments:
+        c = a.counts()
+        rows.append(
+            {
+                "plan": a.plan.id,
+                "name": a.plan.meta.name,
+                "kind": a.plan.meta.kind,
+                "date": a.plan.meta.date or "",
+                **c,
+                "measures": sum(c.values()),
+                "coverage": round(a.coverage, 3),
+                "local": len(a.local),
+                "overridden": sum(1 for m in a.measures if m.overridden),
+                "caveats": codes(a),
+            }
+        )
+    return _frame(rows, SUMMARY_COLUMNS)
+
+
+def clause_frame(alignments: list[Alignment]) -> pd.DataFrame:
+    """Base clauses x plans: coverage share (None for clauses not counted)."""
+    if not alignments:
+        return pd.DataFrame()
+    base = alignments[0].base
+    rows = []
+    for k, clause in enumerate(base.clauses):
+        row = {"chapter": chapter_label(base, clause), "clause": clause.label, "departments": departments(clause)}
+        for a in alignments:
+            row[a.plan.id] = None if a.clauses[k].coverage is None else round(a.clauses[k].coverage, 3)
+        rows.append(row)
+    return _frame(rows, ["chapter", "clause", "departments", *(a.plan.id for a in alignments)])
+
+
+def measure_frame(alignments: list[Alignment]) -> pd.DataFrame:
+    """Base measures x plans: status, score and best match per plan (long form, one row per pair)."""
+    rows = []
+    for a in alignments:
+        for m in a.measures:
+            best = m.matches[0] if m.matches else None
+            rows.append(
+                {
+                    "plan": a.plan.id,
+                    "measure": m.measure.id,
+                    "chapter": chapter_label(a.base, m.clause),
+                    "clause": m.clause.label,
+                    "departments": departments(m.clause),
+                    "counted": "yes" if m.counted else "no",
+                    "status": m.status,
+                    "score": m.score,
+                    "text": m.measure.text,
+                    "plan_measure": best.measure.id if best else "",
+                    "plan_clause": best.clause.label if best else "",
+                    "plan_text": best.measure.text if best else "",
+                    "evidence": m.evidence,
+                    "overridden": m.overridden or "",
+                }
+            )
+    return _frame(rows, MEASURE_COLUMNS)
+
+
+def gaps_frame(a: Alignment) -> pd.DataFrame:
+    """Omitted and partial counted measures of one plan, with the plan sentence that holds part of the measure
+    (none when no sentence holds its key terms: a sentence that merely reads alike is not cited as a match)."""
+    rows = []
+    for m in a.measures:
+        if m.status not in ("omitted", "partial") or not m.counted:
+            continue
+        best = m.matches[0] if m.matches else None
+        rows.append(
+            {
+                "plan": a.plan.id,
+                "base": a.base.id,
+                "measure": m.measure.id,
+                "chapter": chapter_label(a.base, m.clause),
+                "clause": m.clause.label,
+                "departments": departments(m.clause),
+                "status": m.status,
+                "score": m.score,
+                "text": m.measure.text,
+                "plan_measure": best.measure.id if best else "",
+                "plan_text": best.measure.text if best else "",
+                "evidence": m.evidence,
+            }
+        )
+    return _frame(rows, GAP_COLUMNS)
+
+
+def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
+    """Base targets beside the plan targets the status was judged on (verdict stricter/equal/laxer/added).
+
+    A base target with no plan counterpart is listed with verdict 'not in plan'. A plan target that
+    strengthens several base measures (chongqing's 装配式建筑 30% for N10.01 and N10.02) is listed
+    once, with the measures joined.
+    """
+    rows: list[dict] = []
+    for a in alignments:
+        added: dict[tuple, dict] = {}
+        for m in a.measures:
+            paired = {id(p.base) for p in m.compared if p.base is not None}
+            for p in m.compared:
+                if p.base is None:
+                    key = (p.plan_measure, p.plan.indicator, p.plan.year, p.plan.value, p.plan.unit)
+                    if key in added:
+                        added[key]["measure"] += f", {m.measure.id}"
+                        continue
+                    added[key] = _target_row(a.plan.id, m.measure.id, None, p.plan, p.verdict, p.plan_measure)
+                    rows.append(added[key])
+                else:
+                    rows.append(_target_row(a.plan.id, m.measure.id, p.base, p.plan, p.verdict, p.plan_measure))
+            for bt in m.targets:
+                if id(bt) not in paired:
+                    rows.append(_target_row(a.plan.id, m.measure.id, bt, None, "not in plan", ""))
+    return _frame(rows, TARGET_COLUMNS)
+
+
+def _year(t: Target | None) -> int | None:
+    return int(t.year) if t and t.year else None
+
+
+def _number(value: float | None) -> int | float | None:
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def _target_row(plan: str, mid: str, bt: Target | None, pt: Target | None, verdict: str, plan_measure: str) -> dict:
+    return {
+        "plan": plan,
+        "measure": mid,
+        "base_indicator": bt.indicator if bt else "",
+        "base_year": _year(bt),
+        "base_comparator": bt.comparator if bt else "",
+        "base_value": _number(bt.value) if bt else None,
+        "base_unit": bt.unit if bt else "",
+        "plan_indicator": pt.indicator if pt else "",
+        "plan_year": _year(pt),
+        "plan_comparator": pt.comparator if pt else "",
+        "plan_value": _number(pt.value) if pt else None,
+        "plan_unit": pt.unit if pt else "",
+        "verdict": verdict,
+        "plan_measure": plan_measure,
+    }
+
+
+def local_frame(alignments: list[Alignment]) -> pd.DataFrame:
+    """The plans' own additions; score = the sentence's best similarity to any base measure."""
+    rows = [
+        {
+            "plan": a.plan.id,
+            "plan_measure": x.measure.id,
+            "chapter": chapter_label(a.plan, x.clause),
+            "plan_clause": x.clause.label,
+            "plan_text": x.measure.text,
+            "score": x.nearest,
+        }
+        for a in alignments
+        for x in a.local
+    ]
+    return _frame(rows, LOCAL_COLUMNS)

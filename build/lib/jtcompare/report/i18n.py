@@ -1,0 +1,54 @@
+"""Labels for human-readable outputs in Chinese or English, from one data file (data/strings.toml).
+
+`label("status.adopted", "zh")` gives 采纳. The language comes from `--lang`, else $JTCOMPARE_LANG, else
+the output's own default (zh for the HTML view and the Word brief, en for the rest).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from jtcompare.errors import BadOption
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+ENV_LANG = "JTCOMPARE_LANG"
+
+
+@lru_cache(maxsize=1)
+def _strings() -> dict[str, dict[str, str]]:
+    raw = tomllib.loads((resources.files("jtcompare.report") / "data" / "strings.toml").read_text(encoding="utf-8"))
+    out: dict[str, dict[str, str]] = {}
+
+    def walk(prefix: str, node: dict) -> None:
+        if all(isinstance(v, str) for v in node.values()):
+            out[prefix] = node
+            return
+        for k, v in node.items():
+            if isinstance(v, dict):
+                walk(f"{prefix}.{k}" if prefix else k, v)
+
+    walk("", raw)
+    return out
+
+
+def label(key: str, lang: Lang) -> str:
+    """The label for `key` in `lang`; a missing key is a programming error and raises KeyError."""
+    return _strings()[key][lang]
+
+
+def keys(prefix: str) -> list[str]:
+    """Every key under `prefix` (e.g. "status"), in file order."""
+    return [k for k in _strings() if k.startswith(prefix + ".")]
+
+
+def resolve_lang(lang: str | None, default: Lang) -> Lang:
+    """--lang if given, else $JTCOMPARE_LANG, else the output's default; an unknown code is a BadOption."""
+    chosen = lang or os.environ.get(ENV_LANG) or default
+    if chosen not in LANGS:
+        raise BadOption(f"unknown language '{chosen}'; choose one of {', '.join(LANGS)}")
+    return chosen  # type: ignore[return-value]

@@ -1,0 +1,67 @@
+"""How much room text takes in a spreadsheet cell: openpyxl cannot auto-fit rows, so row heights are computed.
+
+LibreOffice and Excel keep a row one line high unless a height is written: wrapped sentences are
+then cut after one line when printed. Widths are in Excel's column units (the width of a '0' in the
+default 11-point font); a CJK character takes about two of them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+CJK_UNITS = 2.0  # a CJK character at 11 points, in column units (Excel: ~15 px against 7 px for a "0")
+LATIN_UNITS = 1.05
+LINE_POINTS = 14.5  # one line of 11-point text (Excel needs ~15 for Calibri, LibreOffice ~12.5 with CJK)
+PAD_POINTS = 3.0
+_TOKEN = re.compile(r"[A-Za-z0-9.,:;()%'\"/_\-+=*<>\[\]]+ ?| ")
+
+
+def char_units(ch: str) -> float:
+    return CJK_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else LATIN_UNITS
+
+
+def text_units(text: str) -> float:
+    return sum(char_units(ch) for ch in text)
+
+
+def _tokens(paragraph: str) -> list[str]:
+    """Pieces a line may not break inside: a Latin word with its space, or a single CJK character."""
+    out, pos = [], 0
+    while pos < len(paragraph):
+        m = _TOKEN.match(paragraph, pos)
+        if m and m.end() > pos:
+            out.append(m.group(0))
+            pos = m.end()
+        else:
+            out.append(paragraph[pos])
+            pos += 1
+    return out
+
+
+def line_count(text: str, width: float) -> int:
+    """Lines `text` wraps to in a column `width` units wide (greedy, like a spreadsheet)."""
+    usable = max(width - 1.5, 1.0)  # cell padding on both sides
+    total = 0
+    for paragraph in str(text).split("\n"):
+        lines, used = 1, 0.0
+        for token in _tokens(paragraph):
+            w = text_units(token)
+            if used and used + w > usable:
+                lines += 1
+                used = 0.0
+            if w > usable:  # a word longer than the column breaks anywhere
+                extra = math.ceil(w / usable) - 1
+                lines += extra
+                used = w - extra * usable
+            else:
+                used += w
+        total += lines
+    return max(total, 1)
+
+
+def row_height(cells: list[tuple[str, float]]) -> float:
+    """Points for a row whose wrapped cells are (text, column width)."""
+    lines = max((line_count(t, w) for t, w in cells if t), default=1)
+    return round(lines * LINE_POINTS + PAD_POINTS, 1)

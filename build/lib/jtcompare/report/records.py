@@ -1,0 +1,102 @@
+"""Plain data (dicts and DataFrames) of an alignment: what every renderer starts from.
+
+JSON, CSV, Markdown, the terminal table and the Excel workbook all read these, so the same
+judgement reaches every format.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jtcompare.match.classify import Alignment, MeasureResult
+from jtcompare.match.settings import as_dict
+from jtcompare.match.targets import Target
+from jtcompare.report.caveats import caveats
+from jtcompare.report.outline import meta_dict
+
+
+def target_dict(t: Target) -> dict[str, Any]:
+    return {
+        "indicator": t.indicator,
+        "year": t.year,
+        "comparator": t.comparator,
+        "value": t.value,
+        "unit": t.unit,
+        "text": t.text,
+    }
+
+
+def measure_dict(m: MeasureResult) -> dict[str, Any]:
+    return {
+        "id": m.measure.id,
+        "clause": m.clause.title,
+        "clause_id": m.clause.id,
+        "text": m.measure.text,
+        "status": m.status,
+        "score": m.score,
+        "counted": m.counted,
+        "weakened": m.weakened,
+        "matches": [
+            {
+                "clause": x.clause.title,
+                "clause_id": x.clause.id,
+                "id": x.measure.id,
+                "text": x.measure.text,
+                "score": x.score,
+            }
+            for x in m.matches
+        ],
+        "evidence": m.evidence,
+        "units": [
+            {"text": u.text, "key_terms": list(u.key_terms), "covered": u.covered, "coverage": u.coverage, "by": u.by}
+            for u in m.units
+        ],
+        "region": m.region,
+        "targets": [target_dict(t) for t in m.targets],
+        "overridden": m.overridden,
+    }
+
+
+def alignment_dict(a: Alignment) -> dict[str, Any]:
+    """The object printed by `jtcompare align --format json`."""
+    return {
+        "plan": meta_dict(a.plan.meta),
+        "base": meta_dict(a.base.meta),
+        "summary": {
+            **a.counts(),
+            "coverage": round(a.coverage, 3),
+            "local": len(a.local),
+            "caveats": [c.code for c in caveats(a)],
+        },
+        "settings": as_dict(a.settings),
+        "measures": [measure_dict(m) for m in a.measures],
+        "clauses": [
+            {
+                "id": c.clause.id,
+                "number": c.clause.number,
+                "title": c.clause.title,
+                "role": c.role,
+                "status": c.status,
+                "coverage": None if c.coverage is None else round(c.coverage, 3),
+                "counts": c.counts,
+                "matches": [{"number": p.number, "title": p.title, "id": p.id, "score": s} for p, s in c.matches],
+            }
+            for c in a.clauses
+        ],
+        "plan_clauses": [
+            {
+                "id": pc.clause.id,
+                "number": pc.clause.number,
+                "title": pc.clause.title,
+                "best": None
+                if pc.best is None
+                else {"number": pc.best[0].number, "title": pc.best[0].title, "id": pc.best[0].id, "score": pc.best[1]},
+            }
+            for pc in a.plan_clauses
+        ],
+        "local": [
+            {"id": x.measure.id, "clause": x.clause.title, "text": x.measure.text, "nearest": x.nearest}
+            for x in a.local
+        ],
+        "warnings": list(a.plan.warnings),
+    }

@@ -1,0 +1,518 @@
+"""Excel workbooks for people who filter, sort, review and print: the coverage matrix and the gap report.
+
+Every sheet prints readably on A4 landscape: computed row heights (openpyxl cannot auto-fit), narrow
+id and status columns, wide text columns, the header row repeated on every page, and a page header
+and footer naming plan, base, date and "page x of y". Every status is written in words and coloured,
+so the sheet also reads in black and white. Columns carry one vocabulary across sheets (report.vocab).
+Gaps sheets have an analyst status column with a drop-down and an analyst note column, read back by
+`jtcompare override --import`. Plan text is written as text, never as a formula. Writers take a
+binary stream; the CLI decides where it goes (atomically).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import pandas as pd
+from jtcompare.match.classify import STATUSES, Alignment, MeasureResult
+from jtcompare.report.caveats import Caveat, caveats
+from jtcompare.report.frames import (
+    chapter_label,
+    clause_frame,
+    gaps_frame,
+    local_frame,
+    measure_frame,
+    summary_frame,
+    targets_frame,
+)
+from jtcompare.report.i18n import Lang, label
+from jtcompare.report.layout import row_height
+from jtcompare.report.provenance import Provenance, provenance
+from jtcompare.report.vocab import base_title, cell_text, column, plan_title, status_word, text, verdict_word, yes_no
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment as Align
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+FILLS = {
+    "adopted": "C6EFCE",
+    "strengthened": "8DB4E2",
+    "partial": "FFEB9C",
+    "omitted": "FFC7CE",
+    "not_applicable": "D9D9D9",
+}
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+REVIEW_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells an analyst fills in
+THIN = Side(style="thin", color="BFBFBF")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+@dataclass(frozen=True)
+class Spec:
+    width: float
+    wrap: bool = False
+    number_format: str | None = None
+
+
+# one width and format per column key, on every sheet: ids and statuses narrow, sentences wide
+SPECS: dict[str, Spec] = {
+    "plan": Spec(10),
+    "base": Spec(9),
+    "name": Spec(8),
+    "kind": Spec(27, wrap=True),
+    "date": Spec(11),
+    "measures": Spec(9),
+    "coverage": Spec(9, number_format="0%"),
+    "local": Spec(8),
+    "overridden": Spec(10, wrap=True),
+    "caveats": Spec(16, wrap=True),
+    "measure": Spec(9),
+    "chapter": Spec(11, wrap=True),
+    "clause": Spec(16, wrap=True),
+    "departments": Spec(18, wrap=True),
+    "counted": Spec(8),
+    "status": Spec(10),
+    "score": Spec(7, number_format="0.00"),
+    "text": Spec(38, wrap=True),
+    "plan_measure": Spec(10),
+    "plan_clause": Spec(16, wrap=True),
+    "plan_text": Spec(38, wrap=True),
+    "evidence": Spec(28, wrap=True),
+    "analyst_status": Spec(11),
+    "analyst_note": Spec(18, wrap=True),
+    "base_indicator": Spec(18, wrap=True),
+    "plan_indicator": Spec(18, wrap=True),
+    "base_year": Spec(7, number_format="0"),
+    "plan_year": Spec(7, number_format="0"),
+    "base_comparator": Spec(11, wrap=True),
+    "plan_comparator": Spec(11, wrap=True),
+    "base_value": Spec(9, number_format="General"),
+    "plan_value": Spec(9, number_format="General"),
+    "base_unit": Spec(9, wrap=True),
+    "plan_unit": Spec(9, wrap=True),
+    "verdict": Spec(10),
+    **{s: Spec(9) for s in STATUSES},
+}
+DEFAULT_SPEC = Spec(12, wrap=True)
+REVIEW = ("analyst_status", "analyst_note")
+
+
+def fill(status: str) -> PatternFill:
+    return PatternFill("solid", fgColor=FILLS.get(status, "FFFFFF"))
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
+    """Write a cell; strings always stay strings (no formula from plan text)."""
+    if isinstance(value, float) and pd.isna(value):
+        value = None
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every sheet's page header and footer names."""
+
+    lang: Lang
+    plans: str  # 武汉市减污降碳协同增效实施方案, or 重庆市、武汉市、成都市
+    base: str
+    prov: Provenance
+
+
+def _context(alignments: list[Alignment], lang: Lang) -> Context:
+    if len(alignments) == 1:
+        plans = plan_title(alignments[0].plan.meta)
+    else:
+        plans = "、".join(a.plan.meta.name for a in alignments)
+    return Context(lang, plans, base_title(alignments[0].base.meta, lang), provenance(alignments))
+
+
+# --- tables -----------------------------------------------------------------------------------------------------
+
+
+def _display(key: str, value: Any, lang: Lang) -> Any:
+    """The cell value: words for statuses and verdicts, numbers stay numbers."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if key == "status":
+        return status_word(str(value).rstrip("*"), lang) + ("*" if str(value).endswith("*") else "")
+    if key == "verdict":
+        return verdict_word(str(value), lang)
+    if key == "counted":
+        return yes_no(str(value), lang)
+    if key == "caveats":
+        return cell_text("caveats", value, lang) or None
+    return value
+
+
+def _title(key: str, lang: Lang) -> str:
+    if key in STATUSES:
+        return status_word(key, lang)
+    try:
+        return column(key, lang)
+    except KeyError:  # a plan id heads its own column (Clauses)
+        return key
+
+
+def write_table(ws: Worksheet, keys: list[str], rows: list[dict], ctx: Context, *, specs: dict | None = None) -> int:
+    """A titled table from row 1: header, typed cells, widths, wrapping, row heights, coloured statuses.
+
+    Returns the last row written.
+    """
+    specs = {**SPECS, **(specs or {})}
+    spec = [specs.get(k, DEFAULT_SPEC) for k in keys]
+    titles = [_title(k, ctx.lang) for k in keys]
+    for j, title in enumerate(titles, 1):
+        cell = put(ws, 1, j, title)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, GRID
+        cell.alignment = Align(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = spec[j - 1].width
+    ws.row_dimensions[1].height = row_height([(t, s.width) for t, s in zip(titles, spec, strict=True)])
+    for i, row in enumerate(rows, 2):
+        texts = []
+        for j, key in enumerate(keys, 1):
+            value = _display(key, row.get(key), ctx.lang)
+            cell = put(ws, i, j, value)
+            cell.border = GRID
+            cell.alignment = Align(wrap_text=spec[j - 1].wrap, vertical="top")
+            if spec[j - 1].number_format:
+                cell.number_format = spec[j - 1].number_format
+            if key == "status" and row.get(key):
+                cell.fill = fill(str(row[key]).rstrip("*"))
+            if key in REVIEW:
+                cell.fill = REVIEW_FILL
+            if spec[j - 1].wrap and isinstance(value, str):
+                texts.append((value, spec[j - 1].width))
+        ws.row_dimensions[i].height = row_height(texts)
+    last = len(rows) + 1
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{last}"
+    return last
+
+
+def _frame_rows(df: pd.DataFrame) -> list[dict]:
+    return df.to_dict(orient="records")
+
+
+# --- page setup -------------------------------------------------------------------------------------------------
+
+
+def _escape(header_text: str) -> str:
+    return header_text.replace("&", "&&")
+
+
+def page_setup(ws: Worksheet, ctx: Context, *, title_rows: bool = True) -> None:
+    """A4 landscape, one page wide, header row on every page, header and footer with plan, base, date, page x of y."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if title_rows:
+        ws.print_title_rows = "1:1"
+    vs = label("word.vs", ctx.lang)
+    ws.oddHeader.left.text = _escape(f"{ctx.plans} {vs} {ctx.base}")
+    ws.oddHeader.left.size = 8
+    ws.oddHeader.right.text = _escape(f"&A · {ctx.prov.made}").replace("&&A", "&A")
+    ws.oddHeader.right.size = 8
+    ws.oddFooter.left.text = _escape(f"jtcompare {ctx.prov.version} · {ctx.prov.fingerprint}")
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = label("excel.page", ctx.lang)
+    ws.oddFooter.right.size = 8
+
+
+def _note(ws: Worksheet, row: int, text_: str, ncols: int, *, bold: bool = False) -> None:
+    """A sentence across the table's width (merged cells), with the height it needs."""
+    width = sum(ws.column_dimensions[get_column_letter(j)].width or 10 for j in range(1, ncols + 1))
+    cell = put(ws, row, 1, text_)
+    cell.alignment = Align(wrap_text=True, vertical="top")
+    cell.font = Font(bold=bold)
+    if ncols > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    ws.row_dimensions[row].height = row_height([(text_, width)])
+
+
+# --- sheets -----------------------------------------------------------------------------------------------------
+
+
+def _sheet(wb: Workbook, key: str, ctx: Context, suffix: str = "") -> Worksheet:
+    name = text(f"excel.sheet.{key}", ctx.lang) + (f" {suffix}" if suffix else "")
+    return wb.create_sheet(name[:31])
+
+
+def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
+    """The summary table, the caveats, the chart of statuses per plan, and where the figures come from."""
+    ws = _sheet(wb, "summary", ctx)
+    df = summary_frame(alignments)
+    keys = list(df.columns)
+    last = write_table(ws, keys, _frame_rows(df), ctx)
+    ncols = len(keys)
+    row = last + 2
+    found: list[Caveat] = [c for a in alignments for c in caveats(a)]
+    if found:
+        _note(ws, row, text("md.caveats", ctx.lang), ncols, bold=True)
+        for c in found:
+            row += 1
+            _note(ws, row, "! " + c.text(ctx.lang), ncols)
+        row += 2
+    row = _chart(ws, alignments, ctx, row, last) + 1
+    _provenance(ws, row, ctx, ncols)
+    page_setup(ws, ctx)
+
+
+def _chart(ws: Worksheet, alignments: list[Alignment], ctx: Context, row: int, last: int) -> int:
+    """A stacked bar per plan of its counted measures by status, under the table; returns the row after it."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = text("excel.chart_title", ctx.lang)
+    chart.y_axis.title = column("measures", ctx.lang)
+    chart.y_axis.majorGridlines = None
+    first_status = 5  # plan, name, kind, date, then the statuses
+    for k, status in enumerate(STATUSES):
+        col = first_status + k
+        data = Reference(ws, min_col=col, min_row=1, max_row=last)
+        chart.add_data(data, titles_from_data=True)
+        series = chart.series[-1]
+        series.graphicalProperties.solidFill = FILLS[status]
+        series.graphicalProperties.line.solidFill = "808080"
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
+    chart.x_axis.scaling.orientation = "maxMin"  # plans top to bottom in the table's order
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.height = 4 + 1.2 * len(alignments)  # cm
+    chart.width = 22
+    ws.add_chart(chart, f"A{row}")
+    rows_taken = int(chart.height / 0.53) + 2  # a 16-point row is about 0.56 cm
+    return row + rows_taken
+
+
+def _provenance(ws: Worksheet, row: int, ctx: Context, ncols: int) -> None:
+    p = ctx.prov
+    put(ws, row, 1, text("excel.provenance", ctx.lang)).font = Font(bold=True)
+    items = [
+        ("tool", f"jtcompare {p.version}"),
+        ("base", f"{p.base}: {ctx.base}"),
+        ("plans", ", ".join(p.plans)),
+        ("date", p.made),
+        ("settings", p.settings_line(text("excel.prov.defaults", ctx.lang))),
+        ("fingerprint", f"{p.fingerprint} ({text('excel.prov.fingerprint_note', ctx.lang)})"),
+    ]
+    width = sum(ws.column_dimensions[get_column_letter(j)].width or 10 for j in range(3, max(ncols, 3) + 1))
+    for k, (key, value) in enumerate(items, row + 1):
+        put(ws, k, 1, text(f"excel.prov.{key}", ctx.lang)).font = Font(bold=True)
+        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=2)
+        cell = put(ws, k, 3, value)
+        cell.alignment = Align(wrap_text=True, vertical="top")
+        if ncols > 3:
+            ws.merge_cells(start_row=k, start_column=3, end_row=k, end_column=ncols)
+        ws.row_dimensions[k].height = row_height([(value, width)])
+
+
+def clauses_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
+    """Base clauses x plans: the clause's coverage, coloured red (0%) - yellow (50%) - green (100%)."""
+    ws = _sheet(wb, "clauses", ctx)
+    df = clause_frame(alignments)
+    plans = [a.plan.id for a in alignments]
+    specs = {p: Spec(10, number_format="0%") for p in plans}
+    last = write_table(ws, list(df.columns), _frame_rows(df), ctx, specs=specs)
+    if len(df) and plans:
+        first, end = get_column_letter(4), get_column_letter(3 + len(plans))
+        ws.conditional_formatting.add(
+            f"{first}2:{end}{last}",
+            ColorScaleRule(
+                start_type="num",
+                start_value=0,
+                start_color="F8696B",
+                mid_type="num",
+                mid_value=0.5,
+                mid_color="FFEB84",
+                end_type="num",
+                end_value=1,
+                end_color="63BE7B",
+            ),
+        )
+    page_setup(ws, ctx)
+
+
+def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
+    """Base measures x plans: a status cell per plan with the match in its comment, then its score."""
+    ws = _sheet(wb, "measures", ctx)
+    keys = ["measure", "chapter", "clause", "counted", "text"]
+    specs: dict[str, Spec] = {}
+    for a in alignments:
+        keys += [a.plan.id, f"{a.plan.id} score"]
+        specs[a.plan.id] = Spec(10)
+        specs[f"{a.plan.id} score"] = Spec(7, number_format="0.00")
+    rows = []
+    base = alignments[0].base if alignments else None
+    for i, base_m in enumerate(alignments[0].measures if alignments else ()):
+        row = {
+            "measure": base_m.measure.id,
+            "chapter": chapter_label(base, base_m.clause) if base else "",
+            "clause": base_m.clause.label,
+            "counted": "yes" if base_m.counted else "no",
+            "text": base_m.measure.text,
+        }
+        for a in alignments:
+            m = a.measures[i]
+            row[a.plan.id] = m.status + ("*" if m.overridden else "")
+            row[f"{a.plan.id} score"] = m.score
+        rows.append(row)
+    headers = {f"{a.plan.id} score": f"{a.plan.id} {column('score', ctx.lang)}" for a in alignments}
+    last = write_table(ws, keys, rows, ctx, specs=specs)
+    for j, key in enumerate(keys, 1):
+        if key in headers:
+            ws.cell(1, j).value = headers[key]
+    for k, a in enumerate(alignments):
+        col = 6 + 2 * k
+        for i, m in enumerate(a.measures, 2):
+            cell = ws.cell(i, col)
+            cell.value = status_word(m.status, ctx.lang) + ("*" if m.overridden else "")
+            cell.fill = fill(m.status)
+            cell.comment = Comment(_comment(m), "jtcompare", width=400, height=200)
+    for i, base_m in enumerate(alignments[0].measures if alignments else (), 2):
+        ws.row_dimensions[i].outlineLevel = 1 if base_m.clause.number is not None else 0
+    ws.freeze_panes = "F2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{last}"
+    page_setup(ws, ctx)
+
+
+def _comment(m: MeasureResult) -> str:
+    lines = [m.evidence]
+    for x in m.matches:
+        lines.append(f"[{x.score:.2f}] {x.clause.label}: {x.measure.text}")
+    if m.overridden:
+        lines.append(f"override: {m.overridden}")
+    return "\n".join(lines)[:2000]
+
+
+def gaps_sheet(wb: Workbook, a: Alignment, ctx: Context, *, suffix: str) -> None:
+    """Omitted and partial measures with the nearest plan text, and the analyst's review columns."""
+    ws = _sheet(wb, "gaps", ctx, suffix)
+    df = gaps_frame(a)
+    keys = [k for k in df.columns if k != "base"] + list(REVIEW)
+    last = write_table(ws, keys, _frame_rows(df), ctx)
+    _review_dropdown(ws, keys.index("analyst_status") + 1, last, ctx.lang)
+    page_setup(ws, ctx)
+
+
+def _review_dropdown(ws: Worksheet, col: int, last: int, lang: Lang) -> None:
+    """The analyst status column accepts only status words (either language reads back)."""
+    words = ",".join(status_word(s, lang) for s in STATUSES)
+    dv = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True, showDropDown=False)
+    dv.promptTitle = text("excel.validation_title", lang)
+    dv.prompt = text("excel.validation_prompt", lang)
+    dv.showInputMessage = True
+    dv.showErrorMessage = True
+    letter = get_column_letter(col)
+    dv.add(f"{letter}2:{letter}{max(last, 2)}")
+    ws.add_data_validation(dv)
+
+
+def targets_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
+    ws = _sheet(wb, "targets", ctx)
+    df = targets_frame(alignments)
+    write_table(ws, list(df.columns), _frame_rows(df), ctx)
+    page_setup(ws, ctx)
+
+
+def local_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
+    ws = _sheet(wb, "local", ctx)
+    df = local_frame(alignments)
+    write_table(ws, list(df.columns), _frame_rows(df), ctx)
+    page_setup(ws, ctx)
+
+
+def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
+    """Every base measure of the report's plan, one row each (the gap report's full list)."""
+    ws = _sheet(wb, "measures", ctx)
+    df = measure_frame(alignments)
+    rows = _frame_rows(df)
+    for r in rows:
+        r["status"] = r["status"] + ("*" if r["overridden"] else "")
+    write_table(ws, [k for k in df.columns if k != "departments"], rows, ctx)
+    page_setup(ws, ctx)
+
+
+def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
+    """What the words, colours and numbers mean, printable on one A4 landscape page."""
+    ws = _sheet(wb, "legend", ctx)
+    lang = ctx.lang
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 100
+    for j, key in enumerate(("excel.legend.status", "excel.legend.meaning"), 1):
+        cell = put(ws, 1, j, text(key, lang))
+        cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, GRID
+    row = 1
+    for status in STATUSES:
+        row += 1
+        cell = put(ws, row, 1, status_word(status, lang))
+        cell.fill, cell.border = fill(status), GRID
+        meaning = text(f"excel.meaning.{status}", lang)
+        put(ws, row, 2, meaning).alignment = Align(wrap_text=True, vertical="top")
+        ws.cell(row, 2).border = GRID
+        ws.row_dimensions[row].height = row_height([(meaning, 100)])
+    threshold = alignments[0].settings.local_threshold if alignments else 0.3
+    notes = [
+        text("excel.legend.coverage", lang),
+        text("excel.legend.score", lang),
+        text("excel.legend.clauses", lang),
+        text("excel.legend.local", lang, threshold=threshold),
+        text("excel.legend.targets", lang),
+        text("excel.legend.override", lang),
+        text("excel.legend.review", lang),
+    ]
+    row += 1
+    for note in notes:
+        row += 1
+        _note(ws, row, note, 2)
+    page_setup(ws, ctx, title_rows=False)
+
+
+# --- workbooks --------------------------------------------------------------------------------------------------
+
+
+def write_matrix(alignments: list[Alignment], stream: BinaryIO, *, lang: Lang = "en") -> None:
+    """Summary, Clauses, Measures, one Gaps sheet per plan, Targets, Local, Legend."""
+    ctx = _context(alignments, lang)
+    wb = Workbook()
+    wb.remove(wb.active)
+    summary_sheet(wb, alignments, ctx)
+    clauses_sheet(wb, alignments, ctx)
+    measures_sheet(wb, alignments, ctx)
+    for a in alignments:
+        gaps_sheet(wb, a, ctx, suffix=a.plan.id)
+    targets_sheet(wb, alignments, ctx)
+    local_sheet(wb, alignments, ctx)
+    legend_sheet(wb, alignments, ctx)
+    wb.save(stream)
+
+
+def write_report(alignments: list[Alignment], stream: BinaryIO, *, lang: Lang = "en") -> None:
+    """The gap report of one plan: Summary, Gaps, Targets, Local, the full measure list, Legend."""
+    ctx = _context(alignments, lang)
+    wb = Workbook()
+    wb.remove(wb.active)
+    summary_sheet(wb, alignments, ctx)
+    for a in alignments:
+        gaps_sheet(wb, a, ctx, suffix="" if len(alignments) == 1 else a.plan.id)
+    targets_sheet(wb, alignments, ctx)
+    local_sheet(wb, alignments, ctx)
+    long_measures_sheet(wb, alignments, ctx)
+    legend_sheet(wb, alignments, ctx)
+    wb.save(stream)

@@ -1,0 +1,421 @@
+"""Normalise a plan as it circulates on the web into simplified text fit for matching.
+
+Every step keeps a map from each character of the normalised text back to the
+character of the original file it came from, so that a measure found in the
+normalised text can always be shown as the user's file wrote it.
+
+Steps, in order (each a small function over a `_Buf`):
+  newlines -> ruby 【jiǎn】 -> inline pinyin (shí) -> NFKC -> page markers and @@ ->
+  spaced-out lines -> traditional to simplified -> pinyin standing in for a character ->
+  mojibake -> lines broken mid-sentence -> trailing spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN_CHARS = f"a-zA-Z{_TONED}"
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One change the normaliser made that a reader may want to check."""
+
+    kind: str  # "pinyin" (a syllable replaced by a character)
+    original: str
+    replacement: str
+    line: int  # 1-based line in the original file
+    context: str
+
+    def describe(self) -> str:
+        return f"line {self.line}: {self.kind} '{self.original}' -> '{self.replacement}' in '{self.context}'"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A problem in the source text that the normaliser could not safely repair."""
+
+    kind: str  # "mojibake", "pinyin"
+    line: int
+    message: str
+
+    def describe(self) -> str:
+        return f"line {self.line}: {self.kind}: {self.message}"
+
+
+@dataclass
+class Normalised:
+    """Normalised text with, for each of its characters, the index of its source character."""
+
+    original: str
+    text: str
+    src: Sequence[int]
+    repairs: list[Repair] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Span of the original text that produced text[start:end]."""
+        if start >= end:
+            pos = self.src[start] if start < len(self.src) else len(self.original)
+            return pos, pos
+        return self.src[start], self.src[end - 1] + 1
+
+    def original_line(self, pos: int) -> int:
+        """1-based line number in the original text of normalised position pos."""
+        opos = self.src[pos] if pos < len(self.src) else len(self.original)
+        return self.original.count("\n", 0, opos) + 1
+
+
+@dataclass
+class _Buf:
+    text: str
+    src: list[int]
+    original: str
+    repairs: list[Repair] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    def line_of(self, pos: int) -> int:
+        opos = self.src[pos] if pos < len(self.src) else len(self.original)
+        return self.original.count("\n", 0, opos) + 1
+
+
+def _sub(buf: _Buf, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
+    """Regex substitution that keeps the offset map: replacement chars map to the match start."""
+    out: list[str] = []
+    src: list[int] = []
+    pos = 0
+    text = buf.text
+    for m in pattern.finditer(text):
+        new = repl(m)
+        if new == m.group(0):
+            continue
+        out.append(text[pos : m.start()])
+        src.extend(buf.src[pos : m.start()])
+        out.append(new)
+        anchor = buf.src[m.start()] if m.start() < len(buf.src) else len(buf.original)
+        if len(new) == m.end() - m.start():
+            src.extend(buf.src[m.start() : m.end()])
+        else:
+            src.extend([anchor] * len(new))
+        pos = m.end()
+    if pos == 0 and not out:
+        return
+    out.append(text[pos:])
+    src.extend(buf.src[pos:])
+    buf.text = "".join(out)
+    buf.src = src
+
+
+# --- pinyin knowledge -------------------------------------------------------------
+
+
+def _toneless(syllable: str) -> str:
+    decomposed = unicodedata.normalize("NFD", syllable.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.replace("ü", "v")
+
+
+@lru_cache(maxsize=1)
+def _pinyin_index() -> tuple[frozenset[str], dict[str, str]]:
+    """All toneless pinyin syllables, and for each the characters that can be read so."""
+    from pypinyin.constants import PINYIN_DICT
+
+    chars: dict[str, list[str]] = {}
+    for code, readings in PINYIN_DICT.items():
+        if not (0x4E00 <= code <= 0x9FFF):
+            continue
+        for reading in readings.split(","):
+            chars.setdefault(_toneless(reading), []).append(chr(code))
+    syllables = frozenset(s for s in chars if (s.isalpha() and len(s) > 1) or s in {"a", "e", "o"})
+    return syllables, {k: "".join(dict.fromkeys(v)) for k, v in chars.items()}
+
+
+def is_pinyin(word: str) -> bool:
+    syllables, _ = _pinyin_index()
+    return _toneless(word) in syllables
+
+
+@lru_cache(maxsize=1)
+def _word_freq() -> dict[str, int]:
+    from jtcompare.text.tokens import jieba_instance
+
+    tokenizer = jieba_instance()
+    return tokenizer.FREQ
+
+
+# --- the steps --------------------------------------------------------------------
+
+# letters may be spaced out too (PDF extraction: 【c hāo】)
+_RUBY = re.compile(rf"【[ \t]*[{_PINYIN_CHARS}][{_PINYIN_CHARS} \t/,、]*】")
+_INLINE = re.compile(rf"(?<=[{CJK}])(?:[(（]\s*[{_PINYIN_CHARS}]+(?:\s*[/,、]\s*[{_PINYIN_CHARS}]+)*\s*[)）])+")
+_INLINE_ONE = re.compile(r"[(（]([^)）]*)[)）]")
+
+
+def _newlines(buf: _Buf) -> None:
+    _sub(buf, re.compile(r"\r\n?|\ufeff|\u2028|\u2029"), lambda m: "\n" if m.group(0)[0] in "\r\u2028\u2029" else "")
+
+
+def _ruby(buf: _Buf) -> None:
+    _sub(buf, _RUBY, lambda m: "")
+
+
+def _inline_pinyin(buf: _Buf) -> None:
+    def repl(m: re.Match[str]) -> str:
+        for group in _INLINE_ONE.finditer(m.group(0)):
+            words = re.split(r"\s*[/,、]\s*", group.group(1).strip())
+            # Lower-case only: (PUE), (CCER), (VOCs) are acronyms, not readings.
+            if not all(w and w == w.lower() and is_pinyin(w) for w in words):
+                return m.group(0)
+        return ""
+
+    _sub(buf, _INLINE, repl)
+
+
+def _nfkc(buf: _Buf) -> None:
+    out: list[str] = []
+    src: list[int] = []
+    for ch, s in zip(buf.text, buf.src, strict=True):
+        if ch.isascii() or "\u4e00" <= ch <= "\u9fff":
+            out.append(ch)
+            src.append(s)
+            continue
+        new = unicodedata.normalize("NFKC", ch)
+        out.append(new)
+        src.extend([s] * len(new))
+    buf.text = "".join(out)
+    buf.src = src
+
+
+_PAGE_MARK = re.compile(
+    r"(?m)^[ \t]*(?:[-—–－~]+[ \t]*\d{1,4}[ \t]*[-—–－~]+"  # —2—
+    r"|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*共[ \t]*\d+[ \t]*页)?"  # 第2页 共9页
+    r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$"  # 2 / 9
+)
+
+
+def _page_noise(buf: _Buf) -> None:
+    _sub(buf, _PAGE_MARK, lambda m: "")
+    _sub(buf, re.compile(r"@@+"), lambda m: "")
+
+
+def _spaced_out(line: str) -> bool:
+    cjk = len(_CJK_RE.findall(line))
+    return cjk >= 4 and line.count(" ") >= cjk * 0.5
+
+
+def _despaced(line: str) -> list[int]:
+    """Indices of the characters to keep: every run of spaces goes, except between two Latin letters."""
+    keep = []
+    for m in re.finditer(r" +|[^ ]+", line):
+        if m.group(0)[0] != " ":
+            keep.extend(range(m.start(), m.end()))
+            continue
+        before, after = line[m.start() - 1 : m.start()], line[m.end() : m.end() + 1]
+        if before.isascii() and before.isalpha() and after.isascii() and after.isalpha():
+            keep.append(m.start())  # PM 2.5 stays apart from the word before it
+    return keep
+
+
+def _spaced_lines(buf: _Buf) -> None:
+    """Lines extracted from PDFs with one space between every character."""
+    text = buf.text
+    out: list[str] = []
+    src: list[int] = []
+    pos = 0
+    for m in re.finditer(r"[^\n]+", text):
+        if not _spaced_out(m.group(0)):
+            continue
+        out.append(text[pos : m.start()])
+        src.extend(buf.src[pos : m.start()])
+        keep = _despaced(m.group(0))
+        out.append("".join(m.group(0)[i] for i in keep))
+        src.extend(buf.src[m.start() + i] for i in keep)
+        pos = m.end()
+    if out:
+        out.append(text[pos:])
+        src.extend(buf.src[pos:])
+        buf.text, buf.src = "".join(out), src
+
+
+@lru_cache(maxsize=1)
+def _t2s_converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified, character count preserved (per character where phrases differ)."""
+    conv = _t2s_converter()
+    new = conv.convert(text)
+    if len(new) == len(text):
+        return new
+    return "".join(c if len(c) == 1 else ch for ch, c in ((ch, conv.convert(ch)) for ch in text))
+
+
+def _simplified(buf: _Buf) -> None:
+    parts = buf.text.split("\n")
+    buf.text = "\n".join(to_simplified(p) for p in parts)
+
+
+_LATIN_RUN = re.compile(rf"(?<![A-Za-z0-9{_TONED}])[a-z{_TONED}]{{1,6}}(?![A-Za-z0-9{_TONED}])")
+
+
+def _pinyin_for_character(buf: _Buf) -> None:
+    """`qi候` -> 气候, `破jie` -> 破解: a syllable typed in place of a character."""
+    text = buf.text
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(0)
+        before = text[max(0, m.start() - 3) : m.start()]
+        after = text[m.end() : m.end() + 3]
+        if not ((before[-1:] and _CJK_RE.match(before[-1:])) or (after[:1] and _CJK_RE.match(after[:1]))):
+            return word
+        if not is_pinyin(word):
+            return word
+        choice = _best_character(_toneless(word), before, after)
+        line = buf.line_of(m.start())
+        context = f"{before}{word}{after}"
+        if choice is None:
+            buf.notices.append(
+                Notice("pinyin", line, f"'{word}' in '{context}' looks like pinyin for a character; left as is")
+            )
+            return word
+        buf.repairs.append(Repair("pinyin", word, choice, line, context))
+        return choice
+
+    _sub(buf, _LATIN_RUN, repl)
+
+
+def _best_character(syllable: str, before: str, after: str) -> str | None:
+    """The character read `syllable` that forms the most frequent word with its neighbours.
+
+    Returns None unless one candidate clearly wins (5x the runner-up's frequency).
+    """
+    _, by_syllable = _pinyin_index()
+    freq = _word_freq()
+    scores: list[tuple[int, str]] = []
+    for cand in by_syllable.get(syllable, ""):
+        best = 0
+        for left in range(0, len(before) + 1):
+            for right in range(0, len(after) + 1):
+                if left + right == 0:
+                    continue
+                word = before[len(before) - left :] + cand + after[:right]
+                best = max(best, freq.get(word, 0))
+        scores.append((best, cand))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] == 0:
+        return None
+    if len(scores) > 1 and scores[0][0] < 5 * scores[1][0]:
+        return None
+    return scores[0][1]
+
+
+_MOJIBAKE = re.compile(
+    rf"(?<=[{CJK}])(?=[^{CJK}\n]*[?\ufffd])[?\ufffd;:A-Za-z0-9#$&*^~\\]{{1,8}}(?=[{CJK}])"
+    r"|\ufffd+|[\u00c0-\u00ff][\u0080-\u00ff\u2018-\u201e\u2020-\u2030\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]{2,}"
+)
+
+
+def _mojibake(buf: _Buf) -> None:
+    text = buf.text
+
+    def repl(m: re.Match[str]) -> str:
+        context = text[max(0, m.start() - 4) : m.end() + 4].replace("\n", " ")
+        original = buf.original[buf.src[max(0, m.start() - 4)] : buf.src[min(len(text), m.end() + 4) - 1] + 1]
+        buf.notices.append(
+            Notice(
+                "mojibake",
+                buf.line_of(m.start()),
+                f"garbled characters '{m.group(0)}' in '{original.strip() or context}': "
+                "text lost in conversion, kept out of matching",
+            )
+        )
+        return ""
+
+    _sub(buf, _MOJIBAKE, repl)
+
+
+_SENTENCE_END = "。;!?:”」』)》"
+_HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+、|[(]?[一二三四五六七八九十百]+[)]|\d{1,3}[.、](?!\d)|第[一二三四五六七八九十百]+[章条节部分])"
+)
+
+
+def _broken_lines(buf: _Buf) -> None:
+    """Join a line to the next when it stops mid-sentence (hard wraps in PDFs and web copies)."""
+    lines = buf.text.split("\n")
+    joins: set[int] = set()  # index of a newline to drop, counted as line number
+    for i in range(len(lines) - 1):
+        cur, nxt = lines[i].rstrip(), lines[i + 1].strip()
+        if not cur or not nxt or _HEADING_START.match(nxt):
+            continue
+        if _HEADING_START.match(cur) and len(cur) < 40 and not cur.endswith(("、", ",")):
+            continue
+        if cur.endswith(("、", ",", "(", "“", "《", "和", "及", "与")) or (
+            len(cur) >= 30 and not cur.endswith(tuple(_SENTENCE_END))
+        ):
+            joins.add(i)
+    if not joins:
+        return
+    out: list[str] = []
+    src: list[int] = []
+    pos = 0
+    for i, line in enumerate(lines):
+        end = pos + len(line)
+        seg = buf.text[pos:end]
+        if i in joins:
+            seg_stripped = seg.rstrip()
+            out.append(seg_stripped)
+            src.extend(buf.src[pos : pos + len(seg_stripped)])
+        else:
+            out.append(seg)
+            src.extend(buf.src[pos:end])
+            if end < len(buf.text):
+                out.append("\n")
+                src.append(buf.src[end])
+        pos = end + 1
+    buf.text = "".join(out)
+    buf.src = src
+
+
+def _strip_lines(buf: _Buf) -> None:
+    _sub(buf, re.compile(r"[ \t\u00a0]+(?=\n|$)"), lambda m: "")
+
+
+STEPS: tuple[Callable[[_Buf], None], ...] = (
+    _newlines,
+    _ruby,
+    _inline_pinyin,
+    _nfkc,
+    _page_noise,
+    _spaced_lines,
+    _simplified,
+    _pinyin_for_character,
+    _mojibake,
+    _broken_lines,
+    _strip_lines,
+)
+
+
+def normalise(original: str) -> Normalised:
+    """Run every step over `original` and return the result with its offset map."""
+    buf = _Buf(original, list(range(len(original))), original)
+    for step in STEPS:
+        step(buf)
+    # an int array, not a list: 4 bytes a character instead of ~36, which matters for hundreds of plans
+    return Normalised(original, buf.text, array("i", buf.src), buf.repairs, buf.notices)
+
+
+def simplify_for_matching(text: str) -> str:
+    """Quick normal form of a short string (a name or a query): NFKC, simplified."""
+    return to_simplified(unicodedata.normalize("NFKC", text)).strip()

@@ -1,0 +1,1 @@
+"""Use cases the CLI calls: align with overrides, many plans at once."""

@@ -1,0 +1,126 @@
+"""Analyst overrides: a CSV per plan in the plans folder pinning the status (or match) of base measures.
+
+`<plans-dir>/<plan>.overrides.csv`, columns: base, measure, status, match, note, by, date, text.
+`text` is the base measure as it read when the override was made; when the measure's text has
+changed since (or the id is gone), the override no longer applies and is reported as stale.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from jtcompare.atomic import write_atomic
+from jtcompare.errors import BadMetadata, BadOption
+from jtcompare.match.classify import STATUSES, Alignment, Match, MeasureResult
+from jtcompare.plans.model import Plan
+
+COLUMNS = ["base", "measure", "status", "match", "note", "by", "date", "text"]
+
+
+@dataclass(frozen=True)
+class Override:
+    base: str
+    measure: str
+    status: str
+    match: str
+    note: str
+    by: str
+    date: str
+    text: str
+
+
+def overrides_path(folder: Path, plan_id: str) -> Path:
+    return Path(folder) / f"{plan_id}.overrides.csv"
+
+
+def read_overrides(folder: Path, plan_id: str) -> list[Override]:
+    path = overrides_path(folder, plan_id)
+    if not path.exists():
+        return []
+    try:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise BadMetadata(f"{path}: cannot read overrides ({exc})") from None
+    out = []
+    for n, row in enumerate(rows, 2):
+        if row.get("status") not in STATUSES or not row.get("measure"):
+            raise BadMetadata(f"{path}: line {n}: needs a measure id and a status ({', '.join(STATUSES)})")
+        out.append(Override(**{c: (row.get(c) or "").strip() for c in COLUMNS}))
+    return out
+
+
+def apply_overrides(a: Alignment, overrides: list[Override]) -> tuple[Alignment, list[str]]:
+    """The alignment with pinned statuses, and a note for each override that no longer applies."""
+    by_id = {m.measure.id: k for k, m in enumerate(a.measures)}
+    measures = list(a.measures)
+    stale = []
+    for o in overrides:
+        if o.base and o.base != a.base.id:
+            continue
+        k = by_id.get(o.measure)
+        if k is None:
+            stale.append(f"override of {o.measure} for {a.plan.id}: no such base measure any more")
+            continue
+        m = measures[k]
+        if o.text and o.text != m.measure.text:
+            stale.append(f"override of {o.measure} for {a.plan.id}: the measure's text changed; not applied")
+            continue
+        measures[k] = _pinned(m, o, a.plan)
+    return dataclasses.replace(a, measures=tuple(measures)), stale
+
+
+def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
+    matches = m.matches
+    if o.match:
+        pinned = [(pm, c) for c in plan.clauses for pm in c.measures if pm.id == o.match]
+        if pinned:
+            matches = (Match(pinned[0][0], pinned[0][1], 1.0),)
+    who = f" ({o.by}, {o.date})" if o.by or o.date else ""
+    note = f"{o.note}{who}".strip()
+    evidence = f"{o.status} (analyst override; engine said {m.status}): {note}"
+    return dataclasses.replace(m, status=o.status, matches=matches, evidence=evidence, overridden=note or "override")
+
+
+def add_override(
+    folder: Path, plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str = ""
+) -> Path:
+    """Append (or replace) one override and write the file atomically."""
+    new = checked_override(plan, base, measure_id, status, note=note, by=by, match=match)
+    rows = [o for o in read_overrides(folder, plan.id) if not same_cell(o, new)]
+    return write_overrides(folder, plan.id, [*rows, new])
+
+
+def checked_override(
+    plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str
+) -> Override:
+    """An override of base measure `measure_id`, checked against both plans (BadOption names the problem)."""
+    if status not in STATUSES:
+        raise BadOption(f"unknown status '{status}'; choose one of {', '.join(STATUSES)}")
+    texts = {m.id: m.text for m in base.measures}
+    if measure_id not in texts:
+        raise BadOption(
+            f"{base.id} has no measure '{measure_id}' (ids look like N08.03; see `jtcompare show {base.id}`)"
+        )
+    if match and match not in {m.id for m in plan.measures}:
+        raise BadOption(f"{plan.id} has no measure '{match}'")
+    return Override(base.id, measure_id, status, match, note, by, date.today().isoformat(), texts[measure_id])
+
+
+def same_cell(o: Override, new: Override) -> bool:
+    return o.measure == new.measure and o.base in ("", new.base)
+
+
+def write_overrides(folder: Path, plan_id: str, rows: list[Override]) -> Path:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for o in rows:
+        writer.writerow([getattr(o, c) for c in COLUMNS])
+    path = overrides_path(folder, plan_id)
+    write_atomic(path, buf.getvalue().encode("utf-8"))
+    return path

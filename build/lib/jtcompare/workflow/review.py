@@ -1,0 +1,163 @@
+"""Read an analyst's reviewed file (CSV from the HTML view, or a workbook with its review columns) and turn
+its filled-in statuses into overrides, with the same checks as `jtcompare override`.
+
+A review file is a table with a header row. Columns are recognised by key or by either language's title in
+report/data/strings.toml: `plan`, `measure` and `analyst status` are required; `base`, `analyst note`,
+`match`, `by` and `base text` are optional. A status may be written as the JSON value (`partial`) or its
+label in either language (部分采纳). Rows with an empty status are skipped. A row whose `base text` no
+longer matches the base measure is stale and not applied: the analyst reviewed another text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jtcompare.errors import BadOption, UnreadableFile
+from jtcompare.match.classify import STATUSES
+from jtcompare.plans.registry import Library
+from jtcompare.report.i18n import LANGS, label
+from jtcompare.workflow.overrides import Override, checked_override, read_overrides, same_cell, write_overrides
+
+_COLUMNS = ("plan", "base", "measure", "text", "analyst_status", "analyst_note", "match", "by")
+_REQUIRED = ("plan", "measure", "analyst_status")
+
+
+@dataclass
+class ReviewImport:
+    changed: list[str] = field(default_factory=list)  # "wuhan N08.03: partial -> adopted"
+    unchanged: int = 0
+    stale: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def import_review(lib: Library, path: Path, *, default_base: str = "national") -> ReviewImport:
+    """Apply every filled-in analyst status of `path` as an override; all checks pass before anything is written."""
+    rows = _read_rows(path)
+    result = ReviewImport()
+    pending: dict[str, list[Override]] = {}
+    for where, row in rows:
+        status = _status(row["analyst_status"], path, where)
+        if status is None:
+            continue
+        try:
+            plan, base = lib.load(row["plan"]), lib.load(row.get("base") or default_base)
+            new = checked_override(
+                plan,
+                base,
+                row["measure"],
+                status,
+                note=row.get("analyst_note", ""),
+                by=row.get("by", ""),
+                match=row.get("match", ""),
+            )
+        except BadOption as exc:
+            raise BadOption(f"{path}: {where}: {exc}") from None
+        if row.get("text") and row["text"] != new.text:
+            result.stale.append(f"{plan.id} {new.measure}: the base text changed since the review; not applied")
+            continue
+        current = pending.setdefault(plan.id, read_overrides(lib.folder, plan.id))
+        before = next((o for o in current if same_cell(o, new)), None)
+        if before and (before.status, before.note) == (new.status, new.note):
+            result.unchanged += 1
+            continue
+        pending[plan.id] = [o for o in current if not same_cell(o, new)] + [new]
+        was = before.status if before else "engine's call"
+        result.changed.append(f"{plan.id} {new.measure}: {was} -> {new.status}")
+    for plan_id, overrides in pending.items():
+        result.files.append(write_overrides(lib.folder, plan_id, overrides))
+    return result
+
+
+def _status(value: str, path: Path, where: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    for status in STATUSES:
+        if value.lower() in {status, *(label(f"status.{status}", lang).lower() for lang in LANGS)}:
+            return status
+    choices = ", ".join(STATUSES)
+    raise BadOption(f"{path}: {where}: unknown status '{value}' (use {choices} or their Chinese labels)")
+
+
+def _read_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
+    """(where, {column key: text}) for every data row under a header row; `where` names the row for messages."""
+    if not path.is_file():
+        raise UnreadableFile(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        tables = {"": _csv_table(path)}
+    elif suffix == ".xlsx":
+        tables = _xlsx_tables(path)
+    else:
+        raise BadOption(f"{path}: a review file is .csv or .xlsx")
+    rows = [row for name, table in tables.items() for row in _keyed(name, table)]
+    if not any(_header_at(t) is not None for t in tables.values()):
+        need = ", ".join(label(f"col.{k}", "en") for k in _REQUIRED)
+        raise BadOption(f"{path}: no header row with the columns {need}")
+    return rows
+
+
+def _csv_table(path: Path) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise UnreadableFile(f"{path}: cannot read the review file ({exc})") from None
+
+
+def _xlsx_tables(path: Path) -> dict[str, list[list[str]]]:
+    """Every sheet's cells as text (a workbook has one Gaps sheet per plan; sheets without the columns are skipped)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise UnreadableFile(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
+    try:
+        return {
+            f"sheet {sheet.title}, ": [
+                ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+            ]
+            for sheet in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+def _cells(sheet) -> list[list[str]]:
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _aliases() -> dict[str, str]:
+    names = {}
+    for key in _COLUMNS:
+        names[key] = key
+        names[key.replace("_", " ")] = key
+        for lang in LANGS:
+            names[label(f"col.{key}", lang).lower()] = key
+    return names
+
+
+def _header_at(rows: list[list[str]]) -> int | None:
+    aliases = _aliases()
+    for k, row in enumerate(rows[:30]):  # a provenance block may stand above the header
+        found = {aliases.get(str(c).strip().lower()) for c in row}
+        if all(r in found for r in _REQUIRED):
+            return k
+    return None
+
+
+def _keyed(name: str, table: list[list[str]]) -> list[tuple[str, dict[str, str]]]:
+    header = _header_at(table)
+    if header is None:
+        return []
+    aliases = _aliases()
+    keys = [aliases.get(c.strip().lower()) for c in table[header]]
+    out = []
+    for n, row in enumerate(table[header + 1 :], header + 2):
+        record = {k: v.strip() for k, v in zip(keys, row, strict=False) if k}
+        if record.get("measure"):
+            out.append((f"{name}row {n}", {k: record.get(k, "") for k in _COLUMNS}))
+    return out

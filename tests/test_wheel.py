@@ -1,0 +1,70 @@
+"""A built wheel works from any directory: one import name, the plan library shipped as package data.
+
+The wheel is built from the checkout and installed into a folder of its own; the commands then run from a
+temporary directory with Python's site hooks off (-S), so neither the checkout nor its editable install can
+stand in for the wheel. The libraries it needs come from the test environment.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("wheel")
+    pip = [sys.executable, "-m", "pip", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(work), str(ROOT)], check=True)
+    wheel = next(work.glob("jtcompare-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {"jtcompare"}, tops  # no generic top-level `cli` or `compare` in site-packages
+    assert "jtcompare/library/plans.toml" in names and "jtcompare/library/national.txt" in names
+    target = work / "site"
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True)
+    return target
+
+
+def run(installed: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    deps = sysconfig.get_paths()["purelib"]
+    code = "import sys; from jtcompare.cli.main import app; sys.argv = ['jtcompare', *sys.argv[1:]]; app()"
+    return subprocess.run(
+        [sys.executable, "-S", "-c", code, *args],
+        cwd=tmp_path,
+        env={"PYTHONPATH": f"{installed}:{deps}", "JTCOMPARE_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin"},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_installed_wheel_lists_aligns_and_makes_a_matrix_from_anywhere(installed, tmp_path) -> None:
+    probe = run(installed, tmp_path, "--version")
+    assert probe.returncode == 0, probe.stderr
+    plans = run(installed, tmp_path, "plans")
+    assert plans.returncode == 0, plans.stderr
+    assert all(pid in plans.stdout for pid in ("national", "chongqing", "wuhan", "chengdu"))
+    where = subprocess.run(
+        [sys.executable, "-S", "-c", "import jtcompare; print(jtcompare.__file__)"],
+        env={"PYTHONPATH": str(installed)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(where.stdout.strip()).is_relative_to(installed)
+    aligned = run(installed, tmp_path, "align", "chongqing", "national")
+    assert aligned.returncode == 0, aligned.stderr
+    assert aligned.stdout.startswith("重庆市 vs 国家")
+    matrix = run(installed, tmp_path, "matrix", "--format", "csv")
+    assert matrix.returncode == 0, matrix.stderr
+    assert matrix.stdout.splitlines()[0].startswith("plan,measure")
+    assert {line.split(",")[0] for line in matrix.stdout.splitlines()[1:]} == {"chongqing", "wuhan", "chengdu"}
