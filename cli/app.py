@@ -1,15 +1,20 @@
 """The Typer app, the --debug flag, and the one place where engine errors become exit codes.
 
 Exit codes: 0 success, 1 unexpected error, 2 bad input (unknown plan, unreadable file,
-bad option), 3 a report or plan could not be written, 130 interrupted.
+bad option), 3 a report or plan could not be written, 130 interrupted (Ctrl-C), 143 terminated
+(SIGTERM), 129 hung up (SIGHUP). SIGTERM and SIGHUP are raised as an exception like Ctrl-C, so
+that whatever was being written is removed on the way out instead of left half-written.
 """
 
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -56,17 +61,61 @@ def main(
     state["debug"] = debug
 
 
+def fail_on_problems(problems: Sequence[JtError]) -> None:
+    """After a command has done what it could: name each plan it had to leave out, one line each, and exit 2."""
+    for exc in problems:
+        typer.echo(f"error: {_one_line(str(exc))}", err=True)
+    if problems:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _one_line(text: str) -> str:
+    return _LINE_BREAK.sub(lambda m: repr(m.group(0))[1:-1], text)  # a name may hold a line break
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C (temporary files are removed), exits 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None)
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """While a command runs, SIGTERM and SIGHUP raise Terminated (only the main thread may set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, _raise_terminated) for s in _SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 @contextmanager
 def errors() -> Iterator[None]:
     """Turn engine errors into one line on stderr and an exit code; --debug shows the traceback."""
     try:
-        yield
+        with _signals_unwind():
+            yield
     except JtError as exc:
         if state["debug"]:
             traceback.print_exc()
-        one_line = _LINE_BREAK.sub(lambda m: repr(m.group(0))[1:-1], str(exc))  # a name may hold a line break
-        typer.echo(f"error: {one_line}", err=True)
+        typer.echo(f"error: {_one_line(str(exc))}", err=True)
         raise typer.Exit(exc.exit_code) from None
+    except Terminated as exc:
+        typer.echo(f"terminated ({signal.Signals(exc.signum).name}): nothing was written", err=True)
+        raise typer.Exit(128 + exc.signum) from None
     except KeyboardInterrupt:
         typer.echo("interrupted: nothing was written", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -30,6 +30,9 @@ def import_cmd(
     max_size: Annotated[str, typer.Option("--max-size", help="Refuse larger files, e.g. 20MB, 500KB.")] = "20MB",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would be imported.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace a plan of the same id and its files.")] = False,
+    replace_base: Annotated[
+        bool, typer.Option("--replace-base", help="Replace the library's base plan (national); --force does not.")
+    ] = False,
     plans_dir: PlansDir = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="Output format: table, md or json.")] = None,
 ) -> None:
@@ -53,6 +56,7 @@ def import_cmd(
             fmt=source_format,
             max_size=parse_size(max_size),
             force=force,
+            replace_base=replace_base,
             dry_run=dry_run,
         )
         if fmt == "json":

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 from jtcompare.cli import render
-from jtcompare.cli.app import app, errors
+from jtcompare.cli.app import app, errors, fail_on_problems
 from jtcompare.cli.options import Format, NoCache, PlansDir
 from jtcompare.cli.output import resolve_format
 from jtcompare.plans.registry import open_library
@@ -17,15 +17,15 @@ from jtcompare.report.outline import outline, plan_row
 def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache = False) -> None:
     """List the plans in the library: id, name, level, kind, date, clause and measure counts, warnings.
 
+    A plan that cannot be read (broken entry, missing file) is named on stderr; the others are listed (exit 2).
+
     Example: jtcompare plans --format csv
     """
     with errors():
         fmt = resolve_format(fmt, None, render.FORMATS)
-        lib = open_library(plans_dir)
-        rows = [plan_row(lib.load(pid, use_cache=not no_cache)) for pid in lib.plans]
-        typer.echo(render.table(rows, fmt))
-        for entry, problem in lib.broken.items():
-            typer.echo(f"warning: {lib.metadata_path}: entry [{entry}] skipped: {problem}", err=True)
+        plans, problems = open_library(plans_dir).load_all(use_cache=not no_cache)
+        typer.echo(render.table([plan_row(p) for p in plans], fmt))
+        fail_on_problems(problems)
 
 
 @app.command("show")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from jtcompare.cli import render
-from jtcompare.cli.app import app, errors
+from jtcompare.cli.app import app, errors, fail_on_problems
 from jtcompare.cli.options import Base, Config, Force, Jobs, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck, resolve_format
 from jtcompare.cli.view import Views, html_view, precheck_views, write_heatmap
@@ -83,6 +83,7 @@ def matrix_cmd(
         else:
             emit(_render_matrix(result, fmt, language), out, force=force, quiet=quiet, bom=fmt == "csv")
         _notes(result, quiet)
+        fail_on_problems(result.problems)
 
 
 @app.command("report")
@@ -192,8 +193,8 @@ def _report_import(result: ReviewImport) -> None:
 def _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet) -> Result:
     settings = load_settings(config)
     lib = open_library(plans_dir)
-    ids = list(plans) if plans else default_plans(lib, base)
-    bar = ProgressBar(len(ids), not quiet)
+    ids = list(plans) if plans else None
+    bar = ProgressBar(len(ids or default_plans(lib, base)), not quiet)
     return run_many(
         lib, ids, base, settings, use_cache=not no_cache, overrides=not no_overrides, jobs=jobs, progress=bar
     )

@@ -1,8 +1,17 @@
-"""Write files so that a reader never sees half of one: temporary file, then rename."""
+"""Write files so that a reader never sees half of one: temporary file in the same folder, then rename.
+
+`write_atomic` writes one file (a report, a cache entry, an overrides file); `write_files` writes
+several as one transaction (an import: the plan text, the original and plans.toml). Both refuse to
+replace anything but a regular file (a symlink, FIFO or device node is named and left alone), and
+both remove their temporary files on any exception, KeyboardInterrupt included; the CLI turns
+SIGTERM and SIGHUP into such an exception so that a killed run cleans up as Ctrl-C does.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -10,9 +19,22 @@ from typing import BinaryIO
 
 from jtcompare.errors import AlreadyExists, WriteFailed
 
+Content = bytes | Callable[[BinaryIO], None]
+
+_KINDS = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
 
 def check_target(path: Path, *, force: bool) -> None:
-    """Refuse a missing folder, or an existing file unless force."""
+    """Refuse a missing or read-only folder, anything but a regular file, or an existing file unless force."""
+    path = Path(path)
+    check_replaceable(path)
     if path.exists() and not force:
         raise AlreadyExists(f"{path}: file exists; use --force to overwrite it")
     if not path.parent.is_dir():
@@ -21,37 +43,127 @@ def check_target(path: Path, *, force: bool) -> None:
         raise WriteFailed(f"{path}: folder {path.parent} is not writable")
 
 
+def check_replaceable(path: Path) -> None:
+    """A path may be written if it is new or a regular file: a rename would replace a symlink or a
+    device node with a regular file, and writing through one is how a report ends up elsewhere."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise WriteFailed(f"{path}: is {kind}, not a regular file; refusing to replace it (give a new file name)")
+
+
+def write_atomic(path: Path, write: Content, *, force: bool = True) -> None:
+    """Write to a temporary file in the same folder and rename it over `path`."""
+    path = Path(path)
+    check_target(path, force=force)
+    try:
+        tmp = _stage(path.parent, path.name, write, mode=_mode_for(path))
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        check_replaceable(path)  # it may have been swapped for a symlink while we wrote
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write every file of `folder` named in `files` or none: stage each to a temporary file, then
+    rename them in order (the last is the commit point); on any error or interrupt, put back what was there."""
+    folder = Path(folder)
+    staged: list[tuple[Path, Path]] = []
+    backups: dict[Path, Path] = {}
+    placed: list[Path] = []
+    try:
+        for name in files:
+            check_replaceable(folder / name)
+        for name, data in files.items():
+            staged.append((_stage(folder, name, data, mode=0o666 & ~_umask()), folder / name))
+        for tmp, final in staged:
+            if final.exists():
+                backups[final] = _backup(final)
+            os.replace(tmp, final)
+            placed.append(final)
+    except BaseException as exc:
+        for final in reversed(placed):
+            if final in backups:
+                os.replace(backups.pop(final), final)
+            else:
+                final.unlink(missing_ok=True)
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for backup in backups.values():
+            backup.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WriteFailed(f"{folder}: cannot write the plan ({exc.strerror or exc}); nothing was changed") from None
+        raise
+    for backup in backups.values():
+        backup.unlink(missing_ok=True)
+    _sync_folder(folder)
+
+
+def _stage(folder: Path, name: str, content: Content, *, mode: int) -> Path:
+    """A temporary file beside `name` holding `content`, flushed to disk; removed again if anything fails."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            if isinstance(content, bytes):
+                stream.write(content)
+            else:
+                content(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(tmp, mode)  # mkstemp's 0600 would hide the file from other users
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
 def _mode_for(path: Path) -> int:
     """Keep an existing file's permissions; a new file gets the usual 0666 minus the umask."""
     try:
         return path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
 
 
-def write_atomic(path: Path, write: Callable[[BinaryIO], None] | bytes, *, force: bool = True) -> None:
-    """Write to a temporary file in the same folder and rename it over `path`."""
-    path = Path(path)
-    check_target(path, force=force)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _backup(path: Path) -> Path:
+    """A second name for the file about to be replaced (a hard link, else a copy)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".bak", dir=path.parent)
+    os.close(fd)
+    backup = Path(tmp)
+    backup.unlink()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+        os.link(path, backup)
+    except OSError:
+        shutil.copy2(path, backup)
+    return backup
+
+
+def _sync_folder(folder: Path) -> None:
     try:
-        with os.fdopen(fd, "wb") as stream:
-            if isinstance(write, bytes):
-                stream.write(write)
-            else:
-                write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -82,9 +82,12 @@ def test_broken_metadata_entry_is_named_and_others_still_work(tmp_path) -> None:
         encoding="utf-8",
     )
     result = run("plans", "--plans-dir", str(tmp_path), "--format", "csv")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # the others are listed, the broken one named, and the exit says so
     assert result.stdout.splitlines()[1].startswith("national,")
-    assert "entry [broken] skipped: level 'planet'" in result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: {tmp_path / 'plans.toml'}: entry [broken] is broken: level 'planet' is not one of national, "
+        "province, city, district, other"
+    ]
     bad = run("show", "broken", "--plans-dir", str(tmp_path))
     assert bad.exit_code == 2 and "entry [broken] is broken" in bad.stderr
 

@@ -7,7 +7,7 @@ import os
 import shutil
 import zipfile
 
-import jtcompare.ingest.readers as readers
+import jtcompare.ingest.docx as word
 import pytest
 from jtcompare.cli.main import app
 from jtcompare.plans.registry import open_library
@@ -45,7 +45,13 @@ CASES = [
     ("empty.txt", b"", [], 2, "empty file"),
     ("blank.txt", b" \n\r\n\t", [], 2, "no text in this text file"),
     ("image.txt", bytes(range(256)) * 4, [], 2, "a binary file, not text (it holds control bytes)"),
-    ("sjis.txt", SJIS, [], 2, "cannot tell its text encoding (not UTF-8, GB18030/GBK or Big5)"),
+    (
+        "sjis.txt",
+        SJIS,
+        [],
+        2,
+        "cannot tell its text encoding (not GB18030/GBK or Big5, and not UTF-8: byte 0x93 at offset 0 (line 1))",
+    ),
     (
         "prices.txt",
         PRICES.encode("gbk"),
@@ -115,7 +121,7 @@ def test_a_zip_bomb_is_refused_before_it_is_parsed(tmp_path, monkeypatch) -> Non
     path = tmp_path / "plan.docx"
     path.write_bytes(make.docx_bytes(make.seed("wuhan")))
     monkeypatch.setattr(docx, "Document", lambda *a, **k: pytest.fail("parsed a zip bomb"))
-    monkeypatch.setattr(readers, "MAX_UNPACKED", 1000)
+    monkeypatch.setattr(word, "MAX_UNPACKED", 1000)
     result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}: would unpack to ") and "limit 1000 bytes" in result.stderr
@@ -129,6 +135,7 @@ def test_a_zip_bomb_is_refused_before_it_is_parsed(tmp_path, monkeypatch) -> Non
         (["--date", "2023-13-01"], "error: --date '2023-13-01' is not a date like 2023-05-11"),
         (["--id", "武汉"], "error: --id '武汉' must be a-z, digits, - or _, starting with a letter (e.g. wuhan)"),
         (["--max-size", "lots"], "error: --max-size 'lots' is not a size like 20MB, 500KB or 1GB"),
+        (["--name", "武汉\x1b[2J"], "error: --name '武汉\\x1b[2J' must be printable text, without control characters"),
     ],
 )
 def test_bad_options(tmp_path, args, message) -> None:
@@ -221,3 +228,64 @@ def test_debug_shows_the_traceback(tmp_path) -> None:
     assert "Traceback (most recent call last)" in result.stderr
     assert "jtcompare.errors.EmptyFile" in result.stderr
     assert result.stderr.strip().splitlines()[-1] == f"error: {path}: empty file"
+
+
+# --- what a message says ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path, plans, encoding, name) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_bytes(make.seed("chengdu").encode(encoding))
+    result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"{path}: read as text, {name} without BOM"
+    assert f"39 numbered clauses, 1 unnumbered, {len(plans['chengdu'].measures)} measures" in result.stdout
+
+
+def test_a_stray_byte_in_utf8_is_located(tmp_path) -> None:
+    data = make.seed("wuhan").encode("utf-8")
+    at = data.index("一、總體要求".encode())
+    path = tmp_path / "plan.txt"
+    path.write_bytes(data[:at] + b"\xff" + data[at:])
+    line = data[:at].count(b"\n") + 1
+    result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {path}: cannot tell its text encoding (not GB18030/GBK or Big5, and not UTF-8: "
+        f"byte 0xff at offset {at:,} (line {line}))"
+    )
+
+
+def test_a_long_id_is_told_the_limit(tmp_path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text(make.seed("wuhan"), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--id", "w" * 41])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: --id '{'w' * 41}' is 41 characters long; an id has at most 40"
+    assert runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--id", "w" * 40]).exit_code == 0
+
+
+def nested_page(depth: int) -> bytes:
+    text = "".join(f"<p>{line}</p>" for line in make.seed("wuhan").split("\n"))
+    return f"<html><body>{'<div>' * depth}{text}{'</div>' * depth}</body></html>".encode()
+
+
+@pytest.mark.parametrize("depth", [5_000, 200_000])
+def test_a_page_nested_absurdly_deep_is_refused_before_parsing(tmp_path, depth) -> None:
+    path = tmp_path / "deep.html"
+    path.write_bytes(nested_page(depth))  # <html><body> and `depth` divs
+    result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {path}: a web page whose elements nest {depth + 2:,} levels deep (limit 1,000); "
+        "save the article's text as .txt and import that"
+    )
+
+
+def test_a_page_nested_as_real_pages_are_is_read(tmp_path, plans) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(nested_page(300))  # and thousands of <p>, whose end tags are optional
+    result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(plans['wuhan'].measures)} measures" in result.stdout

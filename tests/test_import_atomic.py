@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
-import jtcompare.plans.importer as importer
+import jtcompare.atomic as atomic
 import pytest
 from jtcompare.cli.main import app
 from jtcompare.errors import WriteFailed
@@ -63,7 +63,7 @@ STEPS = [(step, n) for step in ("_stage", "replace") for n in (1, 2, 3)]
 def test_ctrl_c_at_any_step_changes_nothing(library, monkeypatch, force, step, n) -> None:
     lib, source = library
     before = snapshot(lib)
-    target, name = (os, "replace") if step == "replace" else (importer, step)
+    target, name = (os, "replace") if step == "replace" else (atomic, step)
     fail_on_call(monkeypatch, target, name, n, KeyboardInterrupt())
     with pytest.raises(KeyboardInterrupt):
         import_plan(source, lib, plan_id=None if force else "wh2", force=force)

@@ -8,7 +8,8 @@ import tomllib
 import pytest
 from jtcompare.cli.main import app
 from jtcompare.ingest.readers import parse_size
-from jtcompare.plans.importer import guess_meta, parse_date, updated_metadata
+from jtcompare.plans.library_edit import updated_metadata
+from jtcompare.plans.metadata import guess_meta, parse_date
 from jtcompare.plans.registry import open_library
 from typer.testing import CliRunner
 

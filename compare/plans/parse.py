@@ -238,11 +238,24 @@ def _title_index(lines: list[_Line]) -> int:
 
 
 def _fallback(b: _Builder, lines: list[_Line]) -> None:
+    """Each paragraph a clause; a heading (一、总体要求, or a short line without a sentence in it) is never
+    a measure: it names the chapter of the paragraphs after it."""
     b.warnings.append("no numbered clauses found: each paragraph is treated as a clause")
-    for i, line in enumerate(lines, 1):
-        cid = f"{b.meta.prefix}P{i:02d}"
-        sec = _Section(line, chapter="")
-        b.clause(sec, cid, None, line.text[:18] + ("…" if len(line.text) > 18 else ""), [(line.start, line.end)])
+    chapter, n = "", 0
+    for line in lines:
+        if line.kind == "chapter" or _heading_like(line.text):
+            b.node("heading", line.start, line.end)
+            chapter = (line.rest if line.kind == "chapter" else line.text).rstrip("。:")
+            continue
+        n += 1
+        sec = _Section(line, chapter=chapter)
+        title = line.text[:18] + ("…" if len(line.text) > 18 else "")
+        b.clause(sec, f"{b.meta.prefix}P{n:02d}", None, title, [(line.start, line.end)])
+
+
+def _heading_like(text: str) -> bool:
+    """A short line that holds no sentence: 总体要求, 第二部分 重点任务."""
+    return len(text) <= 20 and not re.search(r"[。;!?,]", text.rstrip(":"))
 
 
 def _build(b: _Builder, sections: list[_Section]) -> None:

@@ -1,7 +1,9 @@
 """The plan library: a folder of plan texts and a `plans.toml` describing them.
 
 A plan is found by id (`chongqing`), by Chinese name with or without 市/省 (`重庆`, `重庆市`),
-case-insensitively. A broken entry in plans.toml is reported by name and leaves the others usable.
+case-insensitively. A broken entry in plans.toml (a missing field, or a `file` that resolves
+outside the plans folder) is reported by name and leaves the others usable; so does a plan whose
+file is missing or unreadable (`Library.load_all`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from jtcompare.errors import BadMetadata, PlanNotFound, UnreadableFile
+from jtcompare.errors import BadMetadata, JtError, PlanNotFound, UnreadableFile
 from jtcompare.plans.model import Plan, PlanMeta
 from rapidfuzz import fuzz, process
 
@@ -74,7 +76,7 @@ class Library:
         return f"; known plans: {known}" if known else ""
 
     def text_path(self, meta: PlanMeta) -> Path:
-        return self.folder / meta.file
+        return inside(self.folder, meta.file)
 
     def read_text(self, meta: PlanMeta) -> str:
         path = self.text_path(meta)
@@ -93,6 +95,21 @@ class Library:
 
         meta = self.find(query)
         return load_plan(meta, self.read_text(meta), use_cache=use_cache)
+
+    def load_all(self, *, use_cache: bool = True) -> tuple[list[Plan], list[JtError]]:
+        """Every plan of the library, and why each one that could not be loaded was left out: a broken
+        entry or a missing file costs that plan only."""
+        plans: list[Plan] = []
+        problems = self.broken_errors()
+        for plan_id in self.plans:
+            try:
+                plans.append(self.load(plan_id, use_cache=use_cache))
+            except (BadMetadata, UnreadableFile) as exc:
+                problems.append(exc)
+        return plans, problems
+
+    def broken_errors(self) -> list[JtError]:
+        return [BadMetadata(f"{self.metadata_path}: entry [{k}] is broken: {v}") for k, v in self.broken.items()]
 
 
 def _key(text: str) -> str:
@@ -123,10 +140,24 @@ def open_library(folder: Path | None = None) -> Library:
         raise BadMetadata(f"{path}: not valid TOML ({exc})") from None
     for plan_id, entry in raw.items():
         try:
-            lib.plans[plan_id] = meta_from_entry(plan_id, entry)
+            meta = meta_from_entry(plan_id, entry)
+            inside(folder, meta.file)
+            lib.plans[plan_id] = meta
         except BadMetadata as exc:
             lib.broken[plan_id] = str(exc)
     return lib
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`folder / name`, refused when it resolves outside the folder (`/etc/passwd`, `../x`, a symlink out)."""
+    path = folder / name
+    try:
+        ok = not Path(name).is_absolute() and path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        ok = False
+    if not ok:
+        raise BadMetadata(f"file '{name}' is outside the plans folder {folder}")
+    return path
 
 
 def meta_from_entry(plan_id: str, entry: object) -> PlanMeta:

@@ -12,6 +12,9 @@ from typing import Any
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # every character that means something inline in GitHub Markdown; a backslash makes it literal
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
+# what XML 1.0 (and so a workbook) cannot hold: control characters but tab and line breaks, surrogates, U+FFFE/F
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
 def plain(value: Any) -> str:
@@ -49,6 +52,17 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def xml_text(text: str) -> str:
+    """Text a workbook can hold: plan metadata (a name in plans.toml) may carry any character."""
+    return _NOT_XML.sub("", text)
+
+
+def sheet_title(name: str) -> str:
+    """A valid, at most 31-character Excel sheet name: no [ ] : * ? / \\, no control characters."""
+    title = _NOT_IN_SHEET_TITLE.sub("_", xml_text(name)).strip("'")[:31]
+    return title or "Sheet"
 
 
 def pct(value: float | None) -> str:

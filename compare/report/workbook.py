@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 from jtcompare.match.classify import STATUSES, Alignment, MeasureResult
 from jtcompare.report.caveats import Caveat, caveats
+from jtcompare.report.cells import sheet_title, xml_text
 from jtcompare.report.frames import (
     chapter_label,
     clause_frame,
@@ -108,9 +109,11 @@ def fill(status: str) -> PatternFill:
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
-    """Write a cell; strings always stay strings (no formula from plan text)."""
+    """Write a cell; strings always stay strings (no formula from plan text) and hold only what XML can."""
     if isinstance(value, float) and pd.isna(value):
         value = None
+    if isinstance(value, str):
+        value = xml_text(value)
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -206,7 +209,7 @@ def _frame_rows(df: pd.DataFrame) -> list[dict]:
 
 
 def _escape(header_text: str) -> str:
-    return header_text.replace("&", "&&")
+    return xml_text(header_text).replace("&", "&&")
 
 
 def page_setup(ws: Worksheet, ctx: Context, *, title_rows: bool = True) -> None:
@@ -249,7 +252,7 @@ def _note(ws: Worksheet, row: int, text_: str, ncols: int, *, bold: bool = False
 
 def _sheet(wb: Workbook, key: str, ctx: Context, suffix: str = "") -> Worksheet:
     name = text(f"excel.sheet.{key}", ctx.lang) + (f" {suffix}" if suffix else "")
-    return wb.create_sheet(name[:31])
+    return wb.create_sheet(sheet_title(name))
 
 
 def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
@@ -377,14 +380,14 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
     last = write_table(ws, keys, rows, ctx, specs=specs)
     for j, key in enumerate(keys, 1):
         if key in headers:
-            ws.cell(1, j).value = headers[key]
+            ws.cell(1, j).value = xml_text(headers[key])
     for k, a in enumerate(alignments):
         col = 6 + 2 * k
         for i, m in enumerate(a.measures, 2):
             cell = ws.cell(i, col)
             cell.value = status_word(m.status, ctx.lang) + ("*" if m.overridden else "")
             cell.fill = fill(m.status)
-            cell.comment = Comment(_comment(m), "jtcompare", width=400, height=200)
+            cell.comment = Comment(xml_text(_comment(m)), "jtcompare", width=400, height=200)
     for i, base_m in enumerate(alignments[0].measures if alignments else (), 2):
         ws.row_dimensions[i].outlineLevel = 1 if base_m.clause.number is not None else 0
     ws.freeze_panes = "F2"

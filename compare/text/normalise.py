@@ -5,9 +5,13 @@ character of the original file it came from, so that a measure found in the
 normalised text can always be shown as the user's file wrote it.
 
 Steps, in order (each a small function over a `_Buf`):
-  newlines -> ruby 【jiǎn】 -> inline pinyin (shí) -> NFKC -> page markers and @@ ->
-  spaced-out lines -> traditional to simplified -> pinyin standing in for a character ->
-  mojibake -> lines broken mid-sentence -> trailing spaces.
+  newlines -> control characters -> ruby 【jiǎn】【jun1】 -> inline pinyin (shí) -> NFKC ->
+  page markers (—2—, wherever they stand) and @@ -> letter-spacing -> traditional to simplified ->
+  pinyin standing in for a character -> mojibake -> hard wraps -> trailing spaces.
+
+Letter-spacing and hard wraps are judged on the whole text (`jtcompare.text.layout`): a text whose
+lines are mostly letter-spaced loses the spaces on every line, a short one and a date too; a text
+whose lines mostly run to one width and stop mid-sentence there has them joined at that width.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from jtcompare.text.layout import letter_spaced, letter_spaced_text, spaced_keep, wrap_edge, wrap_joins
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
@@ -29,13 +35,18 @@ _PINYIN_CHARS = f"a-zA-Z{_TONED}"
 class Repair:
     """One change the normaliser made that a reader may want to check."""
 
-    kind: str  # "pinyin" (a syllable replaced by a character)
+    kind: str  # "pinyin" (a syllable replaced by a character), "control" (a control character removed)
     original: str
     replacement: str
-    line: int  # 1-based line in the original file
+    line: int  # 1-based line in the original file (the first, for a repair made `count` times)
     context: str
+    count: int = 1
 
     def describe(self) -> str:
+        if self.kind == "control":
+            done = "replaced by a line break" if self.replacement == "\n" else "removed"
+            times = f", {self.count} times from here on" if self.count > 1 else ""
+            return f"line {self.line}: control character {self.original} {done}{times}"
         return f"line {self.line}: {self.kind} '{self.original}' -> '{self.replacement}' in '{self.context}'"
 
 
@@ -153,14 +164,42 @@ def _word_freq() -> dict[str, int]:
 
 # --- the steps --------------------------------------------------------------------
 
-# letters may be spaced out too (PDF extraction: 【c hāo】)
-_RUBY = re.compile(rf"【[ \t]*[{_PINYIN_CHARS}][{_PINYIN_CHARS} \t/,、]*】")
+# letters may be spaced out too (PDF extraction: 【c hāo】); or the tone is a number (【jun1】)
+_RUBY = re.compile(
+    rf"【[ \t]*[{_PINYIN_CHARS}][{_PINYIN_CHARS} \t/,、]*】"
+    rf"|【[ \t]*[a-z{_TONED}]+[1-5](?:[ \t/,、]*[a-z{_TONED}]+[1-5])*[ \t]*】"
+)
+# C0 and C1 control characters but tab and line feed, and the two Unicode non-characters XML refuses. Those
+# that break a line (Word's manual line break, the vertical tab) become a line break; a form feed goes:
+# pdftotext puts it after a page's last line break, so a sentence running on over the page stays joinable
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_LINE_CONTROL = "\x0b\x1c\x1d\x1e\x85"
+_CONTROL_NAMES = {"\x0b": "vertical tab", "\x0c": "form feed", "\x1b": "escape", "\x00": "NUL", "\x7f": "delete"}
 _INLINE = re.compile(rf"(?<=[{CJK}])(?:[(（]\s*[{_PINYIN_CHARS}]+(?:\s*[/,、]\s*[{_PINYIN_CHARS}]+)*\s*[)）])+")
 _INLINE_ONE = re.compile(r"[(（]([^)）]*)[)）]")
 
 
 def _newlines(buf: _Buf) -> None:
     _sub(buf, re.compile(r"\r\n?|\ufeff|\u2028|\u2029"), lambda m: "\n" if m.group(0)[0] in "\r\u2028\u2029" else "")
+
+
+def _controls(buf: _Buf) -> None:
+    """Control characters go (a line-breaking one becomes a line break), one repair per character."""
+    seen: dict[str, list] = {}
+
+    def repl(m: re.Match[str]) -> str:
+        ch = m.group(0)
+        if ch in seen:
+            seen[ch][1] += 1
+        else:
+            seen[ch] = [buf.line_of(m.start()), 1]
+        return "\n" if ch in _LINE_CONTROL else ""
+
+    _sub(buf, _CONTROL, repl)
+    for ch, (line, count) in seen.items():
+        name = f"U+{ord(ch):04X}" + (f" ({_CONTROL_NAMES[ch]})" if ch in _CONTROL_NAMES else "")
+        replacement = "\n" if ch in _LINE_CONTROL else ""
+        buf.repairs.append(Repair("control", name, replacement, line, "", count))
 
 
 def _ruby(buf: _Buf) -> None:
@@ -199,45 +238,37 @@ _PAGE_MARK = re.compile(
     r"|第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*共[ \t]*\d+[ \t]*页)?"  # 第2页 共9页
     r"|\d{1,4}[ \t]*/[ \t]*\d{1,4})[ \t]*$"  # 2 / 9
 )
+# a page number between dashes inside a line, where a copy joined two pages: 取得明显—2—成效, —3———
+_PAGE_MARK_INLINE = re.compile(r"(?<![0-9A-Za-z.])[ \t]*[—–－~-]+[ \t]*\d{1,4}[ \t]*[—–－~-]+[ \t]*(?![0-9A-Za-z])")
 
 
 def _page_noise(buf: _Buf) -> None:
     _sub(buf, _PAGE_MARK, lambda m: "")
+    _sub(buf, _PAGE_MARK_INLINE, lambda m: "")
     _sub(buf, re.compile(r"@@+"), lambda m: "")
 
 
 def _spaced_out(line: str) -> bool:
     cjk = len(_CJK_RE.findall(line))
-    return cjk >= 4 and line.count(" ") >= cjk * 0.5
-
-
-def _despaced(line: str) -> list[int]:
-    """Indices of the characters to keep: every run of spaces goes, except between two Latin letters."""
-    keep = []
-    for m in re.finditer(r" +|[^ ]+", line):
-        if m.group(0)[0] != " ":
-            keep.extend(range(m.start(), m.end()))
-            continue
-        before, after = line[m.start() - 1 : m.start()], line[m.end() : m.end() + 1]
-        if before.isascii() and before.isalpha() and after.isascii() and after.isalpha():
-            keep.append(m.start())  # PM 2.5 stays apart from the word before it
-    return keep
+    return cjk >= 4 and len(re.findall(r"[ \t]", line)) >= cjk * 0.5
 
 
 def _spaced_lines(buf: _Buf) -> None:
-    """Lines extracted from PDFs with one space between every character."""
+    """Lines extracted from PDFs with a space between every character: each such line, or, in a text
+    that is letter-spaced throughout, every line with any letter-spacing (a short one, a date)."""
     text = buf.text
+    whole = letter_spaced_text(text.split("\n"))
     out: list[str] = []
     src: list[int] = []
     pos = 0
     for m in re.finditer(r"[^\n]+", text):
-        if not _spaced_out(m.group(0)):
+        if not (letter_spaced(m.group(0), 1) if whole else _spaced_out(m.group(0))):
             continue
         out.append(text[pos : m.start()])
         src.extend(buf.src[pos : m.start()])
-        keep = _despaced(m.group(0))
-        out.append("".join(m.group(0)[i] for i in keep))
-        src.extend(buf.src[m.start() + i] for i in keep)
+        keep = spaced_keep(m.group(0))
+        out.append("".join(ch for _, ch in keep))
+        src.extend(buf.src[m.start() + i] for i, _ in keep)
         pos = m.end()
     if out:
         out.append(text[pos:])
@@ -345,26 +376,10 @@ def _mojibake(buf: _Buf) -> None:
     _sub(buf, _MOJIBAKE, repl)
 
 
-_SENTENCE_END = "。;!?:”」』)》"
-_HEADING_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十百]+、|[(]?[一二三四五六七八九十百]+[)]|\d{1,3}[.、](?!\d)|第[一二三四五六七八九十百]+[章条节部分])"
-)
-
-
 def _broken_lines(buf: _Buf) -> None:
     """Join a line to the next when it stops mid-sentence (hard wraps in PDFs and web copies)."""
     lines = buf.text.split("\n")
-    joins: set[int] = set()  # index of a newline to drop, counted as line number
-    for i in range(len(lines) - 1):
-        cur, nxt = lines[i].rstrip(), lines[i + 1].strip()
-        if not cur or not nxt or _HEADING_START.match(nxt):
-            continue
-        if _HEADING_START.match(cur) and len(cur) < 40 and not cur.endswith(("、", ",")):
-            continue
-        if cur.endswith(("、", ",", "(", "“", "《", "和", "及", "与")) or (
-            len(cur) >= 30 and not cur.endswith(tuple(_SENTENCE_END))
-        ):
-            joins.add(i)
+    joins = wrap_joins(lines, wrap_edge(lines))
     if not joins:
         return
     out: list[str] = []
@@ -394,6 +409,7 @@ def _strip_lines(buf: _Buf) -> None:
 
 STEPS: tuple[Callable[[_Buf], None], ...] = (
     _newlines,
+    _controls,
     _ruby,
     _inline_pinyin,
     _nfkc,

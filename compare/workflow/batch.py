@@ -1,4 +1,8 @@
-"""Align many plans with one base, on one or several processes, in a deterministic order."""
+"""Align many plans with one base, on one or several processes, in a deterministic order.
+
+A plan that cannot be loaded (a broken plans.toml entry, a missing or unreadable file) is left out
+and reported; the others still run. A plan name that is not in the library at all is an error.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from jtcompare.errors import BadMetadata, JtError, UnreadableFile
 from jtcompare.match.classify import Alignment, align
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library, open_library
 
 Progress = Callable[[str], None]
+_PLAN_PROBLEMS = (BadMetadata, UnreadableFile)  # what costs one plan, not the run
 
 
 def _align_one(folder: Path, base: str, plan: str, settings: Settings, use_cache: bool) -> Alignment:
@@ -20,33 +26,54 @@ def _align_one(folder: Path, base: str, plan: str, settings: Settings, use_cache
 
 def align_many(
     lib: Library,
-    plans: list[str],
+    plans: list[str] | None,
     base: str,
     settings: Settings,
     *,
     use_cache: bool = True,
     jobs: int = 1,
     progress: Progress | None = None,
-) -> list[Alignment]:
-    """Align each plan with the base, on `jobs` processes; results in the order of `plans`."""
-    ids = list(dict.fromkeys(lib.find(p).id for p in plans))  # fail fast on an unknown plan; each plan once
+) -> tuple[list[Alignment], list[JtError]]:
+    """Align each plan (default: every plan but the base) with the base, on `jobs` processes; results in
+    the order of `plans`, and the problems of the plans left out."""
     base_id = lib.find(base).id
+    ids, problems = _resolve(lib, plans, base_id)
+    out: list[Alignment] = []
     if jobs <= 1 or len(ids) <= 1:
         base_plan = lib.load(base_id, use_cache=use_cache)
-        out = []
         for pid in ids:
-            out.append(align(base_plan, lib.load(pid, use_cache=use_cache), settings))
+            try:
+                out.append(align(base_plan, lib.load(pid, use_cache=use_cache), settings))
+            except _PLAN_PROBLEMS as exc:
+                problems.append(exc)
             if progress:
                 progress(pid)
-        return out
+        return out, problems
+    lib.load(base_id, use_cache=use_cache)  # a broken base fails the run here, once, not in every worker
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_align_one, lib.folder, base_id, pid, settings, use_cache) for pid in ids]
-        out = []
         for pid, fut in zip(ids, futures, strict=True):
-            out.append(fut.result())
+            try:
+                out.append(fut.result())
+            except _PLAN_PROBLEMS as exc:
+                problems.append(exc)
             if progress:
                 progress(pid)
-        return out
+    return out, problems
+
+
+def _resolve(lib: Library, plans: list[str] | None, base_id: str) -> tuple[list[str], list[JtError]]:
+    """Plan ids to align, each once; an unknown name fails at once, a broken entry is a problem."""
+    if plans is None:
+        return [pid for pid in lib.plans if pid != base_id], lib.broken_errors()
+    ids: list[str] = []
+    problems: list[JtError] = []
+    for query in plans:
+        try:
+            ids.append(lib.find(query).id)
+        except BadMetadata as exc:
+            problems.append(exc)
+    return list(dict.fromkeys(ids)), problems
 
 
 def default_plans(lib: Library, base: str) -> list[str]:

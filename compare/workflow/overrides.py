@@ -17,6 +17,7 @@ from pathlib import Path
 from jtcompare.atomic import write_atomic
 from jtcompare.errors import BadMetadata, BadOption
 from jtcompare.match.classify import STATUSES, Alignment, Match, MeasureResult
+from jtcompare.plans.library_edit import locked
 from jtcompare.plans.model import Plan
 
 COLUMNS = ["base", "measure", "status", "match", "note", "by", "date", "text"]
@@ -90,10 +91,11 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
 def add_override(
     folder: Path, plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str = ""
 ) -> Path:
-    """Append (or replace) one override and write the file atomically."""
+    """Append (or replace) one override and write the file atomically, under the library's lock."""
     new = checked_override(plan, base, measure_id, status, note=note, by=by, match=match)
-    rows = [o for o in read_overrides(folder, plan.id) if not same_cell(o, new)]
-    return write_overrides(folder, plan.id, [*rows, new])
+    with locked(folder):  # two analysts pinning at once: each sees the other's row
+        rows = [o for o in read_overrides(folder, plan.id) if not same_cell(o, new)]
+        return write_overrides(folder, plan.id, [*rows, new])
 
 
 def checked_override(
@@ -117,6 +119,7 @@ def same_cell(o: Override, new: Override) -> bool:
 
 
 def write_overrides(folder: Path, plan_id: str, rows: list[Override]) -> Path:
+    """Write a plan's overrides file atomically; a caller that read it first holds `locked(folder)`."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jtcompare.errors import BadOption, UnreadableFile
 from jtcompare.match.classify import STATUSES
+from jtcompare.plans.library_edit import locked
 from jtcompare.plans.registry import Library
 from jtcompare.report.i18n import LANGS, label
 from jtcompare.workflow.overrides import Override, checked_override, read_overrides, same_cell, write_overrides
@@ -36,6 +37,11 @@ class ReviewImport:
 def import_review(lib: Library, path: Path, *, default_base: str = "national") -> ReviewImport:
     """Apply every filled-in analyst status of `path` as an override; all checks pass before anything is written."""
     rows = _read_rows(path)
+    with locked(lib.folder):  # a read-modify-write of the overrides files, serialised as `jtcompare override` is
+        return _apply(lib, path, rows, default_base)
+
+
+def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], default_base: str) -> ReviewImport:
     result = ReviewImport()
     pending: dict[str, list[Override]] = {}
     for where, row in rows:

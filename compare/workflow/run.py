@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from jtcompare.errors import PlanNotFound
+from jtcompare.errors import JtError, PlanNotFound
 from jtcompare.match.classify import Alignment, align
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
@@ -16,6 +16,7 @@ from jtcompare.workflow.overrides import apply_overrides, read_overrides
 class Result:
     alignments: list[Alignment]
     stale: list[str]  # overrides that no longer apply
+    problems: list[JtError] = dataclasses.field(default_factory=list)  # plans left out: broken entry, missing file
 
 
 def run_alignment(
@@ -28,7 +29,7 @@ def run_alignment(
 
 def run_many(
     lib: Library,
-    plans: list[str],
+    plans: list[str] | None,
     base: str,
     settings: Settings,
     *,
@@ -37,10 +38,16 @@ def run_many(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> Result:
-    if not plans:
-        raise PlanNotFound(f"no plans to compare with '{base}' in {lib.folder}: add one with `jtcompare import`")
-    alignments = align_many(lib, plans, base, settings, use_cache=use_cache, jobs=jobs, progress=progress)
-    return with_overrides(lib, alignments, overrides)
+    """Align `plans` (None: every plan but the base); a plan that cannot be loaded is left out and reported
+    in `Result.problems`, unless no plan is left, which is an error."""
+    alignments, problems = align_many(lib, plans, base, settings, use_cache=use_cache, jobs=jobs, progress=progress)
+    if not alignments:
+        if len(problems) == 1:
+            raise problems[0]
+        found = f": {len(problems)} could not be read, the first: {problems[0]}" if problems else ""
+        raise PlanNotFound(f"no plans to compare with '{base}' in {lib.folder}{found}; add one with `jtcompare import`")
+    result = with_overrides(lib, alignments, overrides)
+    return dataclasses.replace(result, problems=problems)
 
 
 def with_overrides(lib: Library, alignments: list[Alignment], enabled: bool) -> Result:

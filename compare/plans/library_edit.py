@@ -1,0 +1,105 @@
+"""Changing the plan library: one writer at a time, plans.toml edited as TOML, never as text.
+
+Every read-modify-write of the library (an import, a forced replacement, an override) runs inside
+`locked(folder)`: an exclusive lock (flock) on the plans folder itself, held from reading plans.toml
+to renaming the last file into place. Two imports started together therefore run one after the
+other, and the second sees the first's entry; the lock goes with the process, so a killed import
+cannot leave it held, and no lock file is left behind in the library.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from jtcompare.errors import BadMetadata, WriteFailed
+from jtcompare.plans.registry import METADATA
+from tomlkit.items import InlineTable, Table
+
+HEADER = "# The plan library: one table per plan, keyed by its id. `jtcompare import` adds to it.\n"
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks; imports are then not serialised
+    fcntl = None  # type: ignore[assignment]
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the library `folder` (waiting for another writer to finish)."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise WriteFailed(f"{folder}: cannot lock the plans folder ({exc.strerror or exc})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def read_metadata(folder: Path) -> str | None:
+    path = Path(folder) / METADATA
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadMetadata(f"{path}: cannot read ({exc})") from None
+
+
+def raw_entries(folder: Path) -> dict[str, Any]:
+    text = read_metadata(folder)
+    return tomllib.loads(text) if text else {}
+
+
+def updated_metadata(current: str | None, plan_id: str, entry: dict[str, Any]) -> str:
+    """plans.toml with `entry` as [plan_id] (an old one replaced where it stood), every other table,
+    comment and blank line kept as it was."""
+    old = tomllib.loads(current) if current else {}
+    want = {**old, plan_id: entry}
+    try:
+        doc = tomlkit.parse(current if current is not None else HEADER)
+        _set_table(doc, plan_id, entry)
+        text = tomlkit.dumps(doc)
+    except Exception:  # tomlkit refuses a few layouts tomllib reads: rewrite the file below
+        text = None
+    if text is None or tomllib.loads(text) != want:
+        comments = "".join(ln for ln in (current or HEADER).splitlines(keepends=True) if ln.startswith("#"))
+        text = f"{comments}\n{tomlkit.dumps(want)}"
+    return text
+
+
+def _set_table(doc: tomlkit.TOMLDocument, plan_id: str, entry: dict[str, Any]) -> None:
+    existing = doc.get(plan_id)
+    if isinstance(existing, Table | InlineTable):
+        for key in list(existing):
+            del existing[key]
+        existing.update(entry)
+        return
+    if plan_id in doc:
+        del doc[plan_id]
+    table = tomlkit.table()
+    table.update(entry)
+    doc[plan_id] = table
+
+
+def stale_files(folder: Path, plan_id: str, keep: tuple[str, ...]) -> list[str]:
+    """Files of the plan being replaced that the new entry no longer names and no other entry uses."""
+    raw = raw_entries(folder)
+    old = raw.get(plan_id)
+    if not isinstance(old, dict):
+        return []
+    used = {
+        str(e.get(k)) for pid, e in raw.items() if pid != plan_id and isinstance(e, dict) for k in ("file", "original")
+    }
+    names = [str(old.get(k)) for k in ("file", "original") if isinstance(old.get(k), str)]
+    return [n for n in names if n not in keep and n not in used and "/" not in n and "\\" not in n and n != ".."]
