@@ -40,3 +40,37 @@ def test_tests_import_the_installed_package() -> None:
 
     assert importlib.metadata.version("jtcompare") == jtcompare.__version__
     assert Path(jtcompare.__file__).resolve().is_relative_to(ROOT)
+
+
+def _sample_blocks() -> dict[str, list[str]]:
+    """The README's sample output block, split by the `$ jtcompare ...` lines it shows."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- sample output:", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    out: dict[str, list[str]] = {}
+    command = ""
+    for line in block.splitlines():
+        if line.startswith("$ jtcompare "):
+            command = line.removeprefix("$ jtcompare ")
+            out[command] = []
+        elif line.strip() and line.strip() != "...":
+            out[command].append(line)
+    return out
+
+
+def test_the_readme_sample_output_is_what_the_commands_print() -> None:
+    """Every line the README shows is printed by the command, at the width the README says (no drift)."""
+    import shlex
+
+    from jtcompare.cli.main import app
+    from typer.testing import CliRunner
+
+    from tests.conftest import PLANS
+
+    blocks = _sample_blocks()
+    assert set(blocks) == {"align chongqing national", "matrix"}
+    for command, lines in blocks.items():
+        result = CliRunner().invoke(app, [*shlex.split(command), "--plans-dir", str(PLANS)], env={"COLUMNS": "110"})
+        assert result.exit_code == 0, result.output
+        printed = result.stdout.splitlines()
+        for line in lines:
+            assert line in printed, f"README shows for `jtcompare {command}` a line it does not print: {line}"
