@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
-import os
 import pickle
 from collections.abc import Callable
 from functools import lru_cache
@@ -19,16 +18,16 @@ from typing import TypeVar
 
 from jtcompare import __version__
 from jtcompare.atomic import write_atomic
+from jtcompare.cachedir import ENV_CACHE_DIR, cache_root  # noqa: F401  (ENV_CACHE_DIR: re-exported)
 from jtcompare.errors import WriteFailed
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse
 
-ENV_CACHE_DIR = "JTCOMPARE_CACHE_DIR"
 T = TypeVar("T")
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get(ENV_CACHE_DIR) or Path.home() / ".cache" / "jtcompare") / "plans"
+    return cache_root() / "plans"
 
 
 @lru_cache(maxsize=1)

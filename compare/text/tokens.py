@@ -12,8 +12,9 @@ import re
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from jtcompare.cachedir import cache_root
 
 if TYPE_CHECKING:
     import jieba
@@ -39,7 +40,7 @@ def jieba_instance() -> jieba.Tokenizer:
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(Path.home() / ".cache" / "jtcompare") if _writable_cache() else None
+    tokenizer.tmp_dir = str(cache_root()) if _writable_cache() else None  # jieba's own dictionary cache
     tokenizer.initialize()
     for line in data_lines("userdict.txt"):
         parts = line.split()
@@ -49,7 +50,7 @@ def jieba_instance() -> jieba.Tokenizer:
 
 
 def _writable_cache() -> bool:
-    path = Path.home() / ".cache" / "jtcompare"
+    path = cache_root()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
