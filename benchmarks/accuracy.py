@@ -66,7 +66,6 @@ class AccuracyResults:
     baseline_calibration: Accuracy
     loco: dict[str, float]  # city -> four-status accuracy, model fitted on the other two cities (calibration rows)
     thresholds: tuple[float, float]  # the baseline's (adopt, partial), grid-searched on the calibration labels
-    engine_alignments: dict[str, Alignment]
     not_applicable: tuple[int, int]  # held-out rows labelled not_applicable that the engine calls so, of all
 
 
@@ -86,7 +85,6 @@ def run_accuracy(lib: Library) -> AccuracyResults:
         accuracy(fitted, calibration, clause_labels),
         leave_one_city_out(),
         (adopt, partial),
-        engine,
         not_applicable(engine, heldout),
     )
 

@@ -32,7 +32,7 @@ app = typer.Typer(
 state = {"debug": False}
 
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
-EXIT_ERROR, EXIT_BAD_INPUT, EXIT_WRITE, EXIT_INTERRUPTED = 1, 2, 3, 130
+EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130  # the engine's errors carry their own codes
 
 
 def _flag_type(self: TyperOption, ctx: typer.Context) -> str | None:

@@ -8,7 +8,6 @@ from typing import Literal
 from jtcompare.text.normalise import Normalised
 
 NodeKind = Literal["heading", "intro", "measure", "departments"]
-Level = Literal["national", "province", "city", "district", "other"]
 
 
 @dataclass(frozen=True)

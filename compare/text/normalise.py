@@ -79,11 +79,6 @@ class Normalised:
             return pos, pos
         return self.src[start], self.src[end - 1] + 1
 
-    def original_line(self, pos: int) -> int:
-        """1-based line number in the original text of normalised position pos."""
-        opos = self.src[pos] if pos < len(self.src) else len(self.original)
-        return self.original.count("\n", 0, opos) + 1
-
 
 @dataclass
 class _Buf:

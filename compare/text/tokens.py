@@ -63,10 +63,6 @@ def stopwords() -> frozenset[str]:
     return frozenset(data_lines("stopwords.txt"))
 
 
-def domain_words() -> list[str]:
-    return [line.split()[0] for line in data_lines("userdict.txt")]
-
-
 def tokenize(text: str, *, search: bool = False) -> list[str]:
     """Content tokens of simplified text: jieba words minus stop words, punctuation, numbers.
 
