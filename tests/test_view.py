@@ -463,6 +463,7 @@ def test_status_chapter_department_and_text_filters(driver, pages, aligned, libr
 
 def test_a_city_sentence_leads_into_the_full_text_and_back(driver, pages, aligned) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     load(driver, pages / "wuhan.html")
     m = next(m for m in aligned["wuhan"]["measures"] if m["matches"] and m["clause_id"] == "N09")
@@ -485,10 +486,12 @@ def test_a_city_sentence_leads_into_the_full_text_and_back(driver, pages, aligne
     status_box = driver.find_element(By.CSS_SELECTOR, f"#f-status input[value={m['status']}]")
     driver.execute_script("arguments[0].scrollIntoView()", status_box)
     status_box.click()
-    assert not row.is_displayed()
+    wait = WebDriverWait(driver, 5)  # the page reacts to clicks and hash changes in event handlers: wait for them
+    wait.until(lambda d: not row.is_displayed())
     driver.execute_script("location.hash = arguments[0]", f"#pt-{m['matches'][0]['id']}")
     back.click()
-    assert row.is_displayed() and in_view(driver, row) and status_box.is_selected()
+    wait.until(lambda d: row.is_displayed())
+    assert in_view(driver, row) and status_box.is_selected()
 
 
 def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -> None:
