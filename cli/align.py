@@ -54,17 +54,24 @@ def align_cmd(
         settings = load_settings(config, adopt_threshold=adopt_threshold, partial_threshold=partial_threshold)
         lib = open_library(plans_dir)
         result = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
-        if fmt == "html":  # the 对照 view
-            emit(html_view(result.alignments[0], language), out, force=force, quiet=quiet)
-        else:
-            emit(_render(result.alignments[0], fmt, language), out, force=force, quiet=quiet, bom=fmt == "csv")
+        emit(render_one(result.alignments[0], fmt, language), out, force=force, quiet=quiet, bom=fmt == "csv")
         if not quiet:
             for problem in result.stale:
                 typer.echo(f"note: {problem}", err=True)
 
 
-def _render(a: Alignment, fmt: str, lang: LangCode):  # returns text, or a writer of a binary stream for xlsx
-    # pandas-based exporters are imported only when needed: a table or JSON run starts faster
+def render_one(a: Alignment, fmt: str, lang: LangCode, *, gaps: bool = False):
+    """One alignment in `fmt`: text, or a writer of a binary stream (xlsx, docx). The one format dispatch of
+    `align` and `report`; `gaps` makes the Markdown the gap report (report's default) instead of every measure.
+
+    Pandas-based exporters are imported only when needed: a table or JSON run starts faster.
+    """
+    if fmt == "html":  # the 对照 view
+        return html_view(a, lang)
+    if fmt == "docx":  # the Word brief
+        from jtcompare.report.brief import write_brief
+
+        return lambda stream: write_brief(a, stream, lang=lang)
     if fmt == "json":
         return render.to_json(alignment_dict(a))
     if fmt == "csv":
@@ -73,9 +80,9 @@ def _render(a: Alignment, fmt: str, lang: LangCode):  # returns text, or a write
 
         return frame_csv(measure_frame([a]))
     if fmt == "md":
-        from jtcompare.report.export import alignment_markdown
+        from jtcompare.report.export import alignment_markdown, report_markdown
 
-        return alignment_markdown(a, lang)
+        return report_markdown(a, lang) if gaps else alignment_markdown(a, lang)
     if fmt == "xlsx":
         from jtcompare.report.workbook import write_report
 

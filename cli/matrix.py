@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 from jtcompare.cli import render
+from jtcompare.cli.align import render_one
 from jtcompare.cli.app import app, errors, fail_on_problems
 from jtcompare.cli.options import Base, Config, Force, Jobs, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck, resolve_format
-from jtcompare.cli.view import Views, html_view, precheck_views, write_heatmap
+from jtcompare.cli.view import Views, precheck_views, write_heatmap
 from jtcompare.errors import BadOption
 from jtcompare.match.classify import STATUSES
 from jtcompare.match.settings import load_settings
@@ -114,26 +115,7 @@ def report_cmd(
         language = resolve_lang(lang, "zh" if fmt in ("docx", "html") else "en")
         precheck(out, force)
         result = _run([plan], base, plans_dir, config, 1, no_cache, no_overrides, quiet)
-        a = result.alignments[0]
-        from jtcompare.report.export import frame_csv, report_markdown  # pandas: only for the commands that need it
-        from jtcompare.report.frames import measure_frame
-
-        if fmt == "html":
-            content = html_view(a, language)
-        elif fmt == "xlsx":
-            from jtcompare.report.workbook import write_report
-
-            content = lambda stream: write_report([a], stream, lang=language)  # noqa: E731
-        elif fmt == "docx":
-            from jtcompare.report.brief import write_brief
-
-            content = lambda stream: write_brief(a, stream, lang=language)  # noqa: E731
-        elif fmt == "json":
-            content = render.to_json(alignment_dict(a))
-        elif fmt == "csv":
-            content = frame_csv(measure_frame([a]))
-        else:
-            content = report_markdown(a, language)
+        content = render_one(result.alignments[0], fmt, language, gaps=True)
         emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")
         _notes(result, quiet)
 
