@@ -25,3 +25,13 @@ def library():
 @pytest.fixture(scope="session")
 def plans(library):
     return {pid: library.load(pid) for pid in ("national", "chongqing", "wuhan", "chengdu")}
+
+
+def copy_library(folder: Path) -> Path:
+    """A writable copy of the shipped plan library (texts and plans.toml) in `folder`."""
+    import shutil
+
+    folder.mkdir()
+    for f in PLANS.glob("*.t*"):
+        shutil.copy(f, folder / f.name)
+    return folder

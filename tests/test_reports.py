@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import warnings
 
 import pytest
@@ -19,7 +18,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 from wcwidth import wcswidth
 
-from tests.conftest import PLANS
+from tests.conftest import PLANS, copy_library
 
 runner = CliRunner()
 
@@ -32,11 +31,7 @@ def invoke(*args: str, env: dict | None = None):
 
 @pytest.fixture
 def lib(tmp_path):
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    for f in PLANS.glob("*.t*"):  # the texts and plans.toml
-        shutil.copy(f, folder / f.name)
-    return folder
+    return copy_library(tmp_path / "plans")
 
 
 # --- Markdown -----------------------------------------------------------------------------------------------------
@@ -350,3 +345,12 @@ def test_workbook_writer_needs_no_file(plans) -> None:
     buf = io.BytesIO()
     write_matrix([align(plans["national"], plans["wuhan"], DEFAULTS)], buf, lang="zh")
     assert load_workbook(io.BytesIO(buf.getvalue())).sheetnames[0] == "汇总"
+
+
+def test_report_as_docx_is_the_brief(tmp_path) -> None:
+    """`report --out x.docx` goes through the same dispatch as `brief`: the same Word brief."""
+    by_report, by_brief = tmp_path / "r.docx", tmp_path / "b.docx"
+    invoke("report", "wuhan", "--out", str(by_report))
+    invoke("brief", "wuhan", "--out", str(by_brief))
+    texts = [[p.text for p in Document(str(f)).paragraphs] for f in (by_report, by_brief)]
+    assert texts[0] == texts[1] and texts[0][0].startswith("武汉市减污降碳协同增效实施方案对照国家")

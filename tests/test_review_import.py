@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import pytest
 from jtcompare.cli.main import app
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from tests.conftest import PLANS
+from tests.conftest import copy_library
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def lib(tmp_path):
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    for f in PLANS.glob("*.t*"):  # the texts and plans.toml
-        shutil.copy(f, folder / f.name)
-    return folder
+    return copy_library(tmp_path / "plans")
 
 
 def _align(lib, plan: str) -> dict:

@@ -20,7 +20,7 @@ from jtcompare.report.i18n import label
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
 
-from tests.conftest import PLANS, ROOT
+from tests.conftest import PLANS, ROOT, copy_library
 
 runner = CliRunner()
 CITIES = ["chongqing", "wuhan", "chengdu"]
@@ -270,13 +270,6 @@ def test_views_beside_the_heatmap_need_force(tmp_path) -> None:
     assert (tmp_path / "wuhan.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     view = dom(tmp_path / "wuhan.html").css_first(".top .meta a")
     assert view.attributes["href"] == "./m.html"
-
-
-def copy_library(folder: Path) -> Path:
-    folder.mkdir()
-    for f in PLANS.glob("*.t*"):  # the texts and plans.toml
-        shutil.copy(f, folder / f.name)
-    return folder
 
 
 def test_an_override_carries_a_badge_in_the_view_and_a_star_in_the_heatmap(tmp_path) -> None:
