@@ -33,7 +33,7 @@ from jtcompare.match.classify import (
     MeasureResult,
     PlanClauseResult,
     Status,
-    _clause_status,  # the engine's roll-up rule, shared for a like-for-like record
+    clause_status,  # the engine's roll-up rule, shared for a like-for-like record
 )
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.model import Plan
@@ -97,7 +97,7 @@ def alignment(r: Ratios, adopt: float, partial: float) -> Alignment:
         for m in measures:
             if m.clause.id == clause.id:
                 counts[m.status] += 1
-        clauses.append(ClauseResult(clause, clause_role(clause), _clause_status(counts), None, counts, ()))
+        clauses.append(ClauseResult(clause, clause_role(clause), clause_status(counts, DEFAULTS), None, counts, ()))
     votes: dict[str, dict[str, float]] = {}
     for i, (_, clause) in enumerate(base_measures):
         if (j := int(r.where[i])) >= 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from jtcompare.match.settings import DEFAULTS
 from jtcompare.match.targets import compare_targets, extract_targets, indicator_similarity
 
 
@@ -53,10 +54,10 @@ def test_compare(base, plan, verdict) -> None:
 
 
 def test_fuzzy_indicator_names() -> None:
-    assert indicator_similarity("新增大宗固废综合利用率", "大宗工业固体废物资源化利用率") >= 0.6
-    assert indicator_similarity("建筑垃圾资源化利用率", "森林覆盖率") < 0.6
-    assert indicator_similarity("农药利用率", "建筑垃圾资源化利用率") < 0.6  # only the metric word shared
-    assert indicator_similarity("非化石能源消费比重", "煤炭消费比重") < 0.6
+    assert indicator_similarity("新增大宗固废综合利用率", "大宗工业固体废物资源化利用率", DEFAULTS) > 0
+    assert indicator_similarity("建筑垃圾资源化利用率", "森林覆盖率", DEFAULTS) == 0
+    assert indicator_similarity("农药利用率", "建筑垃圾资源化利用率", DEFAULTS) == 0  # only the metric word shared
+    assert indicator_similarity("非化石能源消费比重", "煤炭消费比重", DEFAULTS) == 0
 
 
 def _targets(plans, plan: str, measure: str) -> list[tuple]:

@@ -55,7 +55,12 @@ def test_key_terms_are_concepts_not_shared_domain_words(national_units) -> None:
 
 def test_a_compound_earns_credit_only_for_its_heavy_parts() -> None:
     term = Term("秸秆综合利用", 10.0, ("秸秆", "综合利用"), (9.0, 2.0))
-    got = held([term], ["推进秸秆综合利用。", "加强资源综合利用。", "禁止秸秆焚烧。"])
+    got = held(
+        [term],
+        ["推进秸秆综合利用。", "加强资源综合利用。", "禁止秸秆焚烧。"],
+        DEFAULTS.part_credit,
+        DEFAULTS.sub_word_share,
+    )
     assert got[0, 0] == 1.0 and got[0, 1] == 0.0  # 综合利用 alone is less than half of it
     assert 0.5 < got[0, 2] < 1.0  # 秸秆 is most of it, found only in part
 

@@ -25,7 +25,7 @@ from typing import Literal
 
 import numpy as np
 from jtcompare.match import units as unit_mod
-from jtcompare.match.lexicon import concepts, obligation_levels
+from jtcompare.match.lexicon import concepts, obligation_levels, words
 from jtcompare.match.regions import Region, outside_region
 from jtcompare.match.scoring import Scores, Sentence, clause_role, score
 from jtcompare.match.settings import Settings
@@ -206,7 +206,10 @@ def align(
     calibrated status model, for cross-validation)."""
     scores = scores or score(base, plan, settings, workers=workers)
     bu = base_units(base, scores.base, settings)
-    held = unit_mod.held(bu.terms, [u.measure.text for u in scores.plan]) if scores.plan else None
+    held = None
+    if scores.plan:
+        texts = [u.measure.text for u in scores.plan]
+        held = unit_mod.held(bu.terms, texts, settings.part_credit, settings.sub_word_share)
     term_index = {t.text: k for k, t in enumerate(bu.terms)}
     base_targets = [t for u in scores.base for t in extract_targets(u.measure.text)]
     goals = _goal_sentences(scores.plan)
@@ -257,9 +260,9 @@ def _unit_results(
             union = float(w @ together / w.sum())
             if union > cover + 1e-6:
                 cover, found = union, together
-                where = [j for j in candidates if rows[:, j].max() >= 0.5]
+                where = [j for j in candidates if rows[:, j].max() >= ctx.settings.term_found]
                 where.sort(key=lambda j: (-rows[unit.anchor, j], -per_sentence[j]))
-        missing = tuple(t for t, f in zip(unit.words, found, strict=True) if f < 0.5)
+        missing = tuple(t for t, f in zip(unit.words, found, strict=True) if f < ctx.settings.term_found)
         taken = cover >= ctx.settings.unit_partial and bool(where)
         by = ctx.scores.plan[where[0]].measure.id if taken else None
         result = UnitResult(unit.text, unit.words, round(cover, 3), cover >= ctx.settings.unit_threshold, by, missing)
@@ -366,7 +369,7 @@ def _adopted(
     if softened := _softened(sentence, chosen):
         return "partial", [*notes, softened], True, pairs
     if not targets:
-        added = _added_target(sentence, units, results, chosen, goals, settings.indicator_threshold, base_targets)
+        added = _added_target(units, results, chosen, goals, settings, base_targets)
         if added:
             note = f"adds a quantified target: {added.plan.describe()} (base has none)"
             return "strengthened", [*notes, note], False, [*pairs, added]
@@ -380,8 +383,10 @@ def _compare_targets(targets: tuple[Target, ...], context: list[Measure], settin
     pairs: list[TargetPair] = []
     found = [(t, sentence.id) for sentence in context for t in extract_targets(sentence.text)]
     for base_t in targets:
-        ranked = sorted((indicator_similarity(base_t.indicator, t.indicator), k) for k, (t, _) in enumerate(found))
-        if ranked and ranked[-1][0] >= settings.indicator_threshold:
+        ranked = sorted(
+            (indicator_similarity(base_t.indicator, t.indicator, settings), k) for k, (t, _) in enumerate(found)
+        )
+        if ranked and ranked[-1][0] > 0:
             plan_t, mid = found[ranked[-1][1]]
             verdict = compare_targets(base_t, plan_t)
             if verdict != "different":
@@ -404,24 +409,20 @@ def _context(chosen: list[Sentence], goals: list[Sentence]) -> list[Measure]:
     return [u.measure for u in chosen] + rest + [g.measure for g in goals if g.measure.id not in seen]
 
 
-_GOALS = ("主要目标", "总体目标", "工作目标", "发展目标", "目标")
-
-
 def _goal_sentences(plan_sentences: list[Sentence]) -> list[Sentence]:
-    """The sentences of the plan's targets section (主要目标, or 总体要求 holding the targets)."""
-    return [s for s in plan_sentences if any(g in s.clause.title for g in _GOALS) or "总体要求" in s.clause.title]
-
-
-_WEAK_ONLY = frozenset({"全面", "严格", "依法"})  # too common to signal a binding obligation on their own
+    """The sentences of the plan's targets section (主要目标, or 总体要求 holding the targets: data/words.toml)."""
+    return [s for s in plan_sentences if any(g in s.clause.title for g in words().goal_titles)]
 
 
 def _softened(sentence: Sentence, chosen: list[Sentence]) -> str | None:
-    """严禁 made 鼓励: the base binds (a level-3 word of obligation.txt), the best covering sentence only encourages.
+    """严禁 made 鼓励: the base binds (a level-3 word of obligation.txt, not one of words.toml's weak_binding),
+    the best covering sentence does not bind and only encourages.
 
     大力发展 made 稳妥推进 is not caught: neither word is in obligation.txt (a known gap, README Accuracy)."""
+    weak = words().weak_binding
     b_strong, _ = obligation(sentence.measure.text)
     p_strong, p_soft = obligation(chosen[0].measure.text) if chosen else (set(), set())
-    if (b_strong - _WEAK_ONLY) and not (p_strong - _WEAK_ONLY) and p_soft:
+    if (b_strong - weak) and not (p_strong - weak) and p_soft:
         return f"weakened: {'/'.join(sorted(b_strong))} -> {'/'.join(sorted(p_soft))}"
     return None
 
@@ -432,13 +433,13 @@ def _firmer(
     """A tentative base action (研究, 探索, 鼓励) that a covering action sentence, holding the unit's key terms,
     answers with a firm one (纳入, 实行, 载入) and no tentative word of its own."""
     for unit, result in zip(units, results, strict=True):
-        tentative = [w for w in _TENTATIVE if w in unit.text]
+        tentative = [w for w in words().tentative if w in unit.text]
         if not tentative or not result.covered or any(w in unit.text for w in concepts().firm_words):
             continue
         for s in chosen:
             text = s.measure.text
             firm = [w for w in concepts().firm_words if w in text]
-            if not firm or any(w in text for w in _TENTATIVE) or clause_role(s.clause) != "action":
+            if not firm or any(w in text for w in words().tentative) or clause_role(s.clause) != "action":
                 continue
             held = sum(t.weight for t in unit.terms if t.text in canonical(text))
             if held >= threshold * unit.mass:
@@ -446,24 +447,21 @@ def _firmer(
     return None
 
 
-_TENTATIVE = ("研究", "探索", "鼓励", "引导", "倡导")  # an action only tried or encouraged
-
-
 def _added_target(
-    sentence: Sentence,
     units: tuple[unit_mod.Unit, ...],
     results: list[UnitResult],
     chosen: list[Sentence],
     goals: list[Sentence],
-    threshold: float,
+    settings: Settings,
     base_targets: list[Target],
 ) -> TargetPair | None:
     """A quantified target on the subject of a covered unit, where the base sets none.
 
     In a covering sentence the target's indicator must name the unit's subject (hold one of its key terms, or
-    share a third of its wording); in the covering sentences' clauses it must hold one of the unit's key terms;
-    in the plan's targets section (主要目标) its key term must be the unit's anchor or the indicator be worded
-    mostly in the measure's own words. So a vehicle target in a ship sentence, or the neighbouring measure's
+    have `own_words_covering` of its character bigrams in the unit's text); in the covering sentences' clauses
+    it must hold one of the unit's two heaviest key terms; in the plan's targets section (主要目标) it must hold
+    the unit's anchor (three characters or more).
+    So a vehicle target in a ship sentence, or the neighbouring measure's
     装配式建筑 30%, is no target of this measure.
     """
     covered = [(u, r) for u, r in zip(units, results, strict=True) if r.covered]
@@ -474,7 +472,6 @@ def _added_target(
     anchors = {u.words[u.anchor] for u, _ in covered}
     covering = {s.measure.id for s in chosen}
     clauses = {s.clause.id for s in chosen}
-    base_text = canonical(sentence.measure.text)
     places = [(s.measure, "covering") for s in chosen]
     places += [(m, "clause") for s in chosen for m in s.clause.measures if m.id not in covering]
     places += [(g.measure, "goals") for g in goals if g.clause.id not in clauses]
@@ -484,16 +481,17 @@ def _added_target(
             continue
         seen.add(m.id)
         for t in extract_targets(m.text):
-            if any(indicator_similarity(b.indicator, t.indicator) >= threshold for b in base_targets):
+            similar = (indicator_similarity(b.indicator, t.indicator, settings) for b in base_targets)
+            if any(s > 0 for s in similar):
                 continue  # a target the base sets anywhere is not one "where the base has none"
             indicator = canonical(t.indicator)
             names = {w for w in own if w in indicator}
             if where == "covering":
-                ok = bool(names) or any(_share_in(indicator, u.text) >= 1 / 3 for u, _ in covered)
+                ok = bool(names) or any(_share_in(indicator, u.text) >= settings.own_words_covering for u, _ in covered)
             elif where == "clause":
                 ok = bool(names & heads)
             else:
-                ok = any(len(n) >= 3 for n in names & anchors) or _share_in(indicator, base_text) >= 2 / 3
+                ok = any(len(n) >= 3 for n in names & anchors)
             if ok:
                 return TargetPair(None, t, m.id, "added")
     return None
@@ -551,19 +549,25 @@ def _clause_results(scores: Scores, measures: tuple[MeasureResult, ...], setting
             counts[m.status] += 1
         role = clause_role(clause)
         cov = coverage_share(counts) if mine else 0.0
-        ranked = np.argsort(-scores.clause_sim[k], kind="stable")[:3] if scores.plan_clauses else []
+        ranked = []
+        if scores.plan_clauses:
+            ranked = np.argsort(-scores.clause_sim[k], kind="stable")[: settings.clause_matches]
         matches = tuple(
             (scores.plan_clauses[j], round(float(scores.clause_sim[k, j]), 3))
             for j in ranked
             if scores.clause_sim[k, j] >= settings.clause_threshold
         )
         out.append(
-            ClauseResult(clause, role, _clause_status(counts), cov if role == "action" else None, counts, matches)
+            ClauseResult(
+                clause, role, clause_status(counts, settings), cov if role == "action" else None, counts, matches
+            )
         )
     return out
 
 
-def _clause_status(counts: dict[str, int]) -> Status:
+def clause_status(counts: dict[str, int], settings: Settings) -> Status:
+    """omitted when every applicable measure is; adopted (strengthened if any is) when adopted + strengthened
+    make at least `clause_taken_share` of them; else partial."""
     applicable = {s: counts.get(s, 0) for s in COVERAGE_STATUSES}
     total = sum(applicable.values())
     if not total:
@@ -571,7 +575,7 @@ def _clause_status(counts: dict[str, int]) -> Status:
     if applicable["omitted"] == total:
         return "omitted"
     taken = applicable["adopted"] + applicable["strengthened"]
-    if taken * 3 >= total * 2:
+    if taken >= settings.clause_taken_share * total:
         return "strengthened" if applicable["strengthened"] else "adopted"
     return "partial"
 

@@ -6,10 +6,13 @@ entry is justified by a pattern in the calibration labels and has a test (tests/
 - generic.txt      words every sentence of a 减污降碳 plan shares: they never make a unit's key terms
 - concepts.txt     equivalent expressions: a base term is held by a plan text writing any of its others
 - firm.txt         verbs that turn a soft base action (研究, 探索, 鼓励) into a firm one (纳入, 实行, 载入)
+- words.toml       the word lists of single rules: targets-section titles, framing and situation titles,
+                   tentative verbs, binding words too common to count, metric words of target indicators
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -55,3 +58,28 @@ def obligation_levels() -> dict[str, int]:
 
 def soft_words() -> tuple[str, ...]:
     return tuple(w for w, level in obligation_levels().items() if level == 1)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word lists of data/words.toml (each list's purpose is written there)."""
+
+    goal_titles: tuple[str, ...]
+    framing_titles: tuple[str, ...]
+    situation_titles: tuple[str, ...]
+    tentative: tuple[str, ...]
+    weak_binding: frozenset[str]
+    metric_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    raw = tomllib.loads((MATCH_DATA / "words.toml").read_text(encoding="utf-8"))
+    return Words(
+        goal_titles=tuple(raw["goal_titles"]),
+        framing_titles=tuple(raw["framing_titles"]),
+        situation_titles=tuple(raw["situation_titles"]),
+        tentative=tuple(raw["tentative"]),
+        weak_binding=frozenset(raw["weak_binding"]),
+        metric_words=frozenset(raw["metric_words"]),
+    )

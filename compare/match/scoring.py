@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from jtcompare.match.lexicon import words
 from jtcompare.match.settings import Settings
 from jtcompare.match.targets import extract_targets
 from jtcompare.match.tokens import load, match_tokens, tokens_of
@@ -24,15 +25,13 @@ from jtcompare.text.tokens import canonical
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-_FRAMING = re.compile(r"指导思想|工作原则|基本原则|总体思路|重要意义")
-_SITUATION = re.compile(r"形势|现状|背景|面临")
-
 
 def clause_role(clause: Clause) -> str:
-    """'situation' (面临形势), 'framing' (指导思想, 原则) or 'action'. Only action clauses count in coverage."""
-    if clause.number is None and _SITUATION.search(clause.title):
+    """'situation' (面临形势), 'framing' (指导思想, 原则) or 'action' (titles: data/words.toml). Only action
+    clauses count in coverage."""
+    if clause.number is None and any(w in clause.title for w in words().situation_titles):
         return "situation"
-    if _FRAMING.search(clause.title):
+    if any(w in clause.title for w in words().framing_titles):
         return "framing"
     return "action"
 
@@ -127,7 +126,7 @@ def score(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Sc
     framing = np.array([settings.framing_weight if clause_role(u.clause) != "action" else 1.0 for u in p_units])
     total = total * framing[np.newaxis, :]
     base_clauses, plan_clauses = list(base.clauses), list(plan.clauses)
-    sim = _clause_similarity(base_clauses, plan_clauses, b_units, p_units, idf)
+    sim = _clause_similarity(base_clauses, plan_clauses, b_units, p_units, idf, settings.clause_title_weight)
     total = total + _prior(sim, b_units, p_units, base_clauses, plan_clauses, settings)
     return Scores(b_units, p_units, np.clip(total, 0, 1), coverage, idf, sim, base_clauses, plan_clauses)
 
@@ -160,8 +159,10 @@ def _clause_similarity(
     b_units: list[Sentence],
     p_units: list[Sentence],
     idf: dict[str, float],
+    title_weight: float,
 ) -> np.ndarray:
-    """IDF-weighted cosine of clause token bags (title included)."""
+    """IDF-weighted cosine of clause token bags: every token of the clause's sentences once per occurrence, the
+    title's tokens `title_weight` times (a title names what the whole clause is about)."""
 
     def bags(clauses: list[Clause], us: list[Sentence]) -> np.ndarray:
         mat = np.zeros((len(clauses), len(idf)), dtype=np.float32)
@@ -173,7 +174,7 @@ def _clause_similarity(
         for c in clauses:
             for t in match_tokens(c.title):
                 if t in vocab:
-                    mat[index[c.id], vocab[t]] += 2 * idf[t]
+                    mat[index[c.id], vocab[t]] += title_weight * idf[t]
         norms = np.linalg.norm(mat, axis=1, keepdims=True)
         return np.divide(mat, norms, out=np.zeros_like(mat), where=norms > 0)
 

@@ -43,6 +43,13 @@ class Settings:
     # obligation words), else partial when P(taken up) + P(partial) >= partial_threshold, else omitted
     adopt_threshold: float = 0.4
     partial_threshold: float = 0.5
+    # a key term counts as held by a plan sentence when held() gives it at least this: whole, or a compound found
+    # through enough of its sub-words (match/units.py:held)
+    term_found: float = 0.5
+    # a compound term found only through its sub-words earns part_credit x the IDF-weighted share of its
+    # sub-words present, when that share is at least sub_word_share (碳排放权交易管理暂行条例 without 条例: 0)
+    part_credit: float = 0.7
+    sub_word_share: float = 0.5
     # how many best-scoring plan sentences may together cover one unit
     max_matches: int = 3
     # a plan sentence is a candidate for that union when it scores at least this
@@ -57,8 +64,20 @@ class Settings:
     local_threshold: float = 0.3
     # a plan clause's best base clause must score at least this, else it has none
     clause_threshold: float = 0.1
-    # indicator names this similar (0..1) are the same indicator
-    indicator_threshold: float = 0.6
+    # clause similarity = IDF cosine of the clauses' token bags, the title's tokens counted this many times
+    clause_title_weight: float = 2.0
+    # how many most similar plan clauses a base clause lists (those scoring >= clause_threshold)
+    clause_matches: int = 3
+    # a base clause is adopted when adopted + strengthened measures make at least this share of its applicable
+    # measures (two thirds), omitted when all are omitted, else partial
+    clause_taken_share: float = 0.66
+    # --- targets (match/targets.py, match/classify.py) ---
+    # two indicator names are the same indicator when they share this share of the smaller one's subject words
+    # (words that are not metric words, match/data/words.toml): two thirds
+    indicator_subject_share: float = 0.66
+    # a plan target in a covering sentence counts as added to a covered unit when its indicator names one of the
+    # unit's key terms or has this share of its character bigrams in the unit's text (a third)
+    own_words_covering: float = 0.33
 
 
 DEFAULTS = Settings()
@@ -84,8 +103,14 @@ _SHARES = (
     "soft_weight",
     "match_floor",
     "framing_weight",
+    "term_found",
+    "part_credit",
+    "sub_word_share",
+    "clause_taken_share",
+    "indicator_subject_share",
+    "own_words_covering",
 )
-_COUNTS = ("max_matches", "prior_clauses")
+_COUNTS = ("max_matches", "prior_clauses", "clause_matches")
 
 
 def _check(s: Settings) -> Settings:
@@ -104,9 +129,17 @@ def _check(s: Settings) -> Settings:
     return s
 
 
+# settings that changed no output on the three city plans at any value tried (benchmarks/sensitivity.py)
+_REMOVED = {
+    "indicator_threshold": "the subject-word test (indicator_subject_share) decides whether two indicators match",
+}
+
+
 def _apply(settings: Settings, values: dict, where: str) -> Settings:
     known = {f.name: f.type for f in fields(Settings)}
     for key, value in values.items():
+        if key in _REMOVED:
+            raise BadOption(f"{where}: setting '{key}' was removed: {_REMOVED[key]}; delete it from your config")
         if key not in known:
             raise BadOption(f"{where}: unknown setting '{key}'; known: {', '.join(known)}")
         if not isinstance(value, int | float) or isinstance(value, bool):

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from jtcompare.match.lexicon import words
+from jtcompare.match.settings import Settings
 from jtcompare.match.tokens import match_tokens
 from jtcompare.text.numerals import CHARS as CN
 from jtcompare.text.numerals import cn_to_int
@@ -235,44 +237,23 @@ def _read_left(left: str, suffix: str) -> tuple[str, Direction, str]:
     return (suffix or "="), "up", left
 
 
-def indicator_similarity(a: str, b: str) -> float:
-    """How likely two indicator names mean the same thing, 0..1."""
+def indicator_similarity(a: str, b: str, settings: Settings) -> float:
+    """How alike two indicator names are, 0..1; above 0 they name the same indicator.
 
+    0 unless the two share at least `indicator_subject_share` of the smaller one's subject words (tokens that
+    are not metric words, data/words.toml: 农药利用率 is not 建筑垃圾利用率); else max(ratio, partial_ratio) / 100
+    of the canonical names (rapidfuzz), which ranks the candidates. The subject test decides: a threshold on the
+    ratio (0.3 to 0.9) or a discount of partial_ratio changed no output on the three city plans
+    (benchmarks/sensitivity.py), so neither is kept.
+    """
     ca, cb = canonical(a), canonical(b)
     if not ca or not cb:
         return 0.0
-    # the subject must be shared, not just the measure word: 农药利用率 is not 建筑垃圾利用率
-    wa, wb = set(match_tokens(ca)) - _METRIC_WORDS, set(match_tokens(cb)) - _METRIC_WORDS
-    if not wa or not wb or len(wa & wb) * 3 < 2 * min(len(wa), len(wb)):
+    metric = words().metric_words
+    wa, wb = set(match_tokens(ca)) - metric, set(match_tokens(cb)) - metric
+    if not wa or not wb or len(wa & wb) < settings.indicator_subject_share * min(len(wa), len(wb)):
         return 0.0
-    return max(fuzz.ratio(ca, cb), fuzz.partial_ratio(ca, cb) * 0.9) / 100
-
-
-# words that say how something is measured, not what: two indicators sharing only these differ
-_METRIC_WORDS = frozenset(
-    [
-        "利用率",
-        "利用",
-        "比重",
-        "占比",
-        "比例",
-        "浓度",
-        "总量",
-        "面积",
-        "数量",
-        "水平",
-        "覆盖率",
-        "覆盖",
-        "增加值",
-        "单位",
-        "消费",
-        "规模",
-        "能力",
-        "强度",
-        "达标率",
-        "达到",
-    ]
-)
+    return max(fuzz.ratio(ca, cb), fuzz.partial_ratio(ca, cb)) / 100
 
 
 Verdict = Literal["stricter", "equal", "laxer", "different"]

@@ -175,15 +175,16 @@ def term_idf(docs: Sequence[str], terms: set[str]) -> tuple[dict[str, float], fl
     return out, math.log(n + 1) + 1.0
 
 
-def held(terms: Sequence[Term], texts: Sequence[str]) -> np.ndarray:
+def held(terms: Sequence[Term], texts: Sequence[str], part_credit: float, sub_word_share: float) -> np.ndarray:
     """terms x texts, 0..1: 1 when the canonical text holds the term or an expression of its concept; for a
-    compound found only in part, the weighted share of its sub-words present, when that is at least half
-    (碳排放权 交易 管理 暂行条例 without 条例 earns little: 条例 is the rare, heavy sub-word)."""
-    return _held(tuple(terms), tuple(texts))
+    compound found only in part, part_credit x the weighted share of its sub-words present, when that share is at
+    least sub_word_share (碳排放权 交易 管理 暂行条例 without 条例 earns little: 条例 is the rare, heavy
+    sub-word). A compound found only through its parts is not quite the compound, hence part_credit < 1."""
+    return _held(tuple(terms), tuple(texts), part_credit, sub_word_share)
 
 
 @lru_cache(maxsize=8)
-def _held(terms: tuple[Term, ...], texts: tuple[str, ...]) -> np.ndarray:
+def _held(terms: tuple[Term, ...], texts: tuple[str, ...], part_credit: float, sub_word_share: float) -> np.ndarray:
     where = _Occurrences([canonical(t) for t in texts])
     out = np.zeros((len(terms), len(texts)), dtype=np.float32)
     variants = concepts().variants
@@ -195,12 +196,9 @@ def _held(terms: tuple[Term, ...], texts: tuple[str, ...]) -> np.ndarray:
         total = sum(term.sub_weights)
         if len(term.subs) >= 2 and total:  # 再生铝 has one content sub-word, 再生: that is not half of it
             share = sum(w * where(x) for x, w in zip(term.subs, term.sub_weights, strict=True)) / total
-            partly = ~found & (share >= 0.5)
-            out[i, partly] = _PART_CREDIT * share[partly]
+            partly = ~found & (share >= sub_word_share)
+            out[i, partly] = part_credit * share[partly]
     return out
-
-
-_PART_CREDIT = 0.7  # a compound found only through its parts is not quite the compound
 
 
 class _Occurrences:
