@@ -359,12 +359,16 @@ def _adopted(
     base_targets: list[Target],
 ) -> tuple[Status, list[str], bool, list[TargetPair]]:
     """Adopted, or strengthened / weakened by targets and obligation words; with the target pairs compared."""
-    pairs = _compare_targets(targets, _context(chosen, goals), settings)
+    context = _context(chosen, goals)
+    pairs = _compare_targets(targets, context, settings)
     by = {v: [p for p in pairs if p.verdict == v] for v in ("stricter", "laxer", "equal")}
     if by["laxer"] and not by["stricter"]:
         return "partial", [f"weakened: laxer target {_pair(by['laxer'][0])}"], True, pairs
     if by["stricter"]:
         return "strengthened", [f"stricter target {_pair(by['stricter'][0])}"], False, pairs
+    if targets and not _any_counterpart(targets, context, settings):
+        # the number is part of what the measure asks: taking up the action without it is taking it up in part
+        return "partial", [f"target not taken up: {targets[0].describe()}"], False, pairs
     notes = [f"same target {_pair(by['equal'][0])}"] if by["equal"] else []
     if softened := _softened(sentence, chosen):
         return "partial", [*notes, softened], True, pairs
@@ -392,6 +396,12 @@ def _compare_targets(targets: tuple[Target, ...], context: list[Measure], settin
             if verdict != "different":
                 pairs.append(TargetPair(base_t, plan_t, mid, verdict))
     return pairs
+
+
+def _any_counterpart(targets: tuple[Target, ...], context: list[Measure], settings: Settings) -> bool:
+    """Whether the plan sets any target (of any value or year) on the indicator of one of the base's targets."""
+    found = [t for m in context for t in extract_targets(m.text)]
+    return any(indicator_similarity(b.indicator, t.indicator, settings) > 0 for b in targets for t in found)
 
 
 def _pair(p: TargetPair) -> str:
