@@ -21,3 +21,10 @@ def test_a_target_the_plan_does_not_set_makes_the_measure_partial(alignments, ci
     m = alignments[city]["N08.06"]
     assert m.status == "partial"
     assert "target not taken up" in m.evidence and "短流程炼钢占比" in m.evidence
+
+
+def test_a_pushed_action_only_tempered_is_weakened(alignments) -> None:
+    # N10.07 大力发展光伏建筑一体化应用 against chongqing's 稳妥推进光伏建筑一体化应用
+    m = alignments["chongqing"]["N10.07"]
+    assert m.status == "partial" and m.weakened
+    assert "weakened: 大力 -> 稳妥" in m.evidence

@@ -426,14 +426,19 @@ def _goal_sentences(plan_sentences: list[Sentence]) -> list[Sentence]:
 
 def _softened(sentence: Sentence, chosen: list[Sentence]) -> str | None:
     """严禁 made 鼓励: the base binds (a level-3 word of obligation.txt, not one of words.toml's weak_binding),
-    the best covering sentence does not bind and only encourages.
-
-    大力发展 made 稳妥推进 is not caught: neither word is in obligation.txt (a known gap, README Accuracy)."""
-    weak = words().weak_binding
-    b_strong, _ = obligation(sentence.measure.text)
-    p_strong, p_soft = obligation(chosen[0].measure.text) if chosen else (set(), set())
-    if (b_strong - weak) and not (p_strong - weak) and p_soft:
+    the best covering sentence does not bind and only encourages. 大力发展 made 稳妥推进: the base pushes, the
+    best covering sentence only tempers (words.toml's pushing and tempering words)."""
+    if not chosen:
+        return None
+    w, base_text, plan_text = words(), sentence.measure.text, chosen[0].measure.text
+    b_strong, _ = obligation(base_text)
+    p_strong, p_soft = obligation(plan_text)
+    if (b_strong - w.weak_binding) and not (p_strong - w.weak_binding) and p_soft:
         return f"weakened: {'/'.join(sorted(b_strong))} -> {'/'.join(sorted(p_soft))}"
+    pushed = [x for x in w.pushing if x in base_text]
+    tempered = [x for x in w.tempering if x in plan_text and x not in base_text]
+    if pushed and tempered and not any(x in plan_text for x in pushed):
+        return f"weakened: {'/'.join(pushed)} -> {'/'.join(tempered)}"
     return None
 
 

@@ -69,6 +69,8 @@ class Words:
     situation_titles: tuple[str, ...]
     tentative: tuple[str, ...]
     weak_binding: frozenset[str]
+    pushing: tuple[str, ...]
+    tempering: tuple[str, ...]
     metric_words: frozenset[str]
 
 
@@ -81,5 +83,7 @@ def words() -> Words:
         situation_titles=tuple(raw["situation_titles"]),
         tentative=tuple(raw["tentative"]),
         weak_binding=frozenset(raw["weak_binding"]),
+        pushing=tuple(raw["pushing"]),
+        tempering=tuple(raw["tempering"]),
         metric_words=frozenset(raw["metric_words"]),
     )
