@@ -12,7 +12,8 @@ from jtcompare.plans.registry import open_library
 def alignments():
     lib = open_library()
     base = lib.load("national")
-    return {c: {m.measure.id: m for m in align(base, lib.load(c), DEFAULTS).measures} for c in ("chongqing", "wuhan")}
+    cities = ("chongqing", "wuhan", "chengdu")
+    return {c: {m.measure.id: m for m in align(base, lib.load(c), DEFAULTS).measures} for c in cities}
 
 
 @pytest.mark.parametrize("city", ["chongqing", "wuhan"])
@@ -28,3 +29,25 @@ def test_a_pushed_action_only_tempered_is_weakened(alignments) -> None:
     m = alignments["chongqing"]["N10.07"]
     assert m.status == "partial" and m.weakened
     assert "weakened: 大力 -> 稳妥" in m.evidence
+
+
+@pytest.mark.parametrize(
+    ("city", "measure", "goal"),
+    [
+        ("chongqing", "N07.04", "2025: 包装减量"),  # 推广绿色包装 + 到2025年…快递包装基本实现绿色转型
+        ("wuhan", "N16.04", "2023: 实现原生生活垃圾零填埋"),  # 加强生活垃圾减量化… + 至2023年底…零填埋
+    ],
+)
+def test_a_dated_goal_on_the_measures_subject_strengthens_it(alignments, city, measure, goal) -> None:
+    m = alignments[city][measure]
+    assert m.status == "strengthened"
+    assert f"adds a dated goal: {goal}" in m.evidence
+
+
+def test_a_measure_whose_actions_are_each_held_less_than_half_is_omitted(alignments) -> None:
+    # N14.04 探索推广污水社区化分类处理和就地回用: chengdu has 污水 and 分类 in a waste sentence (CD10.04), never
+    # 社区化 or 回用; the status model alone would call it partial
+    m = alignments["chengdu"]["N14.04"]
+    assert m.status == "omitted"
+    assert max(u.coverage for u in m.units) < DEFAULTS.partial_unit_floor
+    assert "best match" not in m.evidence and "社区化" in m.evidence

@@ -72,6 +72,7 @@ class Words:
     pushing: tuple[str, ...]
     tempering: tuple[str, ...]
     metric_words: frozenset[str]
+    goal_verbs: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -86,4 +87,5 @@ def words() -> Words:
         pushing=tuple(raw["pushing"]),
         tempering=tuple(raw["tempering"]),
         metric_words=frozenset(raw["metric_words"]),
+        goal_verbs=tuple(raw["goal_verbs"]),
     )
