@@ -192,7 +192,10 @@ def test_heatmap_cells_are_the_clause_coverage(pages, aligned) -> None:
         for td in tr.css("td.h"):
             clause = clauses[td.attributes["data-col"]]
             assert float(td.attributes["data-cov"]) == pytest.approx(clause["coverage"], abs=0.0005)
-            assert td.css_first("a").text() == f"{clause['coverage']:.0%}"
+            # the cell prints the coverage to a whole percent; the JSON keeps it to 3 decimals (0.455 may be
+            # 0.4545, printed 45%), so the two agree to half a percent plus that rounding
+            printed = int(td.css_first("a").text().removesuffix("%"))
+            assert abs(printed - 100 * clause["coverage"]) <= 0.5 + 0.05
             assert td.css_first("a").attributes["href"] == f"./{city}.html#cl-{clause['id']}"
 
 
