@@ -124,3 +124,14 @@ def test_generic_words_file_has_no_duplicates() -> None:
 )
 def test_known_miss_carbon_trading_regulation_is_omitted(alignments) -> None:
     assert result(alignments, "wuhan", "N22.01").status == "omitted"
+
+
+def test_a_noun_suffix_jieba_cuts_off_joins_its_compound(national_units) -> None:
+    # 建设国家气候投融资项目库: jieba cuts 项目 | 库; 项目 is generic, 库 one character: the concept is 项目库
+    assert "项目库" in national_units["N24.03"][1].words
+    assert any("因子库" in u.words for u in national_units["N25.02"] + national_units["N25.03"])
+
+
+def test_content_words_jieba_tags_as_adjectives_or_adverbs_stay_key_terms(national_units) -> None:
+    # 加强城市慢行交通系统建设: 慢行 is tagged as an adverb; without it the unit is about 城市 and 交通系统
+    assert "慢行" in national_units["N09.02"][1].words

@@ -10,8 +10,8 @@ adopted         P(taken up) >= adopt_threshold
 strengthened    adopted, and the plan goes further on the same point: a stricter or earlier target on the
                 same indicator, a quantified target on a covered unit's own subject where the base has none,
                 or a tentative action (研究, 探索, 鼓励) answered with a firm one (纳入, 实行, 载入)
-partial         P(taken up) + P(partial) >= partial_threshold and one unit is held at least
-                partial_unit_floor, or adopted but weakened (a laxer target, 严禁 made 鼓励, 大力 made 稳妥)
+partial         P(taken up) + P(partial) >= partial_threshold or one unit covered, and one unit held at
+                least partial_unit_floor; or adopted but weakened (a laxer target, 严禁 made 鼓励, 大力 made 稳妥)
 omitted         less
 not_applicable  the measure's action is bound to a region (北方地区, 大气污染防治重点区域, 沙漠戈壁荒漠) the
                 plan's province lies outside, and the plan does not take that action up anyway
@@ -336,9 +336,9 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         status, notes, weakened, compared = _adopted(
             sentence, targets, units, results, chosen, ctx.goals, settings, ctx.base_targets, ctx.base_text
         )
-    elif chance["taken"] + chance["partial"] >= settings.partial_threshold and any(
+    elif (chance["taken"] + chance["partial"] >= settings.partial_threshold or any(r.covered for r in results)) and any(
         r.coverage >= settings.partial_unit_floor for r in results
-    ):
+    ):  # a covered unit is never omitted, a measure with no unit held halfway never partial
         status, notes = "partial", []
         compared = _compare_targets(targets, _context(chosen, ctx.goals), settings)
         if laxer := [p for p in compared if p.verdict == "laxer"]:

@@ -73,6 +73,8 @@ class Words:
     tempering: tuple[str, ...]
     metric_words: frozenset[str]
     goal_verbs: tuple[str, ...]
+    mistagged_content: frozenset[str]
+    noun_suffixes: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -88,4 +90,6 @@ def words() -> Words:
         tempering=tuple(raw["tempering"]),
         metric_words=frozenset(raw["metric_words"]),
         goal_verbs=tuple(raw["goal_verbs"]),
+        mistagged_content=frozenset(raw["mistagged_content"]),
+        noun_suffixes=frozenset(raw["noun_suffixes"]),
     )
