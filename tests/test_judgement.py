@@ -51,3 +51,55 @@ def test_a_measure_whose_actions_are_each_held_less_than_half_is_omitted(alignme
     assert m.status == "omitted"
     assert max(u.coverage for u in m.units) < DEFAULTS.partial_unit_floor
     assert "best match" not in m.evidence and "社区化" in m.evidence
+
+
+def test_every_judgement_says_how_sure_it_is(alignments) -> None:
+    """The status model's probability of the status's class; cells below check_below are flagged to check."""
+    flagged = 0
+    for m in alignments["chongqing"].values():
+        if m.status == "not_applicable":
+            assert m.confidence is None and not m.check
+            continue
+        assert 0 <= m.confidence <= 1
+        assert m.check == (m.confidence < DEFAULTS.check_below)
+        flagged += m.check
+    assert 0 < flagged < len(alignments["chongqing"])  # some cells to check, not all
+
+
+def test_an_analysts_call_is_not_flagged_to_check(tmp_path) -> None:
+    import json
+
+    from jtcompare.cli.main import app
+    from typer.testing import CliRunner
+
+    from tests.conftest import copy_library
+
+    lib = copy_library(tmp_path / "plans")
+    run = CliRunner().invoke
+    before = json.loads(run(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(lib)]).stdout)
+    flagged = next(m for m in before["measures"] if m["check"])
+    run(app, ["override", "wuhan", flagged["id"], "partial", "--note", "读过", "--plans-dir", str(lib)])
+    after = json.loads(run(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(lib)]).stdout)
+    m = next(m for m in after["measures"] if m["id"] == flagged["id"])
+    assert m["status"] == "partial" and m["overridden"]
+    assert m["confidence"] is None and m["check"] is False
+    assert after["summary"]["to_check"] == before["summary"]["to_check"] - (1 if flagged["counted"] else 0)
+
+
+def test_the_view_marks_the_cells_to_check(tmp_path) -> None:
+    import json
+
+    from jtcompare.cli.main import app
+    from selectolax.lexbor import LexborHTMLParser
+    from typer.testing import CliRunner
+
+    from tests.conftest import PLANS
+
+    run = CliRunner().invoke
+    data = json.loads(run(app, ["align", "chengdu", "--format", "json", "--plans-dir", str(PLANS)]).stdout)
+    page = tmp_path / "chengdu.html"
+    assert run(app, ["view", "chengdu", "--out", str(page), "--plans-dir", str(PLANS)]).exit_code == 0
+    tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+    marked = {a.attributes["data-id"] for a in tree.css("article.measure[data-check]")}
+    assert marked == {m["id"] for m in data["measures"] if m["check"]}
+    assert all(tree.css_first(f'article[data-id="{i}"] .badge.check') for i in marked)

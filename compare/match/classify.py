@@ -38,6 +38,8 @@ from jtcompare.text.tokens import canonical, jieba_instance
 
 Status = Literal["adopted", "strengthened", "partial", "omitted", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
+# the status model's class behind each status it decides (match/status_model.py)
+_MODEL_CLASS = {"adopted": "taken", "strengthened": "taken", "partial": "partial", "omitted": "omitted"}
 COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")  # n/a is left out
 
 
@@ -87,6 +89,10 @@ class MeasureResult:
     units: tuple[UnitResult, ...] = field(default=())
     region: str | None = None  # the region the measure is bound to when not_applicable
     features: dict[str, float] = field(default_factory=dict, compare=False)  # what the status score read
+    # the status model's probability of the status's class (taken up / partial / omitted); None when no model
+    # decided it (not_applicable, an analyst override)
+    confidence: float | None = None
+    check: bool = False  # confidence below Settings.check_below: an analyst should read this cell
 
     @property
     def counted(self) -> bool:
@@ -137,6 +143,11 @@ class Alignment:
     @property
     def coverage(self) -> float:
         return coverage_share(self.counts())
+
+    @property
+    def to_check(self) -> int:
+        """Counted measures whose status the engine is unsure of (confidence below check_below)."""
+        return sum(1 for m in self.measures if m.counted and m.check)
 
 
 def coverage_share(counts: dict[str, int]) -> float:
@@ -346,6 +357,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     else:
         status = "omitted"
     evidence = _evidence(status, share, matches, notes, results, nearest, settings)
+    confidence = None if status == "not_applicable" else round(chance[_MODEL_CLASS[status]], 3)
     if status == "omitted":  # words of it may be about, but nothing takes an action up: no match, no `by`
         matches, results = (), [replace(r, by=None) for r in results]
     return MeasureResult(
@@ -363,6 +375,8 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         units=tuple(results),
         region=region.name if status == "not_applicable" and region else None,
         features={k: round(v, 3) for k, v in features.items()},
+        confidence=confidence,
+        check=confidence is not None and confidence < settings.check_below,
     )
 
 
