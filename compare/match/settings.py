@@ -37,7 +37,7 @@ class Settings:
     unit_partial: float = 0.35
     # a unit's mass is its key-term weight, times soft_weight when its only verbs are soft (研究, 探索, 鼓励) or it
     # only orients (以…为导向, 坚持…)
-    soft_weight: float = 1.0
+    soft_weight: float = 0.6
     # the status model (match/status_model.py) gives P(taken up), P(partial), P(omitted) from unit coverage:
     # adopted when P(taken up) >= adopt_threshold (strengthened / weakened then decided by targets and
     # obligation words), else partial when P(taken up) + P(partial) >= partial_threshold, else omitted
