@@ -41,7 +41,7 @@ class Settings:
     # the status model (match/status_model.py) gives P(taken up), P(partial), P(omitted) from unit coverage:
     # adopted when P(taken up) >= adopt_threshold (strengthened / weakened then decided by targets and
     # obligation words), else partial when P(taken up) + P(partial) >= partial_threshold, else omitted
-    adopt_threshold: float = 0.45
+    adopt_threshold: float = 0.4
     partial_threshold: float = 0.55
     # partial needs one unit taken up at least this far (its coverage); a measure the model calls partial from
     # scattered words, none of its actions held even half, is omitted (issue 9: omitted when no unit is covered)
