@@ -8,10 +8,12 @@ units' coverage and gives P(taken up), P(partial), P(omitted):
 
 adopted         P(taken up) >= adopt_threshold
 strengthened    adopted, and the plan goes further on the same point: a stricter or earlier target on the
-                same indicator, a quantified target on a covered unit's own subject where the base has none,
-                or a tentative action (研究, 探索, 鼓励) answered with a firm one (纳入, 实行, 载入)
+                same indicator, a quantified target or a dated goal on a covered unit's own subject where the
+                base has none, or a tentative action (研究, 探索, 鼓励) answered with a firm one (纳入, 实行)
 partial         P(taken up) + P(partial) >= partial_threshold or one unit covered, and one unit held at
-                least partial_unit_floor; or adopted but weakened (a laxer target, 严禁 made 鼓励, 大力 made 稳妥)
+                least partial_unit_floor with its anchor (条例, 天然林, 污泥: without the word that makes it this
+                action, common words do not take it up in part); or adopted but weakened (a laxer target,
+                严禁 made 鼓励, 大力 made 稳妥)
 omitted         less
 not_applicable  the measure's action is bound to a region (北方地区, 大气污染防治重点区域, 沙漠戈壁荒漠) the
                 plan's province lies outside, and the plan does not take that action up anyway
@@ -348,7 +350,8 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
             sentence, targets, units, results, chosen, ctx.goals, settings, ctx.base_targets, ctx.base_text
         )
     elif (chance["taken"] + chance["partial"] >= settings.partial_threshold or any(r.covered for r in results)) and any(
-        r.coverage >= settings.partial_unit_floor for r in results
+        r.covered or (r.coverage >= settings.partial_unit_floor and u.words[u.anchor] not in r.missing)
+        for u, r in zip(units, results, strict=True)
     ):  # a covered unit is never omitted, a measure with no unit held halfway never partial
         status, notes = "partial", []
         compared = _compare_targets(targets, _context(chosen, ctx.goals), settings)
