@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli import render
 from jtcompare.cli.align import render_one
 from jtcompare.cli.app import app, errors, fail_on_problems
 from jtcompare.cli.options import Base, Config, Force, Jobs, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck, resolve_format
 from jtcompare.cli.view import Views, precheck_views, write_heatmap
 from jtcompare.errors import BadOption
-from jtcompare.match.classify import STATUSES
-from jtcompare.match.settings import load_settings
-from jtcompare.plans.registry import open_library
-from jtcompare.report.caveats import caveats
-from jtcompare.report.i18n import Lang as LangCode
-from jtcompare.report.i18n import resolve_lang
-from jtcompare.report.records import alignment_dict
-from jtcompare.report.vocab import cell_text, column
-from jtcompare.workflow.batch import default_plans
-from jtcompare.workflow.overrides import add_override
-from jtcompare.workflow.review import ReviewImport, import_review
-from jtcompare.workflow.run import Result, run_many
+
+if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
+    from jtcompare.report.i18n import Lang as LangCode
+    from jtcompare.workflow.review import ReviewImport
+    from jtcompare.workflow.run import Result
 
 FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
 
@@ -72,6 +64,8 @@ def matrix_cmd(
 
     Example: jtcompare matrix --out reports/matrix.xlsx; jtcompare matrix wuhan chengdu --format md --lang zh
     """
+    from jtcompare.report.i18n import resolve_lang
+
     with errors():
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
@@ -110,6 +104,8 @@ def report_cmd(
 
     Example: jtcompare report chongqing --out reports/chongqing-gaps.xlsx
     """
+    from jtcompare.report.i18n import resolve_lang
+
     with errors():
         fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx", "docx", "html"))
         language = resolve_lang(lang, "zh" if fmt in ("docx", "html") else "en")
@@ -150,6 +146,10 @@ def override_cmd(
 
       jtcompare override --import reports/wuhan-gaps.xlsx
     """
+    from jtcompare.plans.registry import open_library
+    from jtcompare.workflow.overrides import add_override
+    from jtcompare.workflow.review import import_review
+
     with errors():
         lib = open_library(plans_dir)
         if import_file is not None:
@@ -173,6 +173,11 @@ def _report_import(result: ReviewImport) -> None:
 
 
 def _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet) -> Result:
+    from jtcompare.match.settings import load_settings
+    from jtcompare.plans.registry import open_library
+    from jtcompare.workflow.batch import default_plans
+    from jtcompare.workflow.run import run_many
+
     settings = load_settings(config)
     lib = open_library(plans_dir)
     ids = list(plans) if plans else None
@@ -189,8 +194,10 @@ def _notes(result: Result, quiet: bool) -> None:
 
 
 def _render_matrix(result: Result, fmt: str, lang: LangCode):  # text, or a writer of a binary stream for xlsx
+    from jtcompare.cli import render
     from jtcompare.report.export import frame_csv, matrix_markdown  # pandas: imported only when a matrix is rendered
     from jtcompare.report.frames import measure_frame, summary_frame
+    from jtcompare.report.records import alignment_dict
 
     alignments = result.alignments
     if fmt == "xlsx":
@@ -213,6 +220,11 @@ def _render_matrix(result: Result, fmt: str, lang: LangCode):  # text, or a writ
 
 def summary_table(rows: list[dict], alignments, lang: LangCode) -> str:
     """The terminal summary: one line per plan in the language asked for, then each caveat in full."""
+    from jtcompare.cli import render
+    from jtcompare.match.classify import STATUSES
+    from jtcompare.report.caveats import caveats
+    from jtcompare.report.vocab import cell_text, column
+
     keys = [k for k in (rows[0] if rows else {}) if k != "kind"]
     # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
     optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
