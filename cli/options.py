@@ -22,7 +22,9 @@ Out = Annotated[
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 Base = Annotated[str, typer.Option("--base", "-b", help="The plan to compare against.")]
-NoCache = Annotated[bool, typer.Option("--no-cache", help="Parse plans afresh instead of using the on-disk cache.")]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Parse and align afresh: read and write none of the on-disk caches.")
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
 Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many plans.")]
 Config = Annotated[
