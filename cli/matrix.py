@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -57,7 +58,7 @@ def matrix_cmd(
     views: Views = True,
     plans_dir: PlansDir = None,
     config: Config = None,
-    jobs: Jobs = 1,
+    jobs: Jobs = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
     quiet: Quiet = False,
@@ -194,7 +195,7 @@ class _Run:
     base: str
     plans_dir: Path | None
     config: Path | None
-    jobs: int
+    jobs: int | None  # None: one per core
     no_cache: bool
     no_overrides: bool
 
@@ -215,7 +216,7 @@ class _Run:
         return {
             "use_cache": not self.no_cache,
             "overrides": not self.no_overrides,
-            "jobs": self.jobs,
+            "jobs": self.jobs or _cores(),
             "progress": progress,
         }
 
@@ -228,6 +229,13 @@ class _Run:
         from jtcompare.workflow.run import run_many
 
         return run_many(*self._args(), **self._options(progress))
+
+
+def _cores() -> int:
+    """The processors this process may run on (a container or `taskset` may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _notes(stale: list[str], quiet: bool) -> None:

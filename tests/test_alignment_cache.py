@@ -103,8 +103,14 @@ def test_matrix_csv_file_starts_with_a_bom_and_equals_stdout(cache, tmp_path) ->
     assert data[3:].decode("utf-8").rstrip("\n") == invoke("matrix", "--format", "csv").rstrip("\n")
 
 
-def test_matrix_jobs_warm_equals_one_process(cache) -> None:
-    one = invoke("matrix", "--format", "json")
+def test_matrix_workers_say_what_one_process_says(tmp_path, monkeypatch) -> None:
+    """Cold (workers do the matching), then warm (the cache serves it), both as one process on its own cache."""
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "one"))
+    one = invoke("matrix", "--format", "json", "--jobs", "1")
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "two"))
+    cold = invoke("matrix", "--format", "json", "--jobs", "2")
+    assert len(list((tmp_path / "two" / "alignments").glob("*.pickle"))) == 3
+    assert cold == one
     assert invoke("matrix", "--format", "json", "--jobs", "2") == one
 
 
