@@ -42,7 +42,13 @@ def progress_bar(count: Callable[[], int], enabled: bool) -> Iterator[Progress |
     columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.fields[plan]}"))
     with Progress(*columns, console=Console(stderr=True)) as bar:
         task = bar.add_task("matrix", total=total, plan="")
-        yield lambda plan_id: bar.update(task, advance=1, plan=plan_id)
+
+        def advance(plan_id: str) -> None:
+            bar.update(task, advance=1, plan=plan_id)
+            if bar.finished:  # the bar's last line is out before `wrote FILE` and the notes
+                bar.stop()
+
+        yield advance
 
 
 @app.command("matrix")

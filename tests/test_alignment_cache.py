@@ -143,3 +143,30 @@ def test_a_warm_align_loads_neither_jieba_nor_pandas(cache) -> None:
 
 def _refuse(*args: object, **kwargs: object) -> None:
     raise AssertionError("the matcher ran although the alignment was cached")
+
+
+def test_progress_is_shown_on_a_terminal_only(cache) -> None:
+    import pty
+
+    invoke("matrix")  # warm: the run below is quick
+    cmd = [sys.executable, "-m", "jtcompare.cli.main", "matrix", "--plans-dir", str(PLANS), "--format", "csv"]
+    piped = subprocess.run(cmd, capture_output=True, text=True, env=os.environ, check=True)
+    assert piped.stderr == ""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=follower, env=os.environ)
+    os.close(follower)
+    shown = b""
+    try:
+        while chunk := _read(leader):  # read while it runs: a full terminal buffer would stall it
+            shown += chunk
+    finally:
+        os.close(leader)
+        assert proc.wait(timeout=60) == 0
+    assert b"3/3" in shown and b"chengdu" in shown
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal's other end is closed: all was read
+        return b""
