@@ -57,8 +57,13 @@ class Aligner:
             self._base = load_plan(self.base_meta, self.base_text, use_cache=self.use_cache)
         return self._base
 
+    def _meta(self, plan_id: str) -> PlanMeta:
+        # an id as the library spells it is looked up directly: find() compares the query with every plan's
+        # name, which made a matrix of N plans cost N² name comparisons
+        return self.lib.plans.get(plan_id) or self.lib.find(plan_id)
+
     def path(self, plan_id: str) -> Path:
-        meta = self.lib.find(plan_id)
+        meta = self._meta(plan_id)
         return alignment_path(self.base_meta, self.base_text, meta, self.lib.read_text(meta), self.settings)
 
     def is_cached(self, plan_id: str) -> bool:
@@ -66,7 +71,7 @@ class Aligner:
 
     def __call__(self, plan_id: str) -> Alignment:
         """The alignment of `plan_id`, from the cache when both texts, the settings and the engine are as then."""
-        meta = self.lib.find(plan_id)
+        meta = self._meta(plan_id)
         text = self.lib.read_text(meta)
         if not self.use_cache:
             return align(self.base, load_plan(meta, text, use_cache=False), self.settings)
