@@ -6,7 +6,6 @@ are built from all alignments at the end (see cli/matrix.py).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -89,6 +88,8 @@ def write_matrix(parts: Iterable[PlanPart], fmt: str, lang: Lang, write: Write) 
     found: list[str] = []
     coverages: dict[str, tuple[float | None, ...]] = {}
     base: tuple[str, tuple[str, ...]] = ("", ())
+    import tempfile  # not at the top: `--help` need not load it
+
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as bodies:
         for k, part in enumerate(parts):
             summary.append(part.summary)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import io
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +104,8 @@ def _stream_writer(content: TextStream, bom: bool) -> Callable[[BinaryIO], None]
 def _echo_stream(content: TextStream) -> None:
     """As `typer.echo(text.rstrip("\n"))` would print the whole text: pieces go to a temporary file while they
     are made, trailing line breaks are held back, and stdout gets it all only once it is complete."""
+    import tempfile  # not at the top: `--help` need not load it
+
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
         held = 0  # line breaks at the end of what was written so far, not yet written
 

@@ -11,12 +11,10 @@ reported; the others still run. A plan name that is not in the library at all is
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from jtcompare.errors import BadMetadata, JtError, UnreadableFile
 from jtcompare.match.classify import Alignment
@@ -24,6 +22,9 @@ from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
 from jtcompare.workflow.cache import Aligner
 from jtcompare.workflow.overrides import apply_overrides, read_overrides
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 Progress = Callable[[str], None]
@@ -113,6 +114,9 @@ def _parallel(task: _Task[T], ids: list[str], jobs: int) -> Iterator[Done[T]]:
     if len(missing) < 2:
         yield from _serial(task, ids)
         return
+    import multiprocessing  # a single plan, or a warm run, never loads the process machinery
+    from concurrent.futures import ProcessPoolExecutor
+
     first = task(missing[0])
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,)) as pool:
