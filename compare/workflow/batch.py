@@ -119,10 +119,13 @@ def _parallel(task: _Task[T], ids: list[str], jobs: int) -> Iterator[Done[T]]:
 
     first = task(missing[0])
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,)) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
+    try:
         futures: dict[str, Future[Done[T]]] = {pid: pool.submit(_in_worker, pid) for pid in ids if pid != missing[0]}
         for pid in ids:
             yield first if pid == missing[0] else futures[pid].result()
+    finally:  # stopped early (an error, Ctrl-C, SIGTERM): the plans not yet started are dropped, not waited for
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _cached(aligner: Aligner, plan_id: str) -> bool:
