@@ -491,7 +491,7 @@ def verdicts(speed: Speed, sizes: tuple[int, ...]) -> list[Verdict]:
     out = []
     for key, name in (("align_warm", "align warm"), (None, HELP), ("align_cold", "align cold (empty cache)")):
         t, limit = speed.rows[name][0].wall, TARGETS[key or "help"]
-        label = name if key is None else f"`{name.split(' (')[0]}` wall"
+        label = f"{name} wall" if key is None else f"`{name.split(' (')[0]}` wall"
         out.append(Verdict(label, f"<= {limit:.1f} s", f"{t:.2f} s", t <= limit, _by(t, limit, "s")))
     big = max(sizes)
     for mode, limit in ((COLD, TARGETS["matrix_300_cold"]), (WARM_1, TARGETS["matrix_300_warm"])):
