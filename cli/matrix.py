@@ -17,7 +17,7 @@ from jtcompare.cli.matrix_output import STREAMED, PlanPart, Reduce, write_matrix
 from jtcompare.cli.options import Base, Config, Force, Jobs, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import TextStream, emit, precheck, resolve_format
 from jtcompare.cli.view import Views, precheck_views, write_heatmap
-from jtcompare.errors import BadOption
+from jtcompare.errors import BadOption, JtError
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
     from jtcompare.report.i18n import Lang as LangCode
@@ -37,10 +37,11 @@ def progress_bar(count: Callable[[], int], enabled: bool) -> Iterator[Progress |
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
 
     columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.fields[plan]}"))
-    with Progress(*columns, console=Console(stderr=True)) as bar:
+    with Bar(*columns, console=Console(stderr=True)) as bar:
         task = bar.add_task("matrix", total=total, plan="")
 
         def advance(plan_id: str) -> None:
@@ -86,20 +87,39 @@ def matrix_cmd(
             precheck_views(out, plans, base, plans_dir, force)
         run = _Run(plans, base, plans_dir, config, jobs, no_cache, no_overrides)
         with progress_bar(run.total, not quiet) as progress:
-            if fmt in STREAMED:  # each plan cut down to its rows as it finishes
-                stream = run.stream(Reduce(fmt, language), progress)
-                text = TextStream(lambda write: write_matrix(stream, fmt, language, write))
-                emit(text, out, force=force, quiet=quiet, bom=fmt == "csv")
-                stale, problems = stream.stale, stream.problems
-            else:  # the workbook and the heatmap are built from every alignment at the end
-                result = run.all(progress)
-                if fmt == "html":  # the heatmap, with each plan's view beside it
-                    write_heatmap(result.alignments, out, lang=language, views=views, force=force, quiet=quiet)
-                else:
-                    emit(_workbook(result, language), out, force=force, quiet=quiet)
-                stale, problems = result.stale, result.problems
+            stale, problems = _write_matrix(run, progress, fmt, language, out, views=views, force=force, quiet=quiet)
         _notes(stale, quiet)
         fail_on_problems(problems)
+
+
+def _write_matrix(
+    run: _Run,
+    progress: Progress | None,
+    fmt: str,
+    lang: LangCode,
+    out: Path | None,
+    *,
+    views: bool,
+    force: bool,
+    quiet: bool,
+) -> tuple[list[str], list[JtError]]:
+    """Align and write in `fmt`; the stale overrides and the plans left out."""
+    if fmt in STREAMED:  # each plan cut down to its rows as it finishes
+        stream = run.stream(Reduce(fmt, lang), progress)
+        emit(
+            TextStream(lambda write: write_matrix(stream, fmt, lang, write)),
+            out,
+            force=force,
+            quiet=quiet,
+            bom=fmt == "csv",
+        )
+        return stream.stale, stream.problems
+    result = run.all(progress)  # the workbook and the heatmap are built from every alignment at the end
+    if fmt == "html":  # the heatmap, with each plan's view beside it
+        write_heatmap(result.alignments, out, lang=lang, views=views, force=force, quiet=quiet)
+    else:
+        emit(_workbook(result, lang), out, force=force, quiet=quiet)
+    return result.stale, result.problems
 
 
 @app.command("report")
