@@ -170,3 +170,25 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the terminal's other end is closed: all was read
         return b""
+
+
+def test_matrix_writes_each_plan_before_it_aligns_the_next(cache, monkeypatch) -> None:
+    """Streaming: a plan's rows are out before the next plan is aligned, so no alignment waits for the end."""
+    from jtcompare.cli.matrix_output import Reduce, write_matrix
+    from jtcompare.match.settings import DEFAULTS
+    from jtcompare.plans.registry import open_library
+    from jtcompare.workflow import cache as alignment_cache
+    from jtcompare.workflow.run import Stream
+
+    events: list[str] = []
+    real = alignment_cache.Aligner.__call__
+
+    def aligning(self, plan_id: str):
+        events.append(f"align {plan_id}")
+        return real(self, plan_id)
+
+    monkeypatch.setattr(alignment_cache.Aligner, "__call__", aligning)
+    stream = Stream(open_library(PLANS), None, "national", DEFAULTS, Reduce("csv", "en"), jobs=1)
+    write_matrix(stream, "csv", "en", lambda piece: events.append(f"write {piece.split(',', 1)[0]}"))
+    plans = ["chongqing", "wuhan", "chengdu"]
+    assert events == ["write plan", *(e for p in plans for e in (f"align {p}", f"write {p}"))]
