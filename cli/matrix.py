@@ -41,11 +41,13 @@ def progress_bar(count: Callable[[], int], enabled: bool) -> Iterator[Progress |
     from rich.progress import Progress as Bar
 
     columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.fields[plan]}"))
-    with Bar(*columns, console=Console(stderr=True)) as bar:
+    # redrawn as each plan finishes, not by rich's refresh thread: --jobs forks its workers while the bar runs,
+    # and a thread that held stderr's lock at that moment would leave it locked in every worker
+    with Bar(*columns, console=Console(stderr=True), auto_refresh=False) as bar:
         task = bar.add_task("matrix", total=total, plan="")
 
         def advance(plan_id: str) -> None:
-            bar.update(task, advance=1, plan=plan_id)
+            bar.update(task, advance=1, plan=plan_id, refresh=True)
             if bar.finished:  # the bar's last line is out before `wrote FILE` and the notes
                 bar.stop()
 
