@@ -23,6 +23,7 @@ from benchmarks.evaluate import (
     ClauseLabel,
     Label,
     Scorecard,
+    by_confidence,
     clause_accuracy,
     match_accuracy,
     not_applicable,
@@ -44,6 +45,7 @@ class Accuracy:
     card: Scorecard
     match: float
     clauses: dict[str, float]  # plan -> clause-alignment accuracy
+    split: dict[bool, Scorecard] | None = None  # the cells the engine is sure of (False) and flags to check (True)
 
     @property
     def clause_mean(self) -> float:
@@ -55,6 +57,7 @@ def accuracy(alignments: dict[str, Alignment], labels: list[Label], clause_label
         score_measures(alignments, labels),
         match_accuracy(alignments, labels),
         {pid: clause_accuracy(a, clause_labels) for pid, a in alignments.items()},
+        by_confidence(alignments, labels),
     )
 
 

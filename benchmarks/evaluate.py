@@ -130,6 +130,17 @@ def not_applicable(alignments: dict[str, Alignment], labels: list[Label]) -> tup
     return hits, len(rows)
 
 
+def by_confidence(alignments: dict[str, Alignment], labels: list[Label]) -> dict[bool, Scorecard]:
+    """The four-status scorecard of the cells the engine is sure of (False) and of those it flags to check."""
+    split: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+    for lab in labels:
+        a = alignments.get(lab.plan)
+        m = next((m for m in a.measures if m.measure.id == lab.measure), None) if a else None
+        if lab.status in FOUR and m is not None:
+            split[m.check].append((lab.status, m.status))
+    return {flag: Scorecard(pairs) for flag, pairs in split.items()}
+
+
 def match_accuracy(alignments: dict[str, Alignment], labels: list[Label]) -> float:
     """Share of labelled taken-up measures whose best engine match lies in a labelled plan clause."""
     hits = total = 0

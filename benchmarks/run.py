@@ -275,6 +275,7 @@ def accuracy_section(acc: AccuracyResults) -> str:
         "",
         f"not_applicable: the engine calls {na_hit} of the {na_total} held-out rows labelled not_applicable so.",
         "",
+        *_confidence_lines(e),
         "Leave one city out (status model and thresholds fitted on the other two cities' calibration rows, measured "
         "on this city's calibration rows): " + ", ".join(f"{c} {_f(v)}" for c, v in acc.loco.items()) + ".",
         "",
@@ -296,6 +297,20 @@ def accuracy_section(acc: AccuracyResults) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _confidence_lines(e) -> list[str]:
+    """How the held-out cells split by the engine's own confidence (the ? of the outputs)."""
+    if not e.split:
+        return []
+    sure, check = e.split[False], e.split[True]
+    total = len(sure.pairs) + len(check.pairs)
+    return [
+        f"Confidence (held-out): the engine is sure of {len(sure.pairs)} of the {total} cells "
+        f"({len(sure.pairs) / total:.0%}), and right on {_f(sure.accuracy)} of them; the {len(check.pairs)} it "
+        f"flags to check (?) it gets right {_f(check.accuracy)} of the time.",
+        "",
+    ]
 
 
 def robustness_section(rob: Robustness) -> str:

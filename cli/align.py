@@ -118,11 +118,12 @@ def table(a: Alignment, lang: LangCode) -> str:
         counts=counts_text(a.counts(), lang),
         coverage=pct(a.coverage),
         local=len(a.local),
+        check=a.to_check,
     )
     rows = [
         [
             m.measure.id,
-            cell_text("status", m.status, lang) + ("*" if m.overridden else ""),
+            cell_text("status", m.status, lang) + ("*" if m.overridden else "") + ("?" if m.check else ""),
             yes_no(m.counted, lang),
             f"{m.score:.2f}",
             m.measure.text,

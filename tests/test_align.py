@@ -113,13 +113,18 @@ def test_every_format_carries_the_same_judgement(tmp_path) -> None:
     assert "not applicable" in words.values()
     md = run_json("chongqing", "--format", "md")
     md_rows = {c[0]: c[1] for c in (ln.strip("|").split("|") for ln in md.splitlines() if ln.startswith("| N"))}
-    assert {k.strip(): v.strip() for k, v in md_rows.items()} == words
+    assert {k.strip(): v.strip().rstrip("?") for k, v in md_rows.items()} == words
+    # the cells the engine is unsure of carry a ? in the human outputs, exactly those JSON flags `check`
+    to_check = {m["id"] for m in data["measures"] if m["check"]}
+    assert to_check and to_check == {k.strip() for k, v in md_rows.items() if v.strip().endswith("?")}
+    assert {r["measure"] for r in rows if r["confidence"] and float(r["confidence"]) < 0.65} == to_check
     for width in ("40", "200"):
         result = runner.invoke(app, ["align", "chongqing", "--plans-dir", str(PLANS)], env={"COLUMNS": width})
         lines = [ln for ln in result.stdout.splitlines() if ln[:1] in "NC" and "." in ln[:8]]
         table = {ln.split()[0]: ln.split(None, 1)[1] for ln in lines}
         assert table.keys() == words.keys()
         assert all(table[k].startswith(w) for k, w in words.items())
+        assert all(table[k].startswith(w + "?") == (k in to_check) for k, w in words.items())
 
 
 def test_out_file_format_from_extension(tmp_path) -> None:

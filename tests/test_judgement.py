@@ -12,7 +12,8 @@ from jtcompare.plans.registry import open_library
 def alignments():
     lib = open_library()
     base = lib.load("national")
-    return {c: {m.measure.id: m for m in align(base, lib.load(c), DEFAULTS).measures} for c in ("chongqing", "wuhan")}
+    cities = ("chongqing", "wuhan", "chengdu")
+    return {c: {m.measure.id: m for m in align(base, lib.load(c), DEFAULTS).measures} for c in cities}
 
 
 @pytest.mark.parametrize("city", ["chongqing", "wuhan"])
@@ -28,3 +29,77 @@ def test_a_pushed_action_only_tempered_is_weakened(alignments) -> None:
     m = alignments["chongqing"]["N10.07"]
     assert m.status == "partial" and m.weakened
     assert "weakened: 大力 -> 稳妥" in m.evidence
+
+
+@pytest.mark.parametrize(
+    ("city", "measure", "goal"),
+    [
+        ("chongqing", "N07.04", "2025: 包装减量"),  # 推广绿色包装 + 到2025年…快递包装基本实现绿色转型
+        ("wuhan", "N16.04", "2023: 实现原生生活垃圾零填埋"),  # 加强生活垃圾减量化… + 至2023年底…零填埋
+    ],
+)
+def test_a_dated_goal_on_the_measures_subject_strengthens_it(alignments, city, measure, goal) -> None:
+    m = alignments[city][measure]
+    assert m.status == "strengthened"
+    assert f"adds a dated goal: {goal}" in m.evidence
+
+
+def test_a_measure_whose_actions_are_each_held_less_than_half_is_omitted(alignments) -> None:
+    # N14.04 探索推广污水社区化分类处理和就地回用: chengdu has 污水 and 分类 in a waste sentence (CD10.04), never
+    # 社区化 or 回用; the status model alone would call it partial
+    m = alignments["chengdu"]["N14.04"]
+    assert m.status == "omitted"
+    assert max(u.coverage for u in m.units) < DEFAULTS.partial_unit_floor
+    assert "best match" not in m.evidence and "社区化" in m.evidence
+
+
+def test_every_judgement_says_how_sure_it_is(alignments) -> None:
+    """The status model's probability of the status's class; cells below check_below are flagged to check."""
+    flagged = 0
+    for m in alignments["chongqing"].values():
+        if m.status == "not_applicable":
+            assert m.confidence is None and not m.check
+            continue
+        assert 0 <= m.confidence <= 1
+        assert m.check == (m.confidence < DEFAULTS.check_below)
+        flagged += m.check
+    assert 0 < flagged < len(alignments["chongqing"])  # some cells to check, not all
+
+
+def test_an_analysts_call_is_not_flagged_to_check(tmp_path) -> None:
+    import json
+
+    from jtcompare.cli.main import app
+    from typer.testing import CliRunner
+
+    from tests.conftest import copy_library
+
+    lib = copy_library(tmp_path / "plans")
+    run = CliRunner().invoke
+    before = json.loads(run(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(lib)]).stdout)
+    flagged = next(m for m in before["measures"] if m["check"])
+    run(app, ["override", "wuhan", flagged["id"], "partial", "--note", "读过", "--plans-dir", str(lib)])
+    after = json.loads(run(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(lib)]).stdout)
+    m = next(m for m in after["measures"] if m["id"] == flagged["id"])
+    assert m["status"] == "partial" and m["overridden"]
+    assert m["confidence"] is None and m["check"] is False
+    assert after["summary"]["to_check"] == before["summary"]["to_check"] - (1 if flagged["counted"] else 0)
+
+
+def test_the_view_marks_the_cells_to_check(tmp_path) -> None:
+    import json
+
+    from jtcompare.cli.main import app
+    from selectolax.lexbor import LexborHTMLParser
+    from typer.testing import CliRunner
+
+    from tests.conftest import PLANS
+
+    run = CliRunner().invoke
+    data = json.loads(run(app, ["align", "chengdu", "--format", "json", "--plans-dir", str(PLANS)]).stdout)
+    page = tmp_path / "chengdu.html"
+    assert run(app, ["view", "chengdu", "--out", str(page), "--plans-dir", str(PLANS)]).exit_code == 0
+    tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+    marked = {a.attributes["data-id"] for a in tree.css("article.measure[data-check]")}
+    assert marked == {m["id"] for m in data["measures"] if m["check"]}
+    assert all(tree.css_first(f'article[data-id="{i}"] .badge.check') for i in marked)

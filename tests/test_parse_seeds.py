@@ -61,10 +61,16 @@ def test_chengdu_has_items_1_to_33_under_action_groups(plans) -> None:
         "加强合作交流",
         "注重宣传引导",
     ]
-    assert [c.title for c in plan.clauses if c.number is None] == ["主要目标"]
     assert plan.clause("CD08").title == "全面壮大绿色低碳优势产业"
-    # the action group is a grouping level, not a clause
-    assert not any(c.title.startswith("实施") and c.title.endswith("行动") for c in plan.clauses)
+    # the action group is a grouping level, not a numbered clause; its introduction is an unnumbered clause of
+    # its own (the paragraph between 三、(一) and item 1.), so no sentence of the plan is left out of matching
+    unnumbered = [c for c in plan.clauses if c.number is None]
+    assert unnumbered[0].title == "主要目标"
+    intros = unnumbered[1:]
+    assert len(intros) == 10 and all(c.title.startswith("实施") and c.title.endswith("行动") for c in intros)
+    assert plan.clause("CD3-01").title == "实施规划引领全面绿色转型行动"
+    assert plan.clause("CD3-01").measures[0].text.startswith("发挥规划对经济社会发展的引领作用")
+    assert {c.group for c in intros} == {c.title for c in intros}
 
 
 def test_chengdu_mojibake_is_named(plans) -> None:

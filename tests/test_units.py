@@ -79,6 +79,26 @@ def test_concept_file_paraphrases_are_recognised(alignments, city, measure, unit
     assert u.covered and u.by == by
 
 
+@pytest.mark.parametrize(
+    ("city", "measure", "unit", "term"),
+    [
+        ("chongqing", "N22.02", 0, "法律法规"),  # 纳入…法律法规 ~ 政策法规
+        ("chongqing", "N25.01", 0, "监测网络"),  # 天地一体监测网络 ~ 温室气体观测网
+        ("wuhan", "N11.01", 1, "畜牧业"),  # 畜牧业…节能减排 ~ 畜禽节能减排
+    ],
+)
+def test_a_paraphrased_key_term_is_held(alignments, city, measure, unit, term) -> None:
+    u = result(alignments, city, measure).units[unit]
+    assert term in u.key_terms and term not in u.missing and u.by
+
+
+def test_every_concept_line_holds_its_expressions() -> None:
+    """A plan text that writes only the plan expression holds the base term (生物质发电 holds 生物质能)."""
+    for term, forms in concepts().variants.items():
+        got = held([Term(term, 1.0)], [f"推进{form}工作。" for form in forms], 0.7, 0.5)
+        assert (got == 1.0).all(), term
+
+
 def test_every_concept_line_starts_with_one_jieba_word() -> None:
     """A base term cut into pieces by jieba would never be a key term, so its line could never apply."""
     cut = jieba_instance().lcut
@@ -124,3 +144,14 @@ def test_generic_words_file_has_no_duplicates() -> None:
 )
 def test_known_miss_carbon_trading_regulation_is_omitted(alignments) -> None:
     assert result(alignments, "wuhan", "N22.01").status == "omitted"
+
+
+def test_a_noun_suffix_jieba_cuts_off_joins_its_compound(national_units) -> None:
+    # 建设国家气候投融资项目库: jieba cuts 项目 | 库; 项目 is generic, 库 one character: the concept is 项目库
+    assert "项目库" in national_units["N24.03"][1].words
+    assert any("因子库" in u.words for u in national_units["N25.02"] + national_units["N25.03"])
+
+
+def test_content_words_jieba_tags_as_adjectives_or_adverbs_stay_key_terms(national_units) -> None:
+    # 加强城市慢行交通系统建设: 慢行 is tagged as an adverb; without it the unit is about 城市 and 交通系统
+    assert "慢行" in national_units["N09.02"][1].words

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import tomlkit
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jtcompare.cli.main import app
 from jtcompare.match.classify import align
@@ -102,6 +102,7 @@ def test_control_characters_anywhere_through_import_align_and_every_writer(inser
 
 @FUZZ
 @given(ANY_TEXT, ANY_TEXT, ANY_TEXT, ANY_TEXT)
+@example("\r", "0", "0", "0")  # a bare carriage return in the id: the CSV row must quote it (found by this test)
 def test_anything_in_a_plans_toml_entry_through_every_writer(plan_id, name, title, kind) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         lib = Path(tmp)

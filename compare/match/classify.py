@@ -10,8 +10,8 @@ adopted         P(taken up) >= adopt_threshold
 strengthened    adopted, and the plan goes further on the same point: a stricter or earlier target on the
                 same indicator, a quantified target on a covered unit's own subject where the base has none,
                 or a tentative action (研究, 探索, 鼓励) answered with a firm one (纳入, 实行, 载入)
-partial         P(taken up) + P(partial) >= partial_threshold, or adopted but weakened (a laxer target, 严禁
-                made 鼓励)
+partial         P(taken up) + P(partial) >= partial_threshold or one unit covered, and one unit held at
+                least partial_unit_floor; or adopted but weakened (a laxer target, 严禁 made 鼓励, 大力 made 稳妥)
 omitted         less
 not_applicable  the measure's action is bound to a region (北方地区, 大气污染防治重点区域, 沙漠戈壁荒漠) the
                 plan's province lies outside, and the plan does not take that action up anyway
@@ -19,7 +19,8 @@ not_applicable  the measure's action is bound to a region (北方地区, 大气�
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -37,6 +38,8 @@ from jtcompare.text.tokens import canonical, jieba_instance
 
 Status = Literal["adopted", "strengthened", "partial", "omitted", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
+# the status model's class behind each status it decides (match/status_model.py)
+_MODEL_CLASS = {"adopted": "taken", "strengthened": "taken", "partial": "partial", "omitted": "omitted"}
 COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")  # n/a is left out
 
 
@@ -86,6 +89,10 @@ class MeasureResult:
     units: tuple[UnitResult, ...] = field(default=())
     region: str | None = None  # the region the measure is bound to when not_applicable
     features: dict[str, float] = field(default_factory=dict, compare=False)  # what the status score read
+    # the status model's probability of the status's class (taken up / partial / omitted); None when no model
+    # decided it (not_applicable, an analyst override)
+    confidence: float | None = None
+    check: bool = False  # confidence below Settings.check_below: an analyst should read this cell
 
     @property
     def counted(self) -> bool:
@@ -136,6 +143,11 @@ class Alignment:
     @property
     def coverage(self) -> float:
         return coverage_share(self.counts())
+
+    @property
+    def to_check(self) -> int:
+        """Counted measures whose status the engine is unsure of (confidence below check_below)."""
+        return sum(1 for m in self.measures if m.counted and m.check)
 
 
 def coverage_share(counts: dict[str, int]) -> float:
@@ -213,7 +225,19 @@ def align(
     term_index = {t.text: k for k, t in enumerate(bu.terms)}
     base_targets = [t for u in scores.base for t in extract_targets(u.measure.text)]
     goals = _goal_sentences(scores.plan)
-    ctx = _Context(scores, held, term_index, settings, base_targets, goals, plan.meta.province, model or status_model())
+    ctx = _Context(
+        scores,
+        held,
+        term_index,
+        settings,
+        base_targets,
+        goals,
+        plan.meta.province,
+        model or status_model(),
+        "\n".join(canonical(u.measure.text) for u in scores.base),
+        {c.id: k for k, c in enumerate(scores.base_clauses)},
+        {c.id: k for k, c in enumerate(scores.plan_clauses)},
+    )
     measures = tuple(_measure_result(ctx, i, bu.units[i]) for i in range(len(scores.base)))
     return Alignment(
         plan=plan,
@@ -238,6 +262,9 @@ class _Context:
     goals: list[Sentence]  # the plan's targets section
     province: str | None
     model: StatusModel
+    base_text: str = ""  # every base sentence, canonical, joined: what the base itself says somewhere
+    base_clause: dict[str, int] = field(default_factory=dict)  # clause id -> row of scores.clause_sim
+    plan_clause: dict[str, int] = field(default_factory=dict)  # clause id -> column of scores.clause_sim
 
 
 def _unit_results(
@@ -296,10 +323,11 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     unit_pairs = _unit_results(ctx, units, candidates)
     results = [r for r, _ in unit_pairs]
     best = float(row.max()) if len(row) else 0.0
+    covering = sorted(dict.fromkeys(j for _, js in unit_pairs for j in js), key=lambda j: -row[j])
     features = status_features(units, results, best, settings)
+    features["topic"] = _topic(ctx, sentence, covering)
     chance = ctx.model.probabilities(features)
     share = round(chance["taken"] + chance["partial"] / 2, 3)
-    covering = sorted(dict.fromkeys(j for _, js in unit_pairs for j in js), key=lambda j: -row[j])
     matches = tuple(Match(scores.plan[j].measure, scores.plan[j].clause, round(float(row[j]), 3)) for j in covering)
     nearest = None
     if order:
@@ -317,15 +345,21 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         status, notes = "not_applicable", [f"bound to {region.name}; {ctx.province} lies outside it"]
     elif chance["taken"] >= settings.adopt_threshold:
         status, notes, weakened, compared = _adopted(
-            sentence, targets, units, results, chosen, ctx.goals, settings, ctx.base_targets
+            sentence, targets, units, results, chosen, ctx.goals, settings, ctx.base_targets, ctx.base_text
         )
-    elif chance["taken"] + chance["partial"] >= settings.partial_threshold:
+    elif (chance["taken"] + chance["partial"] >= settings.partial_threshold or any(r.covered for r in results)) and any(
+        r.coverage >= settings.partial_unit_floor for r in results
+    ):  # a covered unit is never omitted, a measure with no unit held halfway never partial
         status, notes = "partial", []
         compared = _compare_targets(targets, _context(chosen, ctx.goals), settings)
         if laxer := [p for p in compared if p.verdict == "laxer"]:
             notes, weakened = [f"weakened: laxer target {_pair(laxer[0])}"], True
     else:
         status = "omitted"
+    evidence = _evidence(status, share, matches, notes, results, nearest, settings)
+    confidence = None if status == "not_applicable" else round(chance[_MODEL_CLASS[status]], 3)
+    if status == "omitted":  # words of it may be about, but nothing takes an action up: no match, no `by`
+        matches, results = (), [replace(r, by=None) for r in results]
     return MeasureResult(
         sentence.measure,
         sentence.clause,
@@ -333,7 +367,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         status,
         share,
         matches,
-        _evidence(status, share, matches, notes, results, nearest, settings),
+        evidence,
         weakened,
         targets,
         nearest,
@@ -341,7 +375,23 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         units=tuple(results),
         region=region.name if status == "not_applicable" and region else None,
         features={k: round(v, 3) for k, v in features.items()},
+        confidence=confidence,
+        check=confidence is not None and confidence < settings.check_below,
     )
+
+
+def _topic(ctx: _Context, sentence: Sentence, covering: list[int]) -> float:
+    """How much the plan clause of the best covering sentence is about the base measure's clause: its clause
+    similarity over that of the plan clause most like the base clause (1: the very clause, 0: nothing cited).
+    Key terms found in an unrelated chapter (污泥's 处置/综合利用 in an industry paragraph) rarely take a measure
+    up; the labels' omitted rows mostly cite nothing in the clause that treats the subject."""
+    sim = ctx.scores.clause_sim
+    if not covering or not sim.size:
+        return 0.0
+    k = ctx.base_clause[sentence.clause.id]
+    top = float(sim[k].max())
+    j = ctx.plan_clause[ctx.scores.plan[covering[0]].clause.id]
+    return float(sim[k, j]) / top if top > 0 else 0.0
 
 
 def _bound(unit: unit_mod.Unit, region: Region) -> bool:
@@ -357,6 +407,7 @@ def _adopted(
     goals: list[Sentence],
     settings: Settings,
     base_targets: list[Target],
+    base_text: str,
 ) -> tuple[Status, list[str], bool, list[TargetPair]]:
     """Adopted, or strengthened / weakened by targets and obligation words; with the target pairs compared."""
     context = _context(chosen, goals)
@@ -377,9 +428,43 @@ def _adopted(
         if added:
             note = f"adds a quantified target: {added.plan.describe()} (base has none)"
             return "strengthened", [*notes, note], False, [*pairs, added]
+        if dated := _dated_goal(sentence, units, results, chosen, base_text):
+            return "strengthened", [*notes, dated], False, pairs
     if firmer := _firmer(units, results, chosen, settings.unit_threshold):
         return "strengthened", [*notes, firmer], False, pairs
     return "adopted", notes, False, pairs
+
+
+_YEAR = re.compile(r"(?:到|至|在)?(20\d{2})年(?:底|前|末|之前)?[,,]?")
+
+
+def _dated_goal(
+    sentence: Sentence,
+    units: tuple[unit_mod.Unit, ...],
+    results: list[UnitResult],
+    chosen: list[Sentence],
+    base_text: str,
+) -> str | None:
+    """A dated goal the base does not set: the sentence that takes a unit up says by when it will be done
+    (到2025年…快递包装基本实现绿色转型, 至2023年底实现原生生活垃圾零填埋, 到2025年…园区实现循环化改造全覆盖)
+    and the goal, the words after the year up to the sentence's end, names that unit's key term and says
+    something is achieved (words.toml's goal_verbs), not merely under way. The base measure names no year."""
+    if _YEAR.search(sentence.measure.text):
+        return None
+    by_id = {s.measure.id: s for s in chosen}
+    for unit, result in zip(units, results, strict=True):
+        s = by_id.get(result.by or "")
+        if not result.covered or s is None or clause_role(s.clause) != "action":
+            continue
+        own = [t for t in unit.words if len(t) >= 2]
+        text = canonical(s.measure.text)
+        for m in _YEAR.finditer(text):
+            goal = re.split(r"[。;;]", text[m.end() :], maxsplit=1)[0]
+            if goal in base_text:  # the base sets this goal elsewhere: not one "the base does not set"
+                continue
+            if any(v in goal for v in words().goal_verbs) and (named := [t for t in own if t in goal]):
+                return f"adds a dated goal: {m.group(1)}: {_short(goal, 40)} ({s.measure.id}, on {named[0]})"
+    return None
 
 
 def _compare_targets(targets: tuple[Target, ...], context: list[Measure], settings: Settings) -> list[TargetPair]:
@@ -532,7 +617,9 @@ def _evidence(
 ) -> str:
     """Starts with the status and the share taken up, then where, then what is missing and why."""
     head = f"{status} (status score {value:.2f})"
-    if matches:
+    if matches and status == "omitted":  # words of it are there, no action is: the sentence is not a match
+        head += f": no action taken up (at most words of one in {matches[0].measure.id})"
+    elif matches:
         head += f": best match {matches[0].measure.id} in {matches[0].clause.label}"
         if len(matches) > 1:
             head += f", +{len(matches) - 1} more"
@@ -544,7 +631,7 @@ def _evidence(
     if missing and status not in ("omitted", "not_applicable") and len(results) > 1:
         notes = [*notes, "missing: " + "; ".join(_short(r.text) for r in missing)]
     elif status == "omitted" and results:
-        terms = [t for r in results for t in r.missing][:6]
+        terms = list(dict.fromkeys(t for r in results for t in r.missing))[:6]
         if terms:
             notes = [*notes, "key terms not found: " + "、".join(terms)]
     return "; ".join([head, *notes])

@@ -72,6 +72,9 @@ class Words:
     pushing: tuple[str, ...]
     tempering: tuple[str, ...]
     metric_words: frozenset[str]
+    goal_verbs: tuple[str, ...]
+    mistagged_content: frozenset[str]
+    noun_suffixes: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -86,4 +89,7 @@ def words() -> Words:
         pushing=tuple(raw["pushing"]),
         tempering=tuple(raw["tempering"]),
         metric_words=frozenset(raw["metric_words"]),
+        goal_verbs=tuple(raw["goal_verbs"]),
+        mistagged_content=frozenset(raw["mistagged_content"]),
+        noun_suffixes=frozenset(raw["noun_suffixes"]),
     )

@@ -37,12 +37,19 @@ class Settings:
     unit_partial: float = 0.35
     # a unit's mass is its key-term weight, times soft_weight when its only verbs are soft (研究, 探索, 鼓励) or it
     # only orients (以…为导向, 坚持…)
-    soft_weight: float = 1.0
+    soft_weight: float = 0.6
     # the status model (match/status_model.py) gives P(taken up), P(partial), P(omitted) from unit coverage:
     # adopted when P(taken up) >= adopt_threshold (strengthened / weakened then decided by targets and
     # obligation words), else partial when P(taken up) + P(partial) >= partial_threshold, else omitted
     adopt_threshold: float = 0.4
-    partial_threshold: float = 0.5
+    partial_threshold: float = 0.55
+    # partial needs one unit taken up at least this far (its coverage); a measure the model calls partial from
+    # scattered words, none of its actions held even half, is omitted (issue 9: omitted when no unit is covered)
+    partial_unit_floor: float = 0.5
+    # a judgement's confidence is the status model's probability of its class (taken up, partial, omitted);
+    # below check_below the cell is flagged for an analyst to check (?). Leave-one-city-out on the calibration
+    # part, cells at or above 0.65 were right about four times in five, those below it three in five
+    check_below: float = 0.65
     # a key term counts as held by a plan sentence when held() gives it at least this: whole, or a compound found
     # through enough of its sub-words (match/units.py:held)
     term_found: float = 0.5
@@ -100,6 +107,8 @@ _SHARES = (
     "bigram_weight",
     "unit_threshold",
     "unit_partial",
+    "partial_unit_floor",
+    "check_below",
     "soft_weight",
     "match_floor",
     "framing_weight",

@@ -7,6 +7,8 @@ A multinomial logistic model over four features of a base measure against a plan
 - lead     the coverage of its first unit, the headline action of a national sentence
 - sentence the best sentence score (match/scoring.py): how alike the closest plan sentence reads
 - anchor   the mass share of units whose anchor, their rarest key term (条例, 再生铝, 天然林), the plan holds
+- topic    how much the clause of the best covering sentence is about the base measure's clause (1: the plan
+           clause most like it), so terms picked up in an unrelated chapter count for less
 
 P(class) = softmax_c(bias_c + sum_f weight_cf * feature_f). Its weights are fitted on the calibration part of
 the labels by benchmarks/calibrate.py, which writes data/status_model.toml; the held-out labels never take
@@ -22,7 +24,7 @@ from functools import lru_cache
 
 from jtcompare.match.lexicon import MATCH_DATA
 
-FEATURES = ("mean", "lead", "sentence", "anchor")
+FEATURES = ("mean", "lead", "sentence", "anchor", "topic")
 CLASSES = ("taken", "partial", "omitted")
 
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 from jtcompare.match.lexicon import concepts, generic_words, soft_words
+from jtcompare.match.lexicon import words as word_lists
 from jtcompare.match.targets import UNITS
 from jtcompare.text.tokens import canonical, stopwords
 
@@ -106,11 +107,11 @@ _FUNCTION_POS = ("d", "p", "c", "u", "a", "r", "m", "q", "t", "f", "y", "e", "o"
 
 def key_terms(text: str, cut: Callable[[str], list[tuple[str, str]]]) -> list[str]:
     """The content words of a unit, canonical, in order, each once. `cut` gives (word, part of speech)."""
-    stop, generic = stopwords(), generic_words()
+    stop, generic, w = stopwords(), generic_words(), word_lists()
     seen: dict[str, None] = {}
-    for word, pos in cut(canonical(text)):
+    for word, pos in _join_suffixes(cut(canonical(text)), w.noun_suffixes):
         word = word.strip()
-        if pos.startswith(_FUNCTION_POS) and pos not in ("vn", "an"):
+        if pos.startswith(_FUNCTION_POS) and pos not in ("vn", "an") and word not in w.mistagged_content:
             continue
         if len(_CJK.findall(word)) < 2 and word not in concepts().single_characters:
             continue
@@ -118,6 +119,18 @@ def key_terms(text: str, cut: Callable[[str], list[tuple[str, str]]]) -> list[st
             continue
         seen.setdefault(word, None)
     return list(seen)
+
+
+def _join_suffixes(pairs: list[tuple[str, str]], suffixes: frozenset[str]) -> list[tuple[str, str]]:
+    """A one-character noun suffix jieba cuts off joins the word before it (项目 + 库 is 项目库, 移动 + 源 is
+    移动源): the compound is the concept, the suffix alone would be dropped and the head is often generic."""
+    out: list[tuple[str, str]] = []
+    for word, pos in pairs:
+        if word in suffixes and out and len(_CJK.findall(out[-1][0])) >= 2:
+            out[-1] = (out[-1][0] + word, "n")
+        else:
+            out.append((word, pos))
+    return out
 
 
 def build_units(

@@ -276,7 +276,15 @@ def _build(b: _Builder, sections: list[_Section]) -> None:
                 and sections[idx + 1].head.kind in ("clause", "item", "group")
                 and sections[idx + 1].chapter_no == sec.chapter_no
             )
-            if head.kind == "group" or has_children:
+            if head.kind == "group" and spans:
+                # a group's opening paragraph (chengdu's 行动 introductions) says what the group's items do
+                # together: its sentences are measures of an unnumbered clause of their own (CD3-01 for 三、(一)),
+                # titled as the group; the group stays a grouping level and its items keep their numbering
+                num = cn_to_int(head.number or "") or 0
+                cid = f"{b.meta.prefix}{sec.chapter_no}-{num:02d}"
+                used.add(cid)
+                b.clause(sec, cid, None, sec.group or head.rest.rstrip("。"), spans)
+            elif head.kind == "group" or has_children:
                 for s, e in spans:
                     b.node("intro", s, e)
             elif spans:

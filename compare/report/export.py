@@ -30,7 +30,7 @@ from jtcompare.report.vocab import base_title, cell_text, column, plan_title, te
 if TYPE_CHECKING:  # the frames are built in frames.py; the matrix's CSV and Markdown are written from rows
     import pandas as pd
 
-NUMERIC = {"score", "coverage", "measures", "local", "overridden", *STATUSES, "base_year", "plan_year"}
+NUMERIC = {"score", "confidence", "coverage", "measures", "local", "overridden", *STATUSES, "base_year", "plan_year"}
 
 
 def frame_md(df: pd.DataFrame, lang: Lang, columns: Sequence[str] | None = None) -> str:
@@ -68,8 +68,12 @@ def csv_lines(rows: Iterable[Sequence[object]]) -> str:
     rows of one plan at a time when a matrix of many plans is streamed."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # the csv module quotes a field holding the line terminator but not a bare carriage return, which readers
+    # take for a line end: a row with one (a plans.toml name may hold anything) is written fully quoted
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in rows:
-        writer.writerow([safe_cell(_csv_value(v)) for v in row])
+        cells = [safe_cell(_csv_value(v)) for v in row]
+        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     return buf.getvalue()
 
 
@@ -121,19 +125,23 @@ def alignment_markdown(a: Alignment, lang: Lang = "en") -> str:
         f"## {text('md.measures', lang)}",
         "",
         frame_md(
-            _starred(measure_frame([a])),
+            _starred(measure_frame([a]), a.settings.check_below),
             lang,
-            ["measure", "status", "score", "text", "plan_measure", "plan_text", "evidence"],
+            ["measure", "status", "score", "confidence", "text", "plan_measure", "plan_text", "evidence"],
         ),
     ]
     lines += _local_md(a, lang)
     return "\n".join(lines) + "\n"
 
 
-def _starred(df: pd.DataFrame) -> pd.DataFrame:
-    """Statuses an analyst set carry a * (as in the terminal table and the workbook)."""
+def _starred(df: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
+    """Statuses an analyst set carry a *, those to check a ? (as in the terminal table and the workbook)."""
     df = df.copy()
-    df["status"] = [s + ("*" if o else "") for s, o in zip(df["status"], df["overridden"], strict=True)]
+    flagged = [c is not None and c == c and c < threshold for c in df["confidence"]] if threshold else [False] * len(df)
+    df["status"] = [
+        s + ("*" if o else "") + ("?" if f and not o else "")
+        for s, o, f in zip(df["status"], df["overridden"], flagged, strict=True)
+    ]
     return df
 
 

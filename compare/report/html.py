@@ -202,6 +202,8 @@ class Row:
     units: list[UnitRow]
     chapter: int
     depts: str  # indices into the department list, space-separated (a data attribute)
+    confidence: float | None = None  # the status model's confidence; None for n/a and analyst calls
+    check: bool = False  # below check_below: flagged for the analyst
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,8 @@ def row(m: MeasureResult, chapter: int, depts: str) -> Row:
         units=units,
         chapter=chapter,
         depts=depts,
+        confidence=m.confidence,
+        check=m.check,
     )
 
 

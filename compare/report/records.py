@@ -34,6 +34,8 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
         "text": m.measure.text,
         "status": m.status,
         "score": m.score,
+        "confidence": m.confidence,
+        "check": m.check,
         "counted": m.counted,
         "weakened": m.weakened,
         "matches": [
@@ -66,6 +68,7 @@ def alignment_dict(a: Alignment) -> dict[str, Any]:
             **a.counts(),
             "coverage": round(a.coverage, 3),
             "local": len(a.local),
+            "to_check": a.to_check,
             "caveats": [c.code for c in caveats(a)],
         },
         "settings": as_dict(a.settings),

@@ -58,15 +58,15 @@ def cell_text(key: str, value: object, lang: Lang) -> str:
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return ""
     if key in ("status", "analyst_status") and isinstance(value, str):
-        star = "*" if value.endswith("*") else ""
-        return status_word(value.rstrip("*"), lang) + star
+        marks = value[len(value.rstrip("*?")) :]  # * an analyst's call, ? one to check
+        return status_word(value.rstrip("*?"), lang) + marks
     if key == "verdict":
         return verdict_word(str(value), lang)
     if key == "counted":
         return yes_no(str(value), lang)
     if key == "coverage" or (key not in ("score",) and key.endswith("coverage")):
         return pct(float(value))  # type: ignore[arg-type]
-    if key == "score":
+    if key in ("score", "confidence"):
         return score2(float(value))  # type: ignore[arg-type]
     if key == "caveats":
         return short_words(str(value), lang)

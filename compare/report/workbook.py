@@ -80,6 +80,7 @@ SPECS: dict[str, Spec] = {
     "counted": Spec(8),
     "status": Spec(10),
     "score": Spec(7, number_format="0.00"),
+    "confidence": Spec(8, number_format="0.00"),
     "text": Spec(38, wrap=True),
     "plan_measure": Spec(10),
     "plan_clause": Spec(16, wrap=True),
@@ -212,13 +213,26 @@ def _escape(header_text: str) -> str:
     return xml_text(header_text).replace("&", "&&")
 
 
+# A4 landscape less the 0.4 inch side margins, in screen pixels (96 per inch)
+_A4_LANDSCAPE_PX = (11.69 - 0.8) * 96
+
+
+def _width_px(ws: Worksheet) -> float:
+    """The printed width of the used columns, on the safe side: a column of width w (characters of the default
+    font) is taken as 9w + 5 pixels (LibreOffice's default font is wider than Calibri's 7 pixels a digit)."""
+    widths = [ws.column_dimensions[get_column_letter(j)].width or 8.43 for j in range(1, ws.max_column + 1)]
+    return sum(9 * w + 5 for w in widths)
+
+
 def page_setup(ws: Worksheet, ctx: Context, *, title_rows: bool = True) -> None:
     """A4 landscape, one page wide, header row on every page, header and footer with plan, base, date, page x of y."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # shrink to one page wide only when the columns are wider than the page: a sheet that fits at 100% then
+    # prints at 100% (LibreOffice, asked to fit a sheet that already fits, laid out a blank last page)
+    ws.sheet_properties.pageSetUpPr.fitToPage = _width_px(ws) > _A4_LANDSCAPE_PX
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.75
@@ -385,7 +399,7 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
         col = 6 + 2 * k
         for i, m in enumerate(a.measures, 2):
             cell = ws.cell(i, col)
-            cell.value = status_word(m.status, ctx.lang) + ("*" if m.overridden else "")
+            cell.value = status_word(m.status, ctx.lang) + ("*" if m.overridden else "") + ("?" if m.check else "")
             cell.fill = fill(m.status)
             cell.comment = Comment(xml_text(_comment(m)), "jtcompare", width=400, height=200)
     for i, base_m in enumerate(alignments[0].measures if alignments else (), 2):
@@ -474,6 +488,7 @@ def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> Non
     notes = [
         text("excel.legend.coverage", lang),
         text("excel.legend.score", lang),
+        text("excel.legend.confidence", lang, threshold=alignments[0].settings.check_below if alignments else 0.65),
         text("excel.legend.clauses", lang),
         text("excel.legend.local", lang, threshold=threshold),
         text("excel.legend.targets", lang),

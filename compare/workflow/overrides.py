@@ -84,7 +84,15 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
     who = f" ({who})" if who else ""
     note = f"{o.note}{who}".strip()
     evidence = f"{o.status} (analyst override; engine said {m.status}): {note}"
-    return dataclasses.replace(m, status=o.status, matches=matches, evidence=evidence, overridden=note or "override")
+    return dataclasses.replace(
+        m,
+        status=o.status,
+        matches=matches,
+        evidence=evidence,
+        overridden=note or "override",
+        confidence=None,  # an analyst's call, not the model's
+        check=False,
+    )
 
 
 def add_override(
