@@ -85,6 +85,7 @@ def test_concept_file_paraphrases_are_recognised(alignments, city, measure, unit
         ("chongqing", "N22.02", 0, "法律法规"),  # 纳入…法律法规 ~ 政策法规
         ("chongqing", "N25.01", 0, "监测网络"),  # 天地一体监测网络 ~ 温室气体观测网
         ("wuhan", "N11.01", 1, "畜牧业"),  # 畜牧业…节能减排 ~ 畜禽节能减排
+        ("chongqing", "N20.01", 0, "试点工作"),  # 开展减污降碳试点工作 ~ 开展…试点示范
     ],
 )
 def test_a_paraphrased_key_term_is_held(alignments, city, measure, unit, term) -> None:
