@@ -3,13 +3,18 @@
 Peak RSS comes from the kernel: `os.wait4` returns the finished child's rusage, whose ru_maxrss
 is the largest resident set of the child or any descendant it reaped (what `/usr/bin/time -v`
 reports). It is exact per command, unlike deltas of getrusage(RUSAGE_CHILDREN), which keep the
-maximum over every child the benchmark ever ran. Processes running side by side (`--jobs 2`) add
+maximum over every child the benchmark ever ran. The command is started by a small Python
+(`python -m benchmarks.measure RESULT CMD...`) that times and reaps it: a process forked straight from
+the benchmark, which has loaded the engine and the labels, would inherit the benchmark's own RSS as the
+floor of its ru_maxrss (Linux keeps the high-water mark across exec), and every command would read at
+least that much. Processes running side by side (`--jobs 2`) add
 up, which ru_maxrss does not show, so on Linux the process tree's summed RSS is also sampled every
 20 ms from /proc (a lower bound: a peak between samples is missed).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -66,8 +71,9 @@ class Timing:
         return f"{walls[0]:.2f}–{walls[-1]:.2f}" if len(walls) > 1 else f"{walls[0]:.2f}"
 
 
-def _tree_rss(root: int) -> int:
-    """Summed resident bytes of `root` and its descendants (0 when /proc is not there)."""
+def _tree_rss(root: int, *, below: bool = False) -> int:
+    """Summed resident bytes of `root` and its descendants, or (`below`) of its descendants only; 0 when /proc is
+    not there."""
     parent: dict[int, int] = {}
     try:
         names = os.listdir("/proc")
@@ -90,7 +96,7 @@ def _tree_rss(root: int) -> int:
         tree.update(kids)
         frontier += kids
     total = 0
-    for pid in tree:
+    for pid in tree - ({root} if below else set()):
         try:
             with open(f"/proc/{pid}/statm", "rb") as fh:
                 total += int(fh.read().split()[1]) * PAGE
@@ -102,26 +108,33 @@ def _tree_rss(root: int) -> int:
 def run_once(cmd: Sequence[str], *, env: dict[str, str], cwd: Path, stdout: Path | None = None) -> Run:
     """Run `cmd` to the end; raise CommandFailed on a non-zero exit."""
     sample = Path("/proc").is_dir()
-    with tempfile.TemporaryFile() as err, open(stdout or os.devnull, "wb") as out:
+    with (
+        tempfile.TemporaryFile() as err,
+        open(stdout or os.devnull, "wb") as out,
+        tempfile.NamedTemporaryFile("r", suffix=".json") as result,
+    ):
         busy = _busy_seconds()
         start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=out, stderr=err)
+        starter = [sys.executable, "-m", "benchmarks.measure", result.name, str(cwd), *cmd]
+        proc = subprocess.Popen(starter, env=env, cwd=Path(__file__).resolve().parent.parent, stdout=out, stderr=err)
         tree = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if sample:
-                tree = max(tree, _tree_rss(proc.pid))
+                tree = max(tree, _tree_rss(proc.pid, below=True))  # the command's processes, not the starter
             time.sleep(0.02)
-        wall = time.perf_counter() - start
+        outer = time.perf_counter() - start
         after = _busy_seconds()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         message = err.read().decode("utf-8", "replace").strip()
+        got = json.loads(result.read() or "{}")
     if proc.returncode:
         raise CommandFailed(f"{' '.join(cmd)} exited {proc.returncode}: {message[-500:]}")
-    peak = usage.ru_maxrss * _KB
+    wall = got.get("wall", outer)  # the command's own wall, without the starter's start-up
+    peak = got.get("maxrss", usage.ru_maxrss) * _KB
     others = None
     if busy is not None and after is not None:
         others = max(0.0, (after - busy) - usage.ru_utime - usage.ru_stime) / wall
@@ -154,3 +167,17 @@ def repeat(
         extra = before() if before else {}
         runs.append(run_once(cmd, env={**env, **extra}, cwd=cwd, stdout=stdout))
     return Timing(tuple(cmd), tuple(runs))
+
+
+def _start(result: str, cmd: list[str], cwd: str) -> int:
+    """The starter: run `cmd` in `cwd`, reap it, write its wall time and peak RSS to `result`; its exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    Path(result).write_text(json.dumps({"wall": wall, "maxrss": usage.ru_maxrss}), encoding="utf-8")
+    return os.waitstatus_to_exitcode(status)
+
+
+if __name__ == "__main__":
+    sys.exit(_start(sys.argv[1], sys.argv[3:], sys.argv[2]))

@@ -39,9 +39,22 @@ from benchmarks.measure import Timing, repeat
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 WORK = ROOT / "benchmarks" / ".work"
-TARGETS = {"align_warm": 1.0, "align_cold": 3.0, "matrix_300": 60.0, "memory_300": 500.0}
+# issue 12's targets, whole-command medians on 2 cores: seconds, MB, and how much the marginal time per plan
+# may grow from 10->100 to 100->300 plans and still count as linear
+TARGETS = {
+    "align_warm": 0.6,
+    "help": 0.3,
+    "align_cold": 2.0,
+    "matrix_300_warm": 30.0,
+    "matrix_300_cold": 45.0,
+    "memory_300": 300.0,
+    "linearity": 1.1,
+}
 STARTUP = "start-up only: a Python that imports the CLI and exits"
-LINEAR_TOLERANCE = 1.25  # marginal time per plan may grow this much between the sizes and still be linear
+HELP = "`jtcompare --help`"
+LINEAR_TOLERANCE = TARGETS["linearity"]
+# scaling runs: `matrix` by default starts one worker per core for the plans that miss the alignment cache
+COLD, COLD_1, WARM_1, WARM_2 = "cold", "cold, --jobs 1", "warm, --jobs 1", "warm, --jobs 2"
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,7 @@ def run_speed(cfg: Config, work: Path, thresholds: tuple[float, float]) -> Speed
         [sys.executable, "-c", "import benchmarks.baseline, jtcompare.plans.parse"], cfg.repeats, env=env, cwd=ROOT
     )
     speed.rows[STARTUP] = (startup, b_startup)
+    speed.rows[HELP] = (repeat([exe, "--help"], cfg.repeats, env=env, cwd=ROOT), None)
     if cfg.extras:
         first = repeat(align, cfg.repeats, env=env, cwd=ROOT, before=fresh(home="1"))
         speed.rows["align first run (empty cache and fresh HOME)"] = (first, b_align)
@@ -136,14 +150,16 @@ def run_speed(cfg: Config, work: Path, thresholds: tuple[float, float]) -> Speed
         cmd = [exe, "matrix", "--plans-dir", str(folder), "--format", "csv"]
         out = work / f"matrix-{n}.csv"
         cache = {ENV_CACHE_DIR: str(work / f"cache-{n}")}
-        _say(f"scaling N={n}: cold, warm --jobs 1, warm --jobs 2, baseline")
-        speed.scaling[(n, "cold, --jobs 1")] = repeat(cmd, 1, env={**env, **cache}, cwd=ROOT, stdout=out)
+        _say(f"scaling N={n}: cold, cold --jobs 1, warm --jobs 1, warm --jobs 2, baseline")
+        speed.scaling[(n, COLD)] = repeat(cmd, 1, env={**env, **cache}, cwd=ROOT, stdout=out)
         _check_csv(out, ids)
-        speed.scaling[(n, "warm, --jobs 1")] = repeat(cmd, cfg.scaling_repeats, env={**env, **cache}, cwd=ROOT)
+        one = [*cmd, "--jobs", "1"]
+        cache_1 = {ENV_CACHE_DIR: str(work / f"cache-{n}-jobs-1")}
+        speed.scaling[(n, COLD_1)] = repeat(one, 1, env={**env, **cache_1}, cwd=ROOT, stdout=out)
+        _check_csv(out, ids)
+        speed.scaling[(n, WARM_1)] = repeat(one, cfg.scaling_repeats, env={**env, **cache}, cwd=ROOT)
         jobs2 = [*cmd, "--jobs", "2"]
-        speed.scaling[(n, "warm, --jobs 2")] = repeat(
-            jobs2, cfg.scaling_repeats, env={**env, **cache}, cwd=ROOT, stdout=out
-        )
+        speed.scaling[(n, WARM_2)] = repeat(jobs2, cfg.scaling_repeats, env={**env, **cache}, cwd=ROOT, stdout=out)
         _check_csv(out, ids)
         speed.baseline_scaling[n] = repeat(
             [*base_cmd, "matrix", "--plans-dir", str(folder), *bargs],
@@ -435,7 +451,8 @@ def scaling_section(speed: Speed, sizes: tuple[int, ...]) -> str:
         [
             "## Scaling",
             "",
-            "`jtcompare matrix --plans-dir DIR --format csv` (with and without `--jobs 2`) over corpora of N synthetic "
+            "`jtcompare matrix --plans-dir DIR --format csv` (by default: one worker per core for the plans that miss "
+            "the alignment cache; and with `--jobs 1`, `--jobs 2`) over corpora of N synthetic "
             "plans made from the three seed city plans by benchmarks/corpus.py (clauses shuffled into new chapters, "
             "15% of measures dropped, duplicates added, numbers changed, 30% of clauses in traditional script). "
             "Cold: the first run on an empty cache (parses and tokenises every plan); warm: later runs. The "
@@ -487,39 +504,38 @@ class Verdict:
 
 def verdicts(speed: Speed, sizes: tuple[int, ...]) -> list[Verdict]:
     out = []
-    for key, name in (("align_warm", "align warm"), ("align_cold", "align cold (empty cache)")):
-        t, limit = speed.rows[name][0].wall, TARGETS[key]
-        out.append(
-            Verdict(f"`{name.split(' (')[0]}` wall", f"< {limit:.1f} s", f"{t:.2f} s", t < limit, _by(t, limit, "s"))
-        )
+    for key, name in (("align_warm", "align warm"), (None, HELP), ("align_cold", "align cold (empty cache)")):
+        t, limit = speed.rows[name][0].wall, TARGETS[key or "help"]
+        label = f"{name} wall" if key is None else f"`{name.split(' (')[0]}` wall"
+        out.append(Verdict(label, f"<= {limit:.1f} s", f"{t:.2f} s", t <= limit, _by(t, limit, "s")))
     big = max(sizes)
-    for mode in ("cold, --jobs 1", "warm, --jobs 1", "warm, --jobs 2"):
+    for mode, limit in ((COLD, TARGETS["matrix_300_cold"]), (WARM_1, TARGETS["matrix_300_warm"])):
         t = speed.scaling[(big, mode)].wall
-        ok = t < TARGETS["matrix_300"] if big >= 300 else None
+        ok = t <= limit if big >= 300 else None
         out.append(
             Verdict(
                 f"`matrix`, {big} plans, {mode}",
-                "< 60 s (300 plans)",
+                f"<= {limit:.0f} s (300 plans)",
                 f"{t:.1f} s",
                 ok,
-                _by(t, 60.0, "s") if ok is not None else "N < 300",
+                _by(t, limit, "s") if ok is not None else "N < 300",
             )
         )
-    for mode in ("warm, --jobs 1", "warm, --jobs 2"):
+    for mode in (WARM_1, WARM_2):
         t = speed.scaling[(big, mode)]
-        mem = max(t.peak_mb, t.tree_mb or 0.0)
-        ok = mem < TARGETS["memory_300"] if big >= 300 else None
+        mem, limit = max(t.peak_mb, t.tree_mb or 0.0), TARGETS["memory_300"]
+        ok = mem <= limit if big >= 300 else None
         out.append(
             Verdict(
                 f"peak memory, {big} plans, {mode} (all processes)",
-                "< 500 MB (300 plans)",
+                f"<= {limit:.0f} MB (300 plans)",
                 f"{mem:.0f} MB",
                 ok,
-                _by(mem, 500.0, "MB") if ok is not None else "N < 300",
+                _by(mem, limit, "MB") if ok is not None else "N < 300",
             )
         )
     ns = list(sizes)
-    for mode in ("warm, --jobs 1", "warm, --jobs 2"):
+    for mode in (WARM_1, COLD):
         walls = [speed.scaling[(n, mode)].wall for n in ns]
         steps = marginals(ns, walls)
         growth = max(steps) / min(steps) if min(steps) > 0 else float("inf")
@@ -538,7 +554,7 @@ def verdicts(speed: Speed, sizes: tuple[int, ...]) -> list[Verdict]:
 
 
 def _by(value: float, limit: float, unit: str) -> str:
-    if value < limit:
+    if value <= limit:
         return f"{limit - value:.2f} {unit} to spare"
     return f"over by {value - limit:.2f} {unit} ({value / limit:.2f}× the target)"
 
@@ -612,7 +628,7 @@ def _diagnosis(speed: Speed, vs: list[Verdict]) -> list[str]:
         parts.append(f"The remaining {rest:.2f} s is the alignment and the output (profile above).")
         if t >= TARGETS["align_warm"]:
             parts.append(
-                f"The 1.0 s target is missed by {t - TARGETS['align_warm']:.2f} s"
+                f"The {TARGETS['align_warm']} s target is missed by {t - TARGETS['align_warm']:.2f} s"
                 + (", more than the whole fixed cost" if start >= TARGETS["align_warm"] else "")
                 + "."
             )
@@ -625,23 +641,18 @@ def _diagnosis(speed: Speed, vs: list[Verdict]) -> list[str]:
             f"to the warm path: {speed.rows['align cold (empty cache)'][0].wall:.2f} s."
         )
     big = max(n for n, _ in speed.scaling)
-    j1, j2 = speed.scaling[(big, "warm, --jobs 1")].wall, speed.scaling[(big, "warm, --jobs 2")].wall
-    if j2 > j1:
-        out.append(
-            f"- `--jobs 2` is slower than one process at N={big} ({j2:.1f} s vs {j1:.1f} s): each worker task "
-            "(at this commit) re-opens the library and re-loads the base plan, and each result comes back pickled: one "
-            f"Alignment is {speed.pickled_kb:.0f} KB (it carries both parsed plans)."
-        )
-    else:
-        out.append(f"- `--jobs 2` gives {j1 / j2:.2f}× over one process at N={big} ({j2:.1f} s vs {j1:.1f} s).")
-    mem = next((v for v in vs if v.target.startswith("peak memory") and v.met is False), None)
-    if mem:
-        ns = sorted({n for n, _ in speed.scaling})
-        _, per_plan, _ = fit(ns, [speed.scaling[(n, "warm, --jobs 1")].peak_mb for n in ns])
-        out.append(
-            f"- Memory grows by {per_plan:.2f} MB per plan: `matrix` keeps every plan's Alignment (with both "
-            "parsed plans) until the output is written, so peak memory is linear in N."
-        )
+    par, one = speed.scaling[(big, COLD)].wall, speed.scaling[(big, COLD_1)].wall
+    out.append(
+        f"- Cold, the default workers (one per core) give {one / par:.2f}× over one process at N={big} "
+        f"({par:.1f} s vs {one:.1f} s). Warm, every alignment comes from the cache and no worker starts; a worker "
+        f"would send back the plan's rows, not its Alignment ({speed.pickled_kb:.0f} KB pickled)."
+    )
+    ns = sorted({n for n, _ in speed.scaling})
+    _, per_plan, _ = fit(ns, [speed.scaling[(n, WARM_1)].peak_mb for n in ns])
+    out.append(
+        f"- Warm peak memory grows by {per_plan:.2f} MB per plan: `matrix --format csv` keeps each plan's summary "
+        "row and writes its rows as it finishes."
+    )
     return [*out, ""]
 
 

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli import render
 from jtcompare.cli.app import app, errors
 from jtcompare.cli.options import Config, Force, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck, resolve_format
-from jtcompare.cli.view import html_view
-from jtcompare.match.classify import STATUSES, Alignment
-from jtcompare.match.settings import load_settings
-from jtcompare.plans.registry import open_library
-from jtcompare.report.caveats import caveats
-from jtcompare.report.cells import pct
-from jtcompare.report.i18n import Lang as LangCode
-from jtcompare.report.i18n import resolve_lang
-from jtcompare.report.records import alignment_dict
-from jtcompare.report.vocab import cell_text, column, status_word, text, yes_no
-from jtcompare.workflow.run import run_alignment
+
+# The engine and the writers are imported inside the commands: `--help` and the other commands do not pay
+# for them (pandas, numpy, jieba, openpyxl, jinja2 load only where a command uses them).
+if TYPE_CHECKING:
+    from jtcompare.cli.output import Content
+    from jtcompare.match.classify import Alignment
+    from jtcompare.report.i18n import Lang as LangCode
 
 FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
 
@@ -47,6 +42,11 @@ def align_cmd(
 
     Example: jtcompare align chongqing --lang zh; jtcompare align wuhan --out wuhan.csv
     """
+    from jtcompare.match.settings import load_settings
+    from jtcompare.plans.registry import open_library
+    from jtcompare.report.i18n import resolve_lang
+    from jtcompare.workflow.run import run_alignment
+
     with errors():
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
@@ -60,20 +60,25 @@ def align_cmd(
                 typer.echo(f"note: {problem}", err=True)
 
 
-def render_one(a: Alignment, fmt: str, lang: LangCode, *, gaps: bool = False):
+def render_one(a: Alignment, fmt: str, lang: LangCode, *, gaps: bool = False) -> Content:
     """One alignment in `fmt`: text, or a writer of a binary stream (xlsx, docx). The one format dispatch of
     `align` and `report`; `gaps` makes the Markdown the gap report (report's default) instead of every measure.
 
-    Pandas-based exporters are imported only when needed: a table or JSON run starts faster.
+    Each format imports its own writer: a table or JSON run never loads pandas, openpyxl or Jinja2.
     """
     if fmt == "html":  # the 对照 view
+        from jtcompare.cli.view import html_view
+
         return html_view(a, lang)
     if fmt == "docx":  # the Word brief
         from jtcompare.report.brief import write_brief
 
         return lambda stream: write_brief(a, stream, lang=lang)
     if fmt == "json":
-        return render.to_json(alignment_dict(a))
+        from jtcompare.cli.render import to_json
+        from jtcompare.report.records import alignment_dict
+
+        return to_json(alignment_dict(a))
     if fmt == "csv":
         from jtcompare.report.export import frame_csv
         from jtcompare.report.frames import measure_frame
@@ -91,12 +96,20 @@ def render_one(a: Alignment, fmt: str, lang: LangCode, *, gaps: bool = False):
 
 
 def counts_text(counts: dict[str, int], lang: LangCode) -> str:
+    from jtcompare.match.classify import STATUSES
+    from jtcompare.report.vocab import status_word
+
     sep = "，" if lang == "zh" else ", "
     return sep.join(f"{status_word(s, lang)} {counts[s]}" for s in STATUSES if s in counts)
 
 
 def table(a: Alignment, lang: LangCode) -> str:
     """The terminal table: one line per base measure, cut to the terminal's width."""
+    from jtcompare.cli import render
+    from jtcompare.report.caveats import caveats
+    from jtcompare.report.cells import pct
+    from jtcompare.report.vocab import cell_text, column, text, yes_no
+
     head = text(
         "table.head",
         lang,
@@ -142,6 +155,7 @@ def config_cmd(config: Config = None) -> None:
 
     Example: jtcompare config > strict.toml; edit it; jtcompare align wuhan --config strict.toml
     """
+    from jtcompare.match.settings import load_settings
     from jtcompare.report.settings_file import settings_toml
 
     with errors():

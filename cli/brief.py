@@ -10,10 +10,6 @@ from jtcompare.cli.app import app, errors
 from jtcompare.cli.options import Base, Config, Force, NoCache, NoOverrides, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck
 from jtcompare.errors import BadOption
-from jtcompare.match.settings import load_settings
-from jtcompare.plans.registry import open_library
-from jtcompare.report.i18n import resolve_lang
-from jtcompare.workflow.run import run_alignment
 
 
 @app.command("brief")
@@ -38,6 +34,11 @@ def brief_cmd(
 
     Example: jtcompare brief wuhan --out reports/wuhan-brief.docx
     """
+    from jtcompare.match.settings import load_settings  # the engine: only when the command runs
+    from jtcompare.plans.registry import open_library
+    from jtcompare.report.i18n import resolve_lang
+    from jtcompare.workflow.run import run_alignment
+
     with errors():
         if out.suffix.lower() != ".docx":
             raise BadOption(f"{out}: the brief is a Word file; name it .docx")

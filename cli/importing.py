@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli import render
 from jtcompare.cli.app import app, errors
 from jtcompare.cli.options import PlansDir
 from jtcompare.cli.output import resolve_format
-from jtcompare.ingest.readers import parse_size
-from jtcompare.plans.importer import Imported, import_plan
-from jtcompare.report.outline import outline
+
+if TYPE_CHECKING:  # the importer (readers, parser, tomlkit) loads only when `import` runs
+    from jtcompare.plans.importer import Imported
 
 
 @app.command("import")
@@ -42,6 +41,11 @@ def import_cmd(
 
     Example: jtcompare import downloads/wuhan.docx --dry-run
     """
+    from jtcompare.cli import render
+    from jtcompare.ingest.readers import parse_size
+    from jtcompare.plans.importer import import_plan
+    from jtcompare.report.outline import outline
+
     with errors():
         fmt = resolve_format(fmt, None, ("table", "md", "json"))
         result = import_plan(
@@ -91,6 +95,8 @@ def summary(result: Imported) -> dict:
 
 
 def render_import(result: Imported, fmt: str) -> str:
+    from jtcompare.cli import render
+
     m, doc = result.meta, result.document
     read = doc.format_name + (f", {doc.encoding}" if doc.encoding else "")
     lines = [f"{result.source}: read as {read}"]

@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from jtcompare.cli import render
 from jtcompare.cli.app import app, errors, fail_on_problems
 from jtcompare.cli.options import Format, NoCache, PlansDir
 from jtcompare.cli.output import resolve_format
-from jtcompare.plans.registry import open_library
-from jtcompare.report.outline import outline, plan_row
 
 
 @app.command("plans")
@@ -21,6 +18,10 @@ def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache 
 
     Example: jtcompare plans --format csv
     """
+    from jtcompare.cli import render  # tabulate and the engine: only when the command runs
+    from jtcompare.plans.registry import open_library
+    from jtcompare.report.outline import plan_row
+
     with errors():
         fmt = resolve_format(fmt, None, render.FORMATS)
         plans, problems = open_library(plans_dir).load_all(use_cache=not no_cache)
@@ -41,6 +42,10 @@ def show_cmd(
 
     Example: jtcompare show wuhan --format md
     """
+    from jtcompare.cli import render
+    from jtcompare.plans.registry import open_library
+    from jtcompare.report.outline import outline
+
     with errors():
         fmt = resolve_format(fmt, None, render.FORMATS)
         data = outline(open_library(plans_dir).load(plan, use_cache=not no_cache))
@@ -70,6 +75,8 @@ def _clause_rows(data: dict) -> list[dict]:
 
 
 def render_outline(data: dict, fmt: str) -> str:
+    from jtcompare.cli import render
+
     head = f"{data['name']} ({data['id']}): {data['title']}"
     facts = ", ".join(str(x) for x in (data["kind"], data["date"], data["doc_number"]) if x)
     rows = _clause_rows(data)

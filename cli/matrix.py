@@ -2,49 +2,56 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
-from jtcompare.cli import render
 from jtcompare.cli.align import render_one
 from jtcompare.cli.app import app, errors, fail_on_problems
+from jtcompare.cli.matrix_output import STREAMED, PlanPart, Reduce, write_matrix
 from jtcompare.cli.options import Base, Config, Force, Jobs, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
-from jtcompare.cli.output import emit, precheck, resolve_format
+from jtcompare.cli.output import TextStream, emit, precheck, resolve_format
 from jtcompare.cli.view import Views, precheck_views, write_heatmap
-from jtcompare.errors import BadOption
-from jtcompare.match.classify import STATUSES
-from jtcompare.match.settings import load_settings
-from jtcompare.plans.registry import open_library
-from jtcompare.report.caveats import caveats
-from jtcompare.report.i18n import Lang as LangCode
-from jtcompare.report.i18n import resolve_lang
-from jtcompare.report.records import alignment_dict
-from jtcompare.report.vocab import cell_text, column
-from jtcompare.workflow.batch import default_plans
-from jtcompare.workflow.overrides import add_override
-from jtcompare.workflow.review import ReviewImport, import_review
-from jtcompare.workflow.run import Result, run_many
+from jtcompare.errors import BadOption, JtError
+
+if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
+    from jtcompare.report.i18n import Lang as LangCode
+    from jtcompare.workflow.batch import Progress
+    from jtcompare.workflow.review import ReviewImport
+    from jtcompare.workflow.run import Result, Stream
 
 FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
 
 
-class ProgressBar:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
+@contextmanager
+def progress_bar(count: Callable[[], int], enabled: bool) -> Iterator[Progress | None]:
+    """A progress bar (rich) on stderr while many plans are aligned, only when stderr is a terminal: a pipe or
+    a log file gets no control characters. `count()` (the number of plans) is asked only for a terminal."""
+    total = count() if enabled and sys.stderr.isatty() else 0
+    if total <= 1:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
 
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.done = total, 0
-        self.enabled = enabled and total > 1 and sys.stderr.isatty()
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.fields[plan]}"))
+    # redrawn as each plan finishes, not by rich's refresh thread: --jobs forks its workers while the bar runs,
+    # and a thread that held stderr's lock at that moment would leave it locked in every worker
+    with Bar(*columns, console=Console(stderr=True), auto_refresh=False) as bar:
+        task = bar.add_task("matrix", total=total, plan="")
 
-    def __call__(self, plan_id: str) -> None:
-        self.done += 1
-        if self.enabled:
-            filled = int(30 * self.done / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} {plan_id:<20}")
-            sys.stderr.flush()
-            if self.done == self.total:
-                sys.stderr.write("\n")
+        def advance(plan_id: str) -> None:
+            bar.update(task, advance=1, plan=plan_id, refresh=True)
+            if bar.finished:  # the bar's last line is out before `wrote FILE` and the notes
+                bar.stop()
+
+        yield advance
 
 
 @app.command("matrix")
@@ -60,7 +67,7 @@ def matrix_cmd(
     views: Views = True,
     plans_dir: PlansDir = None,
     config: Config = None,
-    jobs: Jobs = 1,
+    jobs: Jobs = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
     quiet: Quiet = False,
@@ -72,19 +79,49 @@ def matrix_cmd(
 
     Example: jtcompare matrix --out reports/matrix.xlsx; jtcompare matrix wuhan chengdu --format md --lang zh
     """
+    from jtcompare.report.i18n import resolve_lang
+
     with errors():
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
         precheck(out, force)
         if fmt == "html" and views:
             precheck_views(out, plans, base, plans_dir, force)
-        result = _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet)
-        if fmt == "html":  # the heatmap, with each plan's view beside it
-            write_heatmap(result.alignments, out, lang=language, views=views, force=force, quiet=quiet)
-        else:
-            emit(_render_matrix(result, fmt, language), out, force=force, quiet=quiet, bom=fmt == "csv")
-        _notes(result, quiet)
-        fail_on_problems(result.problems)
+        run = _Run(plans, base, plans_dir, config, jobs, no_cache, no_overrides)
+        with progress_bar(run.total, not quiet) as progress:
+            stale, problems = _write_matrix(run, progress, fmt, language, out, views=views, force=force, quiet=quiet)
+        _notes(stale, quiet)
+        fail_on_problems(problems)
+
+
+def _write_matrix(
+    run: _Run,
+    progress: Progress | None,
+    fmt: str,
+    lang: LangCode,
+    out: Path | None,
+    *,
+    views: bool,
+    force: bool,
+    quiet: bool,
+) -> tuple[list[str], list[JtError]]:
+    """Align and write in `fmt`; the stale overrides and the plans left out."""
+    if fmt in STREAMED:  # each plan cut down to its rows as it finishes
+        stream = run.stream(Reduce(fmt, lang), progress)
+        emit(
+            TextStream(lambda write: write_matrix(stream, fmt, lang, write)),
+            out,
+            force=force,
+            quiet=quiet,
+            bom=fmt == "csv",
+        )
+        return stream.stale, stream.problems
+    result = run.all(progress)  # the workbook and the heatmap are built from every alignment at the end
+    if fmt == "html":  # the heatmap, with each plan's view beside it
+        write_heatmap(result.alignments, out, lang=lang, views=views, force=force, quiet=quiet)
+    else:
+        emit(_workbook(result, lang), out, force=force, quiet=quiet)
+    return result.stale, result.problems
 
 
 @app.command("report")
@@ -110,14 +147,16 @@ def report_cmd(
 
     Example: jtcompare report chongqing --out reports/chongqing-gaps.xlsx
     """
+    from jtcompare.report.i18n import resolve_lang
+
     with errors():
         fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx", "docx", "html"))
         language = resolve_lang(lang, "zh" if fmt in ("docx", "html") else "en")
         precheck(out, force)
-        result = _run([plan], base, plans_dir, config, 1, no_cache, no_overrides, quiet)
+        result = _Run([plan], base, plans_dir, config, 1, no_cache, no_overrides).all(None)
         content = render_one(result.alignments[0], fmt, language, gaps=True)
         emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")
-        _notes(result, quiet)
+        _notes(result.stale, quiet)
 
 
 @app.command("override")
@@ -150,6 +189,10 @@ def override_cmd(
 
       jtcompare override --import reports/wuhan-gaps.xlsx
     """
+    from jtcompare.plans.registry import open_library
+    from jtcompare.workflow.overrides import add_override
+    from jtcompare.workflow.review import import_review
+
     with errors():
         lib = open_library(plans_dir)
         if import_file is not None:
@@ -172,55 +215,64 @@ def _report_import(result: ReviewImport) -> None:
     typer.echo(f"{len(result.changed)} changed, {result.unchanged} unchanged, {len(result.stale)} stale; {files}")
 
 
-def _run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, quiet) -> Result:
-    settings = load_settings(config)
-    lib = open_library(plans_dir)
-    ids = list(plans) if plans else None
-    bar = ProgressBar(len(ids or default_plans(lib, base)), not quiet)
-    return run_many(
-        lib, ids, base, settings, use_cache=not no_cache, overrides=not no_overrides, jobs=jobs, progress=bar
-    )
+@dataclass(frozen=True)
+class _Run:
+    """The options of a many-plan run, as the commands got them."""
+
+    plans: list[str] | None
+    base: str
+    plans_dir: Path | None
+    config: Path | None
+    jobs: int | None  # None: one per core
+    no_cache: bool
+    no_overrides: bool
+
+    def _args(self) -> tuple:
+        from jtcompare.match.settings import load_settings
+        from jtcompare.plans.registry import open_library
+
+        settings = load_settings(self.config)  # a bad --config is named before a bad --plans-dir, as always
+        return open_library(self.plans_dir), list(self.plans) if self.plans else None, self.base, settings
+
+    def total(self) -> int:
+        from jtcompare.plans.registry import open_library
+        from jtcompare.workflow.batch import default_plans
+
+        return len(self.plans) if self.plans else len(default_plans(open_library(self.plans_dir), self.base))
+
+    def _options(self, progress: Progress | None) -> dict:
+        return {
+            "use_cache": not self.no_cache,
+            "overrides": not self.no_overrides,
+            "jobs": self.jobs or _cores(),
+            "progress": progress,
+        }
+
+    def stream(self, reduce: Reduce, progress: Progress | None) -> Stream[PlanPart]:
+        from jtcompare.workflow.run import Stream
+
+        return Stream(*self._args(), reduce, **self._options(progress))
+
+    def all(self, progress: Progress | None) -> Result:
+        from jtcompare.workflow.run import run_many
+
+        return run_many(*self._args(), **self._options(progress))
 
 
-def _notes(result: Result, quiet: bool) -> None:
+def _cores() -> int:
+    """The processors this process may run on (a container or `taskset` may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _notes(stale: list[str], quiet: bool) -> None:
     if not quiet:
-        for problem in result.stale:
+        for problem in stale:
             typer.echo(f"note: {problem}", err=True)
 
 
-def _render_matrix(result: Result, fmt: str, lang: LangCode):  # text, or a writer of a binary stream for xlsx
-    from jtcompare.report.export import frame_csv, matrix_markdown  # pandas: imported only when a matrix is rendered
-    from jtcompare.report.frames import measure_frame, summary_frame
+def _workbook(result: Result, lang: LangCode) -> Callable[[BinaryIO], None]:
+    from jtcompare.report.workbook import write_matrix as write_workbook
 
-    alignments = result.alignments
-    if fmt == "xlsx":
-        from jtcompare.report.workbook import write_matrix
-
-        return lambda stream: write_matrix(alignments, stream, lang=lang)
-    if fmt == "json":
-        return render.to_json(
-            {
-                "summary": summary_frame(alignments).to_dict(orient="records"),
-                "plans": [alignment_dict(a) for a in alignments],
-            }
-        )
-    if fmt == "csv":
-        return frame_csv(measure_frame(alignments))
-    if fmt == "md":
-        return matrix_markdown(alignments, lang)
-    return summary_table(summary_frame(alignments).to_dict(orient="records"), alignments, lang)
-
-
-def summary_table(rows: list[dict], alignments, lang: LangCode) -> str:
-    """The terminal summary: one line per plan in the language asked for, then each caveat in full."""
-    keys = [k for k in (rows[0] if rows else {}) if k != "kind"]
-    # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
-    optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
-    while True:
-        headers = [cell_text("status", k, lang) if k in STATUSES else column(k, lang) for k in keys]
-        table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)
-        if render.width_of(table) <= render.terminal_width() or not optional:
-            break
-        keys.remove(optional.pop(0))
-    notes = [render.wrap(f"! {c.text(lang)}", indent="  ") for a in alignments for c in caveats(a)]
-    return "\n".join([table, *(["", *notes] if notes else [])])
+    return lambda stream: write_workbook(result.alignments, stream, lang=lang)

@@ -22,9 +22,20 @@ Out = Annotated[
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 Base = Annotated[str, typer.Option("--base", "-b", help="The plan to compare against.")]
-NoCache = Annotated[bool, typer.Option("--no-cache", help="Parse plans afresh instead of using the on-disk cache.")]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Parse and align afresh: read and write none of the on-disk caches.")
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
-Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many plans.")]
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes for the plans that need matching (default: one per core; a cached plan needs none).",
+        show_default=False,
+    ),
+]
 Config = Annotated[
     Path | None, typer.Option("--config", help="TOML file overriding thresholds and weights (see `jtcompare config`).")
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,7 +27,19 @@ SUFFIXES = {
 }
 BINARY = ("xlsx", "docx")
 NEEDS_OUT = (*BINARY, "html")  # a page is a file: never dumped on a terminal
-Content = str | Callable[[BinaryIO], None]
+Write = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TextStream:
+    """Text made piece by piece (a matrix of many plans): `produce(write)` calls `write` with each piece. It is
+    written as it is made, to --out's temporary file or to a temporary file that stdout gets at the end, so
+    it is never held whole and a failure still prints or leaves nothing."""
+
+    produce: Callable[[Write], None]
+
+
+Content = str | Callable[[BinaryIO], None] | TextStream
 
 
 def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) -> str:
@@ -59,6 +73,8 @@ def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False
     if out is None:
         if isinstance(content, str):
             typer.echo(content.rstrip("\n"))
+        elif isinstance(content, TextStream):
+            _echo_stream(content)
         else:
             buf = io.BytesIO()
             content(buf)
@@ -66,8 +82,44 @@ def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False
         return
     if isinstance(content, str):
         data: bytes | Callable[[BinaryIO], None] = ("\ufeff" if bom else "").encode("utf-8") + content.encode("utf-8")
+    elif isinstance(content, TextStream):
+        data = _stream_writer(content, bom)
     else:
         data = content
     write_atomic(out, data, force=force)
     if not quiet:
         typer.echo(f"wrote {out}", err=True)
+
+
+def _stream_writer(content: TextStream, bom: bool) -> Callable[[BinaryIO], None]:
+    def write_to(stream: BinaryIO) -> None:
+        encode = codecs.getincrementalencoder("utf-8")().encode
+        if bom:
+            stream.write("\ufeff".encode())
+        content.produce(lambda piece: stream.write(encode(piece)))
+
+    return write_to
+
+
+def _echo_stream(content: TextStream) -> None:
+    """As `typer.echo(text.rstrip("\n"))` would print the whole text: pieces go to a temporary file while they
+    are made, trailing line breaks are held back, and stdout gets it all only once it is complete."""
+    import tempfile  # not at the top: `--help` need not load it
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        held = 0  # line breaks at the end of what was written so far, not yet written
+
+        def write(piece: str) -> None:
+            nonlocal held
+            body = piece.rstrip("\n")
+            if body:
+                spool.write("\n" * held + body)
+                held = len(piece) - len(body)
+            else:
+                held += len(piece)
+
+        content.produce(write)
+        spool.seek(0)
+        while chunk := spool.read(1 << 20):
+            typer.echo(chunk, nl=False)
+        typer.echo("")

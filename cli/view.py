@@ -4,20 +4,17 @@ report (the same view) and matrix (the heatmap, with a view per plan beside it).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from jtcompare.cli.app import app, errors
 from jtcompare.cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quiet
 from jtcompare.cli.output import emit, precheck, resolve_format
 from jtcompare.errors import BadOption
-from jtcompare.match.classify import Alignment
-from jtcompare.match.settings import load_settings
-from jtcompare.plans.registry import open_library
-from jtcompare.report.i18n import Lang, resolve_lang
-from jtcompare.workflow.batch import default_plans
-from jtcompare.workflow.run import run_alignment
+
+if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
+    from jtcompare.match.classify import Alignment
+    from jtcompare.report.i18n import Lang
 
 LangOption = Annotated[
     str | None,
@@ -55,6 +52,11 @@ def view_cmd(
 
     Example: jtcompare view wuhan --out reports/wuhan.html
     """
+    from jtcompare.match.settings import load_settings
+    from jtcompare.plans.registry import open_library
+    from jtcompare.report.i18n import resolve_lang
+    from jtcompare.workflow.run import run_alignment
+
     with errors():
         if out is None:
             raise BadOption("the view is an HTML file: give --out FILE.html")
@@ -89,6 +91,9 @@ def view_path(out: Path, plan_id: str) -> Path:
 
 def precheck_views(out: Path, plans: list[str] | None, base: str, plans_dir: Path | None, force: bool) -> None:
     """Before the long work: every view the heatmap will write beside it can be written."""
+    from jtcompare.plans.registry import open_library
+    from jtcompare.workflow.batch import default_plans
+
     lib = open_library(plans_dir)
     ids = [lib.find(p).id for p in plans] if plans else default_plans(lib, base)
     for plan_id in ids:
@@ -97,6 +102,8 @@ def precheck_views(out: Path, plans: list[str] | None, base: str, plans_dir: Pat
 
 def write_heatmap(alignments: list[Alignment], out: Path, *, lang: Lang, views: bool, force: bool, quiet: bool) -> None:
     """The views first (each links back), then the heatmap that links to them."""
+    from urllib.parse import quote
+
     from jtcompare.report.heatmap import matrix_html
 
     if views:

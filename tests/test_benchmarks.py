@@ -69,7 +69,8 @@ def test_quick_run_writes_every_section(quick: tuple[str, str]) -> None:
         assert float(rows[name][1]) > 0, name
     for kind in ("ruby", "inline", "spaces", "broken", "traditional"):
         assert kind in rows, kind
-    assert "engine, warm, --jobs 2" in rows and "baseline" in rows
+    assert "engine, warm, --jobs 2" in rows and "engine, cold" in rows and "baseline" in rows
+    assert float(rows["`jtcompare --help`"][1]) > 0
 
 
 @pytest.mark.slow

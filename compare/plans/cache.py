@@ -1,5 +1,6 @@
-"""On-disk cache of parsed plans (and, through `memo`, of what later stages derive from them), keyed by the
-text's hash, the tool version and its sources and data files.
+"""On-disk cache of parsed plans (and, through `memo` and `read_pickle`/`write_pickle`, of what later stages
+derive from them: tokens, action units, whole alignments), keyed by the text's hash, the tool version and its
+sources and data files.
 
 Safe to delete at any time (`~/.cache/jtcompare` or $JTCOMPARE_CACHE_DIR); `--no-cache` skips it.
 """
@@ -31,7 +32,7 @@ def cache_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _engine_fingerprint() -> str:
+def engine_fingerprint() -> str:
     """Hash of the version, every source and data file of the stages that shape a cached plan, and the
     versions of the libraries whose dictionaries shape the parse and the tokens.
 
@@ -62,24 +63,42 @@ def memo(kind: str, key: object, compute: Callable[[], T], *, use_cache: bool = 
     """
     if not use_cache:
         return compute()
-    digest = hashlib.sha256(_engine_fingerprint().encode() + repr(key).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(engine_fingerprint().encode() + repr(key).encode()).hexdigest()[:32]
     path = cache_dir().parent / kind / f"{digest}.pickle"
+    found = read_pickle(path, object)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    value = compute()
+    write_pickle(path, value)
+    return value
+
+
+def read_pickle(path: Path, kind: type[T]) -> T | None:
+    """The `kind` object pickled at `path`, or None when it is missing, unreadable or not a `kind`.
+
+    Any failure is a miss: a truncated or garbled file can make pickle raise nearly anything (ValueError,
+    KeyError, IndexError, MemoryError...), and a broken cache entry must cost time, never the run.
+    """
     try:
         with path.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    value = compute()
+            value = pickle.load(fh)
+    except Exception:
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def write_pickle(path: Path, value: object) -> None:
+    """Store `value` at `path` atomically (replacing a broken entry); a cache that cannot be written only costs
+    time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, WriteFailed):
         pass
-    return value
 
 
 def cache_key(meta: PlanMeta, text: str) -> str:
-    h = hashlib.sha256(_engine_fingerprint().encode())
+    h = hashlib.sha256(engine_fingerprint().encode())
     h.update(repr(meta).encode())
     h.update(text.encode())
     return h.hexdigest()[:32]
@@ -89,17 +108,8 @@ def load_plan(meta: PlanMeta, text: str, *, use_cache: bool = True) -> Plan:
     if not use_cache:
         return parse(text, meta)
     path = cache_dir() / f"{cache_key(meta, text)}.pickle"
-    try:
-        with path.open("rb") as fh:
-            plan = pickle.load(fh)
-        if isinstance(plan, Plan):
-            return plan
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    plan = parse(text, meta)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
-    except (OSError, WriteFailed):
-        pass  # a cache that cannot be written only costs time
+    plan = read_pickle(path, Plan)
+    if plan is None:
+        plan = parse(text, meta)
+        write_pickle(path, plan)
     return plan

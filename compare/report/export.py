@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from jtcompare.match.classify import STATUSES, Alignment
 from jtcompare.report.caveats import caveats
 from jtcompare.report.cells import pct, pipe_table, safe_cell, target_phrase
 from jtcompare.report.frames import (
-    clause_frame,
+    clause_coverages,
     gaps_frame,
     local_frame,
     measure_frame,
     summary_frame,
+    summary_row,
     targets_frame,
 )
 from jtcompare.report.i18n import Lang
 from jtcompare.report.vocab import base_title, cell_text, column, plan_title, text
+
+if TYPE_CHECKING:  # the frames are built in frames.py; the matrix's CSV and Markdown are written from rows
+    import pandas as pd
 
 NUMERIC = {"score", "confidence", "coverage", "measures", "local", "overridden", *STATUSES, "base_year", "plan_year"}
 
@@ -32,9 +36,14 @@ NUMERIC = {"score", "confidence", "coverage", "measures", "local", "overridden",
 def frame_md(df: pd.DataFrame, lang: Lang, columns: Sequence[str] | None = None) -> str:
     """A frame as a pipe table with titled columns and readable values (no nan, 42 not 42.0)."""
     keys = list(columns or df.columns)
-    rows = [[cell_text(k, row[k], lang) for k in keys] for row in df[keys].to_dict(orient="records")]
+    return rows_md(df[keys].to_dict(orient="records"), lang, keys)
+
+
+def rows_md(rows: Sequence[dict], lang: Lang, keys: Sequence[str]) -> str:
+    """Rows (dicts) as a pipe table of the columns `keys`, titled and worded like frame_md."""
+    cells = [[cell_text(k, row[k], lang) for k in keys] for row in rows]
     right = [j for j, k in enumerate(keys) if k in NUMERIC]
-    return pipe_table(rows, [_title(k, lang) for k in keys], right=right)
+    return pipe_table(cells, [_title(k, lang) for k in keys], right=right)
 
 
 def _title(key: str, lang: Lang) -> str:
@@ -47,13 +56,22 @@ def _title(key: str, lang: Lang) -> str:
 
 
 def frame_csv(df: pd.DataFrame) -> str:
+    return csv_header(list(df.columns)) + csv_lines(df.itertuples(index=False))
+
+
+def csv_header(columns: Sequence[str]) -> str:
+    return csv_lines([columns])
+
+
+def csv_lines(rows: Iterable[Sequence[object]]) -> str:
+    """CSV lines of `rows` (each a sequence of values), every cell safe for a spreadsheet: frame_csv, or the
+    rows of one plan at a time when a matrix of many plans is streamed."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     # the csv module quotes a field holding the line terminator but not a bare carriage return, which readers
     # take for a line end: a row with one (a plans.toml name may hold anything) is written fully quoted
     quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(list(df.columns))
-    for row in df.itertuples(index=False):
+    for row in rows:
         cells = [safe_cell(_csv_value(v)) for v in row]
         (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     return buf.getvalue()
@@ -66,10 +84,13 @@ def _csv_value(value: object) -> object:
 
 
 def _caveat_lines(alignments: list[Alignment], lang: Lang) -> list[str]:
-    found = [c for a in alignments for c in caveats(a)]
+    return caveat_md([c.text(lang) for a in alignments for c in caveats(a)], lang)
+
+
+def caveat_md(found: Sequence[str], lang: Lang) -> list[str]:
     if not found:
         return []
-    return ["", f"## {text('md.caveats', lang)}", "", *(f"- {c.text(lang)}" for c in found)]
+    return ["", f"## {text('md.caveats', lang)}", "", *(f"- {c}" for c in found)]
 
 
 def _vs(a: Alignment, lang: Lang) -> dict[str, str]:
@@ -137,36 +158,59 @@ def _local_md(a: Alignment, lang: Lang) -> list[str]:
 
 def matrix_markdown(alignments: list[Alignment], lang: Lang = "en") -> str:
     """Summary, caveats, clause matrix, then per plan its omitted measures."""
-    base = base_title(alignments[0].base.meta, lang)
-    clauses = clause_frame(alignments)
-    plans = [a.plan.id for a in alignments]
+    head = matrix_md_head(
+        base_title(alignments[0].base.meta, lang),
+        [c.label for c in alignments[0].base.clauses],
+        [summary_row(a) for a in alignments],
+        [c.text(lang) for a in alignments for c in caveats(a)],
+        {a.plan.id: clause_coverages(a) for a in alignments},
+        lang,
+    )
+    return head + "".join(omitted_md(a, lang) for a in alignments) + "\n"
+
+
+def matrix_md_head(
+    base: str,
+    clauses: Sequence[str],
+    summary: Sequence[dict],
+    found: Sequence[str],
+    coverages: dict[str, Sequence[float | None]],
+    lang: Lang,
+) -> str:
+    """The matrix's Markdown up to the per-plan sections: title, summary, caveats, clause matrix. From compact
+    parts (summary rows, caveat texts, each plan's clause coverages), so that a streamed matrix needs no
+    alignment at the end."""
+    plans = list(coverages)
+    keys = [c for c in summary[0] if c != "kind"] if summary else []
     lines = [
         f"# {text('md.matrix_title', lang, base=base)}",
         "",
         f"## {text('md.summary', lang)}",
         "",
-        frame_md(summary_frame(alignments), lang, [c for c in summary_frame(alignments).columns if c != "kind"]),
-        *_caveat_lines(alignments, lang),
+        rows_md(summary, lang, keys),
+        *caveat_md(found, lang),
         "",
         f"## {text('md.clauses', lang)}",
         "",
         pipe_table(
-            [[row["clause"], *(pct(row[p]) for p in plans)] for row in clauses.to_dict(orient="records")],
+            [[label, *(pct(coverages[p][k]) for p in plans)] for k, label in enumerate(clauses)],
             [column("clause", lang), *plans],
             right=list(range(1, len(plans) + 1)),
         ),
     ]
-    for a in alignments:
-        omitted = [m for m in a.measures if m.status == "omitted" and m.counted]
-        head = text("md.omitted", lang, name=a.plan.meta.name, id=a.plan.id, n=len(omitted))
-        lines += ["", f"## {head}", ""]
-        lines.append(
-            pipe_table(
-                [[m.measure.id, m.clause.label, m.measure.text] for m in omitted],
-                [column("measure", lang), column("clause", lang), column("text", lang)],
-            )
-        )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
+
+
+def omitted_md(a: Alignment, lang: Lang) -> str:
+    """One plan's section of the matrix Markdown: its omitted counted measures (starts with the blank lines
+    that part it from what comes before)."""
+    omitted = [m for m in a.measures if m.status == "omitted" and m.counted]
+    head = text("md.omitted", lang, name=a.plan.meta.name, id=a.plan.id, n=len(omitted))
+    table = pipe_table(
+        [[m.measure.id, m.clause.label, m.measure.text] for m in omitted],
+        [column("measure", lang), column("clause", lang), column("text", lang)],
+    )
+    return "\n".join(["", "", f"## {head}", "", table])
 
 
 def targets_md(df: pd.DataFrame, lang: Lang, *, with_plan: bool) -> str:

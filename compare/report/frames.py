@@ -8,11 +8,15 @@ columns): 42 stays 42, a missing year stays None, never NaN or 42.0.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from jtcompare.match.classify import STATUSES, Alignment
 from jtcompare.match.targets import Target
 from jtcompare.plans.model import Clause, Plan
 from jtcompare.report.caveats import codes
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: `matrix --format csv|json` streams rows without it
+    import pandas as pd
 
 SUMMARY_COLUMNS = ["plan", "name", "kind", "date", *STATUSES, "measures", "coverage", "local", "overridden", "caveats"]
 MEASURE_COLUMNS = [
@@ -67,6 +71,8 @@ LOCAL_COLUMNS = ["plan", "plan_measure", "chapter", "plan_clause", "plan_text", 
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
@@ -81,67 +87,79 @@ def departments(clause: Clause) -> str:
     return "、".join(clause.departments)
 
 
+def summary_row(a: Alignment) -> dict:
+    """One plan's line of the summary, keys in SUMMARY_COLUMNS order."""
+    c = a.counts()
+    return {
+        "plan": a.plan.id,
+        "name": a.plan.meta.name,
+        "kind": a.plan.meta.kind,
+        "date": a.plan.meta.date or "",
+        **c,
+        "measures": sum(c.values()),
+        "coverage": round(a.coverage, 3),
+        "local": len(a.local),
+        "overridden": sum(1 for m in a.measures if m.overridden),
+        "caveats": codes(a),
+    }
+
+
 def summary_frame(alignments: list[Alignment]) -> pd.DataFrame:
-    rows = []
-    for a in alignments:
-        c = a.counts()
-        rows.append(
-            {
-                "plan": a.plan.id,
-                "name": a.plan.meta.name,
-                "kind": a.plan.meta.kind,
-                "date": a.plan.meta.date or "",
-                **c,
-                "measures": sum(c.values()),
-                "coverage": round(a.coverage, 3),
-                "local": len(a.local),
-                "overridden": sum(1 for m in a.measures if m.overridden),
-                "caveats": codes(a),
-            }
-        )
-    return _frame(rows, SUMMARY_COLUMNS)
+    return _frame([summary_row(a) for a in alignments], SUMMARY_COLUMNS)
+
+
+def clause_coverages(a: Alignment) -> tuple[float | None, ...]:
+    """One plan's column of the clause matrix: its coverage of each base clause (None for clauses not counted)."""
+    return tuple(None if c.coverage is None else round(c.coverage, 3) for c in a.clauses)
 
 
 def clause_frame(alignments: list[Alignment]) -> pd.DataFrame:
     """Base clauses x plans: coverage share (None for clauses not counted)."""
     if not alignments:
+        import pandas as pd
+
         return pd.DataFrame()
     base = alignments[0].base
+    columns = {a.plan.id: clause_coverages(a) for a in alignments}
     rows = []
     for k, clause in enumerate(base.clauses):
         row = {"chapter": chapter_label(base, clause), "clause": clause.label, "departments": departments(clause)}
-        for a in alignments:
-            row[a.plan.id] = None if a.clauses[k].coverage is None else round(a.clauses[k].coverage, 3)
+        for plan_id, coverages in columns.items():
+            row[plan_id] = coverages[k]
         rows.append(row)
     return _frame(rows, ["chapter", "clause", "departments", *(a.plan.id for a in alignments)])
 
 
 def measure_frame(alignments: list[Alignment]) -> pd.DataFrame:
     """Base measures x plans: status, score and best match per plan (long form, one row per pair)."""
+    return _frame([row for a in alignments for row in measure_rows(a)], MEASURE_COLUMNS)
+
+
+def measure_rows(a: Alignment) -> list[dict]:
+    """One plan's rows of the measure frame, keys in MEASURE_COLUMNS order."""
     rows = []
-    for a in alignments:
-        for m in a.measures:
-            best = m.matches[0] if m.matches else None
-            rows.append(
-                {
-                    "plan": a.plan.id,
-                    "measure": m.measure.id,
-                    "chapter": chapter_label(a.base, m.clause),
-                    "clause": m.clause.label,
-                    "departments": departments(m.clause),
-                    "counted": "yes" if m.counted else "no",
-                    "status": m.status,
-                    "score": m.score,
-                    "confidence": m.confidence,
-                    "text": m.measure.text,
-                    "plan_measure": best.measure.id if best else "",
-                    "plan_clause": best.clause.label if best else "",
-                    "plan_text": best.measure.text if best else "",
-                    "evidence": m.evidence,
-                    "overridden": m.overridden or "",
-                }
-            )
-    return _frame(rows, MEASURE_COLUMNS)
+    for m in a.measures:
+        best = m.matches[0] if m.matches else None
+        rows.append(
+            {
+                "plan": a.plan.id,
+                "measure": m.measure.id,
+                "chapter": chapter_label(a.base, m.clause),
+                "clause": m.clause.label,
+                "departments": departments(m.clause),
+                "counted": "yes" if m.counted else "no",
+                "status": m.status,
+                "score": m.score,
+                "confidence": m.confidence,
+                "text": m.measure.text,
+                "plan_measure": best.measure.id if best else "",
+                "plan_clause": best.clause.label if best else "",
+                "plan_text": best.measure.text if best else "",
+                "evidence": m.evidence,
+                "overridden": m.overridden or "",
+            }
+        )
+    return rows
 
 
 def gaps_frame(a: Alignment) -> pd.DataFrame:

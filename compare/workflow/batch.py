@@ -1,65 +1,138 @@
-"""Align many plans with one base, on one or several processes, in a deterministic order.
+"""Align many plans with one base, on one or several processes, in a deterministic order, one plan at a time.
 
-A plan that cannot be loaded (a broken plans.toml entry, a missing or unreadable file) is left out
-and reported; the others still run. A plan name that is not in the library at all is an error.
+Each plan's alignment (with its overrides applied) is handed to a `reduce` function as soon as it is made and
+then dropped: a caller keeps only what its output needs (a summary row, the CSV lines), so memory does not
+grow with the number of plans. With `jobs` > 1 the reduction runs in the worker processes, which get the
+parsed base once and send back only the reduced value.
+
+A plan that cannot be loaded (a broken plans.toml entry, a missing or unreadable file) is left out and
+reported; the others still run. A plan name that is not in the library at all is an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from jtcompare.errors import BadMetadata, JtError, UnreadableFile
-from jtcompare.match.classify import Alignment, align
+from jtcompare.match.classify import Alignment
 from jtcompare.match.settings import Settings
-from jtcompare.plans.registry import Library, open_library
+from jtcompare.plans.registry import Library
+from jtcompare.workflow.cache import Aligner
+from jtcompare.workflow.overrides import apply_overrides, read_overrides
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+T = TypeVar("T")
 Progress = Callable[[str], None]
 _PLAN_PROBLEMS = (BadMetadata, UnreadableFile)  # what costs one plan, not the run
 
 
-def _align_one(folder: Path, base: str, plan: str, settings: Settings, use_cache: bool) -> Alignment:
-    lib = open_library(folder)
-    return align(lib.load(base, use_cache=use_cache), lib.load(plan, use_cache=use_cache), settings)
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """One plan's outcome: the reduced alignment and its stale overrides, or the problem that left it out."""
+
+    plan_id: str
+    value: T | None
+    stale: tuple[str, ...] = ()
+    problem: JtError | None = None
 
 
-def align_many(
+@dataclass(frozen=True)
+class _Task(Generic[T]):
+    aligner: Aligner
+    overrides: bool
+    reduce: Callable[[Alignment], T]
+
+    def __call__(self, plan_id: str) -> Done[T]:
+        try:
+            a = self.aligner(plan_id)
+        except _PLAN_PROBLEMS as exc:
+            return Done(plan_id, None, problem=exc)
+        stale: list[str] = []
+        if self.overrides:  # an unreadable overrides file fails the run, as it always did: not caught here
+            a, stale = apply_overrides(a, read_overrides(self.aligner.lib.folder, a.plan.id))
+        return Done(plan_id, self.reduce(a), tuple(stale))
+
+
+_worker_task: _Task | None = None  # the task of this worker process, set once by _start_worker
+
+
+def _start_worker(task: _Task) -> None:
+    global _worker_task
+    _worker_task = task
+
+
+def _in_worker(plan_id: str) -> Done:
+    assert _worker_task is not None, "worker started without its task"
+    return _worker_task(plan_id)
+
+
+def align_each(
     lib: Library,
     plans: list[str] | None,
     base: str,
     settings: Settings,
+    reduce: Callable[[Alignment], T],
     *,
     use_cache: bool = True,
+    overrides: bool = True,
     jobs: int = 1,
     progress: Progress | None = None,
-) -> tuple[list[Alignment], list[JtError]]:
-    """Align each plan (default: every plan but the base) with the base, on `jobs` processes; results in
-    the order of `plans`, and the problems of the plans left out."""
+) -> Iterator[Done[T]]:
+    """Each plan (default: every plan but the base) aligned with the base and reduced, in the order of `plans`;
+    first the problems of entries that could not be resolved. `reduce` must be picklable when `jobs` > 1."""
     base_id = lib.find(base).id
     ids, problems = _resolve(lib, plans, base_id)
-    out: list[Alignment] = []
-    if jobs <= 1 or len(ids) <= 1:
-        base_plan = lib.load(base_id, use_cache=use_cache)
+    for exc in problems:
+        yield Done("", None, problem=exc)
+    task = _Task(Aligner(lib, base_id, settings, use_cache), overrides, reduce)
+    done = _serial(task, ids) if jobs <= 1 or len(ids) <= 1 else _parallel(task, ids, jobs)
+    for outcome in done:
+        if progress:
+            progress(outcome.plan_id)
+        yield outcome
+
+
+def _serial(task: _Task[T], ids: list[str]) -> Iterator[Done[T]]:
+    for pid in ids:
+        yield task(pid)
+
+
+def _parallel(task: _Task[T], ids: list[str], jobs: int) -> Iterator[Done[T]]:
+    """Plans that need matching go to `jobs` worker processes; results come back in order.
+
+    Workers pay only when at least two plans miss the alignment cache: a warm run reads its alignments in this
+    process (workers would add start-up and memory, not speed). The first plan to match is aligned here, before
+    the workers start: it loads the parsed base, jieba's dictionaries and the base's action units once, and
+    workers forked after it share them instead of each loading them again (about 2 s apiece).
+    """
+    missing = [pid for pid in ids if not _cached(task.aligner, pid)]
+    if len(missing) < 2:
+        yield from _serial(task, ids)
+        return
+    import multiprocessing  # a single plan, or a warm run, never loads the process machinery
+    from concurrent.futures import ProcessPoolExecutor
+
+    first = task(missing[0])
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
+    try:
+        futures: dict[str, Future[Done[T]]] = {pid: pool.submit(_in_worker, pid) for pid in ids if pid != missing[0]}
         for pid in ids:
-            try:
-                out.append(align(base_plan, lib.load(pid, use_cache=use_cache), settings))
-            except _PLAN_PROBLEMS as exc:
-                problems.append(exc)
-            if progress:
-                progress(pid)
-        return out, problems
-    lib.load(base_id, use_cache=use_cache)  # a broken base fails the run here, once, not in every worker
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_align_one, lib.folder, base_id, pid, settings, use_cache) for pid in ids]
-        for pid, fut in zip(ids, futures, strict=True):
-            try:
-                out.append(fut.result())
-            except _PLAN_PROBLEMS as exc:
-                problems.append(exc)
-            if progress:
-                progress(pid)
-    return out, problems
+            yield first if pid == missing[0] else futures[pid].result()
+    finally:  # stopped early (an error, Ctrl-C, SIGTERM): the plans not yet started are dropped, not waited for
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _cached(aligner: Aligner, plan_id: str) -> bool:
+    try:
+        return aligner.is_cached(plan_id)
+    except _PLAN_PROBLEMS:
+        return True  # the worker reports it
 
 
 def _resolve(lib: Library, plans: list[str] | None, base_id: str) -> tuple[list[str], list[JtError]]:

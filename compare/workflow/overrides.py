@@ -17,7 +17,6 @@ from pathlib import Path
 from jtcompare.atomic import write_atomic
 from jtcompare.errors import BadMetadata, BadOption
 from jtcompare.match.classify import STATUSES, Alignment, Match, MeasureResult
-from jtcompare.plans.library_edit import locked
 from jtcompare.plans.model import Plan
 
 COLUMNS = ["base", "measure", "status", "match", "note", "by", "date", "text"]
@@ -100,6 +99,8 @@ def add_override(
     folder: Path, plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str = ""
 ) -> Path:
     """Append (or replace) one override and write the file atomically, under the library's lock."""
+    from jtcompare.plans.library_edit import locked  # tomlkit and flock: only when an override is written
+
     new = checked_override(plan, base, measure_id, status, note=note, by=by, match=match)
     with locked(folder):  # two analysts pinning at once: each sees the other's row
         rows = [o for o in read_overrides(folder, plan.id) if not same_cell(o, new)]

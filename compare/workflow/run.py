@@ -1,15 +1,21 @@
-"""The engine's entry points for commands: load plans, align, apply analyst overrides."""
+"""The engine's entry points for commands: load plans, align (through the alignment cache), apply analyst
+overrides."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
 
 from jtcompare.errors import JtError, PlanNotFound
-from jtcompare.match.classify import Alignment, align
+from jtcompare.match.classify import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
-from jtcompare.workflow.batch import Progress, align_many
+from jtcompare.workflow.batch import Progress, align_each
+from jtcompare.workflow.cache import Aligner
 from jtcompare.workflow.overrides import apply_overrides, read_overrides
+
+T = TypeVar("T")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,9 +28,58 @@ class Result:
 def run_alignment(
     lib: Library, plan: str, base: str, settings: Settings, *, use_cache: bool = True, overrides: bool = True
 ) -> Result:
-    base_plan = lib.load(base, use_cache=use_cache)
-    a = align(base_plan, lib.load(plan, use_cache=use_cache), settings)
+    a = Aligner(lib, lib.find(base).id, settings, use_cache)(plan)
     return with_overrides(lib, [a], overrides)
+
+
+class Stream(Generic[T]):
+    """Each plan's alignment reduced by `reduce`, one at a time, as it is made (see workflow/batch.py); once
+    iterated, the stale overrides and the plans left out. Iterating it raises when no plan could be aligned."""
+
+    def __init__(
+        self,
+        lib: Library,
+        plans: list[str] | None,
+        base: str,
+        settings: Settings,
+        reduce: Callable[[Alignment], T],
+        *,
+        use_cache: bool = True,
+        overrides: bool = True,
+        jobs: int = 1,
+        progress: Progress | None = None,
+    ) -> None:
+        self._run = lambda: align_each(
+            lib, plans, base, settings, reduce, use_cache=use_cache, overrides=overrides, jobs=jobs, progress=progress
+        )
+        self._where = (base, lib.folder)
+        self.stale: list[str] = []
+        self.problems: list[JtError] = []
+
+    def __iter__(self) -> Iterator[T]:
+        aligned = 0
+        for done in self._run():
+            if done.problem is not None:
+                self.problems.append(done.problem)
+                continue
+            aligned += 1
+            self.stale += done.stale
+            yield done.value  # type: ignore[misc]  (None only with a problem)
+        if not aligned:
+            self._fail()
+
+    def _fail(self) -> None:
+        if len(self.problems) == 1:
+            raise self.problems[0]
+        base, folder = self._where
+        problems = self.problems
+        found = f": {len(problems)} could not be read, the first: {problems[0]}" if problems else ""
+        raise PlanNotFound(f"no plans to compare with '{base}' in {folder}{found}; add one with `jtcompare import`")
+
+
+def whole(a: Alignment) -> Alignment:
+    """The reduction that keeps the alignment (for outputs that need every one: a workbook, the heatmap)."""
+    return a
 
 
 def run_many(
@@ -38,16 +93,13 @@ def run_many(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> Result:
-    """Align `plans` (None: every plan but the base); a plan that cannot be loaded is left out and reported
-    in `Result.problems`, unless no plan is left, which is an error."""
-    alignments, problems = align_many(lib, plans, base, settings, use_cache=use_cache, jobs=jobs, progress=progress)
-    if not alignments:
-        if len(problems) == 1:
-            raise problems[0]
-        found = f": {len(problems)} could not be read, the first: {problems[0]}" if problems else ""
-        raise PlanNotFound(f"no plans to compare with '{base}' in {lib.folder}{found}; add one with `jtcompare import`")
-    result = with_overrides(lib, alignments, overrides)
-    return dataclasses.replace(result, problems=problems)
+    """Align `plans` (None: every plan but the base), all kept; a plan that cannot be loaded is left out and
+    reported in `Result.problems`, unless no plan is left, which is an error."""
+    stream = Stream(
+        lib, plans, base, settings, whole, use_cache=use_cache, overrides=overrides, jobs=jobs, progress=progress
+    )
+    alignments = list(stream)
+    return Result(alignments, stream.stale, stream.problems)
 
 
 def with_overrides(lib: Library, alignments: list[Alignment], enabled: bool) -> Result:

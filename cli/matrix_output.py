@@ -1,0 +1,146 @@
+"""The matrix of many plans, written as each plan finishes: every plan's alignment is cut down at once to
+what the output needs of it (its summary row, caveats, clause coverages and its text in the format asked for),
+so memory holds counts and text, never every alignment. The workbook and the heatmap are the exceptions: they
+are built from all alignments at the end (see cli/matrix.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jtcompare.cli.output import Write
+    from jtcompare.match.classify import Alignment
+    from jtcompare.report.i18n import Lang
+
+STREAMED = ("table", "md", "json", "csv")
+
+
+@dataclass(frozen=True)
+class PlanPart:
+    """What the matrix keeps of one plan."""
+
+    summary: dict  # the plan's summary row (report/frames.py SUMMARY_COLUMNS)
+    caveats: tuple[str, ...]  # in the output's language
+    coverages: tuple[float | None, ...] = ()  # md: coverage of each base clause
+    body: str = ""  # csv: its measure lines; json: its alignment as JSON; md: its omitted measures
+    base: tuple[str, tuple[str, ...]] = ("", ())  # md: the base's title and clause labels
+
+
+@dataclass(frozen=True)
+class Reduce:
+    """Cuts an alignment down to its PlanPart; picklable, so `--jobs` workers do it and send back only that."""
+
+    fmt: str
+    lang: Lang
+
+    def __call__(self, a: Alignment) -> PlanPart:
+        from jtcompare.report.caveats import caveats
+        from jtcompare.report.frames import summary_row
+
+        found = tuple(c.text(self.lang) for c in caveats(a))
+        return PlanPart(summary_row(a), found, **_extra(a, self.fmt, self.lang))
+
+
+def _extra(a: Alignment, fmt: str, lang: Lang) -> dict:
+    if fmt == "csv":
+        from jtcompare.report.export import csv_lines
+        from jtcompare.report.frames import measure_rows
+
+        return {"body": csv_lines(row.values() for row in measure_rows(a))}
+    if fmt == "json":
+        from jtcompare.cli.render import to_json
+        from jtcompare.report.records import alignment_dict
+
+        return {"body": _indented(to_json(alignment_dict(a)), "    ", first=True)}
+    if fmt == "md":
+        from jtcompare.report.export import omitted_md
+        from jtcompare.report.frames import clause_coverages
+        from jtcompare.report.vocab import base_title
+
+        base = (base_title(a.base.meta, lang), tuple(c.label for c in a.base.clauses))
+        return {"body": omitted_md(a, lang), "coverages": clause_coverages(a), "base": base}
+    return {}
+
+
+def _indented(text: str, pad: str, *, first: bool) -> str:
+    """`text` with every line (but the first, unless `first`) indented by `pad`: JSON nested one level deeper,
+    as json.dumps(indent=2) writes it (a JSON string holds no raw line break, so lines are safe to indent)."""
+    lines = text.split("\n")
+    return "\n".join((pad + line if (k or first) else line) for k, line in enumerate(lines))
+
+
+def write_matrix(parts: Iterable[PlanPart], fmt: str, lang: Lang, write: Write) -> None:
+    """The matrix in `fmt` from the plans' parts as they come; what must come first but depends on every plan
+    (the JSON and Markdown summary) is written at the end ahead of the plans' text, which waits in a
+    temporary file."""
+    if fmt == "csv":
+        from jtcompare.report.export import csv_header
+        from jtcompare.report.frames import MEASURE_COLUMNS
+
+        write(csv_header(MEASURE_COLUMNS))
+        for part in parts:
+            write(part.body)
+        return
+    summary: list[dict] = []
+    found: list[str] = []
+    coverages: dict[str, tuple[float | None, ...]] = {}
+    base: tuple[str, tuple[str, ...]] = ("", ())
+    import tempfile  # not at the top: `--help` need not load it
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as bodies:
+        for k, part in enumerate(parts):
+            summary.append(part.summary)
+            found += part.caveats
+            coverages[part.summary["plan"]] = part.coverages
+            base = base if k else part.base
+            bodies.write(("" if not k or fmt != "json" else ",\n") + part.body)
+        write(_head(fmt, lang, summary, found, coverages, base))
+        bodies.seek(0)
+        while chunk := bodies.read(1 << 20):
+            write(chunk)
+        write(_tail(fmt))
+
+
+def _head(
+    fmt: str,
+    lang: Lang,
+    summary: list[dict],
+    found: list[str],
+    coverages: dict[str, tuple[float | None, ...]],
+    base: tuple[str, tuple[str, ...]],
+) -> str:
+    if fmt == "json":
+        from jtcompare.cli.render import to_json
+
+        return '{\n  "summary": ' + _indented(to_json(summary), "  ", first=False) + ',\n  "plans": [\n'
+    if fmt == "md":
+        from jtcompare.report.export import matrix_md_head
+
+        return matrix_md_head(base[0], base[1], summary, found, coverages, lang)
+    return summary_table(summary, found, lang)
+
+
+def _tail(fmt: str) -> str:
+    return {"json": "\n  ]\n}", "md": "\n"}.get(fmt, "")
+
+
+def summary_table(rows: list[dict], found: list[str], lang: Lang) -> str:
+    """The terminal summary: one line per plan in the language asked for, then each caveat (`found`) in full."""
+    from jtcompare.cli import render
+    from jtcompare.match.classify import STATUSES
+    from jtcompare.report.vocab import cell_text, column
+
+    keys = [k for k in (rows[0] if rows else {}) if k != "kind"]
+    # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
+    optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
+    while True:
+        headers = [cell_text("status", k, lang) if k in STATUSES else column(k, lang) for k in keys]
+        table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)
+        if render.width_of(table) <= render.terminal_width() or not optional:
+            break
+        keys.remove(optional.pop(0))
+    notes = [render.wrap(f"! {c}", indent="  ") for c in found]
+    return "\n".join([table, *(["", *notes] if notes else [])])

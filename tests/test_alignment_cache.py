@@ -1,0 +1,194 @@
+"""The alignment cache and lazy imports: a repeated run does no matching, says the same, and survives a broken
+cache; `--help` loads none of the engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from jtcompare.cli.main import app
+from typer.testing import CliRunner
+
+from tests.conftest import PLANS, copy_library
+
+runner = CliRunner()
+
+
+def invoke(*args: str, plans: Path = PLANS) -> str:
+    result = runner.invoke(app, [*args, "--plans-dir", str(plans)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """An empty cache folder of this test's own."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_a_second_align_is_served_from_the_cache(cache, monkeypatch) -> None:
+    first = invoke("align", "chongqing", "--format", "json")
+    assert len(list((cache / "alignments").glob("*.pickle"))) == 1
+    monkeypatch.setattr("jtcompare.workflow.cache.align", _refuse)
+    assert invoke("align", "chongqing", "--format", "json") == first
+    assert invoke("report", "chongqing", "--format", "json")  # report reads the same entry
+
+
+def test_no_cache_does_the_matching(cache, monkeypatch) -> None:
+    invoke("align", "wuhan")
+    monkeypatch.setattr("jtcompare.workflow.cache.align", _refuse)
+    result = runner.invoke(app, ["--debug", "align", "wuhan", "--no-cache", "--plans-dir", str(PLANS)])
+    assert isinstance(result.exception, AssertionError)
+
+
+def test_a_changed_plan_or_setting_is_aligned_afresh(cache, tmp_path) -> None:
+    lib = copy_library(tmp_path / "plans")
+    invoke("align", "wuhan", plans=lib)
+    invoke("align", "wuhan", "--adopt-threshold", "0.9", plans=lib)
+    text = lib / "wuhan.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    invoke("align", "wuhan", plans=lib)
+    assert len(list((cache / "alignments").glob("*.pickle"))) == 3
+
+
+@pytest.mark.parametrize("garbage", [b"garbage", b"", "truncated"])
+def test_a_broken_entry_is_ignored_and_written_again(cache, garbage) -> None:
+    first = invoke("align", "wuhan", "--format", "json")
+    (entry,) = (cache / "alignments").glob("*.pickle")
+    entry.write_bytes(entry.read_bytes()[:1000] if garbage == "truncated" else garbage)
+    assert invoke("align", "wuhan", "--format", "json") == first
+    assert type(pickle.loads(entry.read_bytes())).__name__ == "Alignment"
+
+
+def test_overrides_apply_on_top_of_a_cached_alignment(cache, tmp_path, monkeypatch) -> None:
+    lib = copy_library(tmp_path / "plans")
+    before = json.loads(invoke("align", "wuhan", "--format", "json", plans=lib))
+    engine = next(m for m in before["measures"] if m["id"] == "N08.03")
+    pinned = "omitted" if engine["status"] != "omitted" else "adopted"
+    invoke("override", "wuhan", "N08.03", pinned, "--note", "read it again", plans=lib)
+    monkeypatch.setattr("jtcompare.workflow.cache.align", _refuse)
+    after = json.loads(invoke("align", "wuhan", "--format", "json", plans=lib))
+    cell = next(m for m in after["measures"] if m["id"] == "N08.03")
+    assert cell["status"] == pinned and cell["overridden"]
+    no_overrides = json.loads(invoke("align", "wuhan", "--format", "json", "--no-overrides", plans=lib))
+    assert no_overrides == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "table"])
+def test_matrix_says_the_same_cold_warm_and_uncached(cache, fmt) -> None:
+    cold = invoke("matrix", "--format", fmt)
+    warm = invoke("matrix", "--format", fmt)
+    uncached = invoke("matrix", "--format", fmt, "--no-cache")
+    assert cold == warm == uncached
+
+
+def test_matrix_streams_the_same_json_as_one_document(cache) -> None:
+    """The streamed JSON is what json.dumps of the whole matrix gives, byte for byte."""
+    text = invoke("matrix", "--format", "json")
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_matrix_csv_file_starts_with_a_bom_and_equals_stdout(cache, tmp_path) -> None:
+    out = tmp_path / "m.csv"
+    invoke("matrix", "--out", str(out))
+    data = out.read_bytes()
+    assert data.startswith("\ufeff".encode())
+    assert data[3:].decode("utf-8").rstrip("\n") == invoke("matrix", "--format", "csv").rstrip("\n")
+
+
+def test_matrix_workers_say_what_one_process_says(tmp_path, monkeypatch) -> None:
+    """Cold (workers do the matching), then warm (the cache serves it), both as one process on its own cache."""
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "one"))
+    one = invoke("matrix", "--format", "json", "--jobs", "1")
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "two"))
+    cold = invoke("matrix", "--format", "json", "--jobs", "2")
+    assert len(list((tmp_path / "two" / "alignments").glob("*.pickle"))) == 3
+    assert cold == one
+    assert invoke("matrix", "--format", "json", "--jobs", "2") == one
+
+
+def _imports_of(*args: str) -> set[str]:
+    """The modules a fresh `jtcompare ARGS` has loaded when it ends (run in its own interpreter)."""
+    code = (
+        "import sys; from jtcompare.cli.main import app; sys.argv = ['jtcompare', *sys.argv[1:]]\n"
+        "try:\n    app()\nfinally:\n    print('\\n'.join(sys.modules), file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=os.environ)
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stderr.split())
+
+
+HEAVY = {"pandas", "numpy", "jieba", "rapidfuzz", "openpyxl", "jinja2", "opencc", "pypinyin", "matplotlib"}
+
+
+def test_help_and_version_load_none_of_the_engine(cache) -> None:
+    for args in (["--help"], ["--version"], ["matrix", "--help"]):
+        loaded = _imports_of(*args)
+        assert not loaded & HEAVY, (args, loaded & HEAVY)
+        assert not any(m.startswith(("jtcompare.match", "jtcompare.report")) for m in loaded), args
+
+
+def test_a_warm_align_loads_neither_jieba_nor_pandas(cache) -> None:
+    invoke("align", "chongqing")
+    loaded = _imports_of("align", "chongqing", "--plans-dir", str(PLANS))
+    assert not loaded & {"jieba", "pandas", "openpyxl", "jinja2"}
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the matcher ran although the alignment was cached")
+
+
+def test_progress_is_shown_on_a_terminal_only(cache) -> None:
+    import pty
+
+    invoke("matrix")  # warm: the run below is quick
+    cmd = [sys.executable, "-m", "jtcompare.cli.main", "matrix", "--plans-dir", str(PLANS), "--format", "csv"]
+    piped = subprocess.run(cmd, capture_output=True, text=True, env=os.environ, check=True)
+    assert piped.stderr == ""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=follower, env=os.environ)
+    os.close(follower)
+    shown = b""
+    try:
+        while chunk := _read(leader):  # read while it runs: a full terminal buffer would stall it
+            shown += chunk
+    finally:
+        os.close(leader)
+        assert proc.wait(timeout=60) == 0
+    assert b"3/3" in shown and b"chengdu" in shown
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the terminal's other end is closed: all was read
+        return b""
+
+
+def test_matrix_writes_each_plan_before_it_aligns_the_next(cache, monkeypatch) -> None:
+    """Streaming: a plan's rows are out before the next plan is aligned, so no alignment waits for the end."""
+    from jtcompare.cli.matrix_output import Reduce, write_matrix
+    from jtcompare.match.settings import DEFAULTS
+    from jtcompare.plans.registry import open_library
+    from jtcompare.workflow import cache as alignment_cache
+    from jtcompare.workflow.run import Stream
+
+    events: list[str] = []
+    real = alignment_cache.Aligner.__call__
+
+    def aligning(self, plan_id: str):
+        events.append(f"align {plan_id}")
+        return real(self, plan_id)
+
+    monkeypatch.setattr(alignment_cache.Aligner, "__call__", aligning)
+    stream = Stream(open_library(PLANS), None, "national", DEFAULTS, Reduce("csv", "en"), jobs=1)
+    write_matrix(stream, "csv", "en", lambda piece: events.append(f"write {piece.split(',', 1)[0]}"))
+    plans = ["chongqing", "wuhan", "chengdu"]
+    assert events == ["write plan", *(e for p in plans for e in (f"align {p}", f"write {p}"))]
