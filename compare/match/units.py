@@ -227,8 +227,18 @@ class _Occurrences:
         hit = self.memo.get(needle)
         if hit is None:
             hit = np.zeros(self.count, dtype=bool)
-            positions = [m.start() for m in re.finditer(re.escape(needle), self.joined)] if needle else []
+            positions = _positions(self.joined, needle) if needle else []
             if positions:
                 hit[np.searchsorted(self.starts, positions, side="right") - 1] = True
             self.memo[needle] = hit
         return hit
+
+
+def _positions(haystack: str, needle: str) -> list[int]:
+    """Where `needle` starts in `haystack`, non-overlapping as re.finditer finds them, by str.find: a literal
+    pattern per key term overflowed re's compile cache, so every call recompiled it."""
+    out, k = [], haystack.find(needle)
+    while k >= 0:
+        out.append(k)
+        k = haystack.find(needle, k + len(needle))
+    return out
