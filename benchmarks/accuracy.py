@@ -45,10 +45,6 @@ class Accuracy:
     match: float
     clauses: dict[str, float]  # plan -> clause-alignment accuracy
 
-    @property
-    def clause_mean(self) -> float:
-        return sum(self.clauses.values()) / len(self.clauses) if self.clauses else 0.0
-
 
 def accuracy(alignments: dict[str, Alignment], labels: list[Label], clause_labels: list[ClauseLabel]) -> Accuracy:
     return Accuracy(
