@@ -7,14 +7,12 @@ in the language asked for; CSV keeps English keys and values.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 import pandas as pd
 from jtcompare.match.classify import STATUSES, Alignment
 from jtcompare.report.caveats import caveats
-from jtcompare.report.cells import pct, pipe_table, safe_cell, target_phrase
+from jtcompare.report.cells import csv_text, pct, pipe_table, safe_cell, target_phrase
 from jtcompare.report.frames import (
     clause_frame,
     gaps_frame,
@@ -47,12 +45,8 @@ def _title(key: str, lang: Lang) -> str:
 
 
 def frame_csv(df: pd.DataFrame) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(list(df.columns))
-    for row in df.itertuples(index=False):
-        writer.writerow([safe_cell(_csv_value(v)) for v in row])
-    return buf.getvalue()
+    rows = [[safe_cell(_csv_value(v)) for v in row] for row in df.itertuples(index=False)]
+    return csv_text([list(df.columns), *rows])
 
 
 def _csv_value(value: object) -> object:
