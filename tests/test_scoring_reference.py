@@ -215,11 +215,11 @@ def test_score_matrix_agrees_with_the_loop_reference(
     got = scoring.score(b, p, s)
     want, coverage, ambiguous = reference_score(b, p, s, given_tokens)
     np.testing.assert_allclose(got.coverage, coverage, atol=TOLERANCE, rtol=0)
-    # a plan clause tied with another at the edge of the prior_clauses best may be either one
-    with_prior, without = np.clip(want + s.clause_prior, 0, 1), np.clip(want - s.clause_prior, 0, 1)
+    # a plan clause tied with another at the edge of the prior_clauses best may or may not get the prior: the
+    # reference leaves it out there, the code may add it
     close = np.isclose(got.score, want, atol=TOLERANCE, rtol=0)
-    either = np.isclose(got.score, with_prior, atol=TOLERANCE) | np.isclose(got.score, without, atol=TOLERANCE)
-    assert (close | (ambiguous & either)).all(), (got.score, want)
+    with_prior = np.isclose(got.score, np.clip(want + s.clause_prior, 0, 1), atol=TOLERANCE, rtol=0)
+    assert (close | (ambiguous & with_prior)).all(), (got.score, want)
 
 
 @PROPERTY
