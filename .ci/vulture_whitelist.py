@@ -28,10 +28,11 @@ _.matrix_cmd  # cli/matrix.py
 _.report_cmd  # cli/matrix.py
 _.override_cmd  # cli/matrix.py
 
-# --- pytest: autouse fixtures no test names, and the module-level marks pytest reads ---
+# --- pytest: autouse fixtures no test names, module-level marks and hooks pytest calls ---
 _._isolated_cache  # tests/conftest.py
 _._default_language  # tests/test_view.py
 _.pytestmark  # tests/test_print.py, tests/test_wheel.py
+_.pytest_collection_modifyitems  # tests/conftest.py: a hook
 
 # --- read by the Jinja2 templates (compare/report/templates/), which vulture does not scan ---
 _.bin  # heatmap.Cell.bin: matrix.html's cell class b{{ c.bin }}
