@@ -47,10 +47,6 @@ class Accuracy:
     clauses: dict[str, float]  # plan -> clause-alignment accuracy
     split: dict[bool, Scorecard] | None = None  # the cells the engine is sure of (False) and flags to check (True)
 
-    @property
-    def clause_mean(self) -> float:
-        return sum(self.clauses.values()) / len(self.clauses) if self.clauses else 0.0
-
 
 def accuracy(alignments: dict[str, Alignment], labels: list[Label], clause_labels: list[ClauseLabel]) -> Accuracy:
     return Accuracy(

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 from collections.abc import Sequence
 from typing import Any
 
-from jtcompare.report.cells import pipe_table, plain
+from jtcompare.report.cells import csv_text, pipe_table, plain
 from jtcompare.report.cells import safe_cell as csv_cell
 from tabulate import tabulate
 from wcwidth import wcswidth
@@ -25,12 +23,7 @@ def table(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | 
     if fmt == "json":
         return json.dumps(list(rows), ensure_ascii=False, indent=2)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(row.get(c)) for c in columns])
-        return buf.getvalue().rstrip("\n")
+        return csv_text([columns, *([csv_cell(row.get(c)) for c in columns] for row in rows)]).rstrip("\n")
     data = [[row.get(c) for c in columns] for row in rows]
     if fmt == "md":
         return pipe_table(data, columns)

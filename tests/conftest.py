@@ -12,8 +12,15 @@ PLANS = ROOT / "data" / "plans"
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never read or write the user's cache."""
-    os.environ["JTCOMPARE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    """Tests never read or write the user's cache. Under pytest-xdist the workers share one cache in the run's
+    base folder: each would otherwise parse and tokenise the same plans again, and every cache write is atomic
+    (jtcompare.atomic; jieba's own cache replaces its file too), so a worker reads a whole entry or none."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        cache = tmp_path_factory.getbasetemp().parent / "cache"
+        cache.mkdir(exist_ok=True)
+    else:
+        cache = tmp_path_factory.mktemp("cache")
+    os.environ["JTCOMPARE_CACHE_DIR"] = str(cache)
     os.environ.pop("JTCOMPARE_LANG", None)  # the tests choose their language; a user's default must not leak in
 
 
@@ -35,3 +42,24 @@ def copy_library(folder: Path) -> Path:
     for f in PLANS.glob("*.t*"):
         shutil.copy(f, folder / f.name)
     return folder
+
+
+# The slowest files, slowest first (pytest --durations, 2-core machine). Two processes take files in turn
+# (--dist loadfile), so the run ends when the last file does: started first, a long file runs while the short
+# ones share out the other process, instead of starting last and running alone.
+SLOWEST_FIRST = (
+    "test_view.py",
+    "test_print.py",
+    "test_matrix.py",
+    "test_reports.py",
+    "test_align.py",
+    "test_writers_fuzz.py",
+    "test_benchmarks.py",
+    "test_import_fuzz.py",
+    "test_library_safety.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file keeps its own order

@@ -263,6 +263,7 @@ def test_matrix_compares_the_others_and_names_the_broken(damaged, tmp_path, jobs
     assert [summary.cell(row=r, column=1).value for r in (2, 3, 4)] == ["chongqing", "wuhan", None]
 
 
+@pytest.mark.slow  # a bash loop starting one jtcompare process per plan; .ci/run runs it with -m slow
 def test_the_readme_batch_loop_reports_the_others_and_fails_at_the_end(damaged, tmp_path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     loop = re.search(r"<!-- shell-loop.*?```sh\n(.*?)```", readme, re.S)

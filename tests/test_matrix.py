@@ -253,6 +253,7 @@ def test_shipped_plans_carry_no_overrides() -> None:
     assert not list(PLANS.glob("*.overrides.*"))
 
 
+@pytest.mark.slow  # a bash loop starting one jtcompare process per plan; .ci/run runs it with -m slow
 def test_readme_shell_loop_writes_one_report_per_plan(tmp_path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     loop = re.search(r"<!-- shell-loop.*?```sh\n(.*?)```", readme, re.S)

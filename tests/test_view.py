@@ -527,7 +527,10 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
     exported.unlink(missing_ok=True)
     driver.find_element(By.ID, "export").click()
     deadline = time.monotonic() + 15
-    while not exported.exists() and time.monotonic() < deadline:
+    # Chromium creates the file before it writes it: wait for content, and for no partial download beside it
+    while not (exported.exists() and exported.stat().st_size and not list(downloads.glob("*.crdownload"))):
+        if time.monotonic() > deadline:
+            break
         time.sleep(0.1)
     raw = exported.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -18,7 +18,7 @@ from jtcompare.match.classify import align
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.importer import import_plan
 from jtcompare.plans.registry import open_library
-from jtcompare.report.cells import safe_cell
+from jtcompare.report.cells import csv_text, safe_cell
 from jtcompare.report.export import alignment_markdown, frame_csv, matrix_markdown, report_markdown
 from jtcompare.report.frames import measure_frame, summary_frame
 from jtcompare.report.records import alignment_dict
@@ -102,7 +102,7 @@ def test_control_characters_anywhere_through_import_align_and_every_writer(inser
 
 @FUZZ
 @given(ANY_TEXT, ANY_TEXT, ANY_TEXT, ANY_TEXT)
-@example("\r", "0", "0", "0")  # a bare carriage return in the id: the CSV row must quote it (found by this test)
+@example("\r", "0", "0", "0")  # a lone carriage return once split every CSV row of the plan in two
 def test_anything_in_a_plans_toml_entry_through_every_writer(plan_id, name, title, kind) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         lib = Path(tmp)
@@ -114,3 +114,10 @@ def test_anything_in_a_plans_toml_entry_through_every_writer(plan_id, name, titl
         library = open_library(lib)
         plans = [library.load(pid) for pid in library.plans]
     every_writer([align(plans[0], p, DEFAULTS) for p in plans[1:]])
+
+
+def test_csv_quotes_a_carriage_return_as_a_line_break() -> None:
+    rows = [["id", "name"], ["\r", "a\rb"], ["x\r\ny", "\n"]]
+    text = csv_text(rows)
+    assert list(csv.reader(io.StringIO(text, newline=""))) == rows
+    assert text.endswith('"\n"\n') and text.count("\n") == 5  # 3 rows, each ended by \n; 2 line feeds inside quotes

@@ -15,7 +15,6 @@ from jtcompare.report.i18n import Lang, label
 
 # a plan whose measure text is under this share of the base's is "much shorter"
 SHORT_SHARE = 0.5
-CODES = ("kind", "no_date", "short")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ Kept apart from the exporters so the CLI can use it without importing pandas.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -15,6 +17,21 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 # what XML 1.0 (and so a workbook) cannot hold: control characters but tab and line breaks, surrogates, U+FFFE/F
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV, each line ending in \n. A field holding a carriage return is quoted as one holding a line
+    feed is: Python 3.11's writer quotes only the characters of its own line terminator, and every reader (csv,
+    a spreadsheet) takes a bare \r for the end of a row, so a plan id of "\r" split each of its rows in two."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")  # both line-break characters force quotes
+    lines = []
+    for row in rows:
+        writer.writerow(row)
+        lines.append(buf.getvalue().removesuffix("\r\n") + "\n")  # only the row's own terminator: \n
+        buf.seek(0)
+        buf.truncate()
+    return "".join(lines)
 
 
 def plain(value: Any) -> str:

@@ -7,14 +7,12 @@ in the language asked for; CSV keeps English keys and values.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from jtcompare.match.classify import STATUSES, Alignment
 from jtcompare.report.caveats import caveats
-from jtcompare.report.cells import pct, pipe_table, safe_cell, target_phrase
+from jtcompare.report.cells import csv_text, pct, pipe_table, safe_cell, target_phrase
 from jtcompare.report.frames import (
     clause_coverages,
     gaps_frame,
@@ -60,21 +58,13 @@ def frame_csv(df: pd.DataFrame) -> str:
 
 
 def csv_header(columns: Sequence[str]) -> str:
-    return csv_lines([columns])
+    return csv_text([columns])
 
 
 def csv_lines(rows: Iterable[Sequence[object]]) -> str:
     """CSV lines of `rows` (each a sequence of values), every cell safe for a spreadsheet: frame_csv, or the
-    rows of one plan at a time when a matrix of many plans is streamed."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    # the csv module quotes a field holding the line terminator but not a bare carriage return, which readers
-    # take for a line end: a row with one (a plans.toml name may hold anything) is written fully quoted
-    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for row in rows:
-        cells = [safe_cell(_csv_value(v)) for v in row]
-        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
-    return buf.getvalue()
+    rows of one plan at a time when a matrix of many plans is streamed (cells.csv_text quotes a bare \r)."""
+    return csv_text([safe_cell(_csv_value(v)) for v in row] for row in rows)
 
 
 def _csv_value(value: object) -> object:

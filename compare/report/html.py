@@ -51,7 +51,6 @@ class StatusInfo:
     symbol: str  # one character shown in heatmap cells and chips: 采 / A
     colour: str
     pattern: str
-    ink: str  # text colour readable on `colour`
 
 
 def status_info(lang: Lang) -> list[StatusInfo]:
@@ -59,13 +58,8 @@ def status_info(lang: Lang) -> list[StatusInfo]:
     for s in STATUSES:
         colour, pattern = STATUS_STYLE.get(s, NEUTRAL)
         name = label(f"status.{s}", lang)
-        out.append(StatusInfo(s, name, name[:1].upper(), colour, pattern, _ink(colour)))
+        out.append(StatusInfo(s, name, name[:1].upper(), colour, pattern))
     return out
-
-
-def _ink(colour: str) -> str:
-    r, g, b = (int(colour[k : k + 2], 16) / 255 for k in (1, 3, 5))
-    return "#000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "#fff"
 
 
 def labels(lang: Lang) -> dict[str, str]:
