@@ -54,6 +54,7 @@ _.autofit
 # openpyxl (compare/report/workbook.py)
 _.border
 _.fitToHeight
+_.fitToPage
 _.horizontalCentered
 _.bottom
 _.overlap
@@ -70,11 +71,3 @@ _.showErrorMessage
 # --- maintenance entry points run by hand from a Python prompt, documented where they are used ---
 _.mark_borderline  # benchmarks/agreement.py: run once when a second reading is added (its module docstring)
 _.is_held_out  # benchmarks/evaluate.py: the frozen split rule for a new city's labels (tests/labels/README.md)
-
-# --- review after the speed work: modules another change is rewriting (matrix streaming, cached alignments);
-# reported unused at the time of writing, left for that change to delete or use ---
-_._cells  # compare/workflow/review.py: no caller
-
-# --- matcher: review after the judgement rework; compare/match/ is being rewritten, so its unused names are
-# listed here instead of deleted ---
-_.as_toml  # compare/match/settings.py: superseded by compare/report/settings_file.py (jtcompare config)

@@ -129,6 +129,7 @@ def test_synthetic_corpus_parses_with_numbered_clauses(tmp_path: Path) -> None:
         assert len(plan.measures) >= 80, pid
 
 
+@pytest.mark.slow  # a benchmark's quick run, like the two above: .ci/run runs it with the slow set
 def test_view_benchmark_runs_in_quick_mode(tmp_path) -> None:
     """benchmarks/view.py (the HTML view and heatmap figures) works end to end; its figures are not checked."""
     from benchmarks import view

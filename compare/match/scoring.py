@@ -1,7 +1,9 @@
 """Score every base measure against every plan sentence, and every clause against every clause.
 
-score(b, p) = w * (IDF-weighted share of b's content tokens that p also has)
-            + (1 - w) * rapidfuzz token_sort_ratio(b, p) on jieba tokens joined by spaces,
+score(b, p) = w * overlap(b, p) + (1 - w) * rapidfuzz token_sort_ratio(b, p) / 100 on jieba tokens joined by
+spaces (w = idf_weight), where overlap = (1 - bigram_weight) * words + bigram_weight * bigrams, words the
+IDF**idf_power-weighted mass of b's content tokens that p also has and bigrams the same for b's pairs of
+Chinese characters, each divided by b's own mass plus short_penalty (so a two-word b is not fully covered),
 then x framing_weight for plan sentences in framing clauses (指导思想, 基本原则) and
 + clause_prior for plan sentences in the plan clauses most like the base measure's clause.
 The prior is a bonus, not a filter: a measure moved to another clause is still found.
@@ -139,7 +141,8 @@ _CJK2 = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 def _bigram_coverage(b_units: list[Sentence], p_units: list[Sentence], settings: Settings) -> np.ndarray:
-    """IDF-weighted share of a base measure's character bigrams found in a plan sentence.
+    """IDF-weighted share of a base measure's character bigrams (pairs of Chinese characters only) found in a plan
+    sentence, over the measure's bigram mass plus short_penalty.
 
     Robust where jieba segments the same words differently (报废更新 / 淘汰更新).
     """

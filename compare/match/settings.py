@@ -162,10 +162,3 @@ def _apply(settings: Settings, values: dict, where: str) -> Settings:
 
 def as_dict(settings: Settings) -> dict[str, float]:
     return {f.name: getattr(settings, f.name) for f in fields(settings)}
-
-
-def as_toml(settings: Settings) -> str:
-    """The settings as a config file a user can edit and pass with --config."""
-    lines = ["# jtcompare align settings; pass this file with --config FILE", "[align]"]
-    lines += [f"{k} = {v}" for k, v in as_dict(settings).items()]
-    return "\n".join(lines) + "\n"

@@ -190,9 +190,10 @@ def term_idf(docs: Sequence[str], terms: set[str]) -> tuple[dict[str, float], fl
 
 def held(terms: Sequence[Term], texts: Sequence[str], part_credit: float, sub_word_share: float) -> np.ndarray:
     """terms x texts, 0..1: 1 when the canonical text holds the term or an expression of its concept; for a
-    compound found only in part, part_credit x the weighted share of its sub-words present, when that share is at
-    least sub_word_share (碳排放权 交易 管理 暂行条例 without 条例 earns little: 条例 is the rare, heavy
-    sub-word). A compound found only through its parts is not quite the compound, hence part_credit < 1."""
+    compound of two or more content sub-words found only in part, part_credit x the weighted share of its
+    sub-words present, when that share is at least sub_word_share (碳排放权 交易 管理 暂行条例 without 条例 earns
+    little: 条例 is the rare, heavy sub-word). A compound found only through its parts is not quite the
+    compound, hence part_credit < 1."""
     return _held(tuple(terms), tuple(texts), part_credit, sub_word_share)
 
 

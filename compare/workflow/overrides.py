@@ -129,11 +129,9 @@ def same_cell(o: Override, new: Override) -> bool:
 
 def write_overrides(folder: Path, plan_id: str, rows: list[Override]) -> Path:
     """Write a plan's overrides file atomically; a caller that read it first holds `locked(folder)`."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for o in rows:
-        writer.writerow([getattr(o, c) for c in COLUMNS])
+    from jtcompare.report.cells import csv_text  # quotes a bare \r in a note, which csv.writer leaves bare
+
+    text = csv_text([COLUMNS, *([getattr(o, c) for c in COLUMNS] for o in rows)])
     path = overrides_path(folder, plan_id)
-    write_atomic(path, buf.getvalue().encode("utf-8"))
+    write_atomic(path, text.encode("utf-8"))
     return path

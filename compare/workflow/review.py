@@ -132,10 +132,6 @@ def _xlsx_tables(path: Path) -> dict[str, list[list[str]]]:
         book.close()
 
 
-def _cells(sheet) -> list[list[str]]:
-    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-
-
 def _aliases() -> dict[str, str]:
     names = {}
     for key in _COLUMNS:
