@@ -1,6 +1,6 @@
 """Accuracy, robustness, speed, memory and scaling of jtcompare, each beside the difflib baseline.
 
-    python -m benchmarks.run            # the full run (about 20 minutes on 2 cores); writes benchmarks/RESULTS.md
+    python -m benchmarks.run            # the full run (about 10 minutes on 2 cores); writes benchmarks/RESULTS.md
     python -m benchmarks.run --quick    # small N, one repeat: checks that the benchmark works, not how fast
 
 Timed commands run the installed `jtcompare` (beside this Python) as subprocesses, from the
@@ -387,8 +387,8 @@ def speed_section(speed: Speed) -> str:
             "## Speed and memory",
             "",
             "`jtcompare align chongqing national` and `jtcompare matrix chongqing wuhan chengdu` as subprocesses "
-            "from the checkout. Cold: a fresh empty JTCOMPARE_CACHE_DIR per run (jieba's own dictionary cache in "
-            "~/.cache/jtcompare stays); first run: a fresh HOME as well, as on a new machine. Peak RSS: the "
+            "from the checkout. Cold: a fresh empty JTCOMPARE_CACHE_DIR per run (jieba's dictionary cache lives "
+            "there too, so a cold run builds it); first run: a fresh HOME as well, as on a new machine. Peak RSS: the "
             "largest single process (kernel ru_maxrss via wait4, like /usr/bin/time -v); tree RSS: the summed "
             "RSS of the command's processes sampled every 20 ms. The baseline commands "
             "(`python -m benchmarks.baseline align|matrix`) parse the plans and run difflib; they have no cache, "
