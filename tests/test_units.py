@@ -157,3 +157,27 @@ def test_a_noun_suffix_jieba_cuts_off_joins_its_compound(national_units) -> None
 def test_content_words_jieba_tags_as_adjectives_or_adverbs_stay_key_terms(national_units) -> None:
     # 加强城市慢行交通系统建设: 慢行 is tagged as an adverb; without it the unit is about 城市 and 交通系统
     assert "慢行" in national_units["N09.02"][1].words
+
+
+def test_an_enumeration_is_split_into_its_items(national_units) -> None:
+    # 严禁新增钢铁、焦化、炼油、电解铝、水泥、平板玻璃…产能: the items are the industries, 严禁新增…产能 the head
+    (ban,) = [u for u in national_units["N05.05"] if "严禁" in u.text]
+    items = [[ban.words[k] for k in item] for item in ban.items]
+    assert items[:5] == [["钢铁"], ["焦化"], ["炼油"], ["电解铝"], ["水泥"]]
+    # no list of three: no items
+    assert national_units["N11.03"][0].items == ()
+
+
+@pytest.mark.parametrize(("city", "measure"), [("chongqing", "N05.05"), ("wuhan", "N05.05"), ("chongqing", "N21.02")])
+def test_one_whole_item_of_a_list_takes_the_action_up_in_part(alignments, city, measure) -> None:
+    # chongqing bans 钢铁、石化、化工、焦化、建材 only outside compliant parks, wuhan bans 违规 expansion of
+    # 钢铁、水泥、电解铝、平板玻璃; chongqing's R&D names 二氧化碳 capture among the listed technologies: once
+    # omitted, because the unit's rarest term (炼油, 平板玻璃, 氢能) was missing
+    assert result(alignments, city, measure).status == "partial"
+
+
+@pytest.mark.parametrize("city", ["chongqing", "chengdu"])
+def test_a_list_that_only_qualifies_the_action_does_not_count(alignments, city) -> None:
+    # 推动冶炼副产能源资源与建材、石化、化工行业深度耦合发展: the plans name 建材 and 石化 among the industries to
+    # upgrade, never 冶炼副产能源 coupling; the list is half the unit's weight, under enumeration_share
+    assert result(alignments, city, "N08.08").status == "omitted"

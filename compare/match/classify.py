@@ -12,7 +12,8 @@ strengthened    adopted, and the plan goes further on the same point: a stricter
                 base has none, or a tentative action (研究, 探索, 鼓励) answered with a firm one (纳入, 实行)
 partial         P(taken up) + P(partial) >= partial_threshold or one unit covered, and one unit held at
                 least partial_unit_floor with its anchor (条例, 天然林, 污泥: without the word that makes it this
-                action, common words do not take it up in part); or adopted but weakened (a laxer target,
+                action, common words do not take it up in part) or, for a unit that is mostly a 、 list, one
+                whole item of the list held; or adopted but weakened (a laxer target,
                 严禁 made 鼓励, 大力 made 稳妥)
 omitted         less
 not_applicable  the measure's action is bound to a region (北方地区, 大气污染防治重点区域, 沙漠戈壁荒漠) the
@@ -357,7 +358,9 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
             sentence, targets, units, results, chosen, ctx.goals, settings, ctx.base_targets, ctx.base_text
         )
     elif (chance["taken"] + chance["partial"] >= settings.partial_threshold or any(r.covered for r in results)) and any(
-        r.covered or (r.coverage >= settings.partial_unit_floor and u.words[u.anchor] not in r.missing)
+        r.covered
+        or (r.coverage >= settings.partial_unit_floor and u.words[u.anchor] not in r.missing)
+        or _item_held(u, r, settings)
         for u, r in zip(units, results, strict=True)
     ):  # a covered unit is never omitted, a measure with no unit held halfway never partial
         status, notes = "partial", []
@@ -388,6 +391,20 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         confidence=confidence,
         check=confidence is not None and confidence < settings.check_below,
     )
+
+
+def _item_held(unit: unit_mod.Unit, result: UnitResult, settings: Settings) -> bool:
+    """A unit that is mostly a list of things (严禁新增钢铁、焦化、炼油…产能; 推广光储直柔、…、智慧交通) is
+    taken up in part when the plan holds one whole item, however little of the list's weight that is. A list
+    that only qualifies the action (与建材、石化、化工行业耦合) carries less than enumeration_share of the
+    unit's weight and does not count: without its head, the action is not taken up."""
+    if not unit.items:
+        return False
+    listed = {k for item in unit.items for k in item}
+    if sum(unit.weights[k] for k in listed) < settings.enumeration_share * unit.mass:
+        return False
+    missing = set(result.missing)
+    return any(not {unit.words[k] for k in item} & missing for item in unit.items)
 
 
 def _topic(ctx: _Context, sentence: Sentence, covering: list[int]) -> float:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from jtcompare.match.lexicon import concepts, generic_words, soft_words
@@ -62,6 +63,7 @@ class Unit:
     text: str
     terms: tuple[Term, ...]
     soft: bool  # only soft obligation words (研究, 探索, 鼓励) or a lead-in: the labels weigh these less
+    items: tuple[tuple[int, ...], ...] = ()  # a 、 enumeration's items, as indices into terms (see enumeration)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -165,8 +167,32 @@ def build_units(
             subs = tuple(x for x in sub_words(w, search) if x != w)
             terms.append(Term(w, weight(w), subs, tuple(weight(x) for x in subs)))
         soft = bool(_FRAMING_PART.match(part.strip())) or (any(w in part for w in soft_only) and not _firm(part))
-        units.append(Unit(part.strip(), tuple(terms), soft))
+        units.append(Unit(part.strip(), tuple(terms), soft, enumeration(part, [t.text for t in terms])))
     return tuple(units)
+
+
+def enumeration(text: str, words: Sequence[str]) -> tuple[tuple[int, ...], ...]:
+    """The items of a 、 list of three or more in a unit, each as the indices of its key terms; () if none.
+
+    An inner item is everything between two 、; the first item is the last key term before the first 、 and
+    the last item runs from the last 、 to 等 (or is its first key term): in 大力发展风能、太阳能、生物质能等 the
+    items are 风能, 太阳能, 生物质能, and 大力发展 is the head the list belongs to."""
+    canon = canonical(text)
+    marks = [m.start() for m in re.finditer("、", canon)]
+    if len(marks) < 2:
+        return ()
+    at: dict[int, int] = {}
+    start = 0
+    for k, w in enumerate(words):  # key terms come in reading order: find each after the one before
+        at[k] = canon.find(w, start) if canon.find(w, start) >= 0 else canon.find(w)
+        start = max(start, at[k])
+    stop = canon.find("等", marks[-1])
+    first = [k for k, p in at.items() if 0 <= p < marks[0]]
+    last = [k for k, p in at.items() if p > marks[-1] and (stop < 0 or p < stop)]
+    items = [tuple(first[-1:])]
+    items += [tuple(k for k, p in at.items() if a < p < b) for a, b in pairwise(marks)]
+    items.append(tuple(last if stop >= 0 else last[:1]))
+    return tuple(item for item in items if item)
 
 
 def sub_words(word: str, search: Callable[[str], list[str]]) -> list[str]:
