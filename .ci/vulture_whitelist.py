@@ -40,7 +40,10 @@ _.status_map  # html.ViewPage.status_map: view.html's {% set status = page.statu
 
 # --- attributes set on third-party objects, read by the library that owns them ---
 _.binary_location  # selenium ChromeOptions (benchmarks/browser.py)
-_.tmp_dir  # jieba.Tokenizer: where jieba keeps its dictionary cache (compare/text/tokens.py)
+# jieba Tokenizer and POSTokenizer, filled in by compare/text/tokens.py instead of jieba's slower builders
+_.initialized
+_.word_tag_tab
+_.get_dict_file
 # python-docx (compare/report/brief.py)
 _.author
 _.page_height

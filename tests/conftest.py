@@ -14,7 +14,7 @@ PLANS = ROOT / "data" / "plans"
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read or write the user's cache. Under pytest-xdist the workers share one cache in the run's
     base folder: each would otherwise parse and tokenise the same plans again, and every cache write is atomic
-    (jtcompare.atomic; jieba's own cache replaces its file too), so a worker reads a whole entry or none."""
+    (jtcompare.atomic, jieba's dictionary included), so a worker reads a whole entry or none."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         cache = tmp_path_factory.getbasetemp().parent / "cache"
         cache.mkdir(exist_ok=True)

@@ -37,7 +37,7 @@ from jtcompare.match.status_model import StatusModel, status_model
 from jtcompare.match.targets import Target, compare_targets, extract_targets, indicator_similarity
 from jtcompare.plans.cache import memo
 from jtcompare.plans.model import Clause, Measure, Plan
-from jtcompare.text.tokens import canonical, jieba_instance
+from jtcompare.text.tokens import canonical, jieba_instance, pos_tagger
 
 Status = Literal["adopted", "strengthened", "partial", "omitted", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
@@ -186,24 +186,9 @@ def base_units(base: Plan, sentences: list[Sentence], settings: Settings) -> Bas
     return memo("units", (texts, settings.idf_power), lambda: _base_units(texts, settings.idf_power))
 
 
-def _pos_cut():
-    """jieba's part-of-speech tagger over the domain dictionary: (word, flag) pairs."""
-    import jieba.posseg
-
-    tokenizer = jieba_instance()
-    if tokenizer.dictionary == jieba.posseg.dt.tokenizer.dictionary:
-        # importing jieba.posseg already read the dictionary's tags for its default tagger: copy them rather
-        # than read the 350,000-line file again (half a second of every cold run)
-        tagger = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
-        tagger.tokenizer, tagger.word_tag_tab = tokenizer, dict(jieba.posseg.dt.word_tag_tab)
-    else:
-        tagger = jieba.posseg.POSTokenizer(tokenizer)
-    return lambda text: [(p.word, p.flag) for p in tagger.lcut(text)]
-
-
 @lru_cache(maxsize=4)
 def _base_units(texts: tuple[str, ...], power: float) -> BaseUnits:
-    cut, search = _pos_cut(), jieba_instance().lcut_for_search
+    cut, search = pos_tagger(), jieba_instance().lcut_for_search
     words = {t for text in texts for part in unit_mod.split_parts(text) for t in unit_mod.key_terms(part, cut)}
     words |= {x for w in words for x in unit_mod.sub_words(w, search)}
     idf, top = unit_mod.term_idf(texts, words)

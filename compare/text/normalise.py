@@ -16,12 +16,15 @@ whose lines mostly run to one width and stop mid-sentence there has them joined 
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from jtcompare.text.layout import letter_spaced, letter_spaced_text, spaced_keep, wrap_edge, wrap_joins
 
@@ -132,16 +135,27 @@ def _toneless(syllable: str) -> str:
 @lru_cache(maxsize=1)
 def _pinyin_index() -> tuple[frozenset[str], dict[str, str]]:
     """All toneless pinyin syllables, and for each the characters that can be read so."""
-    from pypinyin.constants import PINYIN_DICT
-
     chars: dict[str, list[str]] = {}
-    for code, readings in PINYIN_DICT.items():
+    for code, readings in _character_readings().items():
         if not (0x4E00 <= code <= 0x9FFF):
             continue
         for reading in readings.split(","):
             chars.setdefault(_toneless(reading), []).append(chr(code))
     syllables = frozenset(s for s in chars if (s.isalpha() and len(s) > 1) or s in {"a", "e", "o"})
     return syllables, {k: "".join(dict.fromkeys(v)) for k, v in chars.items()}
+
+
+def _character_readings() -> dict[int, str]:
+    """pypinyin's table of single-character readings (code point -> "zhōng,zhòng"), read from its data file:
+    `import pypinyin` also loads its phrase table, a sixth of a second of a cold run this repair never uses."""
+    spec = importlib.util.find_spec("pypinyin")  # finds the package without running it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "pinyin_dict.json"
+        if path.is_file():
+            return {int(code): readings for code, readings in json.loads(path.read_bytes()).items()}
+    from pypinyin.pinyin_dict import pinyin_dict  # a pypinyin that keeps its table elsewhere
+
+    return pinyin_dict
 
 
 def is_pinyin(word: str) -> bool:

@@ -7,11 +7,17 @@ here (numbers are handled by `targets`).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import marshal
 import re
+import sys
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from jtcompare.cachedir import cache_root
@@ -34,19 +40,95 @@ def jieba_instance() -> jieba.Tokenizer:
     """A jieba tokenizer with the domain dictionary loaded (built once per process).
 
     Imported here, not at the top: a warm run takes every token from the plan cache and never
-    pays jieba's import and dictionary load (about 0.8 s).
+    pays jieba's import and dictionary load.
     """
-    import jieba
-
+    jieba = import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.tmp_dir = str(cache_root()) if _writable_cache() else None  # jieba's own dictionary cache
-    tokenizer.initialize()
+    tokenizer.FREQ, tokenizer.total, _ = _dictionary()
+    tokenizer.initialized = True  # jieba would otherwise build the same dictionary again, more slowly
     for line in data_lines("userdict.txt"):
         parts = line.split()
         freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
         tokenizer.add_word(parts[0], freq)
     return tokenizer
+
+
+@lru_cache(maxsize=1)
+def pos_tagger() -> Callable[[str], list[tuple[str, str]]]:
+    """jieba's part-of-speech tagger over the domain dictionary: text -> (word, flag) pairs."""
+    tokenizer = jieba_instance()
+    tags = _dictionary()[2]
+    posseg = _import_posseg(tags)
+    tagger = posseg.POSTokenizer.__new__(posseg.POSTokenizer)  # its __init__ reads dict.txt once more
+    tagger.tokenizer, tagger.word_tag_tab = tokenizer, dict(tags)
+    return lambda text: [(p.word, p.flag) for p in tagger.lcut(text)]
+
+
+def import_jieba() -> ModuleType:
+    """`import jieba` without pkg_resources: jieba looks for it only to open its own data files and falls back
+    to plain open(); importing it (setuptools' pyparsing and packaging) is a tenth of a second of a cold run."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
+def _import_posseg(tags: dict[str, str]) -> ModuleType:
+    """`import jieba.posseg` without its import-time read of dict.txt for the default tagger's tags (half a
+    second): the tags we read with the dictionary are handed to that tagger instead, the same table."""
+    jieba = import_jieba()
+    if "jieba.posseg" not in sys.modules:
+        jieba.dt.get_dict_file = lambda: io.BytesIO()  # the default tagger reads an empty file ...
+        try:
+            import jieba.posseg
+        finally:
+            del jieba.dt.get_dict_file
+        jieba.posseg.dt.word_tag_tab = dict(tags)  # ... and gets the same tags jieba would have read
+    return sys.modules["jieba.posseg"]
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """jieba's dictionary as jieba builds it: every word and every prefix of one (prefixes at 0), the total
+    frequency, and each word's part-of-speech tag. From our cache, else read from jieba's dict.txt in one
+    pass and cached; jieba's own builders read the file twice, a line at a time, in about three times as long."""
+    jieba = import_jieba()
+    path = cache_root() / f"jieba-{jieba.__version__}.dict"
+    try:
+        loaded = marshal.loads(path.read_bytes())
+        if isinstance(loaded, tuple) and len(loaded) == 3:
+            return loaded
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # missing or damaged: build it again
+    words, counts, tags = _dict_rows(resources.files("jieba").joinpath(jieba.DEFAULT_DICT_NAME).read_bytes())
+    freq = dict.fromkeys((w[:i] for w in words for i in range(1, len(w))), 0)
+    freq.update(zip(words, counts, strict=True))
+    built = (freq, sum(counts), {w: t for w, t in zip(words, tags, strict=True) if t})
+    if _writable_cache():
+        from jtcompare.atomic import write_atomic
+        from jtcompare.errors import WriteFailed
+
+        with contextlib.suppress(WriteFailed):  # a read-only cache costs time on the next run, never the answer
+            write_atomic(path, marshal.dumps(built))
+    return built
+
+
+def _dict_rows(raw: bytes) -> tuple[list[str], list[int], list[str]]:
+    """Words, frequencies and tags of dict.txt's `word freq tag` lines (a later line for a word wins)."""
+    text = raw.decode("utf-8")
+    lines = text.splitlines()
+    fields = text.split()
+    if len(fields) == 3 * len(lines):  # every line has all three: split the whole file at once
+        return fields[0::3], [int(c) for c in fields[1::3]], fields[2::3]
+    rows = [line.split() for line in lines if line.strip()]
+    return [r[0] for r in rows], [int(r[1]) for r in rows], [r[2] if len(r) > 2 else "" for r in rows]
 
 
 def _writable_cache() -> bool:

@@ -1,0 +1,58 @@
+"""The tokeniser builds jieba's dictionary itself (one pass over dict.txt, cached in JTCOMPARE_CACHE_DIR): it must
+be exactly the dictionary and tag table jieba builds, and must never write anywhere else."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PLANS
+
+# Run in a fresh interpreter: jieba and our tokenizer are built once per process.
+_COMPARE = """
+import jieba, jieba.posseg
+from jtcompare.text.tokens import _dictionary, jieba_instance, pos_tagger
+reference = jieba.Tokenizer()
+freq, total = reference.gen_pfdict(reference.get_dict_file())
+ours = _dictionary()
+assert ours[0] == freq, "prefix dictionary differs from jieba's"
+assert ours[1] == total, (ours[1], total)
+assert ours[2] == jieba.posseg.POSTokenizer(reference).word_tag_tab, "tags differ from jieba's"
+tagger = jieba.posseg.POSTokenizer(jieba_instance())
+import re
+text = open({plan!r}, encoding="utf-8").read()
+for line in re.split("[，。；：\\n]", text):  # the matcher tags one comma part at a time
+    assert pos_tagger()(line) == [(p.word, p.flag) for p in tagger.lcut(line)], line
+print("same")
+"""
+
+
+def _run(code: str, cache: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JTCOMPARE_CACHE_DIR": str(cache), "TMPDIR": str(tmp)}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+
+
+def test_the_dictionary_is_jiebas_own_whether_built_cached_or_rebuilt(tmp_path: Path) -> None:
+    cache, tmp = tmp_path / "cache", tmp_path / "tmp"
+    cache.mkdir(), tmp.mkdir()
+    code = _COMPARE.format(plan=str(PLANS / "national.txt"))  # simplified text: what the matcher tags
+    for state in ("empty", "cached", "damaged"):
+        if state == "damaged":
+            (stored,) = cache.glob("jieba-*.dict")
+            stored.write_bytes(stored.read_bytes()[:1000])  # a copy cut short, say by a full disk elsewhere
+        result = _run(code, cache, tmp)
+        assert result.returncode == 0, (state, result.stderr)
+        assert result.stdout.strip() == "same", state
+        assert len(list(cache.glob("jieba-*.dict"))) == 1, state
+        assert list(tmp.iterdir()) == [], "jieba wrote its own cache outside JTCOMPARE_CACHE_DIR"
+
+
+def test_a_cache_folder_that_cannot_be_made_still_tokenises(tmp_path: Path) -> None:
+    cache, tmp = tmp_path / "cache", tmp_path / "tmp"
+    cache.write_text("a file where the cache folder should be"), tmp.mkdir()
+    code = "from jtcompare.text.tokens import tokenize; print(tokenize('推进减污降碳协同增效'))"
+    result = _run(code, cache, tmp)
+    assert result.returncode == 0, result.stderr
+    assert "减污降碳" in result.stdout
