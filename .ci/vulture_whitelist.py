@@ -44,6 +44,8 @@ _.binary_location  # selenium ChromeOptions (benchmarks/browser.py)
 _.initialized
 _.word_tag_tab
 _.get_dict_file
+_.get_DAG  # with calc: jieba route in one pass (tokens._route)
+_.calc
 # python-docx (compare/report/brief.py)
 _.author
 _.page_height

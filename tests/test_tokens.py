@@ -29,6 +29,39 @@ print("same")
 """
 
 
+# Our tokenizer picks jieba's route in one pass (tokens._route); stock jieba, holding the same dictionary, must
+# cut every sentence of the real plans the same way, in every mode the matcher uses.
+_SAME_CUTS = """
+import jieba, jieba.posseg
+from jtcompare.plans.registry import open_library
+from jtcompare.text.tokens import jieba_instance, pos_tagger
+ours = jieba_instance()
+stock = jieba.Tokenizer()
+stock.FREQ, stock.total, stock.initialized = dict(ours.FREQ), ours.total, True
+tagger = jieba.posseg.POSTokenizer(stock)
+lib = open_library({plans!r})
+n = 0
+for name in ("national", "chongqing", "wuhan", "chengdu"):
+    plan = lib.load(name, use_cache=False)
+    for m in plan.measures:
+        for line in (m.text, *m.text.split("，")):
+            assert ours.lcut(line) == stock.lcut(line), line
+            assert ours.lcut_for_search(line) == stock.lcut_for_search(line), line
+            assert ours.lcut(line, HMM=False) == stock.lcut(line, HMM=False), line
+            n += 1
+        assert pos_tagger()(m.text) == [(p.word, p.flag) for p in tagger.lcut(m.text)], m.text
+print(n)
+"""
+
+
+def test_tokens_are_the_cuts_stock_jieba_makes_with_the_same_dictionary(tmp_path: Path) -> None:
+    cache, tmp = tmp_path / "cache", tmp_path / "tmp"
+    cache.mkdir(), tmp.mkdir()
+    result = _run(_SAME_CUTS.format(plans=str(PLANS)), cache, tmp)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout) > 1000  # measures and their comma parts in four plans, so the loop really ran
+
+
 def _run(code: str, cache: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "JTCOMPARE_CACHE_DIR": str(cache), "TMPDIR": str(tmp)}
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)

