@@ -9,7 +9,10 @@ the benchmark, which has loaded the engine and the labels, would inherit the ben
 floor of its ru_maxrss (Linux keeps the high-water mark across exec), and every command would read at
 least that much. Processes running side by side (`--jobs 2`) add
 up, which ru_maxrss does not show, so on Linux the process tree's summed RSS is also sampled every
-20 ms from /proc (a lower bound: a peak between samples is missed).
+20 ms from /proc (a lower bound: a peak between samples is missed). Summed RSS counts every page a forked
+worker still shares with its parent once per process; the tree's summed PSS (each shared page divided among
+the processes that share it, /proc/PID/smaps_rollup) counts it once: the memory the command really holds.
+Reading smaps_rollup costs about a millisecond a process, so PSS is sampled every 200 ms.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class Run:
     peak_mb: float  # largest single process (kernel)
     tree_mb: float | None  # sampled sum over the process tree; None without /proc
     others: float | None = None  # CPU used by other processes meanwhile, in cores; None without /proc
+    tree_pss_mb: float | None = None  # sampled summed PSS of the tree (shared pages once); None without /proc
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,11 @@ class Timing:
         return max(values) if values else None
 
     @property
+    def tree_pss_mb(self) -> float | None:
+        values = [r.tree_pss_mb for r in self.runs if r.tree_pss_mb is not None]
+        return max(values) if values else None
+
+    @property
     def spread(self) -> str:
         walls = sorted(r.wall for r in self.runs)
         return f"{walls[0]:.2f}–{walls[-1]:.2f}" if len(walls) > 1 else f"{walls[0]:.2f}"
@@ -74,11 +83,37 @@ class Timing:
 def _tree_rss(root: int, *, below: bool = False) -> int:
     """Summed resident bytes of `root` and its descendants, or (`below`) of its descendants only; 0 when /proc is
     not there."""
+    total = 0
+    for pid in _tree(root, below=below):
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def _tree_pss(root: int, *, below: bool = False) -> int:
+    """Summed proportional set size, in bytes, of the tree `_tree_rss` sums (0 when smaps_rollup is not there)."""
+    total = 0
+    for pid in _tree(root, below=below):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                line = next((ln for ln in fh if ln.startswith(b"Pss:")), b"")
+        except OSError:
+            continue
+        if line:
+            total += int(line.split()[1]) * 1024  # kB
+    return total
+
+
+def _tree(root: int, *, below: bool) -> set[int]:
+    """`root` and its descendants (without `root` if `below`), from /proc; empty when /proc is not there."""
     parent: dict[int, int] = {}
     try:
         names = os.listdir("/proc")
     except OSError:
-        return 0
+        return set()
     for name in names:
         if not name.isdigit():
             continue
@@ -95,14 +130,7 @@ def _tree_rss(root: int, *, below: bool = False) -> int:
         kids = [p for p, pp in parent.items() if pp == pid and p not in tree]
         tree.update(kids)
         frontier += kids
-    total = 0
-    for pid in tree - ({root} if below else set()):
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+    return tree - ({root} if below else set())
 
 
 def run_once(cmd: Sequence[str], *, env: dict[str, str], cwd: Path, stdout: Path | None = None) -> Run:
@@ -117,13 +145,17 @@ def run_once(cmd: Sequence[str], *, env: dict[str, str], cwd: Path, stdout: Path
         start = time.perf_counter()
         starter = [sys.executable, "-m", "benchmarks.measure", result.name, str(cwd), *cmd]
         proc = subprocess.Popen(starter, env=env, cwd=Path(__file__).resolve().parent.parent, stdout=out, stderr=err)
-        tree = 0
+        tree = pss = 0
+        samples = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if sample:
                 tree = max(tree, _tree_rss(proc.pid, below=True))  # the command's processes, not the starter
+                if samples % 10 == 0:
+                    pss = max(pss, _tree_pss(proc.pid, below=True))
+                samples += 1
             time.sleep(0.02)
         outer = time.perf_counter() - start
         after = _busy_seconds()
@@ -138,7 +170,8 @@ def run_once(cmd: Sequence[str], *, env: dict[str, str], cwd: Path, stdout: Path
     others = None
     if busy is not None and after is not None:
         others = max(0.0, (after - busy) - usage.ru_utime - usage.ru_stime) / wall
-    return Run(wall, peak / 2**20, max(tree, peak) / 2**20 if sample else None, others)
+    tree_mb = max(tree, peak) / 2**20 if sample else None
+    return Run(wall, peak / 2**20, tree_mb, others, pss / 2**20 if sample and pss else None)
 
 
 def _busy_seconds() -> float | None:
