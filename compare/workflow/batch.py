@@ -11,6 +11,7 @@ reported; the others still run. A plan name that is not in the library at all is
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -118,6 +119,7 @@ def _parallel(task: _Task[T], ids: list[str], jobs: int) -> Iterator[Done[T]]:
     from concurrent.futures import ProcessPoolExecutor
 
     first = task(missing[0])
+    gc.freeze()  # what the workers inherit is never collected in them: their collector would copy its pages
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
     try:
@@ -126,6 +128,7 @@ def _parallel(task: _Task[T], ids: list[str], jobs: int) -> Iterator[Done[T]]:
             yield first if pid == missing[0] else futures[pid].result()
     finally:  # stopped early (an error, Ctrl-C, SIGTERM): the plans not yet started are dropped, not waited for
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()  # this process collects them again
 
 
 def _cached(aligner: Aligner, plan_id: str) -> bool:
