@@ -71,7 +71,7 @@ def test_a_compound_earns_credit_only_for_its_heavy_parts() -> None:
         ("chongqing", "N24.01", 1, "CQ19.01"),  # 经费保障 ~ 财政资金保障
         ("chengdu", "N27.01", 0, "CD31.01"),  # 国民教育体系 ~ 学校教育和社区教育体系
         ("wuhan", "N14.10", 0, "WH12.03"),  # 太阳能发电设施 ~ 分布式光伏
-        ("chengdu", "N27.02", 0, "CD30.01"),  # 干部队伍能力建设 ~ 领导干部培训
+        ("chengdu", "N27.02", 0, "CD30.02"),  # 干部队伍能力建设 ~ 领导干部…提升专业能力素养
     ],
 )
 def test_concept_file_paraphrases_are_recognised(alignments, city, measure, unit, by) -> None:

@@ -262,11 +262,18 @@ class _Context:
     plan_clause: dict[str, int] = field(default_factory=dict)  # clause id -> column of scores.clause_sim
 
 
+_TIE = 1e-4  # a sentence score (0..1) only orders sentences whose coverage is equal to four decimals
+
+
 def _unit_results(
-    ctx: _Context, units: tuple[unit_mod.Unit, ...], candidates: list[int]
+    ctx: _Context, units: tuple[unit_mod.Unit, ...], candidates: list[int], row: np.ndarray
 ) -> list[tuple[UnitResult, list[int]]]:
     """Each unit's coverage by its best plan sentence or by the candidates together, with the sentences that
-    hold it (the one holding its anchor first: that is the sentence cited as `by`)."""
+    hold it (the one holding its anchor first: that is the sentence cited as `by`).
+
+    Of the plan sentences that hold a unit's terms equally, the best is the one most like the whole base
+    measure (`row`, its sentence scores), not the first in the plan: 组织开展…业务培训 is taken up by the
+    city's training sentence, not by an earlier 畜禽…新技术培训 that also says 培训."""
     out: list[tuple[UnitResult, list[int]]] = []
     for unit in units:
         if ctx.held is None or not unit.terms:
@@ -275,7 +282,7 @@ def _unit_results(
         rows = ctx.held[[ctx.term_index[t] for t in unit.words]]
         w = np.asarray(unit.weights, dtype=np.float32)
         per_sentence = (w @ rows) / w.sum()
-        best = int(np.argmax(per_sentence))
+        best = int(np.argmax(per_sentence + _TIE * row))
         cover, found, where = float(per_sentence[best]), rows[:, best], [best]
         if candidates:
             together = rows[:, candidates].max(axis=1)
@@ -315,7 +322,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     sentence, row = scores.base[i], scores.score[i]
     order = [int(j) for j in np.argsort(-row, kind="stable")[: settings.max_matches]]
     candidates = [j for j in order if row[j] >= settings.match_floor]
-    unit_pairs = _unit_results(ctx, units, candidates)
+    unit_pairs = _unit_results(ctx, units, candidates, row)
     results = [r for r, _ in unit_pairs]
     best = float(row.max()) if len(row) else 0.0
     covering = sorted(dict.fromkeys(j for _, js in unit_pairs for j in js), key=lambda j: -row[j])
