@@ -107,3 +107,61 @@ def test_lower_target_is_partial_and_weakened(alignments) -> None:
     assert m.status == "partial"
     pairs = [p for p in m.compared if p.verdict == "laxer"]
     assert m.weakened and pairs and pairs[0].plan.value == 40.0 and pairs[0].base.value == 50.0
+
+
+# Known misses on the calibration part, grouped by the pattern behind them (issue 9). Strict: the day one is
+# fixed the suite says so, and the row moves to test_labelled_judgements. Every status here is the label's.
+_COMMON_WORD = (
+    "one common key word (创新, 标准, 温室气体/排放, 管理机制) covers a short unit from any plan sentence that "
+    "says it; holding such units only through the measure's own best sentences cost more rows than it fixed "
+    "(leave-one-city-out 0.747 -> 0.732)"
+)
+_SECOND_ACTION = (
+    "the headline action is taken up and a second, distinct action is missing; the labels call that partial, "
+    "but adopted rows also miss minor parts as often, and no coverage feature (lowest unit, share of units "
+    "covered) separates the two (leave-one-city-out 0.712 -> 0.700..0.719)"
+)
+_KNOWN_MISSES = [
+    ("chengdu", "N08.09", "omitted", _COMMON_WORD + ": 开展协同创新"),
+    ("chengdu", "N22.04", "omitted", _COMMON_WORD + ": 推动污染物与温室气体排放协同控制"),
+    ("wuhan", "N22.04", "omitted", _COMMON_WORD + ": 推动污染物与温室气体排放协同控制"),
+    ("chengdu", "N23.04", "omitted", _COMMON_WORD + ": 引导各地区优化协同管理机制"),
+    ("chengdu", "N22.03", "omitted", _COMMON_WORD + ": 完善生态环境标准体系, 制修订相关排放标准"),
+    ("wuhan", "N11.03", "partial", _SECOND_ACTION + ": 秸秆综合利用 without 秸秆焚烧管控"),
+    ("chongqing", "N09.02", "partial", _SECOND_ACTION + ": 绿色配送 without 慢行交通系统"),
+    ("chengdu", "N07.03", "partial", _SECOND_ACTION + ": 绿色社区 without 反对浪费行动"),
+    ("wuhan", "N10.01", "partial", _SECOND_ACTION + ": 绿色建筑比例 without 超低能耗、近零碳建筑"),
+    (
+        "chengdu",
+        "N07.06",
+        "adopted",
+        "paraphrase not recognised: 公共机构特别是党政机关引领示范 is taken up as 绿色办公, 政府绿色采购 and "
+        "近零碳公共机构示范, which share no key term with it",
+    ),
+    (
+        "chengdu",
+        "N10.04",
+        "strengthened",
+        "a firmer verb and a quantity in other words (积极推进既有居住建筑节能改造, 不少于200万平方米): the unit's "
+        "key terms (jieba's 在城镇 with the preposition glued on, 小区, 危房改造, 抗震, 过程) are not held",
+    ),
+    (
+        "chengdu",
+        "N06.02",
+        "strengthened",
+        "softening misread: 确保 in the base's condition (在严监管、确保绝对安全前提下有序发展核电) is taken for "
+        "the measure's obligation and the city's 逐步 for weakening it, so the added 42% / 45% in 主要目标 is "
+        "never looked for",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("city", "measure", "expected"),
+    [
+        pytest.param(city, measure, expected, marks=pytest.mark.xfail(strict=True, reason=why), id=f"{city}-{measure}")
+        for city, measure, expected, why in _KNOWN_MISSES
+    ],
+)
+def test_known_misses(alignments, city, measure, expected) -> None:
+    assert status(alignments, city, measure) == expected
