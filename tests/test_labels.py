@@ -61,6 +61,19 @@ def test_clause_alignment_floor(alignments, city, floor) -> None:
     assert clause_accuracy(alignments[city], CLAUSES) >= floor
 
 
+@pytest.mark.parametrize(
+    ("city", "clause", "base"),
+    [
+        ("chengdu", "CD2-00", "N03"),  # 主要目标: its 碳达峰 numbers read like the energy clause N06
+        ("chongqing", "CQ03", "N04"),  # 加强生态环境分区管控 ~ 强化生态环境分区管控
+        ("wuhan", "WH06", "N08"),  # 高效能推进工业领域协同增效 ~ 推进工业领域协同增效
+    ],
+)
+def test_a_clause_titled_like_a_national_one_maps_to_it(alignments, city, clause, base) -> None:
+    got = next(pc for pc in alignments[city].plan_clauses if pc.clause.id == clause)
+    assert got.best is not None and got.best[0].id == base
+
+
 def status(alignments, city: str, measure: str) -> str:
     return next(m for m in alignments[city].measures if m.measure.id == measure).status
 

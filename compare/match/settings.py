@@ -79,6 +79,11 @@ class Settings:
     clause_threshold: float = 0.1
     # clause similarity = IDF cosine of the clauses' token bags, the title's tokens counted this many times
     clause_title_weight: float = 2.0
+    # a plan clause titled like a base clause (rapidfuzz ratio of the titles at least this, 0-100) maps to it
+    # whatever its body says: on the clause labels all 22 identical titles and all 9 at 80-99 (加强/强化生态环境
+    # 分区管控, 高效能推进工业领域协同增效) name the labelled clause; below 80 titles mislead (推动交通运输体系
+    # 绿色低碳转型 ~ 推动能源绿色低碳转型, 67); 100 maps identical titles only
+    clause_title_match: float = 80.0
     # how many most similar plan clauses a base clause lists (those scoring >= clause_threshold)
     clause_matches: int = 3
     # a base clause is adopted when adopted + strengthened measures make at least this share of its applicable
@@ -139,6 +144,8 @@ def _check(s: Settings) -> Settings:
     for name in _SHARES:
         if not 0 <= getattr(s, name) <= 1:
             raise BadOption(f"setting '{name}' must be between 0 and 1, not {getattr(s, name)}")
+    if not 0 <= s.clause_title_match <= 100:
+        raise BadOption(f"setting 'clause_title_match' is a title ratio from 0 to 100, not {s.clause_title_match}")
     for name in _COUNTS:
         if getattr(s, name) < 1:
             raise BadOption(f"setting '{name}' must be at least 1, not {getattr(s, name)}")
