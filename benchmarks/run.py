@@ -69,7 +69,7 @@ class Config:
     extras: bool  # the first-run row and the profiles of cold align and of the largest matrix
 
 
-FULL = Config(False, 5, (10, 100, 300), 3, CITIES, 3, True)
+FULL = Config(False, 5, (10, 100, 300), 5, CITIES, 3, True)
 QUICK = Config(True, 1, (1, 3), 1, ("chongqing",), 1, False)
 
 
