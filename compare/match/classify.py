@@ -309,6 +309,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         nearest = Match(scores.plan[order[0]].measure, scores.plan[order[0]].clause, round(float(row[order[0]]), 3))
     targets = tuple(extract_targets(sentence.measure.text))
     chosen = [scores.plan[j] for j in covering]
+    taking = strength.Taking(sentence, targets, units, results, chosen, ctx.goals)
     compared: list[TargetPair] = []
     notes: list[str] = []
     weakened = False
@@ -319,9 +320,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     ):
         status, notes = "not_applicable", [f"bound to {region.name}; {ctx.province} lies outside it"]
     elif chance["taken"] >= settings.adopt_threshold:
-        status, notes, weakened, compared = strength.taken_up(
-            sentence, targets, units, results, chosen, ctx.goals, settings, ctx.base_targets, ctx.base_text
-        )
+        status, notes, weakened, compared = strength.taken_up(taking, settings, ctx.base_targets, ctx.base_text)
     elif (chance["taken"] + chance["partial"] >= settings.partial_threshold or any(r.covered for r in results)) and any(
         r.covered
         or (r.coverage >= settings.partial_unit_floor and u.words[u.anchor] not in r.missing)
@@ -329,7 +328,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         for u, r in zip(units, results, strict=True)
     ):  # a covered unit is never omitted, a measure with no unit held halfway never partial
         status = "partial"
-        notes, weakened, compared = strength.weakened_in_part(targets, chosen, ctx.goals, settings)
+        notes, weakened, compared = strength.weakened_in_part(taking, settings)
     else:
         status = "omitted"
     evidence = _evidence(status, share, matches, notes, results, nearest, settings)

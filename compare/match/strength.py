@@ -46,19 +46,28 @@ def obligation(text: str) -> tuple[set[str], set[str]]:
     return strong, soft
 
 
+@dataclass(frozen=True)
+class Taking:
+    """One base measure as a plan takes it up: what the rules below read."""
+
+    sentence: Sentence  # the base measure
+    targets: tuple[Target, ...]  # its quantified targets
+    units: tuple[unit_mod.Unit, ...]
+    results: list[UnitResult]  # each unit's coverage, in the order of `units`
+    chosen: list[Sentence]  # the plan sentences that take its units up, the best first
+    goals: list[Sentence]  # the plan's targets section (主要目标)
+
+    def covered(self) -> list[tuple[unit_mod.Unit, UnitResult]]:
+        return [(u, r) for u, r in zip(self.units, self.results, strict=True) if r.covered]
+
+
 def taken_up(
-    sentence: Sentence,
-    targets: tuple[Target, ...],
-    units: tuple[unit_mod.Unit, ...],
-    results: list[UnitResult],
-    chosen: list[Sentence],
-    goals: list[Sentence],
-    settings: Settings,
-    base_targets: list[Target],
-    base_text: str,
+    taking: Taking, settings: Settings, base_targets: list[Target], base_text: str
 ) -> tuple[Taken, list[str], bool, list[TargetPair]]:
-    """Adopted, or strengthened / weakened by targets and obligation words; with the target pairs compared."""
-    context = _context(chosen, goals)
+    """Adopted, or strengthened / weakened by targets and obligation words; with the target pairs compared.
+    `base_targets`: every target the base sets; `base_text`: every base sentence, canonical, joined."""
+    targets = taking.targets
+    context = _context(taking.chosen, taking.goals)
     pairs = _compare_targets(targets, context, settings)
     by = {v: [p for p in pairs if p.verdict == v] for v in ("stricter", "laxer", "equal")}
     if by["laxer"] and not by["stricter"]:
@@ -69,16 +78,16 @@ def taken_up(
         # the number is part of what the measure asks: taking up the action without it is taking it up in part
         return "partial", [f"target not taken up: {targets[0].describe()}"], False, pairs
     notes = [f"same target {_pair(by['equal'][0])}"] if by["equal"] else []
-    if softened := _softened(sentence, chosen):
+    if softened := _softened(taking.sentence, taking.chosen):
         return "partial", [*notes, softened], True, pairs
     if not targets:
-        added = _added_target(units, results, chosen, goals, settings, base_targets)
+        added = _added_target(taking, settings, base_targets)
         if added:
             note = f"adds a quantified target: {added.plan.describe()} (base has none)"
             return "strengthened", [*notes, note], False, [*pairs, added]
-        if dated := _dated_goal(sentence, units, results, chosen, base_text):
+        if dated := _dated_goal(taking, base_text):
             return "strengthened", [*notes, dated], False, pairs
-    if firmer := _firmer(units, results, chosen, settings.unit_threshold):
+    if firmer := _firmer(taking, settings.unit_threshold):
         return "strengthened", [*notes, firmer], False, pairs
     return "adopted", notes, False, pairs
 
@@ -101,16 +110,14 @@ def _softened(sentence: Sentence, chosen: list[Sentence]) -> str | None:
     return None
 
 
-def _firmer(
-    units: tuple[unit_mod.Unit, ...], results: list[UnitResult], chosen: list[Sentence], threshold: float
-) -> str | None:
+def _firmer(taking: Taking, threshold: float) -> str | None:
     """A tentative base action (研究, 探索, 鼓励) that a covering action sentence, holding the unit's key terms,
     answers with a firm one (纳入, 实行, 载入) and no tentative word of its own."""
-    for unit, result in zip(units, results, strict=True):
+    for unit, _ in taking.covered():
         tentative = [w for w in words().tentative if w in unit.text]
-        if not tentative or not result.covered or any(w in unit.text for w in concepts().firm_words):
+        if not tentative or any(w in unit.text for w in concepts().firm_words):
             continue
-        for s in chosen:
+        for s in taking.chosen:
             text = s.measure.text
             firm = [w for w in concepts().firm_words if w in text]
             if not firm or any(w in text for w in words().tentative) or clause_role(s.clause) != "action":
@@ -121,14 +128,7 @@ def _firmer(
     return None
 
 
-def _added_target(
-    units: tuple[unit_mod.Unit, ...],
-    results: list[UnitResult],
-    chosen: list[Sentence],
-    goals: list[Sentence],
-    settings: Settings,
-    base_targets: list[Target],
-) -> TargetPair | None:
+def _added_target(taking: Taking, settings: Settings, base_targets: list[Target]) -> TargetPair | None:
     """A quantified target on the subject of a covered unit, where the base sets none.
 
     In a covering sentence the target's indicator must name the unit's subject (hold one of its key terms, or
@@ -138,7 +138,7 @@ def _added_target(
     So a vehicle target in a ship sentence, or the neighbouring measure's
     装配式建筑 30%, is no target of this measure.
     """
-    covered = [(u, r) for u, r in zip(units, results, strict=True) if r.covered]
+    covered, chosen = taking.covered(), taking.chosen
     if not covered:
         return None
     own = {t for u, _ in covered for t in u.words if len(t) >= 2}
@@ -148,7 +148,7 @@ def _added_target(
     clauses = {s.clause.id for s in chosen}
     places = [(s.measure, "covering") for s in chosen]
     places += [(m, "clause") for s in chosen for m in s.clause.measures if m.id not in covering]
-    places += [(g.measure, "goals") for g in goals if g.clause.id not in clauses]
+    places += [(g.measure, "goals") for g in taking.goals if g.clause.id not in clauses]
     seen: set[str] = set()
     for m, where in places:
         if m.id in seen:
@@ -183,23 +183,17 @@ def _share_in(indicator: str, text: str) -> float:
 _YEAR = re.compile(r"(?:到|至|在)?(20\d{2})年(?:底|前|末|之前)?[,,]?")
 
 
-def _dated_goal(
-    sentence: Sentence,
-    units: tuple[unit_mod.Unit, ...],
-    results: list[UnitResult],
-    chosen: list[Sentence],
-    base_text: str,
-) -> str | None:
+def _dated_goal(taking: Taking, base_text: str) -> str | None:
     """A dated goal the base does not set: the sentence that takes a unit up says by when it will be done
     (到2025年…快递包装基本实现绿色转型, 至2023年底实现原生生活垃圾零填埋, 到2025年…园区实现循环化改造全覆盖)
     and the goal, the words after the year up to the sentence's end, names that unit's key term and says
     something is achieved (words.toml's goal_verbs), not merely under way. The base measure names no year."""
-    if _YEAR.search(sentence.measure.text):
+    if _YEAR.search(taking.sentence.measure.text):
         return None
-    by_id = {s.measure.id: s for s in chosen}
-    for unit, result in zip(units, results, strict=True):
+    by_id = {s.measure.id: s for s in taking.chosen}
+    for unit, result in taking.covered():
         s = by_id.get(result.by or "")
-        if not result.covered or s is None or clause_role(s.clause) != "action":
+        if s is None or clause_role(s.clause) != "action":
             continue
         own = [t for t in unit.words if len(t) >= 2]
         text = canonical(s.measure.text)
@@ -228,11 +222,9 @@ def _compare_targets(targets: tuple[Target, ...], context: list[Measure], settin
     return pairs
 
 
-def weakened_in_part(
-    targets: tuple[Target, ...], chosen: list[Sentence], goals: list[Sentence], settings: Settings
-) -> tuple[list[str], bool, list[TargetPair]]:
+def weakened_in_part(taking: Taking, settings: Settings) -> tuple[list[str], bool, list[TargetPair]]:
     """For a measure taken up in part: its targets beside the plan's, and a note when the plan's is laxer."""
-    pairs = _compare_targets(targets, _context(chosen, goals), settings)
+    pairs = _compare_targets(taking.targets, _context(taking.chosen, taking.goals), settings)
     if laxer := [p for p in pairs if p.verdict == "laxer"]:
         return [f"weakened: laxer target {_pair(laxer[0])}"], True, pairs
     return [], False, pairs
