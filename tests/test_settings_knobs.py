@@ -57,3 +57,19 @@ def test_a_removed_setting_is_refused_with_its_reason(tmp_path) -> None:
     config.write_text("[align]\nindicator_threshold = 0.6\n", encoding="utf-8")
     with pytest.raises(BadOption, match="indicator_threshold' was removed"):
         load_settings(config)
+
+
+def test_a_title_ratio_out_of_range_is_one_line_and_a_failed_exit(tmp_path) -> None:
+    from jtcompare.cli.main import app
+    from typer.testing import CliRunner
+
+    from tests.conftest import PLANS
+
+    config = tmp_path / "titles.toml"
+    config.write_text("[align]\nclause_title_match = 150\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["align", "wuhan", "--config", str(config), "--plans-dir", str(PLANS)])
+    assert result.exit_code != 0
+    message = result.output.strip()
+    assert message.startswith(f"error: {config}:") and "clause_title_match" in message and "150" in message
+    assert "\n" not in message
+    assert "Traceback" not in result.output

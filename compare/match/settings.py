@@ -110,6 +110,10 @@ def load_settings(path: Path | None = None, **overrides: float | None) -> Settin
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise BadOption(f"{path}: cannot read config ({exc})") from None
         settings = _apply(settings, raw.get("align", raw), str(path))
+        try:  # a config file must make sense on its own; say which file does not
+            _check(settings)
+        except BadOption as exc:
+            raise BadOption(f"{path}: {exc}") from None
     return _check(_apply(settings, {k: v for k, v in overrides.items() if v is not None}, "option"))
 
 
