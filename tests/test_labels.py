@@ -7,9 +7,13 @@ so the suite says so the day they are fixed.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from jtcompare.match.classify import align
 from jtcompare.match.settings import DEFAULTS
+from jtcompare.plans.model import PlanMeta
+from jtcompare.plans.parse import parse
 
 from benchmarks.evaluate import (
     clause_accuracy,
@@ -72,6 +76,39 @@ def test_clause_alignment_floor(alignments, city, floor) -> None:
 def test_a_clause_titled_like_a_national_one_maps_to_it(alignments, city, clause, base) -> None:
     got = next(pc for pc in alignments[city].plan_clauses if pc.clause.id == clause)
     assert got.best is not None and got.best[0].id == base
+
+
+_HEADING_OVER_BODY = """某市减污降碳协同增效实施方案
+一、重点任务
+（一）推进水环境治理协同控制。严控煤电项目，严格合理控制煤炭消费增长，重点削减散煤等非电用煤。
+（二）推动能源绿色低碳转型。推进工业节能和能效水平提升，实施绿色制造工程。
+"""
+
+
+@pytest.mark.parametrize(
+    ("heading", "ratio", "expected"),
+    [
+        ("推进水环境治理协同控制", 100.0, "N14"),  # the national heading itself
+        ("加强水环境治理协同控制", 80.0, "N14"),  # another verb: title ratio 82
+        ("加强水环境治理协同控制", 100.0, "N06"),  # identical headings only: the body decides
+    ],
+)
+def test_the_heading_decides_over_a_body_that_reads_like_another_clause(plans, heading, ratio, expected) -> None:
+    # (一) reads like the energy clause N06 (煤电, 煤炭消费, 散煤) whatever it is headed; (二) is headed like N06 and
+    # reads like the industry clause N08. Similarity alone maps them to N06 and N08.
+    text = _HEADING_OVER_BODY.replace("推进水环境治理协同控制", heading)
+    plan = parse(text, PlanMeta("t", "某市", "city", "", "", "t.txt", "T"))
+    settings = dataclasses.replace(DEFAULTS, clause_title_match=ratio)
+    got = {pc.clause.title: pc.best[0].id for pc in align(plans["national"], plan, settings).plan_clauses if pc.best}
+    assert got[heading] == expected
+    assert got["推动能源绿色低碳转型"] == "N06"
+
+
+def test_a_heading_unlike_every_national_one_is_mapped_by_its_body(plans) -> None:
+    text = _HEADING_OVER_BODY.replace("推进水环境治理协同控制", "抓好几件实事")  # no national heading near it
+    plan = parse(text, PlanMeta("t", "某市", "city", "", "", "t.txt", "T"))
+    got = {pc.clause.title: pc.best[0].id for pc in align(plans["national"], plan, DEFAULTS).plan_clauses if pc.best}
+    assert got["抓好几件实事"] == "N06"  # 煤电, 煤炭消费, 散煤: the energy clause
 
 
 def status(alignments, city: str, measure: str) -> str:
