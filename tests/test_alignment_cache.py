@@ -3,6 +3,7 @@ cache; `--help` loads none of the engine."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -111,6 +112,7 @@ def test_matrix_workers_say_what_one_process_says(tmp_path, monkeypatch) -> None
     cold = invoke("matrix", "--format", "json", "--jobs", "2")
     assert len(list((tmp_path / "two" / "alignments").glob("*.pickle"))) == 3
     assert cold == one
+    assert gc.get_freeze_count() == 0  # the objects frozen for the fork are collectable again
     assert invoke("matrix", "--format", "json", "--jobs", "2") == one
 
 

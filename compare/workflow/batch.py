@@ -15,7 +15,7 @@ import gc
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from jtcompare.errors import BadMetadata, JtError, UnreadableFile
 from jtcompare.match.classify import Alignment
@@ -23,9 +23,6 @@ from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
 from jtcompare.workflow.cache import Aligner
 from jtcompare.workflow.overrides import apply_overrides, read_overrides
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 T = TypeVar("T")
 Progress = Callable[[str], None]
@@ -119,16 +116,18 @@ def _parallel(task: _Task[T], ids: list[str], jobs: int) -> Iterator[Done[T]]:
     from concurrent.futures import ProcessPoolExecutor
 
     first = task(missing[0])
-    gc.freeze()  # what the workers inherit is never collected in them: their collector would copy its pages
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
+    gc.freeze()  # what the workers inherit is never collected in them: their collector would copy its pages
     try:
-        futures: dict[str, Future[Done[T]]] = {pid: pool.submit(_in_worker, pid) for pid in ids if pid != missing[0]}
-        for pid in ids:
-            yield first if pid == missing[0] else futures[pid].result()
-    finally:  # stopped early (an error, Ctrl-C, SIGTERM): the plans not yet started are dropped, not waited for
-        pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()  # this process collects them again
+        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
+        try:
+            futures = {pid: pool.submit(_in_worker, pid) for pid in ids if pid != missing[0]}
+            for pid in ids:
+                yield first if pid == missing[0] else futures[pid].result()
+        finally:  # stopped early (an error, Ctrl-C, SIGTERM): the plans not yet started are dropped, not awaited
+            pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        gc.unfreeze()  # this process collects them again, however the run ended
 
 
 def _cached(aligner: Aligner, plan_id: str) -> bool:
