@@ -140,3 +140,15 @@ def test_view_benchmark_runs_in_quick_mode(tmp_path) -> None:
         assert name in rows, name
     assert float(rows["size of the heatmap, 3 plans"][0].split()[0]) > 0
     assert (tmp_path / "matrix-3.html").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("walls", "growth"),
+    [
+        ([1.0, 10.0, 30.0], 1.0),  # 0.1 s a plan throughout: linear
+        ([2.8, 14.4, 39.5], 0.98),  # the cold run of RESULTS.md: the cost of a plan falls a little
+        ([1.0, 10.0, 40.0], 1.5),  # 0.1 then 0.15 s a plan: grows
+    ],
+)
+def test_linearity_reads_the_growth_of_the_cost_of_one_more_plan(walls, growth) -> None:
+    assert run._growth([10, 100, 300], walls) == pytest.approx(growth, abs=0.01)
