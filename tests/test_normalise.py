@@ -58,6 +58,22 @@ def test_lines_broken_mid_sentence_are_joined() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "(十二)推动碳排放达峰与空气质量改善协同。优化治理技\n术路线,加大协同减排力度。",  # a run-in heading's body
+        "到2025年,全市减污降碳协同推进工作格局基本形成\n,绿色低碳发展取得明显成效。",  # short running text
+    ],
+)
+def test_short_lines_cut_mid_sentence_are_joined(raw: str) -> None:
+    assert normalise(raw).text == raw.replace("\n", "")
+
+
+def test_titles_and_bylines_stay_apart() -> None:
+    raw = "重庆市减污降碳协同增效实施方案(2022—2025年)\n重庆市生态环境局 重庆市发展和改革委员会\n为深入贯彻落实。"
+    assert normalise(raw).text == raw
+
+
 def test_headings_are_not_joined_to_their_text() -> None:
     assert normalise("(二)基本原则\n坚持发展导向。").text == "(二)基本原则\n坚持发展导向。"
 

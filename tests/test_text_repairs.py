@@ -167,12 +167,12 @@ def test_ruby_with_a_tone_number_is_removed_from_the_national_scheme() -> None:
 
 
 def test_control_characters_are_removed_and_reported() -> None:
-    norm = normalise("推进绿色\x0c发展。\x1b[31m加强\x0b管理\x07。\n第二行\x0c。")
-    assert norm.text == "推进绿色发展。[31m加强\n管理。\n第二行。"
+    norm = normalise("推进绿色\x0c发展。\x1b[31m加强\x0b管理\x07。\x0b第二句。\n第二行\x0c。")
+    assert norm.text == "推进绿色发展。[31m加强管理。\n第二句。\n第二行。"  # a break mid-sentence is rejoined
     assert [r.describe() for r in norm.repairs] == [
         "line 1: control character U+000C (form feed) removed, 2 times from here on",
         "line 1: control character U+001B (escape) removed",
-        "line 1: control character U+000B (vertical tab) replaced by a line break",
+        "line 1: control character U+000B (vertical tab) replaced by a line break, 2 times from here on",
         "line 1: control character U+0007 removed",
     ]
 

@@ -20,12 +20,16 @@ SENTENCE_END = "。;；!！?？:："
 CLOSERS = "”」』)）》"  # in a text of paragraphs, a line ending so ended its paragraph
 _DEPARTMENTS_END = re.compile(r"(?:负责|落实|牵头)[^()（）]{0,20}[)）]$")  # (市发改委等按职责分工负责)
 CONNECTORS = ("、", ",", "，", "(", "（", "“", "《", "和", "及", "与")  # a line ending so goes on
+CONTINUATIONS = tuple(",，、。;；:：)）》”」』")  # a line starting so was cut from the one before
 GAP = "[ \t\u00a0\u3000\u2000-\u200a\u202f\u205f]"
 _GAP_RUN = re.compile(f"{GAP}+")
 _WORDS = re.compile("[^\\s\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _RUBY = re.compile(r"【[^】]{1,12}】|[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")  # before normalisation
 PARAGRAPH_LINE = 30  # without a regular wrap width, a line this long that stops mid-sentence was broken
+PROSE_LINE = 12  # ...and one this long with a , 、 or ; inside: running text, not a title or a byline
+_INNER_PUNCTUATION = re.compile("[,，、;；。]")
+_RUN_IN = re.compile("[。!！?？]")  # a sentence ends inside the line: 标题。正文…
 MIN_LINES = 8  # fewer lines say nothing about a wrap width
 
 
@@ -81,6 +85,20 @@ def is_heading(line: str) -> bool:
     return bool(HEADING_START.match(_RUBY.sub("", line)))
 
 
+def _paragraph_line(line: str) -> bool:
+    """In a text of paragraphs, whether a line is long enough to have been cut mid-paragraph.
+
+    A paragraph-length line is; so is any line in which a sentence already ended (a heading's body running in
+    after it: （四）严格生态环境准入管理。坚决遏制…) and a shorter one that reads as running text (a , 、 or ;
+    inside), since a web copy's wrap can fall anywhere. A short heading is not.
+    """
+    if _RUN_IN.search(line.rstrip()[:-1]):
+        return True
+    if is_heading(line) and len(line) < 40:
+        return False
+    return len(line) >= PARAGRAPH_LINE or (len(line) >= PROSE_LINE and bool(_INNER_PUNCTUATION.search(line)))
+
+
 def wrap_edge(lines: Sequence[str]) -> tuple[Callable[[str], int], int] | None:
     """The measure (characters or display width) and the width at which the text was hard-wrapped,
     when most lines run to that width and stop mid-sentence there; None for a text of paragraphs."""
@@ -112,19 +130,23 @@ def wrap_joins(lines: Sequence[str], edge: tuple[Callable[[str], int], int] | No
     """Indices i of the lines that run on into line i+1.
 
     With a wrap `edge` (see wrap_edge, page_edge), a line that reaches it and stops mid-sentence runs on;
-    without one, a line of paragraph length (PARAGRAPH_LINE) that does. Either way, a line ending in 、 , 和
+    without one, a line of running text (`_paragraph_line`) that does. Either way, a line ending in 、 , 和
     runs on, a heading (一、总体要求) does not unless it reaches the edge, and nothing runs into a heading.
+    A line that starts with , or a closing bracket always continues the one before.
     """
     joins: set[int] = set()
     for i in range(len(lines) - 1):
         cur, nxt = lines[i].strip(), lines[i + 1].strip()
         if not cur or not nxt or is_heading(nxt):
             continue
+        if nxt.startswith(CONTINUATIONS):
+            joins.add(i)
+            continue
         if edge:
             measure, width = edge
             full = measure(cur) >= width * 0.85
         else:
-            full = len(cur) >= PARAGRAPH_LINE and not (is_heading(cur) and len(cur) < 40)
+            full = _paragraph_line(cur)
         short_heading = is_heading(cur) and len(cur) < 40 and not full and not cur.endswith(("、", ",", "，"))
         if (full and not ends_paragraph(cur, closers=not edge)) or (cur.endswith(CONNECTORS) and not short_heading):
             joins.add(i)

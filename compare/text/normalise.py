@@ -175,7 +175,7 @@ def _word_freq() -> dict[str, int]:
 
 # letters may be spaced out too (PDF extraction: 【c hāo】); or the tone is a number (【jun1】)
 _RUBY = re.compile(
-    rf"【[ \t]*[{_PINYIN_CHARS}][{_PINYIN_CHARS} \t/,、]*】"
+    rf"【\s*[{_PINYIN_CHARS}][{_PINYIN_CHARS}\s/,、]*】"  # \s: a line may be cut inside the brackets
     rf"|【[ \t]*[a-z{_TONED}]+[1-5](?:[ \t/,、]*[a-z{_TONED}]+[1-5])*[ \t]*】"
 )
 # C0 and C1 control characters but tab and line feed, and the two Unicode non-characters XML refuses. Those
@@ -425,9 +425,9 @@ STEPS: tuple[Callable[[_Buf], None], ...] = (
     _page_noise,
     _spaced_lines,
     _simplified,
+    _broken_lines,  # before the pinyin repair, which reads a word cut at a line end (qi|候) only once joined
     _pinyin_for_character,
     _mojibake,
-    _broken_lines,
     _strip_lines,
 )
 
