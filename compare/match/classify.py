@@ -165,7 +165,8 @@ def _base_units(texts: tuple[str, ...], power: float) -> BaseUnits:
     words = {t for text in texts for part in unit_mod.split_parts(text) for t in unit_mod.key_terms(part, cut)}
     words |= {x for w in words for x in unit_mod.sub_words(w, search)}
     idf, top = unit_mod.term_idf(texts, words)
-    per = tuple(unit_mod.build_units(text, cut, search, idf, power, top) for text in texts)
+    grams = unit_mod.bigram_idf(texts)
+    per = tuple(unit_mod.build_units(text, cut, search, idf, power, top, grams) for text in texts)
     terms = {t.text: t for us in per for u in us for t in u.terms}
     return BaseUnits(per, tuple(terms.values()))
 
@@ -205,6 +206,7 @@ def align(
         "\n".join(canonical(u.measure.text) for u in scores.base),
         {c.id: k for k, c in enumerate(scores.base_clauses)},
         {c.id: k for k, c in enumerate(scores.plan_clauses)},
+        [unit_mod.bigrams(u.measure.text) for u in scores.plan],
     )
     measures = tuple(_measure_result(ctx, i, bu.units[i]) for i in range(len(scores.base)))
     return Alignment(
@@ -233,6 +235,7 @@ class _Context:
     base_text: str = ""  # every base sentence, canonical, joined: what the base itself says somewhere
     base_clause: dict[str, int] = field(default_factory=dict)  # clause id -> row of scores.clause_sim
     plan_clause: dict[str, int] = field(default_factory=dict)  # clause id -> column of scores.clause_sim
+    plan_grams: list[frozenset[str]] = field(default_factory=list)  # each plan sentence's character bigrams
 
 
 _TIE = 1e-4  # a sentence score (0..1) only orders sentences whose coverage is equal to four decimals
@@ -301,6 +304,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     covering = sorted(dict.fromkeys(j for _, js in unit_pairs for j in js), key=lambda j: -row[j])
     features = status_features(units, results, best, settings)
     features["topic"] = _topic(ctx, sentence, covering)
+    features["weakest"] = _weakest(ctx, units, order)
     chance = ctx.model.probabilities(features)
     share = round(chance["taken"] + chance["partial"] / 2, 3)
     matches = tuple(Match(scores.plan[j].measure, scores.plan[j].clause, round(float(row[j]), 3)) for j in covering)
@@ -381,6 +385,22 @@ def _topic(ctx: _Context, sentence: Sentence, covering: list[int]) -> float:
     top = float(sim[k].max())
     j = ctx.plan_clause[ctx.scores.plan[covering[0]].clause.id]
     return float(sim[k, j]) / top if top > 0 else 0.0
+
+
+def _weakest(ctx: _Context, units: tuple[unit_mod.Unit, ...], order: list[int]) -> float:
+    """How far the least taken-up firm action of the measure is held, read by character bigrams: the smallest
+    IDF-weighted share of a unit's bigrams that the measure's best-scoring sentences (max_matches) hold together.
+    Soft units (研究, 鼓励, 以…为导向) are left out unless all are soft.
+
+    A measure whose every action is there reads high even when the city words it differently (jieba cuts 慢行交通
+    系统 and 慢行系统 differently; bigrams do not care), and a measure one of whose actions is simply absent
+    (强化秸秆焚烧管控 beside 推进秸秆综合利用) reads low, however well the other actions are held: labels call
+    that partial. Key-term coverage of the weakest unit did not separate the two (docs/DEVELOPING.md)."""
+    firm = [u for u in units if not u.soft and u.grams] or [u for u in units if u.grams]
+    if not firm or not order or not ctx.plan_grams:
+        return 0.0
+    held = frozenset().union(*(ctx.plan_grams[j] for j in order))
+    return min(unit_mod.gram_share(u, held) for u in firm)
 
 
 def _bound(unit: unit_mod.Unit, region: Region) -> bool:

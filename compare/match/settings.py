@@ -42,7 +42,7 @@ class Settings:
     # adopted when P(taken up) >= adopt_threshold (strengthened / weakened then decided by targets and
     # obligation words), else partial when P(taken up) + P(partial) >= partial_threshold, else omitted
     adopt_threshold: float = 0.4
-    partial_threshold: float = 0.6
+    partial_threshold: float = 0.55
     # partial needs one unit taken up at least this far (its coverage) with its anchor, the rarest key term, held;
     # a measure the model calls partial from scattered words, none of its actions held even half, or held only
     # through common words (碳排放权/交易 without 条例), is omitted (issue 9: omitted when no unit is covered)

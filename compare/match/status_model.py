@@ -9,6 +9,8 @@ A multinomial logistic model over four features of a base measure against a plan
 - anchor   the mass share of units whose anchor, their rarest key term (条例, 再生铝, 天然林), the plan holds
 - topic    how much the clause of the best covering sentence is about the base measure's clause (1: the plan
            clause most like it), so terms picked up in an unrelated chapter count for less
+- weakest  the character-bigram share of the least-held firm unit in the best sentences together: one action
+           of the measure missing (焚烧管控 beside 秸秆综合利用) keeps it low, however well the rest is held
 
 P(class) = softmax_c(bias_c + sum_f weight_cf * feature_f). Its weights are fitted on the calibration part of
 the labels by benchmarks/calibrate.py, which writes data/status_model.toml; the held-out labels never take
@@ -24,7 +26,7 @@ from functools import lru_cache
 
 from jtcompare.match.lexicon import MATCH_DATA
 
-FEATURES = ("mean", "lead", "sentence", "anchor", "topic")
+FEATURES = ("mean", "lead", "sentence", "anchor", "topic", "weakest")
 CLASSES = ("taken", "partial", "omitted")
 
 

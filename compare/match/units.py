@@ -64,6 +64,9 @@ class Unit:
     terms: tuple[Term, ...]
     soft: bool  # only soft obligation words (研究, 探索, 鼓励) or a lead-in: the labels weigh these less
     items: tuple[tuple[int, ...], ...] = ()  # a 、 enumeration's items, as indices into terms (see enumeration)
+    # the unit's character bigrams with their IDF**idf_power weights over the base: a second reading of how much
+    # of it a plan text holds, one that does not depend on jieba's cut or on which words are key terms
+    grams: tuple[tuple[str, float], ...] = ()
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -154,6 +157,7 @@ def build_units(
     idf: dict[str, float],
     power: float,
     default_idf: float,
+    gram_idf: dict[str, float] | None = None,
 ) -> tuple[Unit, ...]:
     """The action units of one base measure. Parts with no key term of their own join their neighbour."""
     raw: list[tuple[str, list[str]]] = []
@@ -179,8 +183,34 @@ def build_units(
             subs = tuple(x for x in sub_words(w, search) if x != w)
             terms.append(Term(w, weight(w), subs, tuple(weight(x) for x in subs)))
         soft = bool(_FRAMING_PART.match(part.strip())) or (any(w in part for w in soft_only) and not _firm(part))
-        units.append(Unit(part.strip(), tuple(terms), soft, enumeration(part, [t.text for t in terms])))
+        grams = tuple((g, (gram_idf or {}).get(g, default_idf) ** power) for g in sorted(bigrams(part)))
+        units.append(Unit(part.strip(), tuple(terms), soft, enumeration(part, [t.text for t in terms]), grams))
     return tuple(units)
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """The pairs of adjacent Chinese characters of a text's canonical form."""
+    canon = canonical(text)
+    return frozenset(canon[k : k + 2] for k in range(len(canon) - 1) if _CJK_PAIR.fullmatch(canon[k : k + 2]))
+
+
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def bigram_idf(docs: Sequence[str]) -> dict[str, float]:
+    """IDF of each character bigram over the base plan's sentences (like term_idf: the base alone sets weights)."""
+    n = len(docs)
+    df: dict[str, int] = {}
+    for d in docs:
+        for g in bigrams(d):
+            df[g] = df.get(g, 0) + 1
+    return {g: math.log((n + 1) / (k + 1)) + 1.0 for g, k in df.items()}
+
+
+def gram_share(unit: Unit, grams: frozenset[str]) -> float:
+    """The IDF-weighted share of a unit's character bigrams found in a set of plan bigrams."""
+    total = sum(w for _, w in unit.grams)
+    return sum(w for g, w in unit.grams if g in grams) / total if total else 0.0
 
 
 def enumeration(text: str, words: Sequence[str]) -> tuple[tuple[int, ...], ...]:
