@@ -44,6 +44,44 @@ def test_a_dated_goal_on_the_measures_subject_strengthens_it(alignments, city, m
     assert f"adds a dated goal: {goal}" in m.evidence
 
 
+def test_a_target_naming_a_specific_key_term_of_the_measure_strengthens_it(alignments) -> None:
+    # N06.02 不断提高非化石能源消费比重: chengdu's 主要目标 sets 非化石能源消费比重 42% by 2025; the clause's
+    # 原煤消费量 500万吨 names only 消费 (held by four base sentences) and is not the one cited
+    m = alignments["chengdu"]["N06.02"]
+    assert m.status == "strengthened"
+    assert "adds a quantified target: 2025: 非化石能源消费比重 提升至…左右 42%" in m.evidence
+    assert "weakened" not in m.evidence  # 确保 is the base's condition on 核电, which chengdu does not take up
+
+
+def test_a_target_closing_a_list_names_every_item_of_it(alignments) -> None:
+    # N09.01 公转铁, 提高铁路…承运比例: CD13.01 促进…“公转铁”,到2025年,铁路单元化、集装化比重超过70%; read
+    # without its list the indicator is 集装化比重, which names nothing of the measure
+    m = alignments["chengdu"]["N09.01"]
+    assert m.status == "strengthened"
+    assert "adds a quantified target: 2025: 集装化比重 超过 70%" in m.evidence
+
+
+def test_a_firm_sentence_of_the_covering_clause_answers_a_tentative_base_action(alignments) -> None:
+    # N23.01 研究探索统筹排污许可和碳排放管理: CQ17.02 统筹排污许可和碳排放管理 takes it up, CQ17.01 in the same
+    # clause 载入排污许可证
+    m = alignments["chongqing"]["N23.01"]
+    assert m.status == "strengthened"
+    assert "firmer action: 研究/探索 -> 载入 (CQ17.01)" in m.evidence
+
+
+@pytest.mark.parametrize(
+    ("city", "measure"),
+    [
+        ("chongqing", "N10.01"),  # 装配式建筑占新建建筑比例 30% in CQ09 names only 建筑 of 加强建筑拆建管理
+        ("chengdu", "N18.01"),  # 生活垃圾资源化利用率 87% names only 生活 of 在城市建设、生产生活各领域
+    ],
+)
+def test_a_target_naming_only_a_common_word_of_the_measure_does_not_strengthen_it(alignments, city, measure) -> None:
+    m = alignments[city][measure]
+    assert m.status == "adopted"
+    assert "adds a quantified target" not in m.evidence
+
+
 def test_a_measure_whose_actions_are_each_held_less_than_half_is_omitted(alignments) -> None:
     # N14.04 探索推广污水社区化分类处理和就地回用: chengdu has 污水 and 分类 in a waste sentence (CD10.04), never
     # 社区化 or 回用; the status model alone would call it partial

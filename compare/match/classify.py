@@ -205,6 +205,7 @@ def align(
         "\n".join(canonical(u.measure.text) for u in scores.base),
         {c.id: k for k, c in enumerate(scores.base_clauses)},
         {c.id: k for k, c in enumerate(scores.plan_clauses)},
+        unit_mod.idf_weight(len(scores.base), settings.target_subject_sentences, settings.idf_power),
     )
     measures = tuple(_measure_result(ctx, i, bu.units[i]) for i in range(len(scores.base)))
     return Alignment(
@@ -233,6 +234,7 @@ class _Context:
     base_text: str = ""  # every base sentence, canonical, joined: what the base itself says somewhere
     base_clause: dict[str, int] = field(default_factory=dict)  # clause id -> row of scores.clause_sim
     plan_clause: dict[str, int] = field(default_factory=dict)  # clause id -> column of scores.clause_sim
+    specific: float = 0.0  # the least weight of a key term specific enough to name a target (strength.py)
 
 
 _TIE = 1e-4  # a sentence score (0..1) only orders sentences whose coverage is equal to four decimals
@@ -309,7 +311,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         nearest = Match(scores.plan[order[0]].measure, scores.plan[order[0]].clause, round(float(row[order[0]]), 3))
     targets = tuple(extract_targets(sentence.measure.text))
     chosen = [scores.plan[j] for j in covering]
-    taking = strength.Taking(sentence, targets, units, results, chosen, ctx.goals)
+    taking = strength.Taking(sentence, targets, units, results, chosen, ctx.goals, ctx.specific)
     compared: list[TargetPair] = []
     notes: list[str] = []
     weakened = False
