@@ -68,7 +68,7 @@ def test_report_markdown_names_the_national_document_and_keeps_evidence_and_dire
     assert "| evidence |" in gaps.splitlines()[2]
     assert "(status score" in gaps
     targets = md.split("## Targets")[1]
-    assert "营运车辆换算周转量二氧化碳排放强度 | 2030 | 下降10%左右" in targets  # direction kept
+    assert "规上工业单位增加值能耗 | 2025 | 下降14%" in targets  # direction kept
     assert "短流程炼钢占比 | 2030 | 提升至20%以上" in targets  # one entry per target
     assert "1150万吨" in targets and "1150.0" not in targets
     zh = invoke("report", "chengdu", "--format", "md", "--lang", "zh").stdout
@@ -182,8 +182,30 @@ def test_numbers_are_formatted_and_years_are_numbers(report_book) -> None:
     rows = list(targets.iter_rows(values_only=True))
     years = [r[rows[0].index(k)] for r in rows[1:] for k in ("base year", "plan year") if r[rows[0].index(k)]]
     assert years and all(isinstance(y, int) for y in years)
-    merged = [r for r in rows[1:] if r[1] == "N10.01, N10.02"]  # one 装配式建筑 30% row, not two
-    assert len(merged) == 1 and merged[0][rows[0].index("plan indicator")] == "装配式建筑占新建建筑比例"
+    # a plan target added to several measures is one row: no (plan measure, indicator, year, value) twice
+    added = [r for r in rows[1:] if r[rows[0].index("verdict")] == "added"]
+    columns = [rows[0].index(k) for k in ("plan measure", "plan indicator", "plan year", "plan value")]
+    keys = [tuple(r[k] for k in columns) for r in added]
+    assert added and len(keys) == len(set(keys))
+
+
+def test_a_target_added_to_two_measures_is_listed_once_with_both(plans) -> None:
+    import dataclasses
+
+    from jtcompare.match.classify import align
+    from jtcompare.match.settings import DEFAULTS
+    from jtcompare.report.frames import targets_frame
+
+    a = align(plans["national"], plans["chongqing"], DEFAULTS)
+    first = next(m for m in a.measures if any(p.verdict == "added" for p in m.compared))
+    other = next(m for m in a.measures if not m.compared and not m.targets)
+    twin = dataclasses.replace(other, compared=tuple(p for p in first.compared if p.verdict == "added"))
+    measures = tuple(twin if m is other else m for m in a.measures)
+    frame = targets_frame([dataclasses.replace(a, measures=measures)])
+    added = frame[frame["verdict"] == "added"]
+    ids = sorted([first.measure.id, other.measure.id])
+    joined = added[added["measure"].str.contains(", ")]
+    assert len(joined) == 1 and sorted(joined.iloc[0]["measure"].split(", ")) == ids
 
 
 def test_rows_are_high_enough_for_their_text_and_columns_fit(report_book) -> None:

@@ -207,6 +207,7 @@ def align(
         {c.id: k for k, c in enumerate(scores.base_clauses)},
         {c.id: k for k, c in enumerate(scores.plan_clauses)},
         [unit_mod.bigrams(u.measure.text) for u in scores.plan],
+        unit_mod.idf_weight(len(scores.base), settings.target_subject_sentences, settings.idf_power),
     )
     measures = tuple(_measure_result(ctx, i, bu.units[i]) for i in range(len(scores.base)))
     return Alignment(
@@ -236,6 +237,7 @@ class _Context:
     base_clause: dict[str, int] = field(default_factory=dict)  # clause id -> row of scores.clause_sim
     plan_clause: dict[str, int] = field(default_factory=dict)  # clause id -> column of scores.clause_sim
     plan_grams: list[frozenset[str]] = field(default_factory=list)  # each plan sentence's character bigrams
+    specific: float = 0.0  # the least weight of a key term specific enough to name a target (strength.py)
 
 
 _TIE = 1e-4  # a sentence score (0..1) only orders sentences whose coverage is equal to four decimals
@@ -313,7 +315,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         nearest = Match(scores.plan[order[0]].measure, scores.plan[order[0]].clause, round(float(row[order[0]]), 3))
     targets = tuple(extract_targets(sentence.measure.text))
     chosen = [scores.plan[j] for j in covering]
-    taking = strength.Taking(sentence, targets, units, results, chosen, ctx.goals)
+    taking = strength.Taking(sentence, targets, units, results, chosen, ctx.goals, ctx.specific)
     compared: list[TargetPair] = []
     notes: list[str] = []
     weakened = False

@@ -1,13 +1,16 @@
 """Whether a plan that takes a base measure up goes further, or less far: strengthened, weakened, or adopted.
 
 Read once the status model has said the measure is taken up (classify.py), from the sentences that take its
-units up (`chosen`), the rest of the best one's clause and the plan's targets section (主要目标):
+units up (`chosen`), the rest of their clauses and the plan's targets section (主要目标):
 
 stricter        a target on the same indicator that asks for more or sooner (targets.py: compare_targets)
-added           a quantified target, or a dated goal, on a covered unit's own subject where the base has none
+added           a quantified target, or a dated goal, where the base has none, whose indicator (read with the
+                、 list it closes) or goal names a specific key term of a unit the plan takes up: one at most
+                `target_subject_sentences` base sentences hold (秸秆, 污泥, 非化石能源, 工业; not 建筑, 城市, 排放)
 firmer          a tentative base action (研究, 探索, 鼓励) answered with a firm one (纳入, 实行, 载入)
-weakened        a laxer target, 严禁 made 鼓励, 大力发展 made 稳妥推进: taken up in part
-                (and a base target with no counterpart at all: the number is part of what the measure asks)
+weakened        a laxer target, 严禁 made 鼓励 (read in the units the plan covers), 大力发展 made 稳妥推进: taken
+                up in part (and a base target with no counterpart at all: the number is part of what the
+                measure asks)
 """
 
 from __future__ import annotations
@@ -56,9 +59,21 @@ class Taking:
     results: list[UnitResult]  # each unit's coverage, in the order of `units`
     chosen: list[Sentence]  # the plan sentences that take its units up, the best first
     goals: list[Sentence]  # the plan's targets section (主要目标)
+    specific: float = 0.0  # the least weight of a key term specific enough to name a target's subject
 
     def covered(self) -> list[tuple[unit_mod.Unit, UnitResult]]:
         return [(u, r) for u, r in zip(self.units, self.results, strict=True) if r.covered]
+
+    def held(self) -> list[tuple[unit_mod.Unit, UnitResult]]:
+        """The units the plan takes up at least in part: held at unit_partial (a `by`) with their anchor."""
+        return [
+            (u, r)
+            for u, r in zip(self.units, self.results, strict=True)
+            if r.by is not None and u.terms and u.words[u.anchor] not in r.missing
+        ]
+
+    def weight(self, term: str) -> float:
+        return next((t.weight for u in self.units for t in u.terms if t.text == term), 0.0)
 
 
 def taken_up(
@@ -78,7 +93,7 @@ def taken_up(
         # the number is part of what the measure asks: taking up the action without it is taking it up in part
         return "partial", [f"target not taken up: {targets[0].describe()}"], False, pairs
     notes = [f"same target {_pair(by['equal'][0])}"] if by["equal"] else []
-    if softened := _softened(taking.sentence, taking.chosen):
+    if softened := _softened(taking):
         return "partial", [*notes, softened], True, pairs
     if not targets:
         added = _added_target(taking, settings, base_targets)
@@ -92,13 +107,20 @@ def taken_up(
     return "adopted", notes, False, pairs
 
 
-def _softened(sentence: Sentence, chosen: list[Sentence]) -> str | None:
+def _softened(taking: Taking) -> str | None:
     """严禁 made 鼓励: the base binds (a level-3 word of obligation.txt, not one of words.toml's weak_binding),
     the best covering sentence does not bind and only encourages. 大力发展 made 稳妥推进: the base pushes, the
-    best covering sentence only tempers (words.toml's pushing and tempering words)."""
+    best covering sentence only tempers (words.toml's pushing and tempering words).
+
+    The base's words are read in the units the plan covers (the whole measure when it covers none): a plan does
+    not soften an action it does not take up (chengdu N06.02: 确保绝对安全 belongs to 核电, which chengdu leaves
+    out, and its 逐步提高 answers 可再生能源替代, not 核电)."""
+    chosen = taking.chosen
     if not chosen:
         return None
-    w, base_text, plan_text = words(), sentence.measure.text, chosen[0].measure.text
+    covered = [u.text for u, _ in taking.covered()]
+    w, plan_text = words(), chosen[0].measure.text
+    base_text = "".join(covered) if covered else taking.sentence.measure.text
     b_strong, _ = obligation(base_text)
     p_strong, p_soft = obligation(plan_text)
     if (b_strong - w.weak_binding) and not (p_strong - w.weak_binding) and p_soft:
@@ -129,20 +151,27 @@ def _firmer(taking: Taking, threshold: float) -> str | None:
 
 
 def _added_target(taking: Taking, settings: Settings, base_targets: list[Target]) -> TargetPair | None:
-    """A quantified target on the subject of a covered unit, where the base sets none.
+    """A quantified target on the subject of a unit the plan takes up, where the base sets none.
 
-    In a covering sentence the target's indicator must name the unit's subject (hold one of its key terms, or
-    have `own_words_covering` of its character bigrams in the unit's text); in the covering sentences' clauses
-    it must hold one of the unit's two heaviest key terms; in the plan's targets section (主要目标) it must hold
-    the unit's anchor (three characters or more).
-    So a vehicle target in a ship sentence, or the neighbouring measure's
-    装配式建筑 30%, is no target of this measure.
+    The target's indicator, read with the whole 、 list it closes (铁路单元化、集装化比重, not 集装化比重), must
+    name the subject: hold a specific key term of a unit the plan takes up (one at most
+    `target_subject_sentences` base sentences hold, so 秸秆, 污泥, 非化石能源, 工业 but not 建筑, 城市, 排放).
+    Where it stands decides which units and terms count:
+    - in a sentence that takes a unit up (held at unit_partial with its anchor): a specific term of such a
+      unit, or `own_words_covering` of the indicator's character bigrams in a covered unit's text;
+    - elsewhere in those sentences' clauses: a specific term among a covered unit's two heaviest;
+    - in the plan's targets section (主要目标): a covered unit's anchor (three characters or more).
+    So a vehicle target in a ship sentence, the neighbouring measure's 装配式建筑 30%, or a 生活垃圾 rate beside
+    城市建设 is no target of this measure. Of the targets that qualify, the one whose indicator names the most
+    key-term weight is cited (the first on a tie): 非化石能源消费比重 42% rather than the clause's 原煤消费量
+    for 提高非化石能源消费比重.
     """
     covered, chosen = taking.covered(), taking.chosen
-    if not covered:
+    if not covered and not taking.held():
         return None
-    own = {t for u, _ in covered for t in u.words if len(t) >= 2}
-    heads = {t for u, _ in covered for t in _heaviest(u, 2)}
+    floor = taking.specific
+    held = {t.text for u, _ in taking.held() for t in u.terms if t.weight >= floor}
+    heads = {t for u, _ in covered for t in _heaviest(u, 2) if taking.weight(t) >= floor}
     anchors = {u.words[u.anchor] for u, _ in covered}
     covering = {s.measure.id for s in chosen}
     clauses = {s.clause.id for s in chosen}
@@ -150,6 +179,7 @@ def _added_target(taking: Taking, settings: Settings, base_targets: list[Target]
     places += [(m, "clause") for s in chosen for m in s.clause.measures if m.id not in covering]
     places += [(g.measure, "goals") for g in taking.goals if g.clause.id not in clauses]
     seen: set[str] = set()
+    found: list[tuple[float, int, TargetPair]] = []
     for m, where in places:
         if m.id in seen:
             continue
@@ -158,17 +188,34 @@ def _added_target(taking: Taking, settings: Settings, base_targets: list[Target]
             similar = (indicator_similarity(b.indicator, t.indicator, settings) for b in base_targets)
             if any(s > 0 for s in similar):
                 continue  # a target the base sets anywhere is not one "where the base has none"
-            indicator = canonical(t.indicator)
-            names = {w for w in own if w in indicator}
+            indicator = canonical(_listed(m.text, t))
             if where == "covering":
-                ok = bool(names) or any(_share_in(indicator, u.text) >= settings.own_words_covering for u, _ in covered)
+                names = _named(held, indicator)
+                if not names and any(
+                    _share_in(canonical(t.indicator), u.text) >= settings.own_words_covering for u, _ in covered
+                ):
+                    names = {""}
             elif where == "clause":
-                ok = bool(names & heads)
+                names = _named(heads, indicator)
             else:
-                ok = any(len(n) >= 3 for n in names & anchors)
-            if ok:
-                return TargetPair(None, t, m.id, "added")
-    return None
+                names = {n for n in _named(anchors, indicator) if len(n) >= 3}
+            if names:
+                found.append((sum(taking.weight(n) for n in names), -len(found), TargetPair(None, t, m.id, "added")))
+    return max(found, key=lambda f: f[:2])[2] if found else None
+
+
+def _named(terms: set[str], indicator: str) -> set[str]:
+    """The key terms (two characters or more) an indicator names."""
+    return {w for w in terms if len(w) >= 2 and w in indicator}
+
+
+def _listed(text: str, target: Target) -> str:
+    """A target's indicator with the 、 list it closes: 铁路单元化、集装化比重 rather than 集装化比重."""
+    at = text.find(target.text)
+    if at <= 0 or text[at - 1] != "、":
+        return target.indicator
+    start = max(text.rfind(p, 0, at) for p in ",，;；:：。") + 1
+    return text[start:at] + target.indicator
 
 
 def _heaviest(unit: unit_mod.Unit, k: int) -> list[str]:
@@ -187,7 +234,9 @@ def _dated_goal(taking: Taking, base_text: str) -> str | None:
     """A dated goal the base does not set: the sentence that takes a unit up says by when it will be done
     (到2025年…快递包装基本实现绿色转型, 至2023年底实现原生生活垃圾零填埋, 到2025年…园区实现循环化改造全覆盖)
     and the goal, the words after the year up to the sentence's end, names that unit's key term and says
-    something is achieved (words.toml's goal_verbs), not merely under way. The base measure names no year."""
+    something is achieved (words.toml's goal_verbs), not merely under way. The base measure names no year.
+    The key term must be specific, as for an added target (`target_subject_sentences`): 城市 in a list of
+    城市轨道交通 kilometres is no dated goal of 城市绿色配送."""
     if _YEAR.search(taking.sentence.measure.text):
         return None
     by_id = {s.measure.id: s for s in taking.chosen}
@@ -195,7 +244,7 @@ def _dated_goal(taking: Taking, base_text: str) -> str | None:
         s = by_id.get(result.by or "")
         if s is None or clause_role(s.clause) != "action":
             continue
-        own = [t for t in unit.words if len(t) >= 2]
+        own = [t.text for t in unit.terms if len(t.text) >= 2 and t.weight >= taking.specific]
         text = canonical(s.measure.text)
         for m in _YEAR.finditer(text):
             goal = re.split(r"[。;;]", text[m.end() :], maxsplit=1)[0]

@@ -247,12 +247,17 @@ def _firm(text: str) -> bool:
     return any(w in text for w in concepts().firm_words)
 
 
+def idf_weight(n: int, df: int, power: float) -> float:
+    """The weight term_idf and build_units give a term that `df` of `n` base sentences hold."""
+    return (math.log((n + 1) / (df + 1)) + 1.0) ** power
+
+
 def term_idf(docs: Sequence[str], terms: set[str]) -> tuple[dict[str, float], float]:
     """IDF of each term over the base plan's sentences (canonical text, substring test), and the IDF of a term
     found nowhere (the largest possible): weights depend only on the base, never on the plan compared."""
     n = len(docs)
     canon = [canonical(d) for d in docs]
-    out = {t: math.log((n + 1) / (sum(t in d for d in canon) + 1)) + 1.0 for t in terms}
+    out = {t: math.log((n + 1) / (sum(t in d for d in canon) + 1)) + 1.0 for t in terms}  # idf_weight's formula
     return out, math.log(n + 1) + 1.0
 
 
