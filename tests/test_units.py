@@ -8,7 +8,7 @@ from jtcompare.match.lexicon import MATCH_DATA, concepts, generic_words
 from jtcompare.match.regions import outside_region
 from jtcompare.match.scoring import sentences
 from jtcompare.match.settings import DEFAULTS
-from jtcompare.match.units import Term, bigrams, gram_share, held, split_parts
+from jtcompare.match.units import Term, bigrams, gram_share, gram_weights, held, split_parts
 from jtcompare.text.tokens import data_lines, jieba_instance
 
 CITIES = ("chongqing", "wuhan", "chengdu")
@@ -210,16 +210,16 @@ def test_a_list_that_only_qualifies_the_action_does_not_count(alignments, city) 
     assert result(alignments, city, "N08.08").status == "omitted"
 
 
-def test_a_units_bigrams_read_the_canonical_text_and_weigh_rare_pairs_more(national_units) -> None:
+def test_a_units_bigrams_read_the_canonical_text_and_weigh_rare_pairs_more(plans, national_units) -> None:
     assert bigrams("强化秸秆焚烧管控。") == {"强化", "化秸", "秸秆", "秆焚", "焚烧", "烧管", "管控"}
     assert bigrams("VOCs、NOx") == frozenset()  # only pairs of Chinese characters
-    burning = national_units["N11.03"][1]  # 强化秸秆焚烧管控
-    weight = dict(burning.grams)
-    assert weight["焚烧"] > weight["强化"]  # 强化 opens dozens of base sentences, 焚烧 a handful
-    assert gram_share(burning, bigrams("强化秸秆焚烧管控")) == pytest.approx(1.0)
-    assert gram_share(burning, frozenset()) == 0.0
+    weights = gram_weights(tuple(s.measure.text for s in sentences(plans["national"])), DEFAULTS.idf_power)
+    assert weights["焚烧"] > weights["强化"]  # 强化 opens dozens of base sentences, 焚烧 a handful
+    burning = national_units["N11.03"][1].text  # 强化秸秆焚烧管控
+    assert gram_share(burning, weights, bigrams("强化秸秆焚烧管控")) == pytest.approx(1.0)
+    assert gram_share(burning, weights, frozenset()) == 0.0
     # a city that only says 推进秸秆综合利用 holds 秸秆 and little else of this action
-    assert gram_share(burning, bigrams("推进秸秆综合利用。")) < 0.35
+    assert gram_share(burning, weights, bigrams("推进秸秆综合利用。")) < 0.35
 
 
 def test_the_weakest_firm_action_is_what_the_weakest_feature_reads(alignments) -> None:

@@ -165,8 +165,7 @@ def _base_units(texts: tuple[str, ...], power: float) -> BaseUnits:
     words = {t for text in texts for part in unit_mod.split_parts(text) for t in unit_mod.key_terms(part, cut)}
     words |= {x for w in words for x in unit_mod.sub_words(w, search)}
     idf, top = unit_mod.term_idf(texts, words)
-    grams = unit_mod.bigram_idf(texts)
-    per = tuple(unit_mod.build_units(text, cut, search, idf, power, top, grams) for text in texts)
+    per = tuple(unit_mod.build_units(text, cut, search, idf, power, top) for text in texts)
     terms = {t.text: t for us in per for u in us for t in u.terms}
     return BaseUnits(per, tuple(terms.values()))
 
@@ -207,6 +206,7 @@ def align(
         {c.id: k for k, c in enumerate(scores.base_clauses)},
         {c.id: k for k, c in enumerate(scores.plan_clauses)},
         [unit_mod.bigrams(u.measure.text) for u in scores.plan],
+        unit_mod.gram_weights(tuple(u.measure.text for u in scores.base), settings.idf_power),
         unit_mod.idf_weight(len(scores.base), settings.target_subject_sentences, settings.idf_power),
     )
     measures = tuple(_measure_result(ctx, i, bu.units[i]) for i in range(len(scores.base)))
@@ -237,6 +237,7 @@ class _Context:
     base_clause: dict[str, int] = field(default_factory=dict)  # clause id -> row of scores.clause_sim
     plan_clause: dict[str, int] = field(default_factory=dict)  # clause id -> column of scores.clause_sim
     plan_grams: list[frozenset[str]] = field(default_factory=list)  # each plan sentence's character bigrams
+    gram_weights: dict[str, float] = field(default_factory=dict)  # the base's bigrams, IDF**idf_power over it
     specific: float = 0.0  # the least weight of a key term specific enough to name a target (strength.py)
 
 
@@ -398,11 +399,12 @@ def _weakest(ctx: _Context, units: tuple[unit_mod.Unit, ...], order: list[int]) 
     系统 and 慢行系统 differently; bigrams do not care), and a measure one of whose actions is simply absent
     (强化秸秆焚烧管控 beside 推进秸秆综合利用) reads low, however well the other actions are held: labels call
     that partial. Key-term coverage of the weakest unit did not separate the two (docs/DEVELOPING.md)."""
-    firm = [u for u in units if not u.soft and u.grams] or [u for u in units if u.grams]
+    read = [u for u in units if unit_mod.bigrams(u.text)]
+    firm = [u for u in read if not u.soft] or read
     if not firm or not order or not ctx.plan_grams:
         return 0.0
     held = frozenset().union(*(ctx.plan_grams[j] for j in order))
-    return min(unit_mod.gram_share(u, held) for u in firm)
+    return min(unit_mod.gram_share(u.text, ctx.gram_weights, held) for u in firm)
 
 
 def _bound(unit: unit_mod.Unit, region: Region) -> bool:

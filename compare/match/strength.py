@@ -185,9 +185,6 @@ def _added_target(taking: Taking, settings: Settings, base_targets: list[Target]
             continue
         seen.add(m.id)
         for t in extract_targets(m.text):
-            similar = (indicator_similarity(b.indicator, t.indicator, settings) for b in base_targets)
-            if any(s > 0 for s in similar):
-                continue  # a target the base sets anywhere is not one "where the base has none"
             indicator = canonical(_listed(m.text, t))
             if where == "covering":
                 names = _named(held, indicator)
@@ -199,7 +196,8 @@ def _added_target(taking: Taking, settings: Settings, base_targets: list[Target]
                 names = _named(heads, indicator)
             else:
                 names = {n for n in _named(anchors, indicator) if len(n) >= 3}
-            if names:
+            # a target the base sets anywhere is not one "where the base has none" (read last: it is the dear test)
+            if names and not any(indicator_similarity(b.indicator, t.indicator, settings) > 0 for b in base_targets):
                 found.append((sum(taking.weight(n) for n in names), -len(found), TargetPair(None, t, m.id, "added")))
     return max(found, key=lambda f: f[:2])[2] if found else None
 

@@ -64,9 +64,6 @@ class Unit:
     terms: tuple[Term, ...]
     soft: bool  # only soft obligation words (研究, 探索, 鼓励) or a lead-in: the labels weigh these less
     items: tuple[tuple[int, ...], ...] = ()  # a 、 enumeration's items, as indices into terms (see enumeration)
-    # the unit's character bigrams with their IDF**idf_power weights over the base: a second reading of how much
-    # of it a plan text holds, one that does not depend on jieba's cut or on which words are key terms
-    grams: tuple[tuple[str, float], ...] = ()
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -157,7 +154,6 @@ def build_units(
     idf: dict[str, float],
     power: float,
     default_idf: float,
-    gram_idf: dict[str, float] | None = None,
 ) -> tuple[Unit, ...]:
     """The action units of one base measure. Parts with no key term of their own join their neighbour."""
     raw: list[tuple[str, list[str]]] = []
@@ -183,13 +179,14 @@ def build_units(
             subs = tuple(x for x in sub_words(w, search) if x != w)
             terms.append(Term(w, weight(w), subs, tuple(weight(x) for x in subs)))
         soft = bool(_FRAMING_PART.match(part.strip())) or (any(w in part for w in soft_only) and not _firm(part))
-        grams = tuple((g, (gram_idf or {}).get(g, default_idf) ** power) for g in sorted(bigrams(part)))
-        units.append(Unit(part.strip(), tuple(terms), soft, enumeration(part, [t.text for t in terms]), grams))
+        units.append(Unit(part.strip(), tuple(terms), soft, enumeration(part, [t.text for t in terms])))
     return tuple(units)
 
 
+@lru_cache(maxsize=16384)
 def bigrams(text: str) -> frozenset[str]:
-    """The pairs of adjacent Chinese characters of a text's canonical form."""
+    """The pairs of adjacent Chinese characters of a text's canonical form: a second reading of how much of a
+    unit a plan text holds, one that does not depend on jieba's cut or on which words are key terms."""
     canon = canonical(text)
     return frozenset(canon[k : k + 2] for k in range(len(canon) - 1) if _CJK_PAIR.fullmatch(canon[k : k + 2]))
 
@@ -197,20 +194,24 @@ def bigrams(text: str) -> frozenset[str]:
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
-def bigram_idf(docs: Sequence[str]) -> dict[str, float]:
-    """IDF of each character bigram over the base plan's sentences (like term_idf: the base alone sets weights)."""
+@lru_cache(maxsize=4)
+def gram_weights(docs: tuple[str, ...], power: float) -> dict[str, float]:
+    """Each character bigram of the base plan's sentences, weighted by its IDF over them raised to `power` (like
+    term_idf: the base alone sets the weights, never the plan compared)."""
     n = len(docs)
     df: dict[str, int] = {}
     for d in docs:
         for g in bigrams(d):
             df[g] = df.get(g, 0) + 1
-    return {g: math.log((n + 1) / (k + 1)) + 1.0 for g, k in df.items()}
+    return {g: (math.log((n + 1) / (k + 1)) + 1.0) ** power for g, k in df.items()}
 
 
-def gram_share(unit: Unit, grams: frozenset[str]) -> float:
-    """The IDF-weighted share of a unit's character bigrams found in a set of plan bigrams."""
-    total = sum(w for _, w in unit.grams)
-    return sum(w for g, w in unit.grams if g in grams) / total if total else 0.0
+def gram_share(text: str, weights: dict[str, float], held: frozenset[str]) -> float:
+    """The weighted share of a base text's character bigrams found in `held` (a plan's bigrams); a bigram the
+    weights do not know weighs 1."""
+    grams = sorted(bigrams(text))  # a fixed order: the sum must not depend on the hash seed
+    total = sum(weights.get(g, 1.0) for g in grams)
+    return sum(weights.get(g, 1.0) for g in grams if g in held) / total if total else 0.0
 
 
 def enumeration(text: str, words: Sequence[str]) -> tuple[tuple[int, ...], ...]:
