@@ -93,6 +93,19 @@ class Scorecard:
             out[a][b] += 1
         return out
 
+    def interval(self, level: float = 0.95, draws: int = 2000, seed: int = 0) -> tuple[float, float]:
+        """A percentile bootstrap interval of the accuracy: the rows drawn again with replacement `draws` times.
+        With a hundred rows it is about +-0.09 wide: engines closer than that cannot be told apart on them."""
+        import numpy as np
+
+        if not self.pairs:
+            return (0.0, 0.0)
+        right = np.array([a == b for a, b in self.pairs], dtype=float)
+        rows = np.random.default_rng(seed).integers(0, len(right), size=(draws, len(right)))
+        means = right[rows].mean(axis=1)
+        tail = (1 - level) / 2
+        return float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
+
     @property
     def taken_up_accuracy(self) -> float:
         """Coarse view: taken up (adopted/strengthened/partial) versus omitted."""

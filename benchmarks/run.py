@@ -278,6 +278,8 @@ def accuracy_section(acc: AccuracyResults) -> str:
         "",
         f"not_applicable: the engine calls {na_hit} of the {na_total} held-out rows labelled not_applicable so.",
         "",
+        _interval_line(e.card),
+        "",
         *_confidence_lines(e),
         "Leave one city out (status model and thresholds fitted on the other two cities' calibration rows, measured "
         "on this city's calibration rows): " + ", ".join(f"{c} {_f(v)}" for c, v in acc.loco.items()) + ".",
@@ -300,6 +302,15 @@ def accuracy_section(acc: AccuracyResults) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _interval_line(card) -> str:
+    """How far the held-out accuracy could move on another draw of as many rows (percentile bootstrap)."""
+    low, high = card.interval()
+    return (
+        f"Held-out accuracy {_f(card.accuracy)}, 95% bootstrap interval {_f(low)}-{_f(high)} (2,000 resamples of "
+        f"the {len(card.pairs)} rows): two engines closer than that cannot be told apart on this part."
+    )
 
 
 def _confidence_lines(e) -> list[str]:

@@ -19,6 +19,7 @@ from benchmarks.corpus import cn_number, write_corpus
 from benchmarks.evaluate import (
     FOUR,
     HELDOUT,
+    Scorecard,
     clause_accuracy,
     match_accuracy,
     read_clause_labels,
@@ -113,6 +114,18 @@ def test_traditional_noise_mixes_scripts() -> None:
 def test_unknown_noise_kind() -> None:
     with pytest.raises(ValueError, match="unknown noise kind 'mojibake'"):
         inject("text", "mojibake")  # type: ignore[arg-type]
+
+
+def test_the_bootstrap_interval_brackets_the_accuracy_and_narrows_with_more_rows() -> None:
+    small = Scorecard([("adopted", "adopted")] * 70 + [("adopted", "partial")] * 30)
+    large = Scorecard(small.pairs * 10)
+    low, high = small.interval()
+    assert low < small.accuracy == 0.7 < high
+    assert 0.12 < high - low < 0.22  # about 2 x 1.96 x sqrt(0.7 x 0.3 / 100)
+    big_low, big_high = large.interval()
+    assert big_low < 0.7 < big_high and (big_high - big_low) < (high - low) / 2.5
+    assert small.interval() == small.interval()  # seeded: the same figures every run
+    assert Scorecard([]).interval() == (0.0, 0.0)
 
 
 def test_cn_number() -> None:
