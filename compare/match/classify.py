@@ -399,7 +399,7 @@ def _weakest(ctx: _Context, units: tuple[unit_mod.Unit, ...], order: list[int]) 
     系统 and 慢行系统 differently; bigrams do not care), and a measure one of whose actions is simply absent
     (强化秸秆焚烧管控 beside 推进秸秆综合利用) reads low, however well the other actions are held: labels call
     that partial. Key-term coverage of the weakest unit did not separate the two (docs/DEVELOPING.md)."""
-    read = [u for u in units if unit_mod.bigrams(u.text)]
+    read = [u for u in units if unit_mod.base_grams(u.text)]
     firm = [u for u in read if not u.soft] or read
     if not firm or not order or not ctx.plan_grams:
         return 0.0

@@ -183,7 +183,6 @@ def build_units(
     return tuple(units)
 
 
-@lru_cache(maxsize=16384)
 def bigrams(text: str) -> frozenset[str]:
     """The pairs of adjacent Chinese characters of a text's canonical form: a second reading of how much of a
     unit a plan text holds, one that does not depend on jieba's cut or on which words are key terms."""
@@ -192,6 +191,13 @@ def bigrams(text: str) -> frozenset[str]:
 
 
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+@lru_cache(maxsize=2048)
+def base_grams(text: str) -> tuple[str, ...]:
+    """A base unit's bigrams in a fixed order (a sum over them must not depend on the hash seed), remembered:
+    every plan reads the same few hundred base units, while plan sentences are read once and not kept."""
+    return tuple(sorted(bigrams(text)))
 
 
 @lru_cache(maxsize=4)
@@ -209,7 +215,7 @@ def gram_weights(docs: tuple[str, ...], power: float) -> dict[str, float]:
 def gram_share(text: str, weights: dict[str, float], held: frozenset[str]) -> float:
     """The weighted share of a base text's character bigrams found in `held` (a plan's bigrams); a bigram the
     weights do not know weighs 1."""
-    grams = sorted(bigrams(text))  # a fixed order: the sum must not depend on the hash seed
+    grams = base_grams(text)
     total = sum(weights.get(g, 1.0) for g in grams)
     return sum(weights.get(g, 1.0) for g in grams if g in held) / total if total else 0.0
 
