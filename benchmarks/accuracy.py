@@ -25,6 +25,7 @@ from benchmarks.evaluate import (
     Scorecard,
     by_confidence,
     clause_accuracy,
+    local_precision,
     match_accuracy,
     not_applicable,
     objective,
@@ -66,6 +67,7 @@ class AccuracyResults:
     loco: dict[str, float]  # city -> four-status accuracy, model fitted on the other two cities (calibration rows)
     thresholds: tuple[float, float]  # the baseline's (adopt, partial), grid-searched on the calibration labels
     not_applicable: tuple[int, int]  # held-out rows labelled not_applicable that the engine calls so, of all
+    local: tuple[int, int, int]  # listed local additions labelled local, those labelled, labelled rows
 
 
 def run_accuracy(lib: Library) -> AccuracyResults:
@@ -85,6 +87,7 @@ def run_accuracy(lib: Library) -> AccuracyResults:
         leave_one_city_out(),
         (adopt, partial),
         not_applicable(engine, heldout),
+        local_precision(engine),
     )
 
 

@@ -19,6 +19,7 @@ LABELS = Path(__file__).resolve().parent.parent / "tests" / "labels"
 CALIBRATION = LABELS / "calibration" / "measures.csv"
 HELDOUT = LABELS / "heldout" / "measures.csv"
 CLAUSES = LABELS / "clauses.csv"
+LOCAL = LABELS / "local_additions.csv"
 FOUR = ("adopted", "strengthened", "partial", "omitted")
 
 
@@ -175,3 +176,15 @@ def clause_accuracy(a: Alignment, labels: list[ClauseLabel]) -> float:
     got = {pc.clause.id: (pc.best[0].id if pc.best else "") for pc in a.plan_clauses}
     hits = [got.get(cid) == want for cid, want in mine.items()]
     return sum(hits) / len(hits) if hits else 0.0
+
+
+def local_precision(alignments: dict[str, Alignment], path: Path = LOCAL) -> tuple[int, int, int]:
+    """(listed local additions labelled local, listed local additions that are labelled, labelled rows).
+
+    The labels (tests/labels/local_additions.csv) were made on the 94 sentences an earlier engine listed as local
+    additions, so they measure the precision of the list, not what it misses."""
+    with Path(path).open(encoding="utf-8") as fh:
+        verdict = {(r["plan"], r["sentence"]): r["verdict"] for r in csv.DictReader(fh)}
+    listed = [(a.plan.id, lm.measure.id) for a in alignments.values() for lm in a.local]
+    judged = [k for k in listed if k in verdict]
+    return sum(verdict[k] == "local" for k in judged), len(judged), len(verdict)

@@ -288,6 +288,8 @@ def accuracy_section(acc: AccuracyResults) -> str:
         "",
         _table(_accuracy_rows(ec, bc)[:3], ["metric (calibration)", "engine", "baseline", "engine ÷ baseline"]),
         "",
+        _local_line(acc.local),
+        "",
         "Clause alignment (tests/labels/clauses.csv, every city clause; not split):",
         "",
         _table(clause_rows, ["metric", "engine", "baseline", "engine ÷ baseline"]),
@@ -302,6 +304,17 @@ def accuracy_section(acc: AccuracyResults) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _local_line(local: tuple[int, int, int]) -> str:
+    """How many of the listed local additions a blind reader calls the city's own (tests/labels/local_additions.csv)."""
+    right, judged, rows = local
+    share = _f(right / judged) if judged else "–"
+    return (
+        f"Local additions (tests/labels/local_additions.csv: a blind reading of the {rows} sentences an earlier engine "
+        f"listed, so precision only): {right} of the {judged} listed now are the city's own, {share}; the others "
+        "take up a national action in the city's words."
+    )
 
 
 def _interval_line(card) -> str:

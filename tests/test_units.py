@@ -237,3 +237,23 @@ def test_a_measure_with_one_action_absent_is_partial(alignments, measure) -> Non
     # chongqing: 煤炭消费比重持续下降 without 严控煤电项目; 电炉短流程 and 再生有色金属 without 减油增化 or 再生铝;
     # both adopted before the status model read the weakest unit's bigrams (issue 9, pattern 3)
     assert result(alignments, "chongqing", measure).status == "partial"
+
+
+@pytest.mark.parametrize(
+    ("city", "sentence", "measure"),
+    [
+        ("wuhan", "WH05.09", "N07.06"),  # 巩固节约型机关创建成果,开展绿色低碳机关建设 ~ 党政机关节能减排引领示范
+        ("chengdu", "CD2-00.02", "N06.02"),  # 非化石能源消费比重提升至42%左右 ~ 不断提高非化石能源消费比重
+    ],
+)
+def test_a_sentence_that_holds_a_national_action_is_no_local_addition(alignments, city, sentence, measure) -> None:
+    del measure  # named for the reader: the national action the sentence takes up
+    # both score under local_threshold against every whole national sentence, and a blind reading of the local
+    # additions calls both the national measure in the city's words (tests/labels/local_additions.csv)
+    assert sentence not in {lm.measure.id for lm in alignments[city].local}
+
+
+@pytest.mark.parametrize(("city", "sentence"), [("chengdu", "CD04.04"), ("chengdu", "CD08.02")])
+def test_a_sentence_sharing_only_a_word_with_the_base_stays_a_local_addition(alignments, city, sentence) -> None:
+    # 天然气勘探开发与供应保障, 锂电产业: the city's own (blind reading), though each holds a national key word
+    assert sentence in {lm.measure.id for lm in alignments[city].local}

@@ -217,7 +217,7 @@ def align(
         measures=measures,
         clauses=tuple(_clause_results(scores, measures, settings)),
         plan_clauses=tuple(_plan_clause_results(scores, settings)),
-        local=tuple(_local(scores, measures, settings)),
+        local=tuple(_local(scores, measures, settings, _rewordings(ctx, bu))),
     )
 
 
@@ -543,8 +543,11 @@ def _clause_votes(scores: Scores, settings: Settings) -> np.ndarray:
     return votes
 
 
-def _local(scores: Scores, measures: tuple[MeasureResult, ...], settings: Settings) -> list[LocalMeasure]:
-    """Plan sentences that take up no base measure: not the evidence of any, and unlike every base sentence."""
+def _local(
+    scores: Scores, measures: tuple[MeasureResult, ...], settings: Settings, rewordings: set[int]
+) -> list[LocalMeasure]:
+    """Plan sentences that take up no base measure: not the evidence of any, unlike every base sentence, and
+    not a rewording of a base action (`_rewordings`)."""
     if not scores.plan:
         return []
     used = {m.measure.id for r in measures if r.status not in ("omitted", "not_applicable") for m in r.matches}
@@ -552,5 +555,31 @@ def _local(scores: Scores, measures: tuple[MeasureResult, ...], settings: Settin
     return [
         LocalMeasure(u.measure, u.clause, round(float(best[j]), 3))
         for j, u in enumerate(scores.plan)
-        if best[j] < settings.local_threshold and clause_role(u.clause) == "action" and u.measure.id not in used
+        if best[j] < settings.local_threshold
+        and clause_role(u.clause) == "action"
+        and u.measure.id not in used
+        and j not in rewordings
     ]
+
+
+def _rewordings(ctx: _Context, bu: BaseUnits) -> set[int]:
+    """Plan sentences that by themselves hold an action of a base action measure: at least two of its key terms
+    and unit_threshold of its key-term weight. A sentence can score low against the whole base sentence (it
+    words the action its own way, or the base sentence lists several) and still take one of its actions up
+    (武汉's 强化快递包装绿色转型 against 推广绿色包装): it is no local addition. Two terms, so that one
+    shared word (技术, 创新, 基础设施) is not enough."""
+    if ctx.held is None:
+        return set()
+    out: set[int] = set()
+    for sentence, units in zip(ctx.scores.base, bu.units, strict=True):
+        if clause_role(sentence.clause) != "action":
+            continue
+        for unit in units:
+            if len(unit.terms) < 2:
+                continue
+            rows = ctx.held[[ctx.term_index[t] for t in unit.words]]
+            w = np.asarray(unit.weights, dtype=np.float32)
+            cover = (w @ rows) / w.sum()
+            found = (rows >= ctx.settings.term_found).sum(axis=0)
+            out.update(int(j) for j in np.flatnonzero((cover >= ctx.settings.unit_threshold) & (found >= 2)))
+    return out
