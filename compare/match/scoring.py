@@ -21,6 +21,7 @@ from jtcompare.match.lexicon import words
 from jtcompare.match.settings import Settings
 from jtcompare.match.targets import extract_targets
 from jtcompare.match.tokens import load, match_tokens, tokens_of
+from jtcompare.match.units import char_pairs
 from jtcompare.plans.cache import memo
 from jtcompare.plans.model import Clause, Measure, Plan
 from jtcompare.text.tokens import canonical
@@ -134,10 +135,7 @@ def score(base: Plan, plan: Plan, settings: Settings, *, workers: int = 1) -> Sc
 
 
 def _bigrams(text: str) -> tuple[str, ...]:
-    return tuple({text[k : k + 2] for k in range(len(text) - 1) if _CJK2.fullmatch(text[k : k + 2])})
-
-
-_CJK2 = re.compile(r"[\u4e00-\u9fff]{2}")
+    return tuple(char_pairs(text))
 
 
 def _bigram_coverage(b_units: list[Sentence], p_units: list[Sentence], settings: Settings) -> np.ndarray:

@@ -183,14 +183,18 @@ def build_units(
     return tuple(units)
 
 
-def bigrams(text: str) -> frozenset[str]:
-    """The pairs of adjacent Chinese characters of a text's canonical form: a second reading of how much of a
-    unit a plan text holds, one that does not depend on jieba's cut or on which words are key terms."""
-    canon = canonical(text)
-    return frozenset(canon[k : k + 2] for k in range(len(canon) - 1) if _CJK_PAIR.fullmatch(canon[k : k + 2]))
+def char_pairs(text: str) -> set[str]:
+    """The pairs of adjacent Chinese characters in a text, as it is (scoring.py's bigram overlap reads these too)."""
+    return {text[k : k + 2] for k in range(len(text) - 1) if _CJK_PAIR.fullmatch(text[k : k + 2])}
 
 
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """The pairs of adjacent Chinese characters of a text's canonical form: a second reading of how much of a
+    unit a plan text holds, one that does not depend on jieba's cut or on which words are key terms."""
+    return frozenset(char_pairs(canonical(text)))
 
 
 @lru_cache(maxsize=2048)
