@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from jtcompare.match.classify import STATUSES, Alignment
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "labels"
@@ -97,8 +98,6 @@ class Scorecard:
     def interval(self, level: float = 0.95, draws: int = 2000, seed: int = 0) -> tuple[float, float]:
         """A percentile bootstrap interval of the accuracy: the rows drawn again with replacement `draws` times.
         With a hundred rows it is about +-0.09 wide: engines closer than that cannot be told apart on them."""
-        import numpy as np
-
         if not self.pairs:
             return (0.0, 0.0)
         right = np.array([a == b for a, b in self.pairs], dtype=float)

@@ -186,18 +186,20 @@ def _added_target(taking: Taking, settings: Settings, base_targets: list[Target]
         seen.add(m.id)
         for t in extract_targets(m.text):
             indicator = canonical(_listed(m.text, t))
+            worded = False  # in a covering sentence, an indicator worded like a covered unit names it too
             if where == "covering":
                 names = _named(held, indicator)
-                if not names and any(
+                worded = not names and any(
                     _share_in(canonical(t.indicator), u.text) >= settings.own_words_covering for u, _ in covered
-                ):
-                    names = {""}
+                )
             elif where == "clause":
                 names = _named(heads, indicator)
             else:
                 names = {n for n in _named(anchors, indicator) if len(n) >= 3}
             # a target the base sets anywhere is not one "where the base has none" (read last: it is the dear test)
-            if names and not any(indicator_similarity(b.indicator, t.indicator, settings) > 0 for b in base_targets):
+            if (names or worded) and not any(
+                indicator_similarity(b.indicator, t.indicator, settings) > 0 for b in base_targets
+            ):
                 found.append((sum(taking.weight(n) for n in names), -len(found), TargetPair(None, t, m.id, "added")))
     return max(found, key=lambda f: f[:2])[2] if found else None
 

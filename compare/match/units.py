@@ -213,7 +213,7 @@ def gram_weights(docs: tuple[str, ...], power: float) -> dict[str, float]:
     for d in docs:
         for g in bigrams(d):
             df[g] = df.get(g, 0) + 1
-    return {g: (math.log((n + 1) / (k + 1)) + 1.0) ** power for g, k in df.items()}
+    return {g: idf_weight(n, k, power) for g, k in df.items()}
 
 
 def gram_share(text: str, weights: dict[str, float], held: frozenset[str]) -> float:
@@ -259,7 +259,8 @@ def _firm(text: str) -> bool:
 
 
 def idf_weight(n: int, df: int, power: float) -> float:
-    """The weight term_idf and build_units give a term that `df` of `n` base sentences hold."""
+    """The weight of a term (or bigram) that `df` of the base's `n` sentences hold: (ln((n + 1) / (df + 1)) + 1)
+    raised to `power`; term_idf gives it unraised, build_units raises it to idf_power."""
     return (math.log((n + 1) / (df + 1)) + 1.0) ** power
 
 
@@ -268,8 +269,8 @@ def term_idf(docs: Sequence[str], terms: set[str]) -> tuple[dict[str, float], fl
     found nowhere (the largest possible): weights depend only on the base, never on the plan compared."""
     n = len(docs)
     canon = [canonical(d) for d in docs]
-    out = {t: math.log((n + 1) / (sum(t in d for d in canon) + 1)) + 1.0 for t in terms}  # idf_weight's formula
-    return out, math.log(n + 1) + 1.0
+    out = {t: idf_weight(n, sum(t in d for d in canon), 1.0) for t in terms}
+    return out, idf_weight(n, 0, 1.0)
 
 
 def held(terms: Sequence[Term], texts: Sequence[str], part_credit: float, sub_word_share: float) -> np.ndarray:
