@@ -75,4 +75,3 @@ _.showErrorMessage
 
 # --- maintenance entry points run by hand from a Python prompt, documented where they are used ---
 _.mark_borderline  # benchmarks/agreement.py: run once when a second reading is added (its module docstring)
-_.is_held_out  # benchmarks/evaluate.py: the frozen split rule for a new city's labels (tests/labels/README.md)
