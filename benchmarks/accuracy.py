@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jtcompare.match.classify import Alignment, align
+from jtcompare.match.classify import align
+from jtcompare.match.results import Alignment
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.model import Plan
 from jtcompare.plans.parse import parse

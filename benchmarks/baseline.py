@@ -25,16 +25,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
-from jtcompare.match.classify import (
-    STATUSES,
-    Alignment,
-    ClauseResult,
-    Match,
-    MeasureResult,
-    PlanClauseResult,
-    Status,
-    clause_status,  # the engine's roll-up rule, shared for a like-for-like record
-)
+from jtcompare.match.classify import clause_status  # the engine's roll-up rule, shared for a like-for-like record
+from jtcompare.match.results import STATUSES, Alignment, ClauseResult, Match, MeasureResult, PlanClauseResult, Status
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.model import Plan
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.match.results import STATUSES, Alignment
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "labels"
 CALIBRATION = LABELS / "calibration" / "measures.csv"

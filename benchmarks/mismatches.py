@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
-from jtcompare.match.classify import Alignment, align
+from jtcompare.match.classify import align
+from jtcompare.match.results import Alignment
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.registry import open_library
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 from jtcompare import __version__
-from jtcompare.match.classify import STATUSES
+from jtcompare.match.results import STATUSES
 from jtcompare.plans.cache import ENV_CACHE_DIR
 from jtcompare.plans.registry import ENV_PLANS_DIR, open_library
 from tabulate import tabulate

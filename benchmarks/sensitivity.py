@@ -14,7 +14,8 @@ from __future__ import annotations
 import dataclasses
 import sys
 
-from jtcompare.match.classify import Alignment, align
+from jtcompare.match.classify import align
+from jtcompare.match.results import Alignment
 from jtcompare.match.settings import DEFAULTS, Settings, _check
 from jtcompare.plans.registry import open_library
 

@@ -13,7 +13,7 @@ from jtcompare.cli.output import emit, precheck, resolve_format
 # for them (pandas, numpy, jieba, openpyxl, jinja2 load only where a command uses them).
 if TYPE_CHECKING:
     from jtcompare.cli.output import Content
-    from jtcompare.match.classify import Alignment
+    from jtcompare.match.results import Alignment
     from jtcompare.report.i18n import Lang as LangCode
 
 FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
@@ -96,7 +96,7 @@ def render_one(a: Alignment, fmt: str, lang: LangCode, *, gaps: bool = False) ->
 
 
 def counts_text(counts: dict[str, int], lang: LangCode) -> str:
-    from jtcompare.match.classify import STATUSES
+    from jtcompare.match.results import STATUSES
     from jtcompare.report.vocab import status_word
 
     sep = "，" if lang == "zh" else ", "

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from jtcompare.cli.output import Write
-    from jtcompare.match.classify import Alignment
+    from jtcompare.match.results import Alignment
     from jtcompare.report.i18n import Lang
 
 STREAMED = ("table", "md", "json", "csv")
@@ -130,7 +130,7 @@ def _tail(fmt: str) -> str:
 def summary_table(rows: list[dict], found: list[str], lang: Lang) -> str:
     """The terminal summary: one line per plan in the language asked for, then each caveat (`found`) in full."""
     from jtcompare.cli import render
-    from jtcompare.match.classify import STATUSES
+    from jtcompare.match.results import STATUSES
     from jtcompare.report.vocab import cell_text, column
 
     keys = [k for k in (rows[0] if rows else {}) if k != "kind"]

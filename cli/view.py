@@ -13,7 +13,7 @@ from jtcompare.cli.output import emit, precheck, resolve_format
 from jtcompare.errors import BadOption
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
-    from jtcompare.match.classify import Alignment
+    from jtcompare.match.results import Alignment
     from jtcompare.report.i18n import Lang
 
 LangOption = Annotated[

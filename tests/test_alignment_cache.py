@@ -37,14 +37,14 @@ def cache(tmp_path, monkeypatch) -> Path:
 def test_a_second_align_is_served_from_the_cache(cache, monkeypatch) -> None:
     first = invoke("align", "chongqing", "--format", "json")
     assert len(list((cache / "alignments").glob("*.pickle"))) == 1
-    monkeypatch.setattr("jtcompare.workflow.cache.align", _refuse)
+    monkeypatch.setattr("jtcompare.match.classify.align", _refuse)
     assert invoke("align", "chongqing", "--format", "json") == first
     assert invoke("report", "chongqing", "--format", "json")  # report reads the same entry
 
 
 def test_no_cache_does_the_matching(cache, monkeypatch) -> None:
     invoke("align", "wuhan")
-    monkeypatch.setattr("jtcompare.workflow.cache.align", _refuse)
+    monkeypatch.setattr("jtcompare.match.classify.align", _refuse)
     result = runner.invoke(app, ["--debug", "align", "wuhan", "--no-cache", "--plans-dir", str(PLANS)])
     assert isinstance(result.exception, AssertionError)
 
@@ -74,7 +74,7 @@ def test_overrides_apply_on_top_of_a_cached_alignment(cache, tmp_path, monkeypat
     engine = next(m for m in before["measures"] if m["id"] == "N08.03")
     pinned = "omitted" if engine["status"] != "omitted" else "adopted"
     invoke("override", "wuhan", "N08.03", pinned, "--note", "read it again", plans=lib)
-    monkeypatch.setattr("jtcompare.workflow.cache.align", _refuse)
+    monkeypatch.setattr("jtcompare.match.classify.align", _refuse)
     after = json.loads(invoke("align", "wuhan", "--format", "json", plans=lib))
     cell = next(m for m in after["measures"] if m["id"] == "N08.03")
     assert cell["status"] == pinned and cell["overridden"]
@@ -137,10 +137,13 @@ def test_help_and_version_load_none_of_the_engine(cache) -> None:
         assert not any(m.startswith(("jtcompare.match", "jtcompare.report")) for m in loaded), args
 
 
-def test_a_warm_align_loads_neither_jieba_nor_pandas(cache) -> None:
+def test_a_warm_align_loads_none_of_the_matcher(cache) -> None:
     invoke("align", "chongqing")
     loaded = _imports_of("align", "chongqing", "--plans-dir", str(PLANS))
-    assert not loaded & {"jieba", "pandas", "openpyxl", "jinja2"}
+    assert not loaded & {"jieba", "pandas", "openpyxl", "jinja2", "numpy", "rapidfuzz"}
+    matcher = {f"jtcompare.match.{m}" for m in ("classify", "units", "scoring", "strength", "status_model", "targets")}
+    assert not loaded & matcher, loaded & matcher
+    assert "jtcompare.match.results" in loaded  # what a cached judgement is made of
 
 
 def _refuse(*args: object, **kwargs: object) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from jtcompare.match.classify import STATUSES, align
+from jtcompare.match.classify import align
+from jtcompare.match.results import STATUSES
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.registry import open_library
 from jtcompare.text.normalise import normalise

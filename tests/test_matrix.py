@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from jtcompare.cli.main import app
-from jtcompare.match.classify import STATUSES
+from jtcompare.match.results import STATUSES
 from jtcompare.report.i18n import label
 from jtcompare.report.workbook import FILLS
 from openpyxl import load_workbook

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from jtcompare.cli.main import app
-from jtcompare.match.classify import coverage_share
+from jtcompare.match.results import coverage_share
 from jtcompare.report.cells import pct
 from openpyxl import load_workbook
 from typer.testing import CliRunner

@@ -11,7 +11,7 @@ import warnings
 import pytest
 from docx import Document
 from jtcompare.cli.main import app
-from jtcompare.match.classify import STATUSES, coverage_share
+from jtcompare.match.results import STATUSES, coverage_share
 from jtcompare.report.cells import md_cell, pct, pipe_table, target_phrase
 from jtcompare.report.i18n import label
 from openpyxl import load_workbook

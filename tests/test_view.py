@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from jtcompare.cli.main import app
-from jtcompare.match.classify import STATUSES
+from jtcompare.match.results import STATUSES
 from jtcompare.report.html import key_terms, view_html
 from jtcompare.report.i18n import label
 from selectolax.lexbor import LexborHTMLParser as HTMLParser

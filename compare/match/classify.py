@@ -25,121 +25,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Literal
 
 import numpy as np
 from jtcompare.match import strength
 from jtcompare.match import units as unit_mod
 from jtcompare.match.regions import Region, outside_region
+from jtcompare.match.results import (
+    COVERAGE_STATUSES,
+    STATUSES,
+    Alignment,
+    ClauseResult,
+    LocalMeasure,
+    Match,
+    MeasureResult,
+    PlanClauseResult,
+    Status,
+    Target,
+    TargetPair,
+    UnitResult,
+    coverage_share,
+)
 from jtcompare.match.scoring import Scores, Sentence, clause_role, score
 from jtcompare.match.settings import Settings
 from jtcompare.match.status_model import StatusModel, status_model
-from jtcompare.match.strength import TargetPair
-from jtcompare.match.targets import Target, extract_targets
-from jtcompare.match.units import UnitResult
+from jtcompare.match.targets import extract_targets
 from jtcompare.plans.cache import memo
-from jtcompare.plans.model import Clause, Measure, Plan
+from jtcompare.plans.model import Plan
 from jtcompare.text.tokens import canonical, jieba_instance, pos_tagger
 from rapidfuzz import fuzz, process
 
-Status = Literal["adopted", "strengthened", "partial", "omitted", "not_applicable"]
-STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
 # the status model's class behind each status it decides (match/status_model.py)
 _MODEL_CLASS = {"adopted": "taken", "strengthened": "taken", "partial": "partial", "omitted": "omitted"}
-COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")  # n/a is left out
-
-
-@dataclass(frozen=True)
-class Match:
-    measure: Measure
-    clause: Clause
-    score: float
-
-
-@dataclass(frozen=True)
-class MeasureResult:
-    measure: Measure
-    clause: Clause
-    role: str  # action | framing | situation
-    status: Status
-    score: float  # the unit mass taken up, 0..1
-    matches: tuple[Match, ...]
-    evidence: str
-    weakened: bool
-    targets: tuple[Target, ...]
-    nearest: Match | None = None  # the best plan sentence even when it is below match_floor (never a match)
-    compared: tuple[TargetPair, ...] = ()  # the target comparisons behind the status
-    overridden: str | None = None  # the analyst's note when an override set the status
-    units: tuple[UnitResult, ...] = field(default=())
-    region: str | None = None  # the region the measure is bound to when not_applicable
-    features: dict[str, float] = field(default_factory=dict, compare=False)  # what the status score read
-    # the status model's probability of the status's class (taken up / partial / omitted); None when no model
-    # decided it (not_applicable, an analyst override)
-    confidence: float | None = None
-    check: bool = False  # confidence below Settings.check_below: an analyst should read this cell
-
-    @property
-    def counted(self) -> bool:
-        return self.role == "action" and self.status != "not_applicable"
-
-
-@dataclass(frozen=True)
-class ClauseResult:
-    clause: Clause
-    role: str
-    status: Status
-    coverage: float | None  # (adopted + strengthened + partial/2) / measures; None when not counted
-    counts: dict[str, int]
-    matches: tuple[tuple[Clause, float], ...]
-
-
-@dataclass(frozen=True)
-class PlanClauseResult:
-    clause: Clause
-    best: tuple[Clause, float] | None
-
-
-@dataclass(frozen=True)
-class LocalMeasure:
-    measure: Measure
-    clause: Clause
-    nearest: float
-
-
-@dataclass(frozen=True)
-class Alignment:
-    plan: Plan
-    base: Plan
-    settings: Settings
-    measures: tuple[MeasureResult, ...]
-    clauses: tuple[ClauseResult, ...]
-    plan_clauses: tuple[PlanClauseResult, ...]
-    local: tuple[LocalMeasure, ...]
-
-    def counts(self) -> dict[str, int]:
-        """Statuses of the action measures (not_applicable ones included, though coverage leaves them out)."""
-        out = dict.fromkeys(STATUSES, 0)
-        for m in self.measures:
-            if m.role == "action":
-                out[m.status] += 1
-        return out
-
-    @property
-    def coverage(self) -> float:
-        return coverage_share(self.counts())
-
-    @property
-    def to_check(self) -> int:
-        """Counted measures whose status the engine is unsure of (confidence below check_below)."""
-        return sum(1 for m in self.measures if m.counted and m.check)
-
-
-def coverage_share(counts: dict[str, int]) -> float:
-    """(adopted + strengthened + partial/2) / measures that apply (not_applicable ones are left out)."""
-    total = sum(counts.get(s, 0) for s in COVERAGE_STATUSES)
-    if not total:
-        return 0.0
-    return (counts["adopted"] + counts["strengthened"] + counts["partial"] / 2) / total
 
 
 # --- action units of the base --------------------------------------------------------------------------------

@@ -21,24 +21,14 @@ from typing import Literal
 
 from jtcompare.match import units as unit_mod
 from jtcompare.match.lexicon import concepts, obligation_levels, words
+from jtcompare.match.results import Target, TargetPair, UnitResult
 from jtcompare.match.scoring import Sentence, clause_role
 from jtcompare.match.settings import Settings
-from jtcompare.match.targets import Target, compare_targets, extract_targets, indicator_similarity
-from jtcompare.match.units import UnitResult
+from jtcompare.match.targets import compare_targets, extract_targets, indicator_similarity
 from jtcompare.plans.model import Measure
 from jtcompare.text.tokens import canonical
 
 Taken = Literal["adopted", "strengthened", "partial"]
-
-
-@dataclass(frozen=True)
-class TargetPair:
-    """A plan target set beside the base target it was compared with (None: the base has none)."""
-
-    base: Target | None
-    plan: Target
-    plan_measure: str
-    verdict: str  # stricter | equal | laxer | added
 
 
 def obligation(text: str) -> tuple[set[str], set[str]]:

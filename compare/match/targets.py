@@ -9,11 +9,12 @@ an earlier year is stricter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
 from jtcompare.match.lexicon import words
+from jtcompare.match.results import Direction, Target
 from jtcompare.match.settings import Settings
 from jtcompare.match.tokens import match_tokens
 from jtcompare.text.numerals import CHARS as CN
@@ -23,7 +24,6 @@ from rapidfuzz import fuzz
 
 CN_NO_WAN = CN.replace("万", "")  # 三十万千瓦 is 三十 + 万千瓦
 
-Direction = Literal["up", "down"]  # up: more is stricter; down: less is stricter
 
 UNITS = (
     "个百分点|%|‰|万亿元|亿元|万元|元|亿立方米|万立方米|立方米|万平方米|平方米|万亩|亩|公顷|平方公里|公里|千米"
@@ -82,22 +82,6 @@ _CONJUNCTIONS = ("或者", "或", "和", "及", "与", "以及")
 _PERIOD_PHRASE = re.compile(r"“?(?:十四五|十五五|十三五)”?(?:规划)?(?:期间|时期|末)")
 _BASE_YEAR = re.compile(r"[较比]20\d{2}年(?:基础上)?")
 _STOPS = ",，;；:：。、"
-
-
-@dataclass(frozen=True)
-class Target:
-    indicator: str
-    comparator: str
-    value: float
-    unit: str
-    direction: Direction
-    year: str | None
-    text: str  # the words the target was read from
-
-    def describe(self) -> str:
-        year = f"{self.year}: " if self.year else ""
-        value = f"{self.value:g}"
-        return f"{year}{self.indicator} {self.comparator} {value}{self.unit}".strip()
 
 
 def _value(raw: str) -> float | None:

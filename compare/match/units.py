@@ -83,18 +83,6 @@ class Unit:
         return max(range(len(self.terms)), key=lambda k: self.terms[k].weight) if self.terms else 0
 
 
-@dataclass(frozen=True)
-class UnitResult:
-    """One action of a base measure and how far the plan takes it up."""
-
-    text: str
-    key_terms: tuple[str, ...]
-    coverage: float  # share of the key-term weight the plan holds (one sentence, or the best few together)
-    covered: bool  # coverage >= unit_threshold
-    by: str | None  # the plan measure that holds most of it (None when nothing does)
-    missing: tuple[str, ...]  # key terms the plan does not hold
-
-
 def split_parts(text: str) -> list[str]:
     """Comma parts of a sentence with lead-ins joined to what they introduce (a 、 list stays whole)."""
     parts = [p for p in _SPLIT.split(text) if p.strip()]

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from jtcompare.errors import BadMetadata, JtError, PlanNotFound, UnreadableFile
 from jtcompare.plans.model import Plan, PlanMeta
-from rapidfuzz import fuzz, process
 
 ENV_PLANS_DIR = "JTCOMPARE_PLANS_DIR"
 METADATA = "plans.toml"
@@ -67,6 +66,8 @@ class Library:
         raise PlanNotFound(f"no plan '{query}' in {self.folder}{self._suggest(q)}")
 
     def _suggest(self, query: str) -> str:
+        from rapidfuzz import fuzz, process  # only a mistyped name needs it: not on every command's start-up
+
         names = {m.id: m.id for m in self.plans.values()}
         names.update({m.name: m.id for m in self.plans.values()})
         best = process.extractOne(query.lower(), list(names), scorer=fuzz.WRatio, processor=str.lower)

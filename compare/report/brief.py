@@ -16,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from jtcompare.match.classify import COVERAGE_STATUSES, STATUSES, Alignment
+from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment
 from jtcompare.report.caveats import caveats
 from jtcompare.report.cells import pct, target_phrase
 from jtcompare.report.chart import Bar, status_chart

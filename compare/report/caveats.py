@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jtcompare.match.classify import Alignment
+from jtcompare.match.results import Alignment
 from jtcompare.plans.model import Plan
 from jtcompare.report.i18n import Lang, label
 

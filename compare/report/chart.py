@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jtcompare.match.classify import STATUSES
+from jtcompare.match.results import STATUSES
 from jtcompare.report.i18n import Lang
 from jtcompare.report.vocab import status_word, text
 

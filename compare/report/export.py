@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.match.results import STATUSES, Alignment
 from jtcompare.report.caveats import caveats
 from jtcompare.report.cells import csv_text, pct, pipe_table, safe_cell, target_phrase
 from jtcompare.report.frames import (

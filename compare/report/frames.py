@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jtcompare.match.classify import STATUSES, Alignment
-from jtcompare.match.targets import Target
+from jtcompare.match.results import STATUSES, Alignment, Target
 from jtcompare.plans.model import Clause, Plan
 from jtcompare.report.caveats import codes
 

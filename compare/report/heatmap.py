@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jtcompare import __version__
-from jtcompare.match.classify import STATUSES, Alignment
+from jtcompare.match.results import STATUSES, Alignment
 from jtcompare.report.html import StatusInfo, labels, render, status_info
 from jtcompare.report.i18n import Lang
 

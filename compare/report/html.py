@@ -19,11 +19,9 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from jtcompare import __version__
-from jtcompare.match.classify import STATUSES, Alignment, ClauseResult, MeasureResult
 from jtcompare.match.lexicon import concepts
+from jtcompare.match.results import STATUSES, Alignment, ClauseResult, MeasureResult, Target, TargetPair
 from jtcompare.match.scoring import remember
-from jtcompare.match.strength import TargetPair
-from jtcompare.match.targets import Target
 from jtcompare.match.tokens import match_tokens
 from jtcompare.plans.model import Plan
 from jtcompare.report.i18n import Lang, keys, label

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from jtcompare import __version__
-from jtcompare.match.classify import Alignment
+from jtcompare.match.results import Alignment
 from jtcompare.match.settings import DEFAULTS, as_dict
 from jtcompare.plans.model import Plan
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jtcompare.match.classify import Alignment, MeasureResult
+from jtcompare.match.results import Alignment, MeasureResult, Target
 from jtcompare.match.settings import as_dict
-from jtcompare.match.targets import Target
 from jtcompare.report.caveats import caveats
 from jtcompare.report.outline import meta_dict
 

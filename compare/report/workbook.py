@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import pandas as pd
-from jtcompare.match.classify import STATUSES, Alignment, MeasureResult
+from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.report.caveats import Caveat, caveats
 from jtcompare.report.cells import sheet_title, xml_text
 from jtcompare.report.frames import (

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from jtcompare.errors import BadMetadata, JtError, UnreadableFile
-from jtcompare.match.classify import Alignment
+from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
 from jtcompare.workflow.cache import Aligner

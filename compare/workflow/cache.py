@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jtcompare.match.classify import Alignment, align
+from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.cache import cache_key, cache_root, load_plan, read_pickle, write_pickle
 from jtcompare.plans.model import Plan, PlanMeta
@@ -74,11 +74,18 @@ class Aligner:
         meta = self._meta(plan_id)
         text = self.lib.read_text(meta)
         if not self.use_cache:
-            return align(self.base, load_plan(meta, text, use_cache=False), self.settings)
+            return self._align(load_plan(meta, text, use_cache=False))
         path = alignment_path(self.base_meta, self.base_text, meta, text, self.settings)
         found = read_pickle(path, Alignment)
         if found is not None:
             return found
-        result = align(self.base, load_plan(meta, text), self.settings)
+        result = self._align(load_plan(meta, text))
         write_pickle(path, result)
         return result
+
+    def _align(self, plan: Plan) -> Alignment:
+        # the matcher (numpy, the term index, the status model) is imported on a miss only: a cached
+        # alignment is read back without it, which is most of a warm `align`'s start-up
+        from jtcompare.match.classify import align
+
+        return align(self.base, plan, self.settings)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jtcompare.atomic import write_atomic
 from jtcompare.errors import BadMetadata, BadOption
-from jtcompare.match.classify import STATUSES, Alignment, Match, MeasureResult
+from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
 
 COLUMNS = ["base", "measure", "status", "match", "note", "by", "date", "text"]

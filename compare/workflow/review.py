@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jtcompare.errors import BadOption, UnreadableFile
-from jtcompare.match.classify import STATUSES
+from jtcompare.match.results import STATUSES
 from jtcompare.plans.library_edit import locked
 from jtcompare.plans.registry import Library
 from jtcompare.report.i18n import LANGS, label

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 from jtcompare.errors import JtError, PlanNotFound
-from jtcompare.match.classify import Alignment
+from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
 from jtcompare.workflow.batch import Progress, align_each

@@ -1,0 +1,152 @@
+"""What a judgement is: the results the engine returns and every renderer reads.
+
+Data only, with no matching in it: a cached alignment is read back, and a report rendered, without loading the
+matcher (numpy, the term index, the status model). match/classify.py makes these; report/, workflow/ and the
+command line read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from jtcompare.match.settings import Settings
+from jtcompare.plans.model import Clause, Measure, Plan
+
+Direction = Literal["up", "down"]  # up: more is stricter; down: less is stricter
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    comparator: str
+    value: float
+    unit: str
+    direction: Direction
+    year: str | None
+    text: str  # the words the target was read from
+
+    def describe(self) -> str:
+        year = f"{self.year}: " if self.year else ""
+        value = f"{self.value:g}"
+        return f"{year}{self.indicator} {self.comparator} {value}{self.unit}".strip()
+
+
+@dataclass(frozen=True)
+class TargetPair:
+    """A plan target set beside the base target it was compared with (None: the base has none)."""
+
+    base: Target | None
+    plan: Target
+    plan_measure: str
+    verdict: str  # stricter | equal | laxer | added
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """One action of a base measure and how far the plan takes it up."""
+
+    text: str
+    key_terms: tuple[str, ...]
+    coverage: float  # share of the key-term weight the plan holds (one sentence, or the best few together)
+    covered: bool  # coverage >= unit_threshold
+    by: str | None  # the plan measure that holds most of it (None when nothing does)
+    missing: tuple[str, ...]  # key terms the plan does not hold
+
+
+Status = Literal["adopted", "strengthened", "partial", "omitted", "not_applicable"]
+STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
+COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")  # n/a is left out
+
+
+@dataclass(frozen=True)
+class Match:
+    measure: Measure
+    clause: Clause
+    score: float
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    measure: Measure
+    clause: Clause
+    role: str  # action | framing | situation
+    status: Status
+    score: float  # the unit mass taken up, 0..1
+    matches: tuple[Match, ...]
+    evidence: str
+    weakened: bool
+    targets: tuple[Target, ...]
+    nearest: Match | None = None  # the best plan sentence even when it is below match_floor (never a match)
+    compared: tuple[TargetPair, ...] = ()  # the target comparisons behind the status
+    overridden: str | None = None  # the analyst's note when an override set the status
+    units: tuple[UnitResult, ...] = field(default=())
+    region: str | None = None  # the region the measure is bound to when not_applicable
+    features: dict[str, float] = field(default_factory=dict, compare=False)  # what the status score read
+    # the status model's probability of the status's class (taken up / partial / omitted); None when no model
+    # decided it (not_applicable, an analyst override)
+    confidence: float | None = None
+    check: bool = False  # confidence below Settings.check_below: an analyst should read this cell
+
+    @property
+    def counted(self) -> bool:
+        return self.role == "action" and self.status != "not_applicable"
+
+
+@dataclass(frozen=True)
+class ClauseResult:
+    clause: Clause
+    role: str
+    status: Status
+    coverage: float | None  # (adopted + strengthened + partial/2) / measures; None when not counted
+    counts: dict[str, int]
+    matches: tuple[tuple[Clause, float], ...]
+
+
+@dataclass(frozen=True)
+class PlanClauseResult:
+    clause: Clause
+    best: tuple[Clause, float] | None
+
+
+@dataclass(frozen=True)
+class LocalMeasure:
+    measure: Measure
+    clause: Clause
+    nearest: float
+
+
+@dataclass(frozen=True)
+class Alignment:
+    plan: Plan
+    base: Plan
+    settings: Settings
+    measures: tuple[MeasureResult, ...]
+    clauses: tuple[ClauseResult, ...]
+    plan_clauses: tuple[PlanClauseResult, ...]
+    local: tuple[LocalMeasure, ...]
+
+    def counts(self) -> dict[str, int]:
+        """Statuses of the action measures (not_applicable ones included, though coverage leaves them out)."""
+        out = dict.fromkeys(STATUSES, 0)
+        for m in self.measures:
+            if m.role == "action":
+                out[m.status] += 1
+        return out
+
+    @property
+    def coverage(self) -> float:
+        return coverage_share(self.counts())
+
+    @property
+    def to_check(self) -> int:
+        """Counted measures whose status the engine is unsure of (confidence below check_below)."""
+        return sum(1 for m in self.measures if m.counted and m.check)
+
+
+def coverage_share(counts: dict[str, int]) -> float:
+    """(adopted + strengthened + partial/2) / measures that apply (not_applicable ones are left out)."""
+    total = sum(counts.get(s, 0) for s in COVERAGE_STATUSES)
+    if not total:
+        return 0.0
+    return (counts["adopted"] + counts["strengthened"] + counts["partial"] / 2) / total
