@@ -36,7 +36,7 @@ class SheetError(Exception):
 
 
 def labelled_measures() -> list[str]:
-    """The national measures the existing labels judge (the same set for every city, bar region-bound ones)."""
+    """The national measures the existing labels judge for any city: the set a new city is judged on."""
     seen: dict[str, None] = {}
     for path in (CALIBRATION, HELDOUT):
         for lab in read_labels(path):
