@@ -9,7 +9,7 @@ The thresholds are grid-searched on tests/labels/measures.csv with benchmarks/ca
 objective (mean of accuracy and macro-F1), as the engine's defaults were: both are fitted to the
 same labels the same way, so the comparison is fair (and equally optimistic for both).
 
-Results are real `jtcompare.match.classify.Alignment`s, so benchmarks/evaluate.py scores them unchanged.
+Results are real `jtcompare.match.results.Alignment`s, so benchmarks/evaluate.py scores them unchanged.
 
     python -m benchmarks.baseline align chongqing national --adopt 0.5 --partial 0.3
     python -m benchmarks.baseline matrix --plans-dir DIR --adopt 0.5 --partial 0.3   # CSV to stdout

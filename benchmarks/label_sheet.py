@@ -15,19 +15,18 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from jtcompare.atomic import write_atomic
 from jtcompare.errors import JtError
+from jtcompare.match.results import STATUSES
 from jtcompare.plans.registry import open_library
 
 from benchmarks.evaluate import CALIBRATION, HELDOUT, SPLIT_CITIES, is_held_out, read_labels
 
 COLUMNS = ("plan", "base_measure", "status", "plan_clauses", "reason")
 SHEET_COLUMNS = (*COLUMNS, "national_text")
-STATUSES = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
 NO_EVIDENCE = ("omitted", "not_applicable")
 
 
@@ -69,7 +68,8 @@ def checked_rows(path: Path) -> list[dict[str, str]]:
     """The sheet's rows, each checked against the library; the first problem raises SheetError."""
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
+            # a short row leaves its last columns None: read them as empty, so the checks name them
+            rows = [{k: v or "" for k, v in r.items() if k is not None} for r in csv.DictReader(fh)]
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise SheetError(f"{path}: cannot read ({err})") from None
     if not rows or not set(COLUMNS) <= set(rows[0]):
@@ -112,24 +112,17 @@ def add(path: Path, target: Path = HELDOUT) -> int:
     """Append the checked rows of `path` to `target` (whole or not at all); returns how many."""
     rows = checked_rows(path)
     assert all(is_held_out(r["plan"], r["base_measure"]) for r in rows)  # a new city's rows are all held out
-    old = target.read_text(encoding="utf-8")
+    try:
+        old = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise SheetError(f"{target}: cannot read ({err})") from None
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for r in rows:
         writer.writerow(tuple(r[c] for c in COLUMNS))
-    _replace(target, old + ("" if old.endswith("\n") else "\n") + out.getvalue())
+    text = old + ("" if old.endswith("\n") else "\n") + out.getvalue()
+    write_atomic(target, text.encode("utf-8"))
     return len(rows)
-
-
-def _replace(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             elif args.out.exists():
                 raise SheetError(f"{args.out}: exists; a filled sheet is not overwritten")
             else:
-                _replace(args.out.resolve(), text)
+                write_atomic(args.out, text.encode("utf-8"), force=False)
                 print(f"wrote {args.out} ({text.count(chr(10)) - 1} measures to judge)", file=sys.stderr)
         else:
             print(f"added {add(args.sheet)} rows of {args.sheet} to {HELDOUT}", file=sys.stderr)

@@ -98,3 +98,17 @@ def test_a_bad_row_is_named_and_nothing_is_added(library, tmp_path, capsys, edit
 def test_a_city_already_labelled_gets_no_sheet(library, capsys) -> None:
     assert label_sheet.main(["new", "wuhan"]) == 2
     assert capsys.readouterr().err.strip() == "error: wuhan: already labelled (tests/labels/)"
+
+
+def test_a_short_row_is_an_error_line_not_a_traceback(library, tmp_path, capsys) -> None:
+    sheet = tmp_path / "newcity.csv"
+    label_sheet.main(["new", "newcity", "--out", str(sheet)])
+    _fill(sheet, {})
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    lines[3] = ",".join(lines[3].split(",")[:4])  # reason and national text cut off
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = HELDOUT.read_bytes()
+    assert label_sheet.main(["add", str(sheet)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]  # after new's "wrote ..." line
+    assert err == f"error: {sheet}:4: the reason is empty"
+    assert HELDOUT.read_bytes() == before
