@@ -18,6 +18,7 @@ from jtcompare.report.workbook import FILLS
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from tests.capabilities import convert, need
 from tests.conftest import PLANS, ROOT
 
 runner = CliRunner()
@@ -267,17 +268,9 @@ def test_readme_shell_loop_writes_one_report_per_plan(tmp_path) -> None:
 
 
 def test_workbook_opens_in_libreoffice(workbook, tmp_path) -> None:
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    if not office:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui to run this check)")
+    need("calc")
     path, _ = workbook
-    result = subprocess.run(
-        [office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
+    result = convert([path], tmp_path, "csv", timeout=180)
     assert result.returncode == 0, result.stderr
     csv_text = (tmp_path / "matrix.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[0].startswith("plan,name,kind")

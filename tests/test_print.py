@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,30 +19,17 @@ from jtcompare.report.cells import pct
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from tests.capabilities import convert, need
 from tests.conftest import PLANS
 
 runner = CliRunner()
-OFFICE = shutil.which("libreoffice") or shutil.which("soffice")
-pytestmark = [
-    pytest.mark.skipif(not OFFICE, reason="LibreOffice is not installed (.ci/run installs libreoffice-calc-nogui)"),
-    pytest.mark.skipif(
-        not shutil.which("pdftotext"), reason="pdftotext is not installed (apt-get install poppler-utils)"
-    ),
-]
 NUMBER = "环综合〔2022〕42号"
 
 
 def to_pdf(paths: list[Path], outdir: Path) -> list[Path]:
     """Each file printed to PDF (Calc for a workbook, Writer for a Word file) by one LibreOffice run: starting
-    LibreOffice is most of the cost of a conversion. HOME in `outdir` gives the run a profile of its own, so
-    test processes running at once never share one."""
-    result = subprocess.run(
-        [OFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(outdir), *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"HOME": str(outdir), "PATH": "/usr/bin:/bin"},
-    )
+    LibreOffice is most of the cost of a conversion."""
+    result = convert(paths, outdir, "pdf")
     pdfs = [outdir / (path.stem + ".pdf") for path in paths]
     assert result.returncode == 0 and all(pdf.exists() for pdf in pdfs), result.stderr
     return pdfs
@@ -87,30 +73,41 @@ def gap_sentences(xlsx: Path) -> list[str]:
     return out
 
 
+# the files printed, and the LibreOffice component that prints each
+PRINTED = {
+    "matrix": ("matrix.xlsx", "calc", ["matrix"]),
+    "report": ("chengdu-gaps.xlsx", "calc", ["report", "chengdu"]),
+    "report_zh": ("wuhan-gaps-zh.xlsx", "calc", ["report", "wuhan", "--lang", "zh"]),
+    "brief": ("wuhan-brief.docx", "writer", ["brief", "wuhan"]),
+}
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
+    """printed(name) -> (file, its PDF): the files of one component are written and printed together, once, and
+    only when this machine has that component (else the test skips saying what to install)."""
     folder = tmp_path_factory.mktemp("print")
-    files = {
-        "matrix": folder / "matrix.xlsx",
-        "report": folder / "chengdu-gaps.xlsx",
-        "report_zh": folder / "wuhan-gaps-zh.xlsx",
-        "brief": folder / "wuhan-brief.docx",
-    }
-    for args in (
-        ["matrix", "--out", str(files["matrix"])],
-        ["report", "chengdu", "--out", str(files["report"])],
-        ["report", "wuhan", "--out", str(files["report_zh"]), "--lang", "zh"],
-        ["brief", "wuhan", "--out", str(files["brief"])],
-    ):
-        result = runner.invoke(app, [*args, "--plans-dir", str(PLANS)])
-        assert result.exit_code == 0, result.output
-    pdfs = to_pdf(list(files.values()), folder)
-    return {k: (path, pdf) for (k, path), pdf in zip(files.items(), pdfs, strict=True)}
+    done: dict[str, tuple[Path, Path]] = {}
+
+    def get(name: str) -> tuple[Path, Path]:
+        component = PRINTED[name][1]
+        need(component, "pdftotext")
+        if name not in done:
+            names = [n for n, (_, c, _) in PRINTED.items() if c == component]
+            files = [folder / PRINTED[n][0] for n in names]
+            for n, path in zip(names, files, strict=True):
+                result = runner.invoke(app, [*PRINTED[n][2], "--out", str(path), "--plans-dir", str(PLANS)])
+                assert result.exit_code == 0, result.output
+            for n, path, pdf in zip(names, files, to_pdf(files, folder), strict=True):
+                done[n] = (path, pdf)
+        return done[name]
+
+    return get
 
 
 @pytest.mark.parametrize("name", ["matrix", "report", "report_zh"])
 def test_every_gap_sentence_prints_whole_in_its_row(printed, name) -> None:
-    xlsx, pdf = printed[name]
+    xlsx, pdf = printed(name)
     sentences = gap_sentences(xlsx)
     assert len(sentences) > 20  # every city leaves out or only partly takes up more than 20 national measures
     raw = flat(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout)
@@ -121,7 +118,7 @@ def test_every_gap_sentence_prints_whole_in_its_row(printed, name) -> None:
 
 @pytest.mark.parametrize(("name", "page_word"), [("matrix", "Page {k} of {n}"), ("report_zh", "第 {k} 页，共 {n} 页")])
 def test_every_workbook_page_has_the_header_and_its_number(printed, name, page_word) -> None:
-    _, pdf = printed[name]
+    _, pdf = printed(name)
     pages = page_texts(pdf)
     assert len(pages) > 5
     for k, page in enumerate(pages, 1):
@@ -130,7 +127,7 @@ def test_every_workbook_page_has_the_header_and_its_number(printed, name, page_w
 
 
 def test_the_brief_prints_on_two_pages_with_header_and_numbers(printed) -> None:
-    _, pdf = printed["brief"]
+    _, pdf = printed("brief")
     pages = page_texts(pdf)
     assert 1 <= len(pages) <= 2
     for k, page in enumerate(pages, 1):

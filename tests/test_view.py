@@ -20,6 +20,7 @@ from jtcompare.report.i18n import label
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
 
+from tests.capabilities import start_browser
 from tests.conftest import PLANS, ROOT, copy_library
 
 runner = CliRunner()
@@ -363,13 +364,10 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def driver(downloads):
+    d = start_browser(downloads=downloads, size=(1400, 1000))
+    yield d
     from benchmarks import browser
 
-    reason = browser.missing()
-    if reason:
-        pytest.skip(reason)
-    d = browser.start(downloads=downloads, size=(1400, 1000))
-    yield d
     browser.stop(d)
 
 
