@@ -17,7 +17,6 @@ from jtcompare.plans.parse import parse
 from jtcompare.plans.registry import Library
 
 from benchmarks import baseline
-from benchmarks.calibrate import leave_one_city_out
 from benchmarks.evaluate import (
     CALIBRATION,
     HELDOUT,
@@ -34,6 +33,7 @@ from benchmarks.evaluate import (
     read_labels,
     score_measures,
 )
+from benchmarks.fit_units import leave_one_city_out
 from benchmarks.noise import NoiseKind, inject
 
 ROOT = Path(__file__).resolve().parent.parent

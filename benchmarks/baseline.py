@@ -5,7 +5,7 @@ measures: normalised, simplified text); adopted at >= adopt, partial at >= parti
 omitted. It never says strengthened. A plan clause's base clause is the one whose measures
 picked sentences of that clause most often (weighted by ratio); none when no measure did.
 
-The thresholds are grid-searched on tests/labels/measures.csv with benchmarks/calibrate.py's
+The thresholds are grid-searched on tests/labels/calibration/measures.csv with the same objective as
 objective (mean of accuracy and macro-F1), as the engine's defaults were: both are fitted to the
 same labels the same way, so the comparison is fair (and equally optimistic for both).
 

@@ -29,8 +29,10 @@ def align_cmd(
     lang: Lang = None,
     plans_dir: PlansDir = None,
     config: Config = None,
-    adopt_threshold: Annotated[float | None, typer.Option(help="Score at which a measure counts as adopted.")] = None,
-    partial_threshold: Annotated[float | None, typer.Option(help="Score at which it counts as partial.")] = None,
+    check_below: Annotated[
+        float | None,
+        typer.Option(help="Flag a cell to check when the least sure of its key units' calls is below this (0-1)."),
+    ] = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
     quiet: Quiet = False,
@@ -51,7 +53,7 @@ def align_cmd(
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
         precheck(out, force)
-        settings = load_settings(config, adopt_threshold=adopt_threshold, partial_threshold=partial_threshold)
+        settings = load_settings(config, check_below=check_below)
         lib = open_library(plans_dir)
         result = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
         emit(render_one(result.alignments[0], fmt, language), out, force=force, quiet=quiet, bom=fmt == "csv")
@@ -125,7 +127,7 @@ def table(a: Alignment, lang: LangCode) -> str:
             m.measure.id,
             cell_text("status", m.status, lang) + ("*" if m.overridden else "") + ("?" if m.check else ""),
             yes_no(m.counted, lang),
-            f"{m.score:.2f}",
+            m.units_covered,
             m.measure.text,
             m.matches[0].clause.id if m.matches else "",
             m.matches[0].measure.text if m.matches else "",
@@ -136,7 +138,7 @@ def table(a: Alignment, lang: LangCode) -> str:
         column("measure", lang),
         column("status", lang),
         column("counted", lang),
-        column("score", lang),
+        column("units", lang),
         text("table.base_text", lang),
         text("table.in", lang),
         text("table.best", lang),

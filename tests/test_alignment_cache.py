@@ -52,7 +52,7 @@ def test_no_cache_does_the_matching(cache, monkeypatch) -> None:
 def test_a_changed_plan_or_setting_is_aligned_afresh(cache, tmp_path) -> None:
     lib = copy_library(tmp_path / "plans")
     invoke("align", "wuhan", plans=lib)
-    invoke("align", "wuhan", "--adopt-threshold", "0.9", plans=lib)
+    invoke("align", "wuhan", "--check-below", "0.9", plans=lib)
     text = lib / "wuhan.txt"
     text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     invoke("align", "wuhan", plans=lib)
@@ -141,7 +141,10 @@ def test_a_warm_align_loads_none_of_the_matcher(cache) -> None:
     invoke("align", "chongqing")
     loaded = _imports_of("align", "chongqing", "--plans-dir", str(PLANS))
     assert not loaded & {"jieba", "pandas", "openpyxl", "jinja2", "numpy", "rapidfuzz"}
-    matcher = {f"jtcompare.match.{m}" for m in ("classify", "units", "scoring", "strength", "status_model", "targets")}
+    matcher = {
+        f"jtcompare.match.{m}"
+        for m in ("classify", "units", "scoring", "strength", "unit_model", "semantic", "targets")
+    }
     assert not loaded & matcher, loaded & matcher
     assert "jtcompare.match.results" in loaded  # what a cached judgement is made of
 

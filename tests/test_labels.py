@@ -54,6 +54,18 @@ def test_status_accuracy_floor(alignments) -> None:
     assert card.taken_up_accuracy >= 0.8
     assert card.recall("omitted") >= 0.4 and card.precision("adopted") >= 0.65
     assert card.precision("strengthened") >= 0.5 and card.recall("strengthened") >= 0.4
+    assert card.recall("partial") >= 0.6  # a rule over units finds partial; the status model found one in five
+
+
+def test_no_cell_is_adopted_while_a_key_unit_is_not_covered(alignments) -> None:
+    taken = 0
+    for city, a in alignments.items():
+        for m in a.measures:
+            if m.status in ("adopted", "strengthened"):
+                taken += 1
+                key = [u for u in m.units if u.key] or list(m.units)
+                assert all(u.state == "covered" for u in key), (city, m.measure.id, m.evidence)
+    assert taken > 150  # the rule bites on real cells: most of three plans' measures are taken up
 
 
 def test_matches_land_in_the_labelled_clauses(alignments) -> None:
@@ -157,87 +169,38 @@ def status(alignments, city: str, measure: str) -> str:
     [
         ("chongqing", "N06.05", "not_applicable", "北方地区冬季清洁取暖: 重庆 is not in the northern heating region"),
         ("wuhan", "N06.05", "not_applicable", "北方地区冬季清洁取暖: 湖北 is not in the northern heating region"),
-        ("chongqing", "N05.03", "omitted", "no 产业结构调整指导目录"),
-        ("wuhan", "N05.03", "adopted", "WH03 落实产业结构调整指导目录有关减污降碳协同增效要求"),
-        ("wuhan", "N10.05", "strengthened", "WH08 建筑垃圾资源化利用率 70% by 2024, national has no number"),
-        ("chongqing", "N16.02", "strengthened", "CQ15 大宗工业固体废物 70% against the national 60%: stricter"),
         ("wuhan", "N11.02", "adopted", "WH09 化肥农药利用率 43%, equal to the national 43%: not strengthened"),
         ("chongqing", "N10.02", "strengthened", "CQ09 same sentence plus 装配式建筑 30% in the clause"),
+        ("wuhan", "N14.09", "strengthened", "WH12 污泥 capacity with a number where the national has none"),
+        ("chengdu", "N04.03", "omitted", "no 产业准入及退出清单 in a 碳达峰 plan"),
+        ("chengdu", "N04.01", "omitted", "no 分类指导的减污降碳政策体系; CD03 三线一单 is generic"),
+        ("chongqing", "N08.04", "omitted", "no 去产能长效机制 tied to 大气环境容量"),
+        ("chongqing", "N21.01", "partial", "some of the research platforms, not the national key projects"),
+        ("wuhan", "N14.03", "partial", "再生水 taken up, the 人工湿地 and 调蓄设施 unit is not"),
     ],
 )
 def test_labelled_judgements(alignments, city, measure, expected, why) -> None:
     assert status(alignments, city, measure) == expected, why
 
 
-def test_forest_cover_target_strengthens(alignments) -> None:
-    # once a known miss (CQ11 scored too low against the long N12.01 to be looked at for targets): the unit
-    # 持续增加森林面积和蓄积量 is covered, and CQ11's 森林蓄积量不低于2.8亿立方米 is a target on its subject
-    m = next(m for m in alignments["chongqing"].measures if m.measure.id == "N12.01")
-    assert m.status == "strengthened" and "蓄积量" in m.evidence
-
-
-def test_cross_clause_match_for_carbon_inclusion(alignments) -> None:
-    """Wuhan puts 碳普惠 into its clauses (一) and (五), not where the national text has it (七)."""
-    m = next(m for m in alignments["wuhan"].measures if m.measure.id == "N07.07")
-    assert m.status in ("adopted", "strengthened")
-    assert {"WH01", "WH05"} & {x.clause.id for x in m.matches}
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="CD12 names its indicator 新增新能源、清洁能源动力的交通工具比例; the extractor keeps only "
-    "the part after 、 and cannot pair it with 新能源汽车新车销售量: partial for its low score, not as weakened",
+# Known misses on the calibration part, grouped by the pattern behind them. Strict: the day one is fixed the
+# suite says so, and the row moves to test_labelled_judgements. Every status here is the label's.
+_GENERIC_WEAKER = (
+    "a generic sentence on the topic reads as taking the action up weakly, so the unit is weaker and the cell "
+    "partial; the status labels call the measure omitted (the unit labels often call the same unit weaker)"
 )
-def test_lower_target_is_partial_and_weakened(alignments) -> None:
-    """Chengdu's 40% new-energy share against the national 50%."""
-    m = next(m for m in alignments["chengdu"].measures if m.measure.id == "N09.04")
-    assert m.status == "partial"
-    pairs = [p for p in m.compared if p.verdict == "laxer"]
-    assert m.weakened and pairs and pairs[0].plan.value == 40.0 and pairs[0].base.value == 50.0
-
-
-# Known misses on the calibration part, grouped by the pattern behind them (issue 9). Strict: the day one is
-# fixed the suite says so, and the row moves to test_labelled_judgements. Every status here is the label's.
-_COMMON_WORD = (
-    "one common key word (创新, 标准, 温室气体/排放, 管理机制) covers a short unit from any plan sentence that "
-    "says it; holding such units only through the measure's own best sentences cost more rows than it fixed "
-    "(leave-one-city-out 0.747 -> 0.732)"
+_DETAIL_WEAKER = (
+    "one key unit is called weaker or missing where the status label reads the measure as taken up whole: the "
+    "label treats that unit as a detail"
 )
-_SECOND_ACTION = (
-    "the headline action is taken up and a second, distinct action is missing; the labels call that partial, "
-    "but adopted rows also miss minor parts as often, and no coverage feature (lowest unit, share of units "
-    "covered) separates the two (leave-one-city-out 0.712 -> 0.700..0.719)"
-)
-_DETAIL_LEFT_OUT = (
-    "a firm action the city has no reason to take up (核电 in an inland city) is absent, so the weakest-unit "
-    "reading is 0 and the status model calls the measure partial; the labels read it as a detail and judge the "
-    "rest (strength.py, read on the measure taken up, cites the 42% target: tests/test_judgement.py)"
-)
+_UNIT_MISSED = "a key unit worded otherwise is called missing (paraphrase the unit model does not reach)"
 _KNOWN_MISSES = [
-    ("chengdu", "N06.02", "strengthened", _DETAIL_LEFT_OUT + ": CD2-00 非化石能源消费比重 42%"),
-    ("chengdu", "N08.09", "omitted", _COMMON_WORD + ": 开展协同创新"),
-    ("chengdu", "N22.04", "omitted", _COMMON_WORD + ": 推动污染物与温室气体排放协同控制"),
-    ("wuhan", "N22.04", "omitted", _COMMON_WORD + ": 推动污染物与温室气体排放协同控制"),
-    ("chengdu", "N23.04", "omitted", _COMMON_WORD + ": 引导各地区优化协同管理机制"),
-    ("chengdu", "N22.03", "omitted", _COMMON_WORD + ": 完善生态环境标准体系, 制修订相关排放标准"),
-    ("wuhan", "N11.03", "partial", _SECOND_ACTION + ": 秸秆综合利用 without 秸秆焚烧管控"),
-    ("chongqing", "N09.02", "partial", _SECOND_ACTION + ": 绿色配送 without 慢行交通系统"),
-    ("chengdu", "N07.03", "partial", _SECOND_ACTION + ": 绿色社区 without 反对浪费行动"),
-    ("wuhan", "N10.01", "partial", _SECOND_ACTION + ": 绿色建筑比例 without 超低能耗、近零碳建筑"),
-    (
-        "chengdu",
-        "N07.06",
-        "adopted",
-        "paraphrase not recognised: 公共机构特别是党政机关引领示范 is taken up as 绿色办公, 政府绿色采购 and "
-        "近零碳公共机构示范, which share no key term with it",
-    ),
-    (
-        "chengdu",
-        "N10.04",
-        "strengthened",
-        "a firmer verb and a quantity in other words (积极推进既有居住建筑节能改造, 不少于200万平方米): the unit's "
-        "key terms (jieba's 在城镇 with the preposition glued on, 小区, 危房改造, 抗震, 过程) are not held",
-    ),
+    ("chongqing", "N12.04", "omitted", _GENERIC_WEAKER + ": no 天然林保护修复"),
+    ("chengdu", "N14.09", "omitted", _GENERIC_WEAKER + ": no 污泥 in the plan"),
+    ("chongqing", "N04.02", "adopted", _DETAIL_WEAKER + ": 衔接国土空间规划分区"),
+    ("chongqing", "N12.01", "strengthened", _DETAIL_WEAKER + ": 国土绿化行动, beside CQ11's forest targets"),
+    ("wuhan", "N06.01", "adopted", _UNIT_MISSED + ": 减煤、稳气、少油、强电、增绿"),
+    ("chongqing", "N12.03", "adopted", _UNIT_MISSED + ": 森林和陆地生态系统…可持续管理"),
 ]
 
 

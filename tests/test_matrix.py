@@ -92,7 +92,7 @@ def test_measures_sheet_equals_the_align_json(workbook, matrix_json) -> None:
             mark = "?" if m["check"] else ""  # a cell the engine is unsure of is marked for the analyst
             assert cell.value == label(f"status.{m['status']}", "en") + mark, (plan, mid)
             assert cell.fill.fgColor.rgb.endswith(FILLS[m["status"]]), (plan, mid)
-            assert ws.cell(row, col + 1).value == m["score"]
+            assert ws.cell(row, col + 1).value == m["units_covered"]
             if m["matches"]:
                 assert m["matches"][0]["text"] in cell.comment.text
             seen += 1
@@ -206,10 +206,10 @@ def test_targets_sheet_shows_what_the_status_was_judged_on(workbook, matrix_json
     rows = list(wb["Targets"].iter_rows(values_only=True))
     header = rows[0]
     got = {(r[0], mid, r[header.index("verdict")]) for r in rows[1:] for mid in r[1].split(", ")}
-    n1005 = next(m for m in plans["wuhan"]["measures"] if m["id"] == "N10.05")
-    assert n1005["status"] == "strengthened"
-    assert ("wuhan", "N10.05", "added") in got
-    assert ("chongqing", "N16.02", "stricter") in got
+    n1002 = next(m for m in plans["chongqing"]["measures"] if m["id"] == "N10.02")
+    assert n1002["status"] == "strengthened"
+    assert ("chongqing", "N10.02", "added") in got  # 装配式建筑占新建建筑比例 30% where the base has none
+    assert ("wuhan", "N11.02", "equal") in got  # 农药利用率 43%, the national 43%
 
 
 def test_existing_report_needs_force(tmp_path) -> None:
@@ -327,8 +327,8 @@ def test_unwritable_target_is_a_write_error(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--adopt-threshold", "-5"], "setting 'adopt_threshold' must be between 0 and 1, not -5.0"),
-        (["--partial-threshold", "1.5"], "setting 'partial_threshold' must be between 0 and 1, not 1.5"),
+        (["--check-below", "-5"], "setting 'check_below' must be between 0 and 1, not -5.0"),
+        (["--check-below", "1.5"], "setting 'check_below' must be between 0 and 1, not 1.5"),
     ],
 )
 def test_nonsense_settings_are_refused(args, message) -> None:

@@ -66,7 +66,7 @@ def test_report_markdown_names_the_national_document_and_keeps_evidence_and_dire
     assert "成都市碳达峰实施方案" in first and "环综合〔2022〕42号" in first
     gaps = md.split("## Gaps")[1].split("## Targets")[0]
     assert "| evidence |" in gaps.splitlines()[2]
-    assert "(status score" in gaps
+    assert "key units covered)" in gaps
     targets = md.split("## Targets")[1]
     assert "规上工业单位增加值能耗 | 2025 | 下降14%" in targets  # direction kept
     assert "短流程炼钢占比 | 2030 | 提升至20%以上" in targets  # one entry per target
@@ -177,7 +177,9 @@ def test_numbers_are_formatted_and_years_are_numbers(report_book) -> None:
     assert summary.cell(2, header.index("coverage") + 1).number_format == "0%"
     gaps = wb["Gaps"]
     header = [c.value for c in gaps[1]]
-    assert all(gaps.cell(i, header.index("score") + 1).number_format == "0.00" for i in range(2, gaps.max_row + 1))
+    assert all(gaps.cell(i, header.index("confidence") + 1).number_format == "0.00" for i in range(2, gaps.max_row + 1))
+    units = [gaps.cell(i, header.index("key units") + 1).value for i in range(2, gaps.max_row + 1)]
+    assert units and all(re.fullmatch(r"\d+/\d+", u) for u in units)  # covered / key units, on every gap
     targets = wb["Targets"]
     rows = list(targets.iter_rows(values_only=True))
     years = [r[rows[0].index(k)] for r in rows[1:] for k in ("base year", "plan year") if r[rows[0].index(k)]]

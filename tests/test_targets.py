@@ -68,11 +68,14 @@ def _targets(plans, plan: str, measure: str) -> list[tuple]:
 @pytest.mark.parametrize(
     ("plan", "measure", "expected"),
     [
-        # 2025年和2030年,全国短流程炼钢占比分别提升至15%、20%以上: two targets, each with its year
+        # 到2025年…再生铝产量达到1150万吨…到2030年,电解铝使用可再生能源比例提高至30%以上: each with its year
         (
             "national",
-            "N08.06",
-            [("2025", "短流程炼钢占比", "提升至", 15.0, "%"), ("2030", "短流程炼钢占比", "提升至…以上", 20.0, "%")],
+            "N08.07",
+            [
+                ("2025", "再生铝产量", "达到", 1150.0, "万吨"),
+                ("2030", "电解铝使用可再生能源比例", "提高至…以上", 30.0, "%"),
+            ],
         ),
         # 新建民用建筑执行不低于72%节能标准: the standard is what is measured, 执行 is not part of it
         (

@@ -73,7 +73,7 @@ def test_view_has_every_base_measure_with_the_engines_judgement(pages, aligned) 
             row = found[m["id"]]
             assert row.attributes["data-status"] == m["status"]
             assert row.css_first(".judge .chip").text().strip() == label(f"status.{m['status']}", "zh")
-            assert row.css_first(".score").text().split()[-1] == f"{m['score']:.2f}"
+            assert row.css_first(".score").text().split()[-1] == m["units_covered"]
             assert row.css_first(".nat p").text().endswith(m["text"])
             cited = [a.attributes["href"] for a in row.css(".city a.cite")]
             if m["matches"]:
@@ -174,10 +174,11 @@ def test_units_show_covered_or_missing(library) -> None:
     tree = HTMLParser(view_html(a, "zh"))
     for m in mixed:
         items = tree.css_first(f'article[data-id="{m.measure.id}"]').css("ul.units li")
-        assert [li.attributes["class"] for li in items] == ["covered" if u.covered else "missing" for u in m.units]
+        assert [li.attributes["class"] for li in items] == [u.state + ("" if u.key else " framing") for u in m.units]
         for li, u in zip(items, m.units, strict=True):
-            word = label(f"view.units.{'covered' if u.covered else 'missing'}", "zh")
-            assert li.text().startswith(f"{word}: {u.text}")
+            word = label(f"view.units.{u.state}", "zh")
+            framing = "" if u.key else f" · {label('view.units.framing', 'zh')}"
+            assert li.text().startswith(f"{word}{framing}: {u.text}")
             assert [s.text() for s in li.css("s")] == [k for k in u.key_terms if k in u.missing]
             assert [x.attributes["href"] for x in li.css("a")] == ([f"#pt-{u.by}"] if u.by else [])
 

@@ -1,24 +1,25 @@
 """Turn a base measure's action units and the plan's sentences into a status, with the evidence to check it.
 
-Each base measure is split into action units with key terms (match/units.py). A unit's coverage is the share
-of its key-term weight that one plan sentence holds, or the union of the measure's best-scoring sentences
-(a plan often takes one measure up across two or three sentences); it is reported covered at
-`unit_threshold`. The status model (match/status_model.py, fitted on the calibration labels) reads the
-units' coverage and gives P(taken up), P(partial), P(omitted):
+Each base measure is split into action units with key terms (match/units.py); a unit is key unless it only
+frames (以…为导向, 坚持…, 提升…水平). For each unit the unit model (match/unit_model.py, learned from the
+calibration unit labels) reads its key-term coverage, character bigrams, the best sentence, its clause, its
+list items, the covering sentence's obligation words and, when vectors are at hand, the closest plan text in
+meaning (match/semantic.py), and calls it covered, weaker (in part or only softly) or missing. The status is a
+rule over those calls (unit_status):
 
-adopted         P(taken up) >= adopt_threshold
+adopted         every key unit covered (a measure with no key unit: every unit)
 strengthened    adopted, and the plan goes further on the same point (match/strength.py): a stricter or
                 earlier target on the same indicator, a quantified target or a dated goal on a covered unit's
                 own subject where the base has none, or a tentative action (研究, 探索, 鼓励) answered with a
                 firm one (纳入, 实行)
-partial         P(taken up) + P(partial) >= partial_threshold or one unit covered, and one unit held at
-                least partial_unit_floor with its anchor (条例, 天然林, 污泥: without the word that makes it this
-                action, common words do not take it up in part) or, for a unit that is mostly a 、 list, one
-                whole item of the list held; or adopted but weakened (a laxer target,
-                严禁 made 鼓励, 大力 made 稳妥)
-omitted         less
-not_applicable  the measure's action is bound to a region (北方地区, 大气污染防治重点区域, 沙漠戈壁荒漠) the
-                plan's province lies outside, and the plan does not take that action up anyway
+partial         some key unit covered or weaker, not all covered; or every key unit covered but the plan
+                weakens it (a laxer target, the base's target left out, 严禁 made 鼓励, 大力 made 稳妥)
+omitted         no key unit covered or weaker
+not_applicable  the measure is bound to regions the plan's province lies outside, or only the central
+                government can carry it out (data/applicability.csv, reviewed); never counted in coverage
+
+So a cell is never adopted while a key unit is not covered. Its confidence is the least sure of its key units'
+calls; below `check_below` it is flagged for an analyst to check.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
-from jtcompare.match import strength
+from jtcompare.match import semantic, strength
 from jtcompare.match import units as unit_mod
-from jtcompare.match.regions import Region, outside_region
+from jtcompare.match.regions import not_applicable
 from jtcompare.match.results import (
     COVERAGE_STATUSES,
     STATUSES,
@@ -47,16 +48,12 @@ from jtcompare.match.results import (
 )
 from jtcompare.match.scoring import Scores, Sentence, clause_role, score
 from jtcompare.match.settings import Settings
-from jtcompare.match.status_model import StatusModel, status_model
 from jtcompare.match.targets import extract_targets
+from jtcompare.match.unit_model import UnitModel, unit_model
 from jtcompare.plans.cache import memo
 from jtcompare.plans.model import Plan
 from jtcompare.text.tokens import canonical, jieba_instance, pos_tagger
 from rapidfuzz import fuzz, process
-
-# the status model's class behind each status it decides (match/status_model.py)
-_MODEL_CLASS = {"adopted": "taken", "strengthened": "taken", "partial": "partial", "omitted": "omitted"}
-
 
 # --- action units of the base --------------------------------------------------------------------------------
 
@@ -96,10 +93,11 @@ def align(
     *,
     workers: int = 1,
     scores: Scores | None = None,
-    model: StatusModel | None = None,
+    model: UnitModel | None = None,
+    use_semantic: bool = True,
 ) -> Alignment:
     """The whole comparison of `plan` against `base` (pass `scores` to reuse a scoring run; `model` replaces the
-    calibrated status model, for cross-validation)."""
+    fitted unit model, for cross-validation; `use_semantic=False` leaves sentence vectors out)."""
     scores = scores or score(base, plan, settings, workers=workers)
     bu = base_units(base, scores.base, settings)
     held = None
@@ -109,6 +107,7 @@ def align(
     term_index = {t.text: k for k, t in enumerate(bu.terms)}
     base_targets = [t for u in scores.base for t in extract_targets(u.measure.text)]
     goals = strength.goal_sentences(scores.plan)
+    sem = _semantic(bu, scores) if use_semantic and settings.semantic else None
     ctx = _Context(
         scores,
         held,
@@ -117,7 +116,10 @@ def align(
         base_targets,
         goals,
         plan.meta.province,
-        model or status_model(),
+        plan.meta.level,
+        model or unit_model(sem is not None),
+        sem,
+        _offsets(bu),
         "\n".join(canonical(u.measure.text) for u in scores.base),
         {c.id: k for k, c in enumerate(scores.base_clauses)},
         {c.id: k for k, c in enumerate(scores.plan_clauses)},
@@ -148,7 +150,10 @@ class _Context:
     base_targets: list[Target]
     goals: list[Sentence]  # the plan's targets section
     province: str | None
-    model: StatusModel
+    level: str
+    model: UnitModel
+    semantic: np.ndarray | None  # every base unit (flattened in order) x plan sentences: cosine of their vectors
+    unit_offset: list[int]  # base sentence -> its first row in `semantic`
     base_text: str = ""  # every base sentence, canonical, joined: what the base itself says somewhere
     base_clause: dict[str, int] = field(default_factory=dict)  # clause id -> row of scores.clause_sim
     plan_clause: dict[str, int] = field(default_factory=dict)  # clause id -> column of scores.clause_sim
@@ -194,38 +199,109 @@ def _unit_results(
     return out
 
 
-def status_features(
-    units: tuple[unit_mod.Unit, ...], results: list[UnitResult], best_sentence: float, settings: Settings
+def unit_features(
+    ctx: _Context, i: int, k: int, unit: unit_mod.Unit, result: UnitResult, where: list[int], order: list[int]
 ) -> dict[str, float]:
-    """What the status model reads (match/status_model.py): mean unit coverage, the lead unit's, best sentence."""
-    if not units:
-        return {"mean": 0.0, "lead": 0.0, "sentence": best_sentence, "anchor": 0.0}
-    mass = [u.mass * (settings.soft_weight if u.soft else 1.0) for u in units]
-    total = sum(mass) or 1.0
-    lead = next((r for u, r in zip(units, results, strict=True) if not u.soft), results[0])
-    anchored = [u.words[u.anchor] not in r.missing for u, r in zip(units, results, strict=True)]
-    return {
-        "mean": sum(m * r.coverage for m, r in zip(mass, results, strict=True)) / total,
-        "lead": lead.coverage,
-        "sentence": best_sentence,
-        "anchor": sum(m for m, a in zip(mass, anchored, strict=True) if a) / total,
+    """What the unit model reads of one unit against the plan (match/unit_model.py documents each)."""
+    sentences = where or order
+    held = frozenset().union(*(ctx.plan_grams[j] for j in sentences)) if sentences and ctx.plan_grams else None
+    row = ctx.scores.score[i]
+    out = {
+        "cover": result.coverage,
+        "anchor": float(bool(unit.terms) and unit.words[unit.anchor] not in result.missing),
+        "grams": unit_mod.gram_share(unit.text, ctx.gram_weights, held) if held else 0.0,
+        "sentence": float(row.max()) if len(row) else 0.0,
+        "topic": _topic(ctx, ctx.scores.base[i], sentences[:1]),
+        "soft": float(unit.soft),
+        "items": _items_held(unit, result),
+        "softer": _softer(unit, [ctx.scores.plan[j] for j in where[:1]]),
     }
+    if ctx.semantic is not None:
+        sims = ctx.semantic[ctx.unit_offset[i] + k]
+        out["semantic"] = float(sims.max()) if sims.size else 0.0
+    return out
+
+
+def _items_held(unit: unit_mod.Unit, result: UnitResult) -> float:
+    """The share of a 、 list's items (风能、太阳能、生物质能) the plan holds whole; 1 for a unit with no list: a
+    plan naming one or two of five sectors takes the unit up in part."""
+    if not unit.items:
+        return 1.0
+    missing = set(result.missing)
+    return sum(not {unit.words[k] for k in item} & missing for item in unit.items) / len(unit.items)
+
+
+def _softer(unit: unit_mod.Unit, covering: list[Sentence]) -> float:
+    """1 when the unit binds or pushes (严禁, 推进: not soft) and the sentence covering it only encourages or
+    explores (鼓励, 探索, 研究, and no binding word): taken up only softly."""
+    if unit.soft or not covering:
+        return 0.0
+    strong, soft = strength.obligation(covering[0].measure.text)
+    return float(bool(soft) and not strong)
+
+
+def _judge_units(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...], order: list[int]) -> list[UnitResult]:
+    """Each unit's coverage, features and the unit model's call (covered / weaker / missing)."""
+    row = ctx.scores.score[i]
+    candidates = [j for j in order if row[j] >= ctx.settings.match_floor]
+    out = []
+    for k, (unit, (result, where)) in enumerate(zip(units, _unit_results(ctx, units, candidates, row), strict=True)):
+        features = unit_features(ctx, i, k, unit, result, where, order)
+        chance = ctx.model.probabilities(features)
+        state = max(chance, key=chance.__getitem__)
+        by = result.by if state != "missing" else None
+        if state != "missing" and by is None:  # taken up in other words: cite the sentence closest in meaning
+            j = int(np.argmax(ctx.semantic[ctx.unit_offset[i] + k])) if ctx.semantic is not None else order[0]
+            by = ctx.scores.plan[j].measure.id
+        out.append(
+            replace(
+                result,
+                covered=state == "covered",
+                by=by,
+                state=state,
+                key=is_key(unit),
+                confidence=round(chance[state], 3),
+                features={f: round(v, 3) for f, v in features.items()},
+            )
+        )
+    return out
+
+
+def is_key(unit: unit_mod.Unit) -> bool:
+    """An action of its own, which the status needs: not an orientation or a goal (以…为导向, 坚持…, 宜林则林,
+    提升…水平, 各司其职; units.py `framing`). A tentative action (研究, 探索, 鼓励) is still an action: the unit
+    labels call it key (93% agreement with the labels' key column on the calibration units)."""
+    return not unit.framing
+
+
+def unit_status(results: list[UnitResult]) -> tuple[str, float]:
+    """The status the units make, before targets and obligation words, and how sure the engine is of it.
+
+    taken    every key unit covered (a measure with no key unit: every unit)
+    partial  some key unit covered or weaker, but not all covered
+    omitted  no key unit covered or weaker
+
+    The confidence is the least sure of the key units' calls: one doubtful call makes a doubtful cell (on the
+    calibration measures this sorted right from wrong cells far better than the product of the units' odds)."""
+    key = [r for r in results if r.key] or results
+    if not key:
+        return "omitted", 1.0
+    sure = min(r.confidence if r.confidence is not None else 1.0 for r in key)
+    if all(r.state == "covered" for r in key):
+        return "taken", sure
+    if all(r.state == "missing" for r in key):
+        return "omitted", sure
+    return "partial", sure
 
 
 def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> MeasureResult:
     scores, settings = ctx.scores, ctx.settings
     sentence, row = scores.base[i], scores.score[i]
     order = [int(j) for j in np.argsort(-row, kind="stable")[: settings.max_matches]]
-    candidates = [j for j in order if row[j] >= settings.match_floor]
-    unit_pairs = _unit_results(ctx, units, candidates, row)
-    results = [r for r, _ in unit_pairs]
-    best = float(row.max()) if len(row) else 0.0
-    covering = sorted(dict.fromkeys(j for _, js in unit_pairs for j in js), key=lambda j: -row[j])
-    features = status_features(units, results, best, settings)
-    features["topic"] = _topic(ctx, sentence, covering)
-    features["weakest"] = _weakest(ctx, units, order)
-    chance = ctx.model.probabilities(features)
-    share = round(chance["taken"] + chance["partial"] / 2, 3)
+    results = _judge_units(ctx, i, units, order)
+    best_of = {r.by for r in results if r.by}
+    covering = [j for j in order if scores.plan[j].measure.id in best_of]
+    covering += [j for j, u in enumerate(scores.plan) if u.measure.id in best_of and j not in covering]
     matches = tuple(Match(scores.plan[j].measure, scores.plan[j].clause, round(float(row[j]), 3)) for j in covering)
     nearest = None
     if order:
@@ -237,25 +313,21 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     notes: list[str] = []
     weakened = False
     status: Status
-    region = outside_region(sentence.measure.text, ctx.province)
-    if region and not any(
-        r.coverage >= settings.unit_partial for u, r in zip(units, results, strict=True) if _bound(u, region)
-    ):
-        status, notes = "not_applicable", [f"bound to {region.name}; {ctx.province} lies outside it"]
-    elif chance["taken"] >= settings.adopt_threshold:
+    made, chance = unit_status(results)
+    bound = not_applicable(sentence.measure.id, sentence.measure.text, ctx.province, ctx.level)
+    if bound:
+        status, notes = "not_applicable", [bound.reason]
+    elif made == "taken":
         status, notes, weakened, compared = strength.taken_up(taking, settings, ctx.base_targets, ctx.base_text)
-    elif (chance["taken"] + chance["partial"] >= settings.partial_threshold or any(r.covered for r in results)) and any(
-        r.covered
-        or (r.coverage >= settings.partial_unit_floor and u.words[u.anchor] not in r.missing)
-        or _item_held(u, r, settings)
-        for u, r in zip(units, results, strict=True)
-    ):  # a covered unit is never omitted, a measure with no unit held halfway never partial
+    elif made == "partial":
         status = "partial"
         notes, weakened, compared = strength.weakened_in_part(taking, settings)
     else:
         status = "omitted"
+    covered = [r for r in results if r.key and r.state == "covered"]
+    share = round(sum(1 for _ in covered) / max(1, sum(1 for r in results if r.key)), 3)
     evidence = _evidence(status, share, matches, notes, results, nearest, settings)
-    confidence = None if status == "not_applicable" else round(chance[_MODEL_CLASS[status]], 3)
+    confidence = None if status == "not_applicable" else round(chance, 3)
     if status == "omitted":  # words of it may be about, but nothing takes an action up: no match, no `by`
         matches, results = (), [replace(r, by=None) for r in results]
     return MeasureResult(
@@ -271,25 +343,40 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         nearest,
         tuple(compared),
         units=tuple(results),
-        region=region.name if status == "not_applicable" and region else None,
-        features={k: round(v, 3) for k, v in features.items()},
+        region=bound.label if bound else None,
+        features={},
         confidence=confidence,
         check=confidence is not None and confidence < settings.check_below,
     )
 
 
-def _item_held(unit: unit_mod.Unit, result: UnitResult, settings: Settings) -> bool:
-    """A unit that is mostly a list of things (严禁新增钢铁、焦化、炼油…产能; 推广光储直柔、…、智慧交通) is
-    taken up in part when the plan holds one whole item, however little of the list's weight that is. A list
-    that only qualifies the action (与建材、石化、化工行业耦合) carries less than enumeration_share of the
-    unit's weight and does not count: without its head, the action is not taken up."""
-    if not unit.items:
-        return False
-    listed = {k for item in unit.items for k in item}
-    if sum(unit.weights[k] for k in listed) < settings.enumeration_share * unit.mass:
-        return False
-    missing = set(result.missing)
-    return any(not {unit.words[k] for k in item} & missing for item in unit.items)
+def _semantic(bu: BaseUnits, scores: Scores) -> np.ndarray | None:
+    """Base units (flattened) x plan sentences: the best cosine of the unit's e5 vector with one comma part of the
+    sentence (a unit is one action, a plan sentence often several: 禁止…新增自备燃煤机组 sits in a part); None
+    when some text has no vector (match/semantic.py)."""
+    texts = [u.text for units in bu.units for u in units]
+    if not texts or not scores.plan:
+        return None
+    parts, owner = [], []
+    for j, sentence in enumerate(scores.plan):
+        for part in unit_mod.split_parts(sentence.measure.text) or [sentence.measure.text]:
+            parts.append(part)
+            owner.append(j)
+    left = semantic.vectors(texts)
+    right = semantic.vectors(parts) if left is not None else None
+    if left is None or right is None:
+        return None
+    out = np.full((len(scores.plan), len(texts)), -1.0, dtype=np.float32)
+    np.maximum.at(out, np.asarray(owner), right @ left.T)
+    return out.T
+
+
+def _offsets(bu: BaseUnits) -> list[int]:
+    out, at = [], 0
+    for units in bu.units:
+        out.append(at)
+        at += len(units)
+    return out
 
 
 def _topic(ctx: _Context, sentence: Sentence, covering: list[int]) -> float:
@@ -306,27 +393,6 @@ def _topic(ctx: _Context, sentence: Sentence, covering: list[int]) -> float:
     return float(sim[k, j]) / top if top > 0 else 0.0
 
 
-def _weakest(ctx: _Context, units: tuple[unit_mod.Unit, ...], order: list[int]) -> float:
-    """How far the least taken-up firm action of the measure is held, read by character bigrams: the smallest
-    IDF-weighted share of a unit's bigrams that the measure's best-scoring sentences (max_matches) hold together.
-    Soft units (研究, 鼓励, 以…为导向) are left out unless all are soft.
-
-    A measure whose every action is there reads high even when the city words it differently (jieba cuts 慢行交通
-    系统 and 慢行系统 differently; bigrams do not care), and a measure one of whose actions is simply absent
-    (强化秸秆焚烧管控 beside 推进秸秆综合利用) reads low, however well the other actions are held: labels call
-    that partial. Key-term coverage of the weakest unit did not separate the two (docs/DEVELOPING.md)."""
-    read = [u for u in units if unit_mod.base_grams(u.text)]
-    firm = [u for u in read if not u.soft] or read
-    if not firm or not order or not ctx.plan_grams:
-        return 0.0
-    held = frozenset().union(*(ctx.plan_grams[j] for j in order))
-    return min(unit_mod.gram_share(u.text, ctx.gram_weights, held) for u in firm)
-
-
-def _bound(unit: unit_mod.Unit, region: Region) -> bool:
-    return any(t in unit.text for t in region.triggers)
-
-
 def _evidence(
     status: str,
     value: float,
@@ -336,8 +402,9 @@ def _evidence(
     nearest: Match | None,
     settings: Settings,
 ) -> str:
-    """Starts with the status and the share taken up, then where, then what is missing and why."""
-    head = f"{status} (status score {value:.2f})"
+    """Starts with the status and how many key units the plan covers, then where, then what is missing and why."""
+    key = [r for r in results if r.key] or results
+    head = f"{status} ({sum(r.state == 'covered' for r in key)}/{len(key)} key units covered)"
     if matches and status == "omitted":  # words of it are there, no action is: the sentence is not a match
         head += f": no action taken up (at most words of one in {matches[0].measure.id})"
     elif matches:
@@ -348,9 +415,14 @@ def _evidence(
         head += ": no plan sentence holds its key terms"
     elif nearest is None:
         head += ": the plan has no measures"
-    missing = [r for r in results if not r.covered]
-    if missing and status not in ("omitted", "not_applicable") and len(results) > 1:
-        notes = [*notes, "missing: " + "; ".join(strength.clip(r.text) for r in missing)]
+    key = [r for r in results if r.key] or results
+    missing = [r for r in key if r.state == "missing"]
+    weaker = [r for r in key if r.state == "weaker"]
+    if status not in ("omitted", "not_applicable") and len(results) > 1:
+        if missing:
+            notes = [*notes, "missing: " + "; ".join(strength.clip(r.text) for r in missing)]
+        if weaker:
+            notes = [*notes, "weaker: " + "; ".join(strength.clip(r.text) for r in weaker)]
     elif status == "omitted" and results:
         terms = list(dict.fromkeys(t for r in results for t in r.missing))[:6]
         if terms:

@@ -1,7 +1,9 @@
-"""Which national measures are bound to a region a plan lies outside (data/regions.toml, with sources)."""
+"""Which national measures do not apply to a plan: bound to regions its province lies outside, or an action only
+the central government can take (data/applicability.csv, reviewed; data/regions.toml, with public sources)."""
 
 from __future__ import annotations
 
+import csv
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,28 +15,59 @@ from jtcompare.match.lexicon import MATCH_DATA
 class Region:
     key: str
     name: str
-    triggers: tuple[str, ...]
     provinces: frozenset[str]
     source: str
-    unless: tuple[str, ...] = ()  # other places in the same sentence that make it apply more widely
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """One reviewed row: the measure, why it does not apply everywhere, and the words that make it so."""
+
+    measure: str
+    kind: str  # region | central
+    regions: tuple[Region, ...]
+    reason: str
+    quote: str
+
+    @property
+    def label(self) -> str:
+        """What the output says the measure is bound to: the regions' names, or 中央事权 (central only)."""
+        return "、".join(r.name for r in self.regions) if self.kind == "region" else "中央事权"
 
 
 @lru_cache(maxsize=1)
-def regions() -> tuple[Region, ...]:
+def regions() -> dict[str, Region]:
     raw = tomllib.loads((MATCH_DATA / "regions.toml").read_text(encoding="utf-8"))
-    return tuple(
-        Region(key, r["name"], tuple(r["triggers"]), frozenset(r["provinces"]), r["source"], tuple(r.get("unless", ())))
-        for key, r in raw.items()
-    )
+    return {key: Region(key, r["name"], frozenset(r["provinces"]), r["source"]) for key, r in raw.items()}
 
 
-def outside_region(text: str, province: str | None) -> Region | None:
-    """The region `text` is bound to when the plan's province lies outside it (None: applicable, or unknown)."""
+@lru_cache(maxsize=1)
+def table() -> dict[str, Applicability]:
+    lines = (MATCH_DATA / "applicability.csv").read_text(encoding="utf-8").splitlines()
+    known = regions()
+    out = {}
+    for row in csv.DictReader(line for line in lines if not line.startswith("#")):
+        bound = tuple(known[k] for k in row["regions"].split(";") if k)
+        out[row["measure"]] = Applicability(row["measure"], row["kind"], bound, row["reason"], row["quote"])
+    return out
+
+
+def short_province(province: str) -> str:
+    return province.removesuffix("省").removesuffix("市").removesuffix("自治区")
+
+
+def not_applicable(measure_id: str, text: str, province: str | None, level: str) -> Applicability | None:
+    """The reviewed row that makes this base measure not apply to a plan (None: it applies, or cannot be told).
+
+    Central-only measures apply to no city or province plan. A region-bound one does not apply when the plan's
+    province is known and lies outside every region named; an unknown province leaves it to be judged. A row whose
+    quote the measure's text does not hold belongs to another base and is not used."""
+    row = table().get(measure_id)
+    if row is None or row.quote not in text or level == "national":
+        return None
+    if row.kind == "central":
+        return row
     if not province:
         return None
-    short = province.removesuffix("省").removesuffix("市").removesuffix("自治区")
-    for region in regions():
-        bound = any(t in text for t in region.triggers) and not any(u in text for u in region.unless)
-        if bound and short not in region.provinces:
-            return region
-    return None
+    short = short_province(province)
+    return row if all(short not in r.provinces for r in row.regions) else None

@@ -42,6 +42,9 @@ class TargetPair:
     verdict: str  # stricter | equal | laxer | added
 
 
+UnitState = Literal["covered", "weaker", "missing"]
+
+
 @dataclass(frozen=True)
 class UnitResult:
     """One action of a base measure and how far the plan takes it up."""
@@ -52,8 +55,14 @@ class UnitResult:
     covered: bool  # coverage >= unit_threshold
     by: str | None  # the plan measure that holds most of it (None when nothing does)
     missing: tuple[str, ...]  # key terms the plan does not hold
+    # the unit model's call (match/unit_model.py): covered, weaker (in part or only softly) or missing
+    state: UnitState = "missing"
+    key: bool = True  # an action of its own; False: framing (以…为导向, 坚持…, 研究…) that the status does not need
+    confidence: float | None = None  # the unit model's probability of `state`
+    features: dict[str, float] = field(default_factory=dict, compare=False)  # what the unit model read
 
 
+UNIT_STATES: tuple[UnitState, ...] = ("covered", "weaker", "missing")
 Status = Literal["adopted", "strengthened", "partial", "omitted", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
 COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")  # n/a is left out
@@ -91,6 +100,22 @@ class MeasureResult:
     @property
     def counted(self) -> bool:
         return self.role == "action" and self.status != "not_applicable"
+
+    @property
+    def key_units(self) -> tuple[UnitResult, ...]:
+        """The units the status needs (every unit when none is key)."""
+        return tuple(u for u in self.units if u.key) or self.units
+
+    @property
+    def units_covered(self) -> str:
+        """Key units covered out of key units, as every output shows it: "2/3" ("" for a measure with no units)."""
+        key = self.key_units
+        return f"{sum(u.state == 'covered' for u in key)}/{len(key)}" if key else ""
+
+    @property
+    def units_missing(self) -> tuple[str, ...]:
+        """The key units the plan does not cover, each marked weaker or missing: what to look for."""
+        return tuple(f"{u.text.rstrip('。,;')} ({u.state})" for u in self.key_units if u.state != "covered")
 
 
 @dataclass(frozen=True)

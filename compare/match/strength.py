@@ -103,8 +103,8 @@ def _softened(taking: Taking) -> str | None:
     best covering sentence only tempers (words.toml's pushing and tempering words).
 
     The base's words are read in the units the plan covers (the whole measure when it covers none): a plan does
-    not soften an action it does not take up (chengdu N06.02: 确保绝对安全 belongs to 核电, which chengdu leaves
-    out, and its 逐步提高 answers 可再生能源替代, not 核电)."""
+    not soften an action it does not take up (a 确保 that binds one action of a list is not softened by a plan that
+    leaves that action out and tempers another)."""
     chosen = taking.chosen
     if not chosen:
         return None
@@ -153,8 +153,8 @@ def _added_target(taking: Taking, settings: Settings, base_targets: list[Target]
     - in the plan's targets section (主要目标): a covered unit's anchor (three characters or more).
     So a vehicle target in a ship sentence, the neighbouring measure's 装配式建筑 30%, or a 生活垃圾 rate beside
     城市建设 is no target of this measure. Of the targets that qualify, the one whose indicator names the most
-    key-term weight is cited (the first on a tie): 非化石能源消费比重 42% rather than the clause's 原煤消费量
-    for 提高非化石能源消费比重.
+    key-term weight is cited (the first on a tie): a target naming the measure's rarest subject rather than one
+    of the clause's that names only a word every energy sentence shares.
     """
     covered, chosen = taking.covered(), taking.chosen
     if not covered and not taking.held():

@@ -40,6 +40,15 @@ _LEAD_IN = re.compile(
 _FRAMING_PART = re.compile(
     r"^(?:以.{1,30}为(?:导向|重点|主线|抓手|核心|引领|目标)|坚持.{1,12}|宜.则.|从源头上.*|统筹.{1,16}和.{1,16}发展)[,;:。]?$"
 )
+# a goal or a way of working, not an action a city takes up or leaves out (提升秸秆综合利用水平 and 提升…监测能力 are
+# actions: the goal is a development level, a capacity of people, a quality; calibration units read as framing by
+# the unit labels: 提升生态系统质量和稳定性 N12.07, 不断提升生态系统碳汇与净化功能 N12.11, 加快实现城市绿色低碳发展
+# N18.01, 提升基础设施绿色低碳发展水平 N19.01, 各司其职/各负其责/形成合力/系统推进相关工作 N26.02, 提升…能力水平
+# N27.02, 建立长效机制 N23.02, 统筹污染治理、生态保护以及温室气体减排要求 N18.01)
+_GOAL_PART = re.compile(
+    r"^(?:(?:不断|持续|全面|进一步)?提升.{0,24}(?:发展水平|能力水平|质量和稳定性|功能)|加快实现.{0,20}发展|形成合力|"
+    r"各司其职|各负其责|建立长效机制|系统推进相关工作|统筹.{2,30}(?:要求|发展))[,;:。]?$"
+)
 # target wording: numbers, years and comparison words describe a target, not an action
 _TARGET_WORD = re.compile(
     rf"^(?:\d.*|.*年|达到|以上|以下|以内|左右|比例|比重|占比|提高到|提高至|下降|累计|力争|{UNITS})$"
@@ -64,6 +73,7 @@ class Unit:
     terms: tuple[Term, ...]
     soft: bool  # only soft obligation words (研究, 探索, 鼓励) or a lead-in: the labels weigh these less
     items: tuple[tuple[int, ...], ...] = ()  # a 、 enumeration's items, as indices into terms (see enumeration)
+    framing: bool = False  # an orientation or a goal (以…为导向, 坚持…, 提升…水平), not an action of its own
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -167,7 +177,8 @@ def build_units(
             subs = tuple(x for x in sub_words(w, search) if x != w)
             terms.append(Term(w, weight(w), subs, tuple(weight(x) for x in subs)))
         soft = bool(_FRAMING_PART.match(part.strip())) or (any(w in part for w in soft_only) and not _firm(part))
-        units.append(Unit(part.strip(), tuple(terms), soft, enumeration(part, [t.text for t in terms])))
+        framing = bool(_FRAMING_PART.match(part.strip()) or _GOAL_PART.match(part.strip()))
+        units.append(Unit(part.strip(), tuple(terms), soft, enumeration(part, [t.text for t in terms]), framing))
     return tuple(units)
 
 

@@ -212,10 +212,11 @@ def _gaps(doc, a: Alignment, lang: Lang) -> None:
     doc.add_heading(text("brief.top_gaps", lang), level=2)
     omitted = [m for m in gaps if m.status == "omitted"]
     rows = [
-        [m.measure.id, chapter_label(a.base, m.clause), _lead(m), _clip(m.measure.text, 60)] for m in _spread(omitted)
+        [m.measure.id, chapter_label(a.base, m.clause), _lead(m), m.units_covered, _clip(m.measure.text, 54)]
+        for m in _spread(omitted)
     ]
-    heads = [column("measure", lang), column("chapter", lang), column("departments", lang), column("text", lang)]
-    _table(doc, heads, rows, [2.2, 3.2, 2.8, 8.8])
+    heads = [column(k, lang) for k in ("measure", "chapter", "departments", "units", "text")]
+    _table(doc, heads, rows, [2.2, 3.2, 2.8, 1.6, 7.2])
     if len(omitted) > len(rows):
         _small(doc, text("brief.more", lang, n=len(omitted) - len(rows), plan=a.plan.id))
 

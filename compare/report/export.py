@@ -117,7 +117,7 @@ def alignment_markdown(a: Alignment, lang: Lang = "en") -> str:
         frame_md(
             _starred(measure_frame([a]), a.settings.check_below),
             lang,
-            ["measure", "status", "score", "confidence", "text", "plan_measure", "plan_text", "evidence"],
+            ["measure", "status", "units", "confidence", "text", "plan_measure", "plan_text", "evidence"],
         ),
     ]
     lines += _local_md(a, lang)

@@ -26,9 +26,11 @@ MEASURE_COLUMNS = [
     "departments",
     "counted",
     "status",
+    "units",
     "score",
     "confidence",
     "text",
+    "units_missing",
     "plan_measure",
     "plan_clause",
     "plan_text",
@@ -43,7 +45,7 @@ GAP_COLUMNS = [
     "clause",
     "departments",
     "status",
-    "score",
+    "units",
     "confidence",
     "text",
     "plan_measure",
@@ -148,9 +150,11 @@ def measure_rows(a: Alignment) -> list[dict]:
                 "departments": departments(m.clause),
                 "counted": "yes" if m.counted else "no",
                 "status": m.status,
+                "units": m.units_covered,
                 "score": m.score,
                 "confidence": m.confidence,
                 "text": m.measure.text,
+                "units_missing": "; ".join(m.units_missing),
                 "plan_measure": best.measure.id if best else "",
                 "plan_clause": best.clause.label if best else "",
                 "plan_text": best.measure.text if best else "",
@@ -178,7 +182,7 @@ def gaps_frame(a: Alignment) -> pd.DataFrame:
                 "clause": m.clause.label,
                 "departments": departments(m.clause),
                 "status": m.status,
-                "score": m.score,
+                "units": m.units_covered,
                 "confidence": m.confidence,
                 "text": m.measure.text,
                 "plan_measure": best.measure.id if best else "",
@@ -193,7 +197,7 @@ def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
     """Base targets beside the plan targets the status was judged on (verdict stricter/equal/laxer/added).
 
     A base target with no plan counterpart is listed with verdict 'not in plan'. A plan target that
-    strengthens several base measures (chongqing's 装配式建筑 30% for N10.01 and N10.02) is listed
+    strengthens several base measures (one 30% target read for two measures of a clause) is listed
     once, with the measures joined.
     """
     rows: list[dict] = []

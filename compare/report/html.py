@@ -174,6 +174,8 @@ class UnitRow:
     missing: list[str]  # the key terms the plan does not hold
     covered: bool
     by: list[str]
+    state: str = "missing"  # covered | weaker | missing: the unit model's call
+    key: bool = True  # False: framing the status does not need
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class Row:
     text: str  # as the CSV exports it (`base text`): the importer checks it against the base
     status: str
     score: float
+    units_covered: str  # key units covered / key units, "2/3"
     counted: bool
     region: str | None  # the region a not_applicable measure is bound to
     overridden: str | None
@@ -247,7 +250,8 @@ def unit_rows(m: MeasureResult) -> list[UnitRow]:
         # without the matcher's list of missing terms, an uncovered unit misses all of them
         missing = getattr(u, "missing", None)
         missing = [str(k) for k in missing] if missing is not None else ([] if u.covered else terms)
-        out.append(UnitRow(str(u.text), terms, missing, bool(u.covered), ids))
+        state = getattr(u, "state", "covered" if u.covered else "missing")
+        out.append(UnitRow(str(u.text), terms, missing, bool(u.covered), ids, state, bool(getattr(u, "key", True))))
     return out
 
 
@@ -267,6 +271,7 @@ def row(m: MeasureResult, chapter: int, depts: str) -> Row:
         text=m.measure.text,
         status=m.status,
         score=m.score,
+        units_covered=m.units_covered,
         counted=m.counted,
         region=getattr(m, "region", None),
         overridden=m.overridden,
@@ -421,7 +426,7 @@ class ViewPage:
     plan: Any  # PlanMeta
     base: Any
     version: str
-    thresholds: tuple[float, float]
+    check_below: float
     counts: list[tuple[StatusInfo, int]]
     coverage: float
     chapters: list[ChapterView]
@@ -457,7 +462,7 @@ def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
         plan=a.plan.meta,
         base=a.base.meta,
         version=__version__,
-        thresholds=(a.settings.adopt_threshold, a.settings.partial_threshold),
+        check_below=a.settings.check_below,
         counts=[(s, counts.get(s.key, 0)) for s in infos],
         coverage=a.coverage,
         chapters=chaps,

@@ -33,6 +33,8 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
         "text": m.measure.text,
         "status": m.status,
         "score": m.score,
+        "units_covered": m.units_covered,
+        "units_missing": list(m.units_missing),
         "confidence": m.confidence,
         "check": m.check,
         "counted": m.counted,
@@ -49,7 +51,16 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
         ],
         "evidence": m.evidence,
         "units": [
-            {"text": u.text, "key_terms": list(u.key_terms), "covered": u.covered, "coverage": u.coverage, "by": u.by}
+            {
+                "text": u.text,
+                "key": u.key,
+                "state": u.state,
+                "confidence": u.confidence,
+                "key_terms": list(u.key_terms),
+                "covered": u.covered,
+                "coverage": u.coverage,
+                "by": u.by,
+            }
             for u in m.units
         ],
         "region": m.region,

@@ -80,6 +80,8 @@ SPECS: dict[str, Spec] = {
     "counted": Spec(8),
     "status": Spec(10),
     "score": Spec(7, number_format="0.00"),
+    "units": Spec(7),
+    "units_missing": Spec(24, wrap=True),
     "confidence": Spec(8, number_format="0.00"),
     "text": Spec(38, wrap=True),
     "plan_measure": Spec(10),
@@ -367,14 +369,15 @@ def clauses_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
 
 
 def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
-    """Base measures x plans: a status cell per plan with the match in its comment, then its score."""
+    """Base measures x plans: a status cell per plan with the match in its comment, then its key units covered
+    ("2/3")."""
     ws = _sheet(wb, "measures", ctx)
     keys = ["measure", "chapter", "clause", "counted", "text"]
     specs: dict[str, Spec] = {}
     for a in alignments:
-        keys += [a.plan.id, f"{a.plan.id} score"]
+        keys += [a.plan.id, f"{a.plan.id} units"]
         specs[a.plan.id] = Spec(10)
-        specs[f"{a.plan.id} score"] = Spec(7, number_format="0.00")
+        specs[f"{a.plan.id} units"] = Spec(7)
     rows = []
     base = alignments[0].base if alignments else None
     for i, base_m in enumerate(alignments[0].measures if alignments else ()):
@@ -388,9 +391,9 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
         for a in alignments:
             m = a.measures[i]
             row[a.plan.id] = m.status + ("*" if m.overridden else "")
-            row[f"{a.plan.id} score"] = m.score
+            row[f"{a.plan.id} units"] = m.units_covered
         rows.append(row)
-    headers = {f"{a.plan.id} score": f"{a.plan.id} {column('score', ctx.lang)}" for a in alignments}
+    headers = {f"{a.plan.id} units": f"{a.plan.id} {column('units', ctx.lang)}" for a in alignments}
     last = write_table(ws, keys, rows, ctx, specs=specs)
     for j, key in enumerate(keys, 1):
         if key in headers:
