@@ -34,6 +34,7 @@ from benchmarks.evaluate import (
     score_measures,
 )
 from benchmarks.fit_units import leave_one_city_out
+from benchmarks.judgement import report_lines
 from benchmarks.noise import NoiseKind, inject
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,9 +70,10 @@ class AccuracyResults:
     thresholds: tuple[float, float]  # the baseline's (adopt, partial), grid-searched on the calibration labels
     not_applicable: tuple[int, int]  # held-out rows labelled not_applicable that the engine calls so, of all
     local: tuple[int, int, int]  # listed local additions labelled local, those labelled, labelled rows
+    units: tuple[str, ...] = ()  # benchmarks/judgement.py's figures of the held-out part: units, both references
 
 
-def run_accuracy(lib: Library) -> AccuracyResults:
+def run_accuracy(lib: Library, *, counterfactual: bool = False) -> AccuracyResults:
     calibration, heldout = read_labels(CALIBRATION), read_labels(HELDOUT)
     clause_labels = read_clause_labels(LABELS / "clauses.csv")
     base = lib.load("national")
@@ -89,6 +91,7 @@ def run_accuracy(lib: Library) -> AccuracyResults:
         (adopt, partial),
         not_applicable(engine, heldout),
         local_precision(engine),
+        tuple(report_lines("heldout", counterfactual=counterfactual)),
     )
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import collections
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from jtcompare.match.classify import align
 from jtcompare.match.results import Alignment, MeasureResult
@@ -91,7 +91,7 @@ def unit_scores(found: dict[str, Alignment], units: list[UnitLabel]) -> tuple[fl
     return (three / n, two / n, n) if n else (0.0, 0.0, 0)
 
 
-def counterfactual(base: Plan, plans: dict[str, Plan], found: dict[str, Alignment], measures: set[str]):
+def counterfactual_flips(base: Plan, plans: dict[str, Plan], found: dict[str, Alignment], measures: set[str]):
     """For adopted cells: delete from the plan the sentences cited for one key unit, then for all; the cell
     should then fall to partial (then omitted) unless other sentences really cover it. (flipped one, flipped
     all, cells)."""
@@ -116,14 +116,6 @@ def _status_without(base: Plan, plan: Plan, measure: str, sentence_ids: set[str 
     return m.status if m else "omitted"
 
 
-@dataclass(frozen=True)
-class Report:
-    lines: list[str]
-
-    def add(self, text: str = "") -> None:
-        self.lines.append(text)
-
-
 def _fmt(card_: Scorecard) -> str:
     lo, hi = card_.interval()
     return f"{card_.accuracy:.3f} (95% interval {lo:.2f}-{hi:.2f}, {len(card_.pairs)} cells)"
@@ -134,13 +126,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=("calibration", "heldout"), required=True)
     parser.add_argument("--counterfactual", action="store_true", help="also delete cited sentences (slow)")
     args = parser.parse_args(argv)
-    held = args.part == "heldout"
+    for line in report_lines(args.part, counterfactual=args.counterfactual):
+        print(line, flush=True)
+    return 0
+
+
+def report_lines(part: str, *, counterfactual: bool = False) -> Iterable[str]:
+    """The figures of one part of the labels, line by line (benchmarks/run.py puts the held-out ones in RESULTS.md)."""
+    held = part == "heldout"
     statuses: list[Label] = read_labels(HELDOUT if held else CALIBRATION)
     units = read_unit_labels(UNITS_HELDOUT if held else UNITS_CALIBRATION)
     lib = open_library()
     base = lib.load("national")
     plans = {c: lib.load(c) for c in CITIES}
-    report = Report([])
     engines = {}
     for name, semantic in (("lexical (the default)", 0), ("semantic (setting semantic = 1)", 1)):
         settings = replace(DEFAULTS, semantic=semantic)
@@ -150,50 +148,53 @@ def main(argv: list[str] | None = None) -> int:
     fitted = {c: baseline.alignment(r, adopt, partial) for c, r in ratios.items()}
     by_label = [(r.plan, r.measure, r.status) for r in statuses]
     by_units = [(p, m, s) for (p, m), s in unit_rule_statuses(units).items()]
-    report.add(f"## {args.part}: {len({r.measure for r in statuses})} national measures x 3 cities")
+    yield f"{part}: {len({r.measure for r in statuses})} national measures x 3 cities"
+    yield ""
     for name, found in (*engines.items(), ("difflib baseline", fitted)):
         a, b = card(found, by_label), card(found, by_units)
-        report.add(f"- {name}: status labels {_fmt(a)}; unit-rule statuses {_fmt(b)}")
-        if name != "difflib baseline":
-            three, two, n = unit_scores(found, units)
-            report.add(f"  units ({n}): three-way {three:.3f}, covered or not {two:.3f}")
-            report.add(
-                f"  precision of adopted {a.precision('adopted') or 0:.2f}, recall of partial "
-                f"{a.recall('partial') or 0:.2f} (status labels); {b.precision('adopted') or 0:.2f}, "
-                f"{b.recall('partial') or 0:.2f} (unit rule)"
-            )
-            sure, flag = card(found, by_label, flagged=False), card(found, by_label, flagged=True)
-            total = len(sure.pairs) + len(flag.pairs)
-            report.add(
-                f"  sure cells {len(sure.pairs)} of {total} ({len(sure.pairs) / max(1, total):.0%}), right "
-                f"{sure.accuracy:.3f}; flagged right {flag.accuracy:.3f}"
-            )
-            report.add(f"  confusion (label -> engine): {a.confusion()}")
+        yield f"- {name}: status labels {_fmt(a)}; unit-rule statuses {_fmt(b)}"
+        if name == "difflib baseline":
+            continue
+        three, two, n = unit_scores(found, units)
+        yield f"  - units ({n}): three-way {three:.3f}, covered or not {two:.3f}"
+        yield (
+            f"  - precision of adopted {a.precision('adopted') or 0:.2f}, recall of partial "
+            f"{a.recall('partial') or 0:.2f} (status labels); {b.precision('adopted') or 0:.2f}, "
+            f"{b.recall('partial') or 0:.2f} (unit-rule statuses)"
+        )
+        sure, flag = card(found, by_label, flagged=False), card(found, by_label, flagged=True)
+        total = len(sure.pairs) + len(flag.pairs)
+        yield (
+            f"  - sure cells {len(sure.pairs)} of {total} ({len(sure.pairs) / max(1, total):.0%}), right "
+            f"{sure.accuracy:.3f}; flagged cells right {flag.accuracy:.3f}"
+        )
+        yield f"  - confusion, status labels (label: engine counts): {_confusion(a)}"
     found = engines["lexical (the default)"]
     bad = [
         (c, m.measure.id)
         for c, a in found.items()
         for m in a.measures
-        if m.status in ("adopted", "strengthened") and any(u.key and u.state != "covered" for u in m.units)
+        if m.status in ("adopted", "strengthened") and any(u.state != "covered" for u in m.key_units)
     ]
-    report.add(f"- adopted cells with a key unit not covered: {len(bad)}")
-    print("\n".join(report.lines), flush=True)
-    report.lines.clear()
-    if args.counterfactual:
-        measures = {r.measure for r in statuses}
-        one, every, n = counterfactual(base, plans, found, measures)
-        report.add(
-            f"- counterfactual on {n} adopted cells: without the sentences cited for one key unit {one / max(1, n):.0%}"
-            f" are no longer adopted; without those of every key unit {every / max(1, n):.0%} are omitted"
+    yield f"- adopted or strengthened cells with a key unit not covered, all measures, three cities: {len(bad)}"
+    if counterfactual:
+        one, every, n = counterfactual_flips(base, plans, found, {r.measure for r in statuses})
+        yield (
+            f"- counterfactual on the {n} adopted or strengthened cells: without the sentences cited for one key unit, "
+            f"{one / max(1, n):.0%} are no longer adopted; without those of every key unit, {every / max(1, n):.0%} "
+            "are omitted"
         )
     if not held:
         second = read_unit_labels(UNITS_SECOND)
         first = {(u.plan, u.measure, u.unit): u for u in read_unit_labels(UNITS_CALIBRATION)}
         first |= {(u.plan, u.measure, u.unit): u for u in read_unit_labels(UNITS_HELDOUT)}
         same = [first[(u.plan, u.measure, u.unit)].state == u.state for u in second]
-        report.add(f"- two unit readings agree on {sum(same)}/{len(same)} units ({sum(same) / len(same):.3f})")
-    print("\n".join(report.lines))
-    return 0
+        yield f"- two unit readings agree on {sum(same)}/{len(same)} units ({sum(same) / len(same):.3f})"
+
+
+def _confusion(card_: Scorecard) -> str:
+    conf = card_.confusion()
+    return "; ".join(f"{s}: " + ", ".join(f"{k} {v}" for k, v in conf[s].items() if v) for s in FOUR)
 
 
 if __name__ == "__main__":
