@@ -31,6 +31,7 @@ _.override_cmd  # cli/matrix.py
 # --- pytest: autouse fixtures no test names, module-level marks and hooks pytest calls ---
 _._isolated_cache  # tests/conftest.py
 _._default_language  # tests/test_view.py
+_.no_encoder  # tests/test_semantic.py: named in @pytest.mark.usefixtures
 _.pytestmark  # tests/test_print.py, tests/test_wheel.py
 _.pytest_collection_modifyitems  # tests/conftest.py: a hook
 

@@ -15,7 +15,7 @@ SEMANTIC = dataclasses.replace(DEFAULTS, semantic=1)
 
 
 @pytest.fixture
-def no_encoder(monkeypatch):
+def no_encoder(monkeypatch) -> None:
     """As on a machine without the extra: any attempt to encode fails the test."""
 
     def refuse(texts):
@@ -25,14 +25,16 @@ def no_encoder(monkeypatch):
     monkeypatch.setattr(semantic, "available", lambda: False)
 
 
+@pytest.mark.usefixtures("no_encoder")
 @pytest.mark.parametrize("city", ["chongqing", "wuhan", "chengdu"])
-def test_the_shipped_plans_need_no_encoder(plans, no_encoder, city) -> None:
+def test_the_shipped_plans_need_no_encoder(plans, city) -> None:
     a = align(plans["national"], plans[city], SEMANTIC)
     units = [u for m in a.measures for u in m.units]
     assert units and all(-1 <= u.features["semantic"] <= 1 for u in units)
 
 
-def test_off_by_default_the_units_read_no_vectors(plans, no_encoder) -> None:
+@pytest.mark.usefixtures("no_encoder")
+def test_off_by_default_the_units_read_no_vectors(plans) -> None:
     a = align(plans["national"], plans["wuhan"], DEFAULTS)
     assert not any("semantic" in u.features for m in a.measures for u in m.units)
 
@@ -45,7 +47,8 @@ def test_the_store_is_keyed_by_text_hash_and_holds_unit_vectors(plans) -> None:
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=0.01)  # float16, unit length
 
 
-def test_a_new_text_without_the_encoder_has_no_vector(no_encoder) -> None:
+@pytest.mark.usefixtures("no_encoder")
+def test_a_new_text_without_the_encoder_has_no_vector() -> None:
     assert semantic.vectors(["一句从未见过的话。"]) is None
 
 

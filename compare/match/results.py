@@ -62,7 +62,6 @@ class UnitResult:
     features: dict[str, float] = field(default_factory=dict, compare=False)  # what the unit model read
 
 
-UNIT_STATES: tuple[UnitState, ...] = ("covered", "weaker", "missing")
 Status = Literal["adopted", "strengthened", "partial", "omitted", "not_applicable"]
 STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted", "not_applicable")
 COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")  # n/a is left out
