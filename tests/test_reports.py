@@ -136,14 +136,14 @@ def test_lang_and_environment_choose_the_labels(tmp_path) -> None:
 def test_chengdu_is_flagged_as_another_kind_without_a_date(tmp_path) -> None:
     data = json.loads(invoke("matrix", "--format", "json").stdout)
     assert {r["plan"]: r["caveats"] for r in data["summary"]} == {
-        "chongqing": "",
-        "wuhan": "",
-        "chengdu": "kind;no_date",
+        "chongqing": "not_applicable",
+        "wuhan": "not_applicable",
+        "chengdu": "kind;no_date;not_applicable",
     }
     out = tmp_path / "m.xlsx"
     invoke("matrix", "--out", str(out))
     rows = list(load_workbook(out)["Summary"].iter_rows(values_only=True))
-    assert rows[3][rows[0].index("caveats")] == "other kind, no date"
+    assert rows[3][rows[0].index("caveats")] == "other kind, no date, some not applicable"
     texts = [r[0] for r in rows if r[0] and str(r[0]).startswith("! ")]
     assert any("碳达峰实施方案" in t and "not comparable" in t for t in texts)
     assert any("no issue date" in t for t in texts)
@@ -151,11 +151,26 @@ def test_chengdu_is_flagged_as_another_kind_without_a_date(tmp_path) -> None:
     assert "! 成都市's plan is a 碳达峰实施方案" in table
 
 
+def test_measures_that_do_not_apply_are_named_where_the_coverage_is(lib) -> None:
+    """Region-bound and central-only measures are left out of coverage; every output that shows a coverage
+    figure says which (the caveat: terminal, Markdown, workbook Summary, JSON code)."""
+    table = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(lib)]).stdout
+    md = runner.invoke(app, ["report", "wuhan", "--plans-dir", str(lib)]).stdout
+    data = json.loads(runner.invoke(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(lib)]).stdout)
+    bound = [m for m in data["measures"] if m["status"] == "not_applicable"]
+    central = [m["id"] for m in bound if m["region"] == "中央事权"]
+    assert central and len(central) < len(bound)  # both kinds
+    for out in (table, md):
+        flat = " ".join(out.split())
+        assert f"{len(bound)} national measures do not apply to 武汉市" in flat
+        assert f"only the central government can carry them out, {'、'.join(central)}" in flat
+
+
 def test_a_much_shorter_plan_is_flagged(lib) -> None:
     text = (lib / "wuhan.txt").read_text(encoding="utf-8")
     (lib / "wuhan.txt").write_text(text[: len(text) // 3], encoding="utf-8")
     result = runner.invoke(app, ["report", "wuhan", "--format", "json", "--plans-dir", str(lib)])
-    assert json.loads(result.stdout)["summary"]["caveats"] == ["short"]
+    assert json.loads(result.stdout)["summary"]["caveats"] == ["short", "not_applicable"]
     md = runner.invoke(app, ["report", "wuhan", "--plans-dir", str(lib)]).stdout
     assert "武汉市's plan has only" in md and "of the base's measure text" in md
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jtcompare.match.lexicon import MATCH_DATA
+from jtcompare.match.results import CENTRAL_ONLY
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Applicability:
     @property
     def label(self) -> str:
         """What the output says the measure is bound to: the regions' names, or 中央事权 (central only)."""
-        return "、".join(r.name for r in self.regions) if self.kind == "region" else "中央事权"
+        return "、".join(r.name for r in self.regions) if self.kind == "region" else CENTRAL_ONLY
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from jtcompare.match.settings import Settings
 from jtcompare.plans.model import Clause, Measure, Plan
 
 Direction = Literal["up", "down"]  # up: more is stricter; down: less is stricter
+CENTRAL_ONLY = "中央事权"  # MeasureResult.region of a measure only the central government can carry out
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Warnings a reader needs before quoting a coverage figure: the plan is of another kind than the base
-(碳达峰 vs 减污降碳), it has no issue date, or it is much shorter than the base.
+(碳达峰 vs 减污降碳), it has no issue date, it is much shorter than the base, or some national measures do not
+apply to it (bound to regions outside its province, or only the central government's to carry out).
 
 "成都 only 37%" beside two 减污降碳 plans would mislead: chengdu's is a 碳达峰实施方案 without a date.
 Every report (Summary sheet, Markdown, terminal, brief) shows the same caveats, computed here once.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jtcompare.match.results import Alignment
+from jtcompare.match.results import CENTRAL_ONLY, Alignment
 from jtcompare.plans.model import Plan
 from jtcompare.report.i18n import Lang, label
 
@@ -42,6 +43,12 @@ def caveats(a: Alignment) -> list[Caveat]:
     share = text_share(plan, base)
     if share < SHORT_SHARE:
         out.append(Caveat("short", plan.id, {**values, "ratio": f"{share:.0%}"}))
+    bound = [m for m in a.measures if m.role == "action" and m.status == "not_applicable"]
+    if bound:
+        central = [m.measure.id for m in bound if m.region == CENTRAL_ONLY]
+        regional = [m.measure.id for m in bound if m.region != CENTRAL_ONLY]
+        listed = {"n": str(len(bound)), "regional": "、".join(regional) or "-", "central": "、".join(central) or "-"}
+        out.append(Caveat("not_applicable", plan.id, {**values, **listed}))
     return out
 
 
