@@ -7,6 +7,17 @@ from typing import Annotated
 
 import typer
 
+in_use: dict[str, Path | None] = {"plans_dir": None}
+
+
+def _remember_plans_dir(value: Path | None) -> Path | None:
+    """Note the library folder of the running command (None: the default): --out must never replace one of its
+    files (`cli/output.py:library_files_in_use`). Click calls this for every command that has the option, given
+    or not, before the command runs."""
+    in_use["plans_dir"] = value
+    return value
+
+
 PlansDir = Annotated[
     Path | None,
     typer.Option(
@@ -14,6 +25,7 @@ PlansDir = Annotated[
         envvar="JTCOMPARE_PLANS_DIR",
         help="Folder with plans.toml and the plan texts (default: ./data/plans, else the one shipped).",
         show_default=False,
+        callback=_remember_plans_dir,
     ),
 ]
 Format = Annotated[str | None, typer.Option("--format", "-f", help="Output format: table (default), md, json or csv.")]

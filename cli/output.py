@@ -59,9 +59,20 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
 
 
 def precheck(out: Path | None, force: bool) -> None:
-    """Fail before the long work when the output cannot be written."""
+    """Fail before the long work when the output cannot be written (or is a file of the plan library)."""
     if out is not None:
-        check_target(out, force=force)
+        check_target(out, force=force, protected=library_files_in_use())
+
+
+def library_files_in_use() -> dict[Path, str]:
+    """The files of the plan library the running command reads (its --plans-dir, else $JTCOMPARE_PLANS_DIR, else
+    the default) and of the library shipped with the package: --out never replaces one, even with --force."""
+    from jtcompare.cli.options import in_use
+    from jtcompare.plans.registry import default_plans_dir, library_files, shipped_plans_dir
+
+    files = library_files(shipped_plans_dir())
+    files.update(library_files(in_use["plans_dir"] or default_plans_dir()))
+    return files
 
 
 def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False, bom: bool = False) -> None:
@@ -86,7 +97,7 @@ def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False
         data = _stream_writer(content, bom)
     else:
         data = content
-    write_atomic(out, data, force=force)
+    write_atomic(out, data, force=force, protected=library_files_in_use())
     if not quiet:
         typer.echo(f"wrote {out}", err=True)
 

@@ -13,7 +13,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,9 +31,12 @@ _KINDS = (
 )
 
 
-def check_target(path: Path, *, force: bool) -> None:
-    """Refuse a missing or read-only folder, anything but a regular file, or an existing file unless force."""
+def check_target(path: Path, *, force: bool, protected: Mapping[Path, str] | None = None) -> None:
+    """Refuse a file of `protected` (resolved path -> what it is: the plan library's files) even with force, a
+    missing or read-only folder, anything but a regular file, or an existing file unless force."""
     path = Path(path)
+    if protected and (what := protected.get(resolved(path))):
+        raise WriteFailed(f"{path}: is {what}; refusing to overwrite it, even with --force (give another file name)")
     check_replaceable(path)
     if path.exists() and not force:
         raise AlreadyExists(f"{path}: file exists; use --force to overwrite it")
@@ -41,6 +44,14 @@ def check_target(path: Path, *, force: bool) -> None:
         raise WriteFailed(f"{path}: folder {path.parent} does not exist")
     if not os.access(path.parent, os.W_OK):
         raise WriteFailed(f"{path}: folder {path.parent} is not writable")
+
+
+def resolved(path: Path) -> Path | None:
+    """`path` made absolute with every symlink followed, or None when that fails (a symlink loop, a NUL)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
 
 
 def check_replaceable(path: Path) -> None:
@@ -52,16 +63,24 @@ def check_replaceable(path: Path) -> None:
         return
     except OSError as exc:
         raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+    kind = file_kind(mode)
+    if kind is not None:
+        raise WriteFailed(f"{path}: is {kind}, not a regular file; refusing to replace it (give a new file name)")
+
+
+def file_kind(mode: int) -> str | None:
+    """None for a regular file; else what it is, as a message names it ('a named pipe (FIFO)')."""
     if stat.S_ISREG(mode):
-        return
-    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    raise WriteFailed(f"{path}: is {kind}, not a regular file; refusing to replace it (give a new file name)")
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def write_atomic(path: Path, write: Content, *, force: bool = True) -> None:
-    """Write to a temporary file in the same folder and rename it over `path`."""
+def write_atomic(
+    path: Path, write: Content, *, force: bool = True, protected: Mapping[Path, str] | None = None
+) -> None:
+    """Write to a temporary file in the same folder and rename it over `path` (see `check_target`)."""
     path = Path(path)
-    check_target(path, force=force)
+    check_target(path, force=force, protected=protected)
     try:
         tmp = _stage(path.parent, path.name, write, mode=_mode_for(path))
     except OSError as exc:

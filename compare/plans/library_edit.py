@@ -18,7 +18,7 @@ from typing import Any
 
 import tomlkit
 from jtcompare.errors import BadMetadata, WriteFailed
-from jtcompare.plans.registry import METADATA
+from jtcompare.plans.registry import MAX_METADATA_BYTES, METADATA, read_regular
 from tomlkit.items import InlineTable, Table
 
 HEADER = "# The plan library: one table per plan, keyed by its id. `jtcompare import` adds to it.\n"
@@ -47,12 +47,13 @@ def locked(folder: Path) -> Iterator[None]:
 
 
 def read_metadata(folder: Path) -> str | None:
+    """plans.toml as text, None when there is none; only a regular file is read (`registry.read_regular`)."""
     path = Path(folder) / METADATA
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    try:
+        return read_regular(path, MAX_METADATA_BYTES, METADATA).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise BadMetadata(f"{path}: cannot read ({exc})") from None
 
 

@@ -1,26 +1,40 @@
 """The plan library: a folder of plan texts and a `plans.toml` describing them.
 
 A plan is found by id (`chongqing`), by Chinese name with or without 市/省 (`重庆`, `重庆市`),
-case-insensitively. A broken entry in plans.toml (a missing field, or a `file` that resolves
-outside the plans folder) is reported by name and leaves the others usable; so does a plan whose
-file is missing or unreadable (`Library.load_all`).
+case-insensitively. A broken entry in plans.toml (a missing field, a field of the wrong type, or a
+`file` that resolves outside the plans folder) is reported by name and leaves the others usable; so
+does a plan whose file is missing or unreadable (`Library.load_all`). The library reads only regular
+files, each up to a size limit (`read_regular`): a FIFO or a device named as a plan's text is refused,
+never read.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from jtcompare.errors import BadMetadata, JtError, PlanNotFound, UnreadableFile
+from jtcompare.atomic import file_kind, resolved
+from jtcompare.errors import BadMetadata, JtError, PlanNotFound, TooLarge, UnreadableFile
+from jtcompare.ingest.document import MB, human_size
 from jtcompare.plans.model import Plan, PlanMeta
 
 ENV_PLANS_DIR = "JTCOMPARE_PLANS_DIR"
 METADATA = "plans.toml"
 LEVELS = ("national", "province", "city", "district", "other")
 _REQUIRED = ("name", "level", "kind", "title", "file")
+_STRINGS = ("prefix", "doc_number", "note", "province", "original", "source", "format", "encoding")  # if given
+_STRING_LISTS = ("issuers", "guessed")
+# `jtcompare import` keeps at most 10 million characters of text (ingest.readers.MAX_TEXT), at most 4 bytes each
+MAX_TEXT_BYTES = 40 * MB
+MAX_METADATA_BYTES = 16 * MB  # plans.toml: some 20,000 entries
+# Files of the library beside plans.toml and the texts: analysts' overrides (workflow/overrides.py names them
+# <plan>.overrides.csv) and the shipped plans' sentence vectors (match/semantic.py: SHIPPED).
+OVERRIDES_SUFFIX = ".overrides.csv"
+VECTORS = "vectors.npz"
 
 
 def default_plans_dir() -> Path:
@@ -81,10 +95,7 @@ class Library:
 
     def read_text(self, meta: PlanMeta) -> str:
         path = self.text_path(meta)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UnreadableFile(f"{path}: cannot read ({exc.strerror})") from None
+        data = read_regular(path, MAX_TEXT_BYTES, "a plan's text")
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -136,7 +147,7 @@ def open_library(folder: Path | None = None) -> Library:
     if not path.exists():
         return lib
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_regular(path, MAX_METADATA_BYTES, METADATA).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadMetadata(f"{path}: not valid TOML ({exc})") from None
     for plan_id, entry in raw.items():
@@ -161,17 +172,76 @@ def inside(folder: Path, name: str) -> Path:
     return path
 
 
+def read_regular(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of `path`, a regular file (or a symlink to one) of at most `limit` bytes. Anything else (a FIFO,
+    a device, a socket, a folder) is refused from its kind alone, before it is opened: reading one would wait or
+    stream for ever. It is opened without blocking and looked at again, in case it was swapped meanwhile."""
+    try:
+        _check_regular(path, os.stat(path), limit, what)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            _check_regular(path, os.fstat(fh.fileno()), limit, what)
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise UnreadableFile(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:  # grew while we read
+        raise TooLarge(f"{path}: over the {human_size(limit)} limit for {what}")
+    return data
+
+
+def _check_regular(path: Path, st: os.stat_result, limit: int, what: str) -> None:
+    if (kind := file_kind(st.st_mode)) is not None:
+        raise UnreadableFile(f"{path}: is {kind}, not a regular file; {what} must be a regular file")
+    if st.st_size > limit:
+        raise TooLarge(f"{path}: {human_size(st.st_size)} is over the {human_size(limit)} limit for {what}")
+
+
+def library_files(folder: Path) -> dict[Path, str]:
+    """The files the plan library in `folder` is made of, resolved, each with what it is: plans.toml, every
+    entry's text and original (a broken entry's too), the analysts' overrides and the shipped vectors. A report
+    must never be written over one of them, even with --force. Never fails: an unreadable plans.toml gives the
+    files it can."""
+    folder = Path(folder)
+    described = f"the plan library {folder}"
+    names: dict[str, str] = {
+        METADATA: f"{METADATA} of {described}",
+        VECTORS: f"the sentence-vector file of {described}",
+    }
+    try:
+        raw = tomllib.loads(read_regular(folder / METADATA, MAX_METADATA_BYTES, METADATA).decode("utf-8"))
+    except (JtError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        raw = {}
+    for plan_id, entry in raw.items():
+        names[f"{plan_id}{OVERRIDES_SUFFIX}"] = f"the overrides file of plan '{plan_id}' in {described}"
+        if isinstance(entry, dict):
+            for key, role in (("file", "text"), ("original", "original")):
+                if isinstance(entry.get(key), str) and entry[key]:
+                    names[entry[key]] = f"the {role} of plan '{plan_id}' in {described}"
+    try:
+        for path in folder.glob(f"*{OVERRIDES_SUFFIX}"):
+            names.setdefault(
+                path.name, f"the overrides file of plan '{path.name[: -len(OVERRIDES_SUFFIX)]}' in {described}"
+            )
+    except OSError:
+        pass
+    files: dict[Path, str] = {}
+    for name, what in names.items():
+        if (path := resolved(folder / name)) is not None:
+            files.setdefault(path, what)
+    return files
+
+
 def meta_from_entry(plan_id: str, entry: object) -> PlanMeta:
+    """The entry [plan_id] of plans.toml as a PlanMeta; BadMetadata names every field that is missing, empty
+    or of the wrong type (`doc_number = [1, 2]`, `issuers = "x"`, `date = 2023`)."""
     if not isinstance(entry, dict):
-        raise BadMetadata("not a table")
-    missing = [k for k in _REQUIRED if not isinstance(entry.get(k), str) or not entry.get(k)]
-    if missing:
-        raise BadMetadata(f"missing or empty: {', '.join(missing)}")
+        raise BadMetadata(f"not a table but {_toml_type(entry)}")
+    problems = _field_problems(entry)
+    if problems:
+        raise BadMetadata("; ".join(problems))
     if entry["level"] not in LEVELS:
         raise BadMetadata(f"level '{entry['level']}' is not one of {', '.join(LEVELS)}")
-    issuers = entry.get("issuers", [])
-    if not isinstance(issuers, list):
-        raise BadMetadata("issuers must be a list")
+    date = entry.get("date")
     return PlanMeta(
         id=plan_id,
         name=entry["name"],
@@ -180,9 +250,48 @@ def meta_from_entry(plan_id: str, entry: object) -> PlanMeta:
         title=entry["title"],
         file=entry["file"],
         prefix=str(entry.get("prefix") or plan_id[:2].upper()),
-        issuers=tuple(str(i) for i in issuers),
-        date=str(entry["date"]) if entry.get("date") else None,
+        issuers=tuple(entry.get("issuers", ())),
+        date=str(date) if date else None,
         doc_number=entry.get("doc_number"),
         note=entry.get("note"),
-        province=str(entry["province"]) if entry.get("province") else None,
+        province=entry.get("province") or None,
     )
+
+
+def _field_problems(entry: dict) -> list[str]:
+    """What is wrong with the fields of one entry, one phrase per field, each naming its key."""
+    missing = [k for k in _REQUIRED if k not in entry or entry[k] == ""]
+    problems = [f"missing or empty: {', '.join(missing)}"] if missing else []
+    for key in (*_REQUIRED, *_STRINGS):
+        if key in entry and not isinstance(entry[key], str):
+            problems.append(f"{key} must be a string, not {_toml_type(entry[key])}")
+    for key in _STRING_LISTS:
+        value = entry.get(key, [])
+        if not isinstance(value, list):
+            problems.append(f"{key} must be an array of strings, not {_toml_type(value)}")
+        elif bad := [v for v in value if not isinstance(v, str)]:
+            problems.append(f"{key} must be an array of strings, not one holding {_toml_type(bad[0])}")
+    date = entry.get("date")
+    if date is not None and not (isinstance(date, str) or _is_day(date)):
+        problems.append(f'date must be a string like "2023-05-11", not {_toml_type(date)}')
+    return problems
+
+
+def _is_day(value: object) -> bool:
+    """A TOML local date (`date = 2023-05-11`, unquoted): read as that day."""
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+
+
+def _toml_type(value: object) -> str:
+    kinds = (
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a float"),
+        (str, "a string"),
+        (list, "an array"),
+        (dict, "a table"),
+        (datetime.datetime, "a date-time"),
+        (datetime.date, "a date"),
+        (datetime.time, "a time"),
+    )
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
