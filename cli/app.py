@@ -2,20 +2,24 @@
 
 Exit codes: 0 success, 1 unexpected error, 2 bad input (unknown plan, unreadable file,
 bad option), 3 a report or plan could not be written, 130 interrupted (Ctrl-C), 143 terminated
-(SIGTERM), 129 hung up (SIGHUP). SIGTERM and SIGHUP are raised as an exception like Ctrl-C, so
-that whatever was being written is removed on the way out instead of left half-written.
+(SIGTERM), 129 hung up (SIGHUP), 141 (quietly) the reader of stdout went away (`jtcompare matrix | head`).
+SIGTERM and SIGHUP are raised as an exception like Ctrl-C, so that whatever was being written is removed on
+the way out instead of left half-written.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import select
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from jtcompare import __version__
@@ -33,6 +37,7 @@ state = {"debug": False}
 
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130  # the engine's errors carry their own codes
+EXIT_BROKEN_PIPE = 128 + 13  # as a shell reports a tool that SIGPIPE ended
 
 
 def _flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
@@ -102,6 +107,32 @@ def _signals_unwind() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+def _stdout_gone() -> bool:
+    """Whether stdout is a pipe whose reader has gone (`jtcompare matrix | head -3`), and so a BrokenPipeError
+    is that and not a failure of something else."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stdout (a test runner's buffer)
+        return False
+    if not hasattr(select, "poll"):  # Windows: no way to ask; take the error's word
+        return True
+    poll = select.poll()
+    poll.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poll.poll(0))
+
+
+def _quit_quietly() -> NoReturn:
+    """End as `cat` or `grep` do when their reader goes: say nothing. What is still buffered for stdout is
+    dropped (fd 1 now writes to /dev/null), so the interpreter's last flush does not report the broken pipe
+    ("Exception ignored ... BrokenPipeError")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+    raise typer.Exit(EXIT_BROKEN_PIPE)
+
+
 @contextmanager
 def errors() -> Iterator[None]:
     """Turn engine errors into one line on stderr and an exit code; --debug shows the traceback."""
@@ -122,6 +153,8 @@ def errors() -> Iterator[None]:
     except typer.Exit:
         raise
     except Exception as exc:
+        if isinstance(exc, BrokenPipeError) and _stdout_gone():
+            _quit_quietly()
         if state["debug"]:
             raise
         typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)

@@ -7,6 +7,7 @@ on the held-out part (see README, "Accuracy", and benchmarks/fit_units.py).
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -112,7 +113,7 @@ def load_settings(path: Path | None = None, **overrides: float | None) -> Settin
     if path is not None:
         try:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # TOMLDecodeError, UnicodeDecodeError, an int of 5000 digits
             raise BadOption(f"{path}: cannot read config ({exc})") from None
         settings = _apply(settings, raw.get("align", raw), str(path))
         try:  # a config file must make sense on its own; say which file does not
@@ -136,26 +137,50 @@ _SHARES = (
     "clause_taken_share",
     "indicator_subject_share",
     "own_words_covering",
+    # scores and similarities, which run from 0 to 1
+    "clause_prior",
+    "local_threshold",
+    "clause_threshold",
 )
 _COUNTS = ("max_matches", "prior_clauses", "clause_matches", "target_subject_sentences")
+# the allowed range of every setting, inclusive. Beyond the shares and counts, bounds that keep the arithmetic
+# finite: IDF (at most about 7 over a plan) raised to idf_power stays well inside float32, and a weight or a
+# penalty far past its bound already decides as it would at the bound
+_RANGES: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(_SHARES, (0.0, 1.0)),
+    **dict.fromkeys(_COUNTS, (1, 1000)),
+    "semantic": (0, 1),
+    "idf_power": (0.0, 10.0),
+    "short_penalty": (0.0, 1000.0),
+    "clause_title_weight": (0.0, 100.0),
+    "clause_title_match": (0.0, 100.0),
+    "clause_vote_weight": (0.0, 100.0),
+}
+
+
+def _range(name: str) -> str:
+    low, high = _RANGES[name]
+    if name == "semantic":
+        return "0 (off) or 1 (on)"
+    if name in _COUNTS:
+        return f"a whole number from {low:g} to {high:g}"
+    return f"between {low:g} and {high:g}"
+
+
+def _shown(value: object) -> str:
+    """A refused value as the message shows it: a string quoted, an absurdly long number cut short."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 24 else f"{text[:20]}… ({len(text)} characters)"
 
 
 def _check(s: Settings) -> Settings:
-    """Refuse settings that make the statuses meaningless."""
-    if s.semantic not in (0, 1):
-        raise BadOption(f"setting 'semantic' is 0 (off) or 1 (on), not {s.semantic}")
+    """Refuse settings that make the statuses meaningless, or the arithmetic overflow: each names its range."""
+    for name, (low, high) in _RANGES.items():
+        value = getattr(s, name)
+        if not low <= value <= high:  # NaN too
+            raise BadOption(f"setting '{name}' must be {_range(name)}, not {_shown(value)}")
     if s.unit_partial > s.unit_threshold:
         raise BadOption(f"unit_partial ({s.unit_partial}) must not exceed unit_threshold ({s.unit_threshold})")
-    for name in _SHARES:
-        if not 0 <= getattr(s, name) <= 1:
-            raise BadOption(f"setting '{name}' must be between 0 and 1, not {getattr(s, name)}")
-    if s.clause_vote_weight < 0:
-        raise BadOption(f"setting 'clause_vote_weight' must not be negative, not {s.clause_vote_weight}")
-    if not 0 <= s.clause_title_match <= 100:
-        raise BadOption(f"setting 'clause_title_match' is a title ratio from 0 to 100, not {s.clause_title_match}")
-    for name in _COUNTS:
-        if getattr(s, name) < 1:
-            raise BadOption(f"setting '{name}' must be at least 1, not {getattr(s, name)}")
     return s
 
 
@@ -170,17 +195,25 @@ _REMOVED = {
 }
 
 
-def _apply(settings: Settings, values: dict, where: str) -> Settings:
+def _apply(settings: Settings, values: object, where: str) -> Settings:
+    """`values` over `settings`; `where` is the config file, or "option" for single CLI options."""
+    if not isinstance(values, dict):
+        raise BadOption(f"{where}: [align] must be a table of settings, e.g. check_below = 0.5")
     known = {f.name: f.type for f in fields(Settings)}
     for key, value in values.items():
         if key in _REMOVED:
             raise BadOption(f"{where}: setting '{key}' was removed: {_REMOVED[key]}; delete it from your config")
         if key not in known:
             raise BadOption(f"{where}: unknown setting '{key}'; known: {', '.join(known)}")
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise BadOption(f"{where}: setting '{key}' must be a number")
+        at = f"--{key.replace('_', '-')}" if where == "option" else where
+        low, high = _RANGES[key]
+        # a string, nan, inf (1e309 in TOML) or an integer past any float (10**400) is refused before it is
+        # converted or reaches the arithmetic
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not (isinstance(value, int) or math.isfinite(value)) or not low <= value <= high:
+            raise BadOption(f"{at}: setting '{key}' must be {_range(key)}, not {_shown(value)}")
         if known[key] == "int" and value != int(value):
-            raise BadOption(f"{where}: setting '{key}' must be a whole number, not {value}")
+            raise BadOption(f"{at}: setting '{key}' must be {_range(key)}, not {_shown(value)}")
         settings = replace(settings, **{key: int(value) if known[key] == "int" else float(value)})
     return settings
 

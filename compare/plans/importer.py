@@ -31,7 +31,7 @@ from jtcompare.plans.metadata import check_id, guess_meta, id_for, kind_of, leve
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse_normalised
 from jtcompare.plans.registry import LEVELS, METADATA, Library, default_plans_dir, meta_from_entry, open_library
-from jtcompare.text.normalise import Normalised, normalise
+from jtcompare.text.normalise import Normalised, describe_characters, hidden_characters, normalise
 
 POLICY_VERBS = (
     *("推进", "推动", "加强", "加快", "实施", "落实", "建立", "完善", "开展", "提升", "强化", "健全", "严格"),
@@ -73,6 +73,7 @@ class _Read:
     norm: Normalised
     fields: dict[str, str | None]
     guessed: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 def import_plan(
@@ -123,8 +124,12 @@ def _check_options(
     plan_id: str | None, name: str | None, level: str | None, kind: str | None, title: str | None, date: str | None
 ) -> dict[str, str | None]:
     for option, value in (("--name", name), ("--kind", kind), ("--title", title)):
-        if value is not None and (not value.strip() or any(unicodedata.category(ch) == "Cc" for ch in value)):
-            raise BadOption(f"{option} {value!r} must be printable text, without control characters")
+        # refused, not stripped: a name is how the plan is found and shown, and must be what the user meant
+        hidden = hidden_characters(value) if value is not None else []
+        if value is not None and (not value.strip() or hidden):
+            invisible = [ch for ch in hidden if unicodedata.category(ch) != "Cc"]
+            also = f" or invisible formatting characters ({describe_characters(invisible)})" if invisible else ""
+            raise BadOption(f"{option} {value!r} must be printable text, without control characters{also}")
     if level is not None and level not in LEVELS:
         raise BadOption(f"unknown level '{level}'; choose one of {', '.join(LEVELS)}")
     return {
@@ -143,11 +148,12 @@ def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: i
     norm = normalise(doc.text)
     check_is_plan(path, norm.text)
     guess = guess_meta(norm.text, doc.title_hint)
+    guessed_title, notes = _visible_title(guess.title)
     kind = given["kind"]
     name = given["name"] or guess.name
     if not name:
         raise BadOption(f"{path}: cannot tell the plan's name (e.g. 武汉市) from its text; give it with --name")
-    title = given["title"] or guess.title or (f"{name}{kind}" if kind else None)
+    title = given["title"] or guessed_title or (f"{name}{kind}" if kind else None)
     if not title:
         raise BadOption(f"{path}: cannot tell the plan's title from its text; give --kind (and --title)")
     level = given["level"] or level_of(name) or guess.level or "other"
@@ -160,7 +166,17 @@ def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: i
         "date": given["date"] or guess.date,
     }
     guessed = tuple(k for k in _FIELDS if given[k] is None and fields[k] is not None)
-    return _Read(path, doc, norm, fields, guessed)
+    return _Read(path, doc, norm, fields, guessed, notes if given["title"] is None else ())
+
+
+def _visible_title(title: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """A title read from the text, without the invisible characters the normaliser keeps in plan text (a
+    right-to-left override, zero-width spaces): they would reach plans.toml, every report and every terminal."""
+    hidden = hidden_characters(title or "")
+    if not title or not hidden:
+        return title, ()
+    visible = "".join(ch for ch in title if ch not in hidden) or None
+    return visible, (f"removed {describe_characters(hidden)} from the title read from the text",)
 
 
 def _plan_entry(
@@ -187,7 +203,7 @@ def _plan_entry(
     entry = {k: v for k, v in entry.items() if v not in (None, [])}
     plan = parse_normalised(read.norm, meta_from_entry(plan_id, entry))
     files = (entry["file"], entry["original"], METADATA)
-    notes = list(doc.notes)
+    notes = [*doc.notes, *read.notes]
     notes += [
         f"plan {m.id} has the name {f['name']} too: name it by id" for m in others.values() if m.name == f["name"]
     ]

@@ -36,10 +36,15 @@ _NATIONAL_NUMBER = re.compile(
     r"|建[\u4e00-\u9fff]{1,3}|交[\u4e00-\u9fff]{1,3}|农[\u4e00-\u9fff]{1,3}|财[\u4e00-\u9fff]{1,3}|国能[\u4e00-\u9fff]{0,3})"
     r"[〔\[【(（]\d{4}[〕\]】)）]\d{1,4}号$"
 )
+# what a year written in Chinese digits takes for its zero: 〇 (U+3007) and 零, and in typed or scanned texts
+# the white circle ○ (U+25CB), the large circle ◯ (U+25EF), a letter O (Latin, fullwidth, Greek, Cyrillic) or 0
+_ZEROS = "〇零○◯OoＯｏΟО0０"
+_AS_ZERO = str.maketrans(dict.fromkeys(_ZEROS, "〇"))
 DATES = (
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(
-        r"([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
+        rf"([{_ZEROS}一二三四五六七八九]{{4}})\s*年"
+        r"\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日"
     ),
     re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
 )
@@ -71,7 +76,8 @@ def check_id(plan_id: str) -> str:
 
 
 def parse_date(value: str) -> str:
-    """`2023-05-11`, `2023/5/11`, `2023.5.11`, `2023年5月11日` or `二〇二三年五月十一日` as YYYY-MM-DD."""
+    """`2023-05-11`, `2023/5/11`, `2023.5.11`, `2023年5月11日` or `二〇二三年五月十一日` (or 二○二三年: `_ZEROS`)
+    as YYYY-MM-DD."""
     text = value.strip()
     for pattern in DATES:
         m = pattern.fullmatch(text)
@@ -81,7 +87,7 @@ def parse_date(value: str) -> str:
 
 
 def _iso(m: re.Match[str]) -> str | None:
-    y, mo, d = (cn_to_int(g) for g in m.groups())
+    y, mo, d = (cn_to_int(g if g.isdigit() else g.translate(_AS_ZERO)) for g in m.groups())
     try:
         return dt.date(y or 0, mo or 0, d or 0).isoformat()
     except ValueError:

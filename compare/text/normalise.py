@@ -444,3 +444,32 @@ def normalise(original: str) -> Normalised:
 def simplify_for_matching(text: str) -> str:
     """Quick normal form of a short string (a name or a query): NFKC, simplified."""
     return to_simplified(unicodedata.normalize("NFKC", text)).strip()
+
+
+# --- short texts a user types (a plan's name, an analyst's note): not plan text, which the steps above repair ---
+
+# categories a terminal acts on or a spreadsheet hides: control characters (ESC starts a terminal sequence),
+# format characters (U+202E shows what follows reversed; U+200B-U+200D, U+2060 and U+FEFF are invisible), line
+# and paragraph separators, and lone surrogates (undecodable bytes of a command line)
+_HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def hidden_characters(text: str, allow: str = "") -> list[str]:
+    """The characters of `text` that no terminal or spreadsheet should be handed, each once, in order; `allow`
+    lists the control characters that are fine here (a note's line break)."""
+    return [
+        ch
+        for ch in dict.fromkeys(text)
+        if ch not in allow and (unicodedata.category(ch) in _HIDDEN_CATEGORIES or ch in "\ufffe\uffff")
+    ]
+
+
+_UNNAMED = {"Cc": "(control)", "Cs": "(surrogate: an undecodable byte)"}
+
+
+def describe_characters(chars: Sequence[str]) -> str:
+    """`U+202E RIGHT-TO-LEFT OVERRIDE, U+001B (control)`: characters named without printing them."""
+    return ", ".join(
+        f"U+{ord(ch):04X} " + (unicodedata.name(ch, "") or _UNNAMED.get(unicodedata.category(ch), "(noncharacter)"))
+        for ch in chars
+    )

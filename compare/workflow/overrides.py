@@ -3,6 +3,11 @@
 `<plans-dir>/<plan>.overrides.csv`, columns: base, measure, status, match, note, by, date, text.
 `text` is the base measure as it read when the override was made; when the measure's text has
 changed since (or the id is gone), the override no longer applies and is reported as stale.
+
+The file is opened in spreadsheets: a field that one would take for a formula (starting with = + - @, a tab or a
+carriage return) is stored behind a single quote, as every spreadsheet export does, and read back without it
+(`_stored`, `_as_written`). A note or a name holding a control character or an invisible one (ESC, a
+right-to-left override, a zero-width space) is refused: a terminal would act on it, a spreadsheet hide it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from jtcompare.atomic import write_atomic
 from jtcompare.errors import BadMetadata, BadOption
 from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
+from jtcompare.plans.registry import read_regular
+from jtcompare.report.cells import FORMULA_START
+from jtcompare.text.normalise import describe_characters, hidden_characters
 
 COLUMNS = ["base", "measure", "status", "match", "note", "by", "date", "text"]
 
@@ -34,6 +42,9 @@ class Override:
     text: str
 
 
+OVERRIDES_LIMIT = 16 * 1024 * 1024  # an analyst's calls on one plan: a few hundred rows
+
+
 def overrides_path(folder: Path, plan_id: str) -> Path:
     return Path(folder) / f"{plan_id}.overrides.csv"
 
@@ -43,14 +54,16 @@ def read_overrides(folder: Path, plan_id: str) -> list[Override]:
     if not path.exists():
         return []
     try:
-        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        # newline="": a note's carriage return comes back as one, not as the line feed read_text makes of it
+        data = read_regular(path, OVERRIDES_LIMIT, "an overrides file")  # a FIFO or device would hang align
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise BadMetadata(f"{path}: cannot read overrides ({exc})") from None
     out = []
     for n, row in enumerate(rows, 2):
         if row.get("status") not in STATUSES or not row.get("measure"):
             raise BadMetadata(f"{path}: line {n}: needs a measure id and a status ({', '.join(STATUSES)})")
-        out.append(Override(**{c: (row.get(c) or "").strip() for c in COLUMNS}))
+        out.append(Override(**{c: _as_written((row.get(c) or "").strip()) for c in COLUMNS}))
     return out
 
 
@@ -111,6 +124,17 @@ def checked_override(
     plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str
 ) -> Override:
     """An override of base measure `measure_id`, checked against both plans (BadOption names the problem)."""
+    if plan.id == base.id:
+        raise BadOption(
+            f"'{plan.id}' is the base plan: an override corrects how another plan takes up {base.id}'s measures; "
+            f"name a plan other than the base"
+        )
+    for what, value, allow in (("note", note, "\n\r\t"), ("by", by, "")):  # a note may run over lines
+        if hidden := hidden_characters(value, allow):
+            raise BadOption(
+                f"the {what} {value!r} holds {describe_characters(hidden)}: control and invisible characters "
+                f"are refused, not stored; remove them"
+            )
     if status not in STATUSES:
         raise BadOption(f"unknown status '{status}'; choose one of {', '.join(STATUSES)}")
     texts = {m.id: m.text for m in base.measures}
@@ -131,7 +155,18 @@ def write_overrides(folder: Path, plan_id: str, rows: list[Override]) -> Path:
     """Write a plan's overrides file atomically; a caller that read it first holds `locked(folder)`."""
     from jtcompare.report.cells import csv_text  # quotes a bare \r in a note, which csv.writer leaves bare
 
-    text = csv_text([COLUMNS, *([getattr(o, c) for c in COLUMNS] for o in rows)])
+    text = csv_text([COLUMNS, *([_stored(getattr(o, c)) for c in COLUMNS] for o in rows)])
     path = overrides_path(folder, plan_id)
     write_atomic(path, text.encode("utf-8"))
     return path
+
+
+def _stored(value: str) -> str:
+    """A field as the CSV holds it: behind a quote when a spreadsheet would run it as a formula, or when it starts
+    with a quote itself (so that reading it back removes only the quote added here)."""
+    return "'" + value if value.startswith((*FORMULA_START, "'")) else value
+
+
+def _as_written(value: str) -> str:
+    """A field as the analyst wrote it: the quote `_stored` added, removed."""
+    return value[1:] if value.startswith("'") and value[1:].startswith((*FORMULA_START, "'")) else value
