@@ -2,8 +2,10 @@
 
 Dropped: scripts, styles, navigation, headers, footers and parts whose class or id says they are
 (menu, breadcrumb, share, copyright...); kept: the smallest element holding most of the page's
-Chinese text, laid out as a browser would. A page nested deeper than MAX_DEPTH elements is refused
-before it is parsed: the parser's time grows with the square of the depth (minutes at 200,000 levels).
+Chinese text, laid out as a browser would. The parser reads the page as `tidy` writes it out again,
+well nested and without what makes a parser's work outgrow its input; a page nested deeper than
+MAX_DEPTH elements, or with more than MAX_ELEMENTS of them, is refused before it is parsed (the
+parser's time grows with the square of the depth, its memory with the elements).
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from pathlib import Path
 from jtcompare.errors import TooLarge, UnreadableFile
 from jtcompare.ingest.document import CJK, Document
 from jtcompare.ingest.encoding import decode
+from jtcompare.ingest.tidy import tidy
 
 MAX_DEPTH = 1000  # real pages nest a few dozen levels
+MAX_ELEMENTS = 200_000  # a long plan's page has some 20,000; the parser holds about 250 bytes for each
+MAX_TAGS = 1_000_000  # tags, comments and declarations read before giving up
+_TOO_MUCH = "save the article's text as .txt and import that"
 _BLOCK = frozenset(
     {
         *("address", "article", "aside", "blockquote", "body", "br", "center", "dd", "div", "dl", "dt"),
@@ -37,29 +43,23 @@ _BOILERPLATE = re.compile(
 )
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
-# elements that never hold others (void), or whose end tag is optional: neither deepens the tree
-_FLAT = frozenset(
-    {
-        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source"),
-        *("track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody"),
-        *("tfoot", "colgroup", "rb", "rt", "rp"),
-    }
-)
 
 
 def read_html(path: Path, data: bytes) -> Document:
     from selectolax.lexbor import LexborHTMLParser
 
     markup, encoding = _decode_html(path, data)
-    depth = nesting_depth(markup)
-    if depth > MAX_DEPTH:
+    page = tidy(markup, max_depth=MAX_DEPTH, max_elements=MAX_ELEMENTS, max_tags=MAX_TAGS)
+    if page.cut:
+        raise TooLarge(f"{path}: a web page of over {MAX_TAGS:,} tags (limit {MAX_TAGS:,}); {_TOO_MUCH}")
+    if page.depth > MAX_DEPTH:
         raise TooLarge(
-            f"{path}: a web page whose elements nest {depth:,} levels deep (limit {MAX_DEPTH:,}); "
-            "save the article's text as .txt and import that"
+            f"{path}: a web page whose elements nest {page.depth:,} levels deep (limit {MAX_DEPTH:,}); {_TOO_MUCH}"
         )
+    if page.elements > MAX_ELEMENTS:
+        raise TooLarge(f"{path}: a web page of {page.elements:,} elements (limit {MAX_ELEMENTS:,}); {_TOO_MUCH}")
     try:
-        tree = LexborHTMLParser(markup)
+        tree = LexborHTMLParser(page.markup)
     except Exception as exc:
         raise UnreadableFile(f"{path}: not a readable web page ({type(exc).__name__}: {exc})") from None
     hint = None
@@ -76,20 +76,6 @@ def read_html(path: Path, data: bytes) -> Document:
     text = _block_text(main)
     notes = [f"left out {dropped} navigation, header, footer and script parts of the page"] if dropped else []
     return Document(path, data, "html", text, encoding, tuple(notes), hint)
-
-
-def nesting_depth(markup: str) -> int:
-    """How deep the page's elements nest, counted from its tags in one pass (no tree is built)."""
-    depth = deepest = 0
-    for m in _TAG.finditer(markup):
-        if m.group(3) or m.group(2).lower() in _FLAT:
-            continue
-        if m.group(1):
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            deepest = max(deepest, depth)
-    return deepest
 
 
 def _decode_html(path: Path, data: bytes) -> tuple[str, str]:

@@ -1,0 +1,343 @@
+"""The hostile files of issue 26: each is imported right or refused in one line, in bounded time and memory.
+
+1. PDF pages set in two columns: pypdf reads the columns line across line and loses clauses; poppler's
+   pdftotext keeps them. Without pdftotext, or with one that fails, stalls or floods, the import still ends.
+2. A .docx whose zip headers understate what a member unpacks to (zipfile then unpacks it all at once, one file
+   reached 617 MB), overstate its packed size, or declare gigabytes.
+3. Web pages that nest deeply without looking deep (`<div/>`, `<rt>`, end tags hidden in comments), or that
+   make a parser re-open formatting elements in every block (30 KB became a million nodes).
+
+Time and memory are measured in a child process that reads the file (`measure`): seconds spent reading and the
+growth of its peak resident memory over what the libraries themselves take.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from jtcompare.cli.main import app
+from jtcompare.errors import JtError, TooLarge, UnreadableFile
+from jtcompare.ingest import pdf
+from jtcompare.ingest.readers import read_document
+from jtcompare.plans.importer import import_plan
+from typer.testing import CliRunner
+
+from tests.capabilities import need
+from tests.fixtures import make
+
+runner = CliRunner()
+SECONDS = 10  # a generous bound on reading any of these files
+POSIX = pytest.mark.skipif(os.name != "posix", reason="a fake pdftotext is a shell script")
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+import docx, pypdf, selectolax.lexbor
+from jtcompare.errors import JtError
+from jtcompare.ingest.readers import read_document
+
+
+def status(field):  # Linux: kB of the resident memory now (VmRSS) or at its peak since the reset (VmHWM)
+    with open("/proc/self/status") as lines:
+        return next(int(line.split()[1]) * 1024 for line in lines if line.startswith(field + ":"))
+
+
+try:  # the peak so far is the libraries' import; count from now on
+    with open("/proc/self/clear_refs", "w") as reset:
+        reset.write("5")
+    before, peak = status("VmRSS"), lambda: status("VmHWM")
+except OSError:  # elsewhere the peak since the start (bytes on macOS, KB on Linux)
+    scale = 1 if sys.platform == "darwin" else 1024
+    peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    before = peak()
+start = time.perf_counter()
+try:
+    said = "text: " + read_document(Path(sys.argv[1])).text
+except JtError as error:
+    said = f"error: {error}"
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "mb": (peak() - before) / 2**20, "said": said}))
+"""
+
+
+def measure(path: Path) -> dict:
+    """What reading `path` says (`text: ...` or `error: ...`), its seconds and the MB its peak memory grew."""
+    pytest.importorskip("resource")
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, timeout=120, env=os.environ
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def one_line_error(path: Path, tmp_path: Path) -> str:
+    """`jtcompare import` of `path` fails with exit 2 and one line, which is returned."""
+    result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--dry-run"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: "), result.stderr
+    return lines[0]
+
+
+def outline(plan):
+    return [(c.number, c.title, c.departments) for c in plan.clauses]
+
+
+# --- 1. PDF pages in columns ----------------------------------------------------------------------------------
+
+
+def columns_pdf(text: str, *, width: int = 17, per_column: int = 44) -> bytes:
+    """Two columns a page, drawn line across line (left, right, left...) as a page-layout program may write
+    them, under a running title over both columns and above a centred page number."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    lines = [line for para in text.split("\n") for line in make.wrap(para, width)]
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=(595, 842), invariant=1)
+    for n, at in enumerate(range(0, len(lines), 2 * per_column), 1):
+        left, right = lines[at : at + per_column], lines[at + per_column : at + 2 * per_column]
+        page.setFont("STSong-Light", 9)
+        page.drawCentredString(297, 810, "某市人民政府公报 2023年第9期")
+        page.drawCentredString(297, 30, f"— {n} —")
+        page.setFont("STSong-Light", 12)
+        for row in range(per_column):
+            y = 780 - 17 * row
+            if row < len(left):
+                page.drawString(40, y, left[row])
+            if row < len(right):
+                page.drawString(310, y, right[row])
+        page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def fake_pdftotext(folder: Path, script: str, monkeypatch) -> None:
+    """A `pdftotext` that runs `script` (sh), first on PATH."""
+    folder.mkdir()
+    program = folder / "pdftotext"
+    program.write_text(f"#!/bin/sh\n{script}\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+@pytest.mark.parametrize("pid", ["national", "chongqing", "wuhan"])
+def test_a_pdf_in_two_columns_keeps_every_clause(tmp_path, plans, pid) -> None:
+    need("pdftotext")
+    path = tmp_path / f"{pid}.pdf"
+    path.write_bytes(columns_pdf(make.seed(pid)))
+    result = import_plan(path, tmp_path, dry_run=True)
+    assert outline(result.plan) == outline(plans[pid])
+    assert len(result.plan.measures) == len(plans[pid].measures)
+    assert result.notes[0] == "text read with pdftotext (poppler)"
+    assert not re.search(r"—\s*\d+\s*—", result.document.text)  # the page numbers under both columns went
+    shown = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--dry-run"])
+    assert shown.exit_code == 0, shown.output
+    assert "- text read with pdftotext (poppler)" in shown.stdout.splitlines()[:3]
+
+
+def test_the_two_column_pdf_defeats_pypdf(tmp_path, plans, monkeypatch) -> None:
+    """Without pdftotext the columns come out interleaved: the file above is a real test of pdftotext."""
+    path = tmp_path / "national.pdf"
+    path.write_bytes(columns_pdf(make.seed("national")))
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    try:
+        result = import_plan(path, tmp_path, dry_run=True)
+    except JtError:
+        return
+    assert result.notes[0].startswith("text read with pypdf")
+    assert outline(result.plan) != outline(plans["national"])
+
+
+def test_without_pdftotext_pypdf_reads_the_pdf(tmp_path, plans, monkeypatch) -> None:
+    path = tmp_path / "wuhan.pdf"
+    path.write_bytes(make.pdf_bytes(make.seed("wuhan")))
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    result = import_plan(path, tmp_path, dry_run=True)
+    assert outline(result.plan) == outline(plans["wuhan"])
+    assert result.notes[0] == (
+        "text read with pypdf (pdftotext is not installed; install poppler-utils to read pages set in columns)"
+    )
+    shown = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--dry-run"])
+    assert shown.exit_code == 0, shown.output
+    assert f"- {result.notes[0]}" in shown.stdout
+
+
+@POSIX
+def test_a_pdftotext_that_fails_leaves_the_pdf_to_pypdf(tmp_path, plans, monkeypatch) -> None:
+    fake_pdftotext(tmp_path / "bin", "exit 1", monkeypatch)
+    path = tmp_path / "wuhan.pdf"
+    path.write_bytes(make.pdf_bytes(make.seed("wuhan")))
+    result = import_plan(path, tmp_path, dry_run=True)
+    assert result.notes[0] == "text read with pypdf (pdftotext failed: cannot open it)"
+    assert outline(result.plan) == outline(plans["wuhan"])
+
+
+@POSIX
+@pytest.mark.parametrize(
+    ("script", "limit", "error", "message"),
+    [
+        (("sleep", "60"), ("TIMEOUT", 1.0), UnreadableFile, "reading its text took over 1 s"),
+        (("yes", "推进减污降碳协同增效"), ("MAX_OUTPUT", 1 << 20), TooLarge, "over 1 MB of text"),
+    ],
+    ids=["stalls", "floods"],
+)
+def test_a_pdftotext_that_stalls_or_floods_is_stopped(tmp_path, monkeypatch, script, limit, error, message) -> None:
+    program = shutil.which(script[0])
+    if not program:
+        pytest.skip(f"no {script[0]} on PATH to play a pdftotext that {'stalls' if 'sleep' in script else 'floods'}")
+    fake_pdftotext(tmp_path / "bin", f"exec {program} {script[1]}", monkeypatch)
+    monkeypatch.setattr(pdf, *limit)
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(make.pdf_bytes(make.seed("wuhan")))
+    start = time.perf_counter()
+    with pytest.raises(error, match=message):
+        read_document(path)
+    assert time.perf_counter() - start < SECONDS
+    assert message in one_line_error(path, tmp_path)
+
+
+# --- 2. Word files whose zip headers lie ----------------------------------------------------------------------
+
+
+def docx_with_document(megabytes: int) -> tuple[bytes, bytes]:
+    """A .docx whose word/document.xml holds `megabytes` MB of paragraphs (written in pieces: the test's own
+    memory stays small), and that part's first 4 KB."""
+    base = zipfile.ZipFile(io.BytesIO(make.docx_bytes("推进减污降碳协同增效。")))
+    head, tail = base.read("word/document.xml").split(b"<w:body>")
+    head += b"<w:body>"
+    piece = (b"<w:p><w:r><w:t>" + "推进减污降碳协同增效。".encode() * 6 + b"</w:t></w:r></w:p>") * 2000
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in base.infolist():
+            if member.filename != "word/document.xml":
+                archive.writestr(member, base.read(member))
+                continue
+            with archive.open("word/document.xml", "w") as part:
+                part.write(head)
+                for _ in range((megabytes << 20) // len(piece)):
+                    part.write(piece)
+                part.write(tail)
+    return out.getvalue(), (head + piece)[:4096]
+
+
+def declare(data: bytes, name: str, **sizes: int) -> bytes:
+    """`data` with the local and central headers of member `name` declaring `sizes` (crc, compress_size,
+    file_size) instead of the truth."""
+    where = {"crc": (14, 16), "compress_size": (18, 20), "file_size": (22, 24)}
+    out = bytearray(data)
+    for signature, name_at, field in ((b"PK\x03\x04", 26, 0), (b"PK\x01\x02", 28, 1)):
+        at = out.find(signature)
+        while at >= 0:
+            length = struct.unpack_from("<H", out, at + name_at)[0]
+            start = at + name_at + (4 if field == 0 else 18)
+            if out[start : start + length] == name.encode():
+                for key, value in sizes.items():
+                    struct.pack_into("<I", out, at + where[key][field], value)
+            at = out.find(signature, at + 4)
+    return bytes(out)
+
+
+def test_a_docx_whose_headers_understate_its_size_is_refused_unpacking_little(tmp_path) -> None:
+    """100 MB of document.xml declared as its first 4 KB, with their CRC: zipfile would check it and pass, and
+    unpack all 100 MB at once before cutting them to 4 KB."""
+    data, first = docx_with_document(100)
+    path = tmp_path / "understated.docx"
+    path.write_bytes(declare(data, "word/document.xml", file_size=4096, crc=zlib.crc32(first)))
+    assert zipfile.ZipFile(path).read("word/document.xml") == first  # what the headers make of it
+    line = one_line_error(path, tmp_path)
+    assert "its XML parts would unpack to more than 32 MB (limit 32 MB); refusing a possible zip bomb" in line
+    run = measure(path)
+    assert run["said"] == line
+    assert run["seconds"] < SECONDS and run["mb"] < 40, run
+
+
+def test_a_docx_whose_headers_overstate_its_packed_size_is_refused(tmp_path) -> None:
+    """30 MB of document.xml, under the XML limit, in a file of 150 KB whose header claims a packed size 1,000
+    times the real one, to pass a ratio test on declared sizes."""
+    data, _ = docx_with_document(30)
+    real = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").compress_size
+    path = tmp_path / "overstated.docx"
+    path.write_bytes(declare(data, "word/document.xml", compress_size=real * 1000))
+    line = one_line_error(path, tmp_path)
+    assert "times its size (limit 100); refusing a possible zip bomb" in line
+    run = measure(path)
+    assert run["said"] == line
+    assert run["seconds"] < SECONDS and run["mb"] < 40, run
+
+
+def test_a_docx_whose_headers_claim_gigabytes_is_refused_at_once(tmp_path) -> None:
+    path = tmp_path / "claims.docx"
+    path.write_bytes(declare(make.docx_bytes(make.seed("wuhan")), "word/document.xml", file_size=0xF000_0000))
+    line = one_line_error(path, tmp_path)
+    assert "would unpack to 3840 MB (limit 200 MB); refusing a possible zip bomb" in line
+    run = measure(path)
+    assert run["said"] == line and run["seconds"] < SECONDS and run["mb"] < 40, run
+
+
+# --- 3. Web pages that nest without looking deep, or multiply their nodes ----------------------------------------
+
+
+def page(body: str) -> bytes:
+    """`body` and then the plan in a box of its own."""
+    plan = "".join(f"<p>{line}</p>" for line in make.seed("wuhan").split("\n"))
+    return f"<html><head><title>t</title></head><body>{body}<div class=article>{plan}</div></body></html>".encode()
+
+
+HOSTILE_PAGES = {
+    "self-closed divs": (page("<div/>" * 300_000), "elements nest 300,00"),
+    "nested ruby": (page("<ruby>字<rt>" * 100_000), "elements nest 200,00"),
+    "rt in divs": (page("<ruby>" + "<rt><div>" * 100_000), "elements nest 200,00"),
+    "rt without ruby": (page("<rt>拼" * 250_000), "a web page of 250,"),
+    "end tags in comments": (page("<div><!-- </div> -->" * 100_000), "elements nest 100,00"),
+    "end tags in scripts": (page("<div><script></div></script>" * 100_000), "elements nest 100,00"),
+    "a million comments": (page("<!---->" * 1_100_000), "a web page of over 1,000,000 tags"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_PAGES)
+def test_a_deceptively_deep_or_large_page_is_refused_in_one_line(tmp_path, name) -> None:
+    data, problem = HOSTILE_PAGES[name]
+    path = tmp_path / "page.html"
+    path.write_bytes(data)
+    line = one_line_error(path, tmp_path)
+    assert problem in line and line.endswith("save the article's text as .txt and import that")
+    run = measure(path)
+    assert run["said"] == line
+    assert run["seconds"] < SECONDS and run["mb"] < 100, run
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<div/>" * 500,  # self-closed divs under the depth limit
+        "<rt>pin" * 20_000,  # ruby text without its ruby, each <rt> closing the one before
+        "<div>" + "".join(f"<b id={i}>" for i in range(500)) + "</div>" + "<div>x</div>" * 50_000,
+    ],
+    ids=["few self-closed divs", "rt without ruby", "formatting re-opened in every block"],
+)
+def test_a_page_within_the_limits_is_read_whole_in_bounded_time_and_memory(tmp_path, plans, body) -> None:
+    """The last page made the parser open 500 bold elements in each of 50,000 blocks: 25 million nodes."""
+    path = tmp_path / "page.html"
+    path.write_bytes(page(body))
+    run = measure(path)
+    assert run["said"].startswith("text: ")
+    assert run["seconds"] < SECONDS and run["mb"] < 150, {k: v for k, v in run.items() if k != "said"}
+    result = import_plan(path, tmp_path, dry_run=True)
+    assert outline(result.plan) == outline(plans["wuhan"])
+    assert len(result.plan.measures) == len(plans["wuhan"].measures)
