@@ -21,6 +21,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 import zlib
@@ -341,3 +342,26 @@ def test_a_page_within_the_limits_is_read_whole_in_bounded_time_and_memory(tmp_p
     result = import_plan(path, tmp_path, dry_run=True)
     assert outline(result.plan) == outline(plans["wuhan"])
     assert len(result.plan.measures) == len(plans["wuhan"].measures)
+
+
+def test_importing_from_a_fifo_is_refused_not_read(tmp_path) -> None:
+    from jtcompare.cli.main import app
+    from typer.testing import CliRunner
+
+    from tests.conftest import copy_library
+
+    fifo = tmp_path / "plan.txt"
+    os.mkfifo(fifo)
+    lib = copy_library(tmp_path / "plans")
+    before = {p.name: p.read_bytes() for p in lib.iterdir()}
+    # were the FIFO opened, a writer arriving after 5 s ends the read: a regression fails, it does not hang
+    unblock = threading.Timer(5.0, lambda: os.close(os.open(fifo, os.O_WRONLY)))
+    unblock.daemon = True
+    unblock.start()
+    result = CliRunner().invoke(app, ["import", str(fifo), "--plans-dir", str(lib)])
+    unblock.cancel()
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {fifo}: is a named pipe (FIFO), not a regular file; a plan to import must be a regular file"
+    )
+    assert {p.name: p.read_bytes() for p in lib.iterdir()} == before  # nothing written

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from jtcompare.atomic import file_kind
 from jtcompare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile
 from jtcompare.ingest.document import FORMATS, MB, Document, human_size
 from jtcompare.ingest.docx import read_docx
@@ -69,7 +70,10 @@ def _read_bytes(path: Path, max_size: int) -> bytes:
     try:
         if path.is_dir():
             raise UnreadableFile(f"{path}: is a folder, not a file")
-        size = path.stat().st_size
+        info = path.stat()
+        if kind := file_kind(info.st_mode):  # a FIFO or a device would be read for ever
+            raise UnreadableFile(f"{path}: is {kind}, not a regular file; a plan to import must be a regular file")
+        size = info.st_size
         if size > max_size:
             raise TooLarge(
                 f"{path}: {human_size(size)} is over the {human_size(max_size)} limit; raise it with --max-size"
