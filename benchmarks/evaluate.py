@@ -53,6 +53,37 @@ class Label:
     reason: str
 
 
+# a unit label's coverage as the engine's unit state (stronger counts as covered: strengthening is decided apart)
+UNIT_STATE = {"stronger": "covered", "covered": "covered", "weaker": "weaker", "not": "missing"}
+
+
+@dataclass(frozen=True)
+class UnitLabel:
+    plan: str
+    measure: str
+    unit: int  # 1-based, in the order of the engine's units
+    text: str
+    key: bool
+    state: str  # covered | weaker | missing (stronger counted as covered)
+    stronger: bool
+
+
+def read_unit_labels(path: Path) -> list[UnitLabel]:
+    with Path(path).open(encoding="utf-8") as fh:
+        return [
+            UnitLabel(
+                r["plan"],
+                r["measure"],
+                int(r["unit"]),
+                r["unit_text"],
+                r["key"] == "yes",
+                UNIT_STATE[r["coverage"]],
+                r["coverage"] == "stronger",
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
 @dataclass(frozen=True)
 class ClauseLabel:
     plan: str

@@ -14,11 +14,9 @@ Leave-one-city-out within the calibration part shows how a fit carries to a city
 
 from __future__ import annotations
 
-import csv
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 from jtcompare.match import unit_model as um
@@ -29,38 +27,10 @@ from jtcompare.match.scoring import score
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.registry import open_library
 
-from benchmarks.evaluate import UNITS_CALIBRATION, is_held_out
+from benchmarks.evaluate import UNITS_CALIBRATION, UnitLabel, is_held_out, read_unit_labels
 
 CITIES = ("chongqing", "wuhan", "chengdu")
-STATE = {"stronger": 0, "covered": 0, "weaker": 1, "not": 2}  # the order of unit_model.STATES
 L2 = 1.0
-
-
-@dataclass(frozen=True)
-class UnitLabel:
-    plan: str
-    measure: str
-    unit: int  # 1-based, in the order of the engine's units
-    text: str
-    key: bool
-    state: str  # covered | weaker | missing (stronger counted as covered)
-    stronger: bool
-
-
-def read_unit_labels(path: Path) -> list[UnitLabel]:
-    with Path(path).open(encoding="utf-8") as fh:
-        return [
-            UnitLabel(
-                r["plan"],
-                r["measure"],
-                int(r["unit"]),
-                r["unit_text"],
-                r["key"] == "yes",
-                um.STATES[STATE[r["coverage"]]],
-                r["coverage"] == "stronger",
-            )
-            for r in csv.DictReader(fh)
-        ]
 
 
 def alignments(*, use_semantic: bool = True) -> dict[str, Alignment]:

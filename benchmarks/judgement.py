@@ -20,8 +20,8 @@ import collections
 from collections.abc import Iterable
 from dataclasses import replace
 
-from jtcompare.match.classify import align
-from jtcompare.match.results import Alignment, MeasureResult
+from jtcompare.match.classify import align, unit_status
+from jtcompare.match.results import Alignment, MeasureResult, UnitResult
 from jtcompare.match.scoring import score
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.model import Plan
@@ -37,10 +37,12 @@ from benchmarks.evaluate import (
     UNITS_SECOND,
     Label,
     Scorecard,
+    UnitLabel,
     objective,
     read_labels,
+    read_unit_labels,
 )
-from benchmarks.fit_units import CITIES, UnitLabel, read_unit_labels
+from benchmarks.fit_units import CITIES
 
 
 def unit_rule_statuses(units: list[UnitLabel]) -> dict[tuple[str, str], str]:
@@ -50,13 +52,15 @@ def unit_rule_statuses(units: list[UnitLabel]) -> dict[tuple[str, str], str]:
         groups[(u.plan, u.measure)].append(u)
     out = {}
     for k, us in groups.items():
+        # the engine's own rule (classify.unit_status), fed the labelled calls, so a change of the rule reaches
+        # this reference too
+        calls = [UnitResult(u.text, (), 0.0, u.state == "covered", None, (), u.state, u.key) for u in us]
+        made, _ = unit_status(calls)
         key = [u for u in us if u.key] or us
-        if all(u.state == "covered" for u in key):
+        if made == "taken":
             out[k] = "strengthened" if any(u.stronger for u in key) else "adopted"
-        elif all(u.state == "missing" for u in key):
-            out[k] = "omitted"
         else:
-            out[k] = "partial"
+            out[k] = made
     return out
 
 

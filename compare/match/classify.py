@@ -248,7 +248,7 @@ def _judge_units(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...], order:
     for k, (unit, (result, where)) in enumerate(zip(units, _unit_results(ctx, units, candidates, row), strict=True)):
         features = unit_features(ctx, i, k, unit, result, where, order)
         chance = ctx.model.probabilities(features)
-        state = max(chance, key=chance.__getitem__)
+        state = max(chance, key=chance.__getitem__) if order else "missing"  # a plan with no sentence holds nothing
         by = result.by if state != "missing" else None
         if state != "missing" and by is None:  # taken up in other words: cite the sentence closest in meaning
             j = int(np.argmax(ctx.semantic[ctx.unit_offset[i] + k])) if ctx.semantic is not None else order[0]

@@ -13,6 +13,7 @@ has none: `vectors` returns None and the unit model uses its weights without the
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -34,8 +35,8 @@ def _shipped() -> dict[str, np.ndarray]:
     try:
         with resources.files("jtcompare.library").joinpath(SHIPPED).open("rb") as fh, np.load(fh) as data:
             return dict(zip(data["hashes"].tolist(), data["vectors"].astype(np.float32), strict=True))
-    except (OSError, ValueError, KeyError, ModuleNotFoundError):
-        return {}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, ModuleNotFoundError):
+        return {}  # a damaged store costs the signal, never the run: the texts count as not encoded
 
 
 def available() -> bool:
