@@ -42,6 +42,7 @@ def import_cmd(
     Example: jtcompare import downloads/wuhan.docx --dry-run
     """
     from jtcompare.cli import render
+    from jtcompare.ingest.readers import parse_size
     from jtcompare.plans.importer import import_plan
     from jtcompare.report.outline import outline
 
@@ -57,7 +58,7 @@ def import_cmd(
             title=title,
             date=date,
             fmt=source_format,
-            max_size=_max_size(max_size),
+            max_size=parse_size(max_size),
             force=force,
             replace_base=replace_base,
             dry_run=dry_run,
@@ -68,25 +69,6 @@ def import_cmd(
             typer.echo(render_import(result, fmt))
         for problem in result.blocked:
             typer.echo(f"warning: {problem}", err=True)
-
-
-MAX_SIZE_LIMIT = 1024**3  # the file is read whole into memory: --max-size stops at 1GB
-
-
-def _max_size(value: str) -> int:
-    """--max-size in bytes, from 1 byte to 1GB: past that a number only asks for memory the reader cannot have
-    (99999999999999999999 bytes overflowed; 100GB ran out of memory)."""
-    from jtcompare.errors import BadOption
-    from jtcompare.ingest.readers import parse_size
-
-    try:
-        size = parse_size(value)
-    except OverflowError:  # digits past any float: inf bytes
-        size = 0
-    if not 1 <= size <= MAX_SIZE_LIMIT:
-        shown = value if len(value) <= 24 else f"{value[:20]}…"
-        raise BadOption(f"--max-size '{shown}' must be between 1 byte and 1GB (e.g. 20MB, 500KB)")
-    return size
 
 
 def summary(result: Imported) -> dict:

@@ -133,7 +133,7 @@ def test_dates(text, expected) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("20MB", 20 << 20), ("500k", 500 << 10), ("1.5 GB", 3 << 29), ("3", 3 << 20)]
+    ("text", "expected"), [("20MB", 20 << 20), ("500k", 500 << 10), ("0.5 GB", 1 << 29), ("3", 3 << 20)]
 )
 def test_sizes(text, expected) -> None:
     assert parse_size(text) == expected

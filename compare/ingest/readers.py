@@ -41,15 +41,23 @@ def check_input_format(fmt: str | None) -> str | None:
     return name
 
 
+MAX_SIZE_LIMIT = 1024 * MB  # a file is read whole into memory: --max-size stops at 1GB
+
+
 def parse_size(value: str | int) -> int:
-    """`20MB`, `500k`, `1.5 G` or a bare number of megabytes, as bytes."""
+    """`20MB`, `500k`, `1.5 G` or a bare number of megabytes, as bytes, from 1 byte to MAX_SIZE_LIMIT: past that a
+    number only asks for memory the reader cannot have (99999999999999999999 overflowed; 100GB ran out)."""
     if isinstance(value, int):
         return value
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", str(value), re.I)
     if not m or float(m.group(1)) <= 0:
         raise BadOption(f"--max-size '{value}' is not a size like 20MB, 500KB or 1GB")
     unit = {"k": 1024, "m": MB, "g": 1024 * MB, "": MB}[m.group(2).lower()]
-    return int(float(m.group(1)) * unit)
+    size = float(m.group(1)) * unit
+    if not 1 <= size <= MAX_SIZE_LIMIT:  # inf for digits past any float, too
+        shown = value if len(value) <= 24 else f"{value[:20]}…"
+        raise BadOption(f"--max-size '{shown}' must be between 1 byte and 1GB (e.g. 20MB, 500KB)")
+    return int(size)
 
 
 def read_document(path: Path, *, fmt: str | None = None, max_size: int = DEFAULT_MAX_SIZE) -> Document:
