@@ -101,6 +101,7 @@ def jtcompare() -> str:
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in (ENV_PLANS_DIR, ENV_CACHE_DIR)}
     env["PYTHONHASHSEED"] = "0"
+    env["JTCOMPARE_HOME"] = tempfile.mkdtemp(prefix="jtcompare-home-")  # the shipped plans, not a user's own
     return env
 
 

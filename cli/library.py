@@ -15,17 +15,21 @@ def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache 
     """List the plans in the library: id, name, level, kind, date, clause and measure counts, warnings.
 
     A plan that cannot be read (broken entry, missing file) is named on stderr; the others are listed (exit 2).
+    The table and Markdown end by naming the library that answered (yours, the shipped one or --plans-dir).
 
     Example: jtcompare plans --format csv
     """
     from jtcompare.cli import render  # tabulate and the engine: only when the command runs
-    from jtcompare.plans.registry import open_library
+    from jtcompare.plans.registry import describe_library, open_library
     from jtcompare.report.outline import plan_row
 
     with errors():
         fmt = resolve_format(fmt, None, render.FORMATS)
-        plans, problems = open_library(plans_dir).load_all(use_cache=not no_cache)
+        lib = open_library(plans_dir)
+        plans, problems = lib.load_all(use_cache=not no_cache)
         typer.echo(render.table([plan_row(p) for p in plans], fmt))
+        if fmt in ("table", "md"):  # csv and json stay data
+            typer.echo(f"\nlibrary: {describe_library(lib.folder)}")
         fail_on_problems(problems)
 
 

@@ -181,7 +181,8 @@ def override_cmd(
 ) -> None:
     """Pin the status (and optionally the match) of one base measure for a plan, with a note; or import a review.
 
-    Written to <plans-dir>/<plan>.overrides.csv; align, matrix and report apply it and mark the cell.
+    Written to <plan>.overrides.csv in your library (made from the shipped one on first use) or in --plans-dir;
+    align, matrix and report apply it and mark the cell.
 
     Examples:
 
@@ -189,12 +190,13 @@ def override_cmd(
 
       jtcompare override --import reports/wuhan-gaps.xlsx
     """
+    from jtcompare.plans.library_edit import writable_plans_dir
     from jtcompare.plans.registry import open_library
     from jtcompare.workflow.overrides import add_override
     from jtcompare.workflow.review import import_review
 
     with errors():
-        lib = open_library(plans_dir)
+        lib = open_library(writable_plans_dir(plans_dir))  # never the shipped library: yours, made on first use
         if import_file is not None:
             if plan or measure or status:
                 raise BadOption("give either PLAN MEASURE STATUS or --import FILE, not both")

@@ -23,7 +23,10 @@ PlansDir = Annotated[
     typer.Option(
         "--plans-dir",
         envvar="JTCOMPARE_PLANS_DIR",
-        help="Folder with plans.toml and the plan texts (default: ./data/plans, else the one shipped).",
+        help=(
+            "Folder with plans.toml and the plan texts (default: your library once import or override made it, "
+            "else the one shipped; `jtcompare plans` says which)."
+        ),
         show_default=False,
         callback=_remember_plans_dir,
     ),

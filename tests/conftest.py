@@ -21,6 +21,10 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     else:
         cache = tmp_path_factory.mktemp("cache")
     os.environ["JTCOMPARE_CACHE_DIR"] = str(cache)
+    # nor the user's own plan library: a command given no --plans-dir reads the shipped one, and one that writes
+    # (import, override) makes its library here. Each worker has its own: they would otherwise race to make it.
+    os.environ["JTCOMPARE_HOME"] = str(tmp_path_factory.mktemp("home"))
+    os.environ.pop("JTCOMPARE_PLANS_DIR", None)
     os.environ.pop("JTCOMPARE_LANG", None)  # the tests choose their language; a user's default must not leak in
 
 

@@ -289,7 +289,7 @@ def test_an_unquoted_toml_date_is_still_read_as_the_day(lib) -> None:
 # --- 3. --out --force never replaces a file of the library in use --------------------------------------------
 
 
-@pytest.mark.parametrize("how", ["--plans-dir", "$JTCOMPARE_PLANS_DIR", "./data/plans"])
+@pytest.mark.parametrize("how", ["--plans-dir", "$JTCOMPARE_PLANS_DIR", "your library"])
 @pytest.mark.parametrize(
     ("command", "target", "what"),
     [
@@ -317,8 +317,9 @@ def test_force_never_overwrites_a_file_of_the_library_in_use(tmp_path, monkeypat
         args += ["--plans-dir", given]
     elif how == "$JTCOMPARE_PLANS_DIR":
         monkeypatch.setenv("JTCOMPARE_PLANS_DIR", given)
-    else:
-        given = str(Path.cwd() / "data" / "plans")
+    else:  # $JTCOMPARE_HOME/plans
+        monkeypatch.setenv("JTCOMPARE_HOME", str(tmp_path / "data"))
+        given = str(tmp_path / "data" / "plans")
     result = invoke(*args)
     one_line_error(
         result,

@@ -45,7 +45,12 @@ def run(installed: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProc
     return subprocess.run(
         [sys.executable, "-S", "-c", code, *args],
         cwd=tmp_path,
-        env={"PYTHONPATH": f"{installed}:{deps}", "JTCOMPARE_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin"},
+        env={
+            "PYTHONPATH": f"{installed}:{deps}",
+            "JTCOMPARE_CACHE_DIR": str(tmp_path / "cache"),
+            "JTCOMPARE_HOME": str(tmp_path / "home"),
+            "PATH": "/usr/bin",
+        },
         capture_output=True,
         text=True,
     )
@@ -81,3 +86,34 @@ def test_the_installed_wheel_writes_the_html_view(installed, tmp_path) -> None:
     assert view.returncode == 0, view.stderr
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "逐条对照" in page and page.count("<script") == 2
+
+
+def test_the_installed_wheel_never_writes_inside_its_own_install_directory(installed, tmp_path) -> None:
+    """import and override write to the user's library ($JTCOMPARE_HOME/plans), made on first use; the shipped
+    one, even named with --plans-dir, is refused with one line."""
+    from tests.test_library_safety import small_plan
+
+    def tree() -> dict[str, float]:  # bytecode Python itself may cache is not jtcompare writing
+        return {
+            str(p.relative_to(installed)): p.stat().st_mtime
+            for p in installed.rglob("*")
+            if "__pycache__" not in p.parts
+        }
+
+    before = tree()
+    source = tmp_path / "jia.txt"
+    source.write_text(small_plan(0), encoding="utf-8")
+    added = run(installed, tmp_path, "import", str(source), "--id", "jia")
+    assert added.returncode == 0, added.stderr
+    pinned = run(installed, tmp_path, "override", "wuhan", "N10.02", "adopted", "--note", "checked")
+    assert pinned.returncode == 0, pinned.stderr
+    shipped = installed / "jtcompare" / "library"
+    refused = run(
+        installed, tmp_path, "override", "wuhan", "N10.02", "adopted", "--note", "x", "--plans-dir", str(shipped)
+    )
+    assert refused.returncode != 0 and "read-only" in refused.stderr and "Traceback" not in refused.stderr
+    assert tree() == before
+    mine = tmp_path / "home" / "plans"
+    assert (mine / "wuhan.overrides.csv").is_file() and "jia" in (mine / "plans.toml").read_text(encoding="utf-8")
+    listed = run(installed, tmp_path, "plans")
+    assert f"library: {mine} (yours)" in listed.stdout and "jia" in listed.stdout

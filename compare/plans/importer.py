@@ -26,7 +26,7 @@ from typing import Any
 from jtcompare.atomic import write_files
 from jtcompare.errors import AlreadyExists, BadOption, NotAPlan, PlanExists, WriteFailed
 from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
-from jtcompare.plans.library_edit import locked, read_metadata, stale_files, updated_metadata
+from jtcompare.plans.library_edit import locked, read_metadata, stale_files, updated_metadata, writable_plans_dir
 from jtcompare.plans.metadata import check_id, guess_meta, id_for, kind_of, level_of, parse_date, prefix_for
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse_normalised
@@ -94,7 +94,7 @@ def import_plan(
 ) -> Imported:
     """Read, check and parse `path`, then add it to the plans `folder` (nothing written if dry_run)."""
     path = Path(path)
-    folder = Path(folder) if folder else default_plans_dir()
+    folder = (Path(folder) if folder else default_plans_dir()) if dry_run else writable_plans_dir(folder)
     given = _check_options(plan_id, name, level, kind, title, date)
     check_folder(folder)
     open_library(folder)  # a broken plans.toml is reported before the file is read

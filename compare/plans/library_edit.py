@@ -17,8 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
+from jtcompare.atomic import write_files
 from jtcompare.errors import BadMetadata, WriteFailed
-from jtcompare.plans.registry import MAX_METADATA_BYTES, METADATA, read_regular
+from jtcompare.plans.registry import (
+    MAX_METADATA_BYTES,
+    MAX_TEXT_BYTES,
+    METADATA,
+    default_plans_dir,
+    inside,
+    installed_read_only,
+    is_shipped,
+    read_regular,
+    shipped_plans_dir,
+    user_plans_dir,
+)
 from tomlkit.items import InlineTable, Table
 
 HEADER = "# The plan library: one table per plan, keyed by its id. `jtcompare import` adds to it.\n"
@@ -44,6 +56,44 @@ def locked(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def writable_plans_dir(folder: Path | None) -> Path:
+    """The library an import or an override writes to: the one given, else the default one, except that the library
+    shipped with the package is never written: your own library (`registry.user_plans_dir`) is made from it on
+    first use, and given explicitly, an installed copy's shipped library is refused."""
+    if folder is not None:
+        if installed_read_only(Path(folder)):
+            raise WriteFailed(
+                f"{folder}: the plan library shipped with jtcompare is read-only; leave out --plans-dir "
+                f"to write to your own ({user_plans_dir()})"
+            )
+        return Path(folder)
+    folder = default_plans_dir()
+    return seed_user_library() if is_shipped(folder) else folder
+
+
+def seed_user_library() -> Path:
+    """Your library, made on first use as a copy of the shipped plans (texts and plans.toml; plans.toml last, so
+    an interrupted copy leaves no library, only files the next attempt replaces)."""
+    mine, shipped = user_plans_dir(), shipped_plans_dir()
+    try:
+        mine.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteFailed(f"{mine}: cannot make your plan library ({exc.strerror or exc})") from None
+    with locked(mine):
+        if (mine / METADATA).is_file():  # made meanwhile by another command
+            return mine
+        metadata = read_metadata(shipped) or ""
+        files: dict[str, bytes] = {}
+        for entry in tomllib.loads(metadata).values():
+            for key in ("file", "original"):
+                name = entry.get(key) if isinstance(entry, dict) else None
+                if isinstance(name, str) and name and (shipped / name).is_file():
+                    files[name] = read_regular(inside(shipped, name), MAX_TEXT_BYTES, "a plan's text")
+        files[METADATA] = metadata.encode("utf-8")
+        write_files(mine, files)
+    return mine
 
 
 def read_metadata(folder: Path) -> str | None:

@@ -23,6 +23,7 @@ from jtcompare.ingest.document import MB, human_size
 from jtcompare.plans.model import Plan, PlanMeta
 
 ENV_PLANS_DIR = "JTCOMPARE_PLANS_DIR"
+ENV_HOME = "JTCOMPARE_HOME"  # your library is $JTCOMPARE_HOME/plans
 METADATA = "plans.toml"
 LEVELS = ("national", "province", "city", "district", "other")
 _REQUIRED = ("name", "level", "kind", "title", "file")
@@ -38,18 +39,59 @@ VECTORS = "vectors.npz"
 
 
 def default_plans_dir() -> Path:
-    """--plans-dir, else $JTCOMPARE_PLANS_DIR, else ./data/plans, else the library shipped with the package."""
+    """The library a command reads when given none: $JTCOMPARE_PLANS_DIR, else yours (`user_plans_dir`, made by the
+    first `import` or `override`), else the one shipped with the package. A ./data/plans in the working folder is
+    not looked at: which library answers must not depend on where the command is typed."""
     if env := os.environ.get(ENV_PLANS_DIR):
         return Path(env)
-    here = Path.cwd() / "data" / "plans"
-    if (here / METADATA).exists():
-        return here
+    mine = user_plans_dir()
+    if (mine / METADATA).is_file():
+        return mine
     return shipped_plans_dir()
 
 
+def user_plans_dir() -> Path:
+    """Your plan library: $JTCOMPARE_HOME/plans, else `plans` in the per-user data folder (~/.local/share/jtcompare
+    on Linux, ~/Library/Application Support/jtcompare on macOS, %LOCALAPPDATA%\\jtcompare on Windows)."""
+    if home := os.environ.get(ENV_HOME):
+        return Path(home) / "plans"
+    from platformdirs import user_data_path  # only when no library is given: not on every command's start-up
+
+    return user_data_path("jtcompare", appauthor=False) / "plans"
+
+
 def shipped_plans_dir() -> Path:
-    """The plan library installed with the package (package data `jtcompare.library`)."""
+    """The plan library installed with the package (package data `jtcompare.library`): read, never written."""
     return Path(str(resources.files("jtcompare.library")))
+
+
+def is_shipped(folder: Path) -> bool:
+    return _same(folder, shipped_plans_dir())
+
+
+def installed_read_only(folder: Path) -> bool:
+    """True for the shipped library of an installed copy (a wheel in site-packages): nothing may be written there.
+    A source checkout's data/plans (an editable install, beside pyproject.toml) is the developers' to edit."""
+    shipped = shipped_plans_dir()
+    return _same(folder, shipped) and not (shipped.parent.parent / "pyproject.toml").is_file()
+
+
+def describe_library(folder: Path) -> str:
+    """Which library `folder` is, in words, for `plans` and the notes of commands that write to it."""
+    if is_shipped(folder):
+        return (
+            f"{folder} (shipped with jtcompare, read-only; import and override write to your own, {user_plans_dir()})"
+        )
+    if _same(folder, user_plans_dir()):
+        return f"{folder} (yours)"
+    return str(folder)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 @dataclass
