@@ -50,11 +50,13 @@ def test_the_labelled_set_is_real(plans) -> None:
 
 def test_status_accuracy_floor(alignments) -> None:
     card = score_measures(alignments, LABELS)
-    assert card.accuracy >= 0.6
+    assert card.accuracy >= 0.65  # 0.697 with the decision offsets, 0.630 without (unit_model.py)
     assert card.taken_up_accuracy >= 0.8
     assert card.recall("omitted") >= 0.4 and card.precision("adopted") >= 0.65
     assert card.precision("strengthened") >= 0.5 and card.recall("strengthened") >= 0.4
-    assert card.recall("partial") >= 0.6  # a rule over units finds partial; the status model found one in five
+    # a rule over units finds partial (the old status model found one in five); the offsets trade some of it for
+    # adopted and omitted cells that stop being called partial: 0.69 -> 0.50
+    assert card.recall("partial") >= 0.45
 
 
 def test_no_cell_is_adopted_while_a_key_unit_is_not_covered(alignments) -> None:
@@ -194,13 +196,16 @@ _DETAIL_WEAKER = (
     "label treats that unit as a detail"
 )
 _UNIT_MISSED = "a key unit worded otherwise is called missing (paraphrase the unit model does not reach)"
+_WEAKER_LOST = (
+    "a unit taken up only in part is called missing: the decision offsets (unit_model.py) move doubtful weaker "
+    "calls to missing, which the status labels reward more often than not, not here"
+)
 _KNOWN_MISSES = [
     ("chongqing", "N12.04", "omitted", _GENERIC_WEAKER + ": no 天然林保护修复"),
     ("chengdu", "N14.09", "omitted", _GENERIC_WEAKER + ": no 污泥 in the plan"),
-    ("chongqing", "N04.02", "adopted", _DETAIL_WEAKER + ": 衔接国土空间规划分区"),
     ("chongqing", "N12.01", "strengthened", _DETAIL_WEAKER + ": 国土绿化行动, beside CQ11's forest targets"),
-    ("wuhan", "N06.01", "adopted", _UNIT_MISSED + ": 减煤、稳气、少油、强电、增绿"),
     ("chongqing", "N12.03", "adopted", _UNIT_MISSED + ": 森林和陆地生态系统…可持续管理"),
+    ("chongqing", "N06.03", "partial", _WEAKER_LOST + ": 煤炭消费比重持续下降 for 控制煤炭消费增长"),
 ]
 
 

@@ -16,15 +16,19 @@ Features of a unit against a plan (match/classify.py: unit_features):
             (match/semantic.py): paraphrase that shares few words. Only in the `semantic` weights, used when
             vectors are at hand for every text.
 
-P(state) = softmax_s(bias_s + sum_f weight_sf * feature_f). The weights live in data/unit_model.toml, written by
-`python -m benchmarks.fit_units`; inference is this file and the standard library.
+P(state) = softmax_s(bias_s + offset_s + sum_f weight_sf * feature_f), and a unit's state is the likeliest one.
+The weights and biases are learned from the unit labels. The two offsets (covered's is 0) are fitted apart, on
+the status labels of the same calibration measures: a reader who calls a measure adopted does not ask of each of
+its comma parts what a unit reader asks, and the offsets move the line between covered, weaker and missing to where
+the rule over units (classify.unit_status) best agrees with the readers' statuses. Everything lives in
+data/unit_model.toml, written by `python -m benchmarks.fit_units`; inference is this file and the standard library.
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from jtcompare.match.lexicon import MATCH_DATA
@@ -39,9 +43,13 @@ class UnitModel:
     features: tuple[str, ...]
     weights: dict[str, dict[str, float]]  # state -> feature -> weight
     bias: dict[str, float]
+    offset: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STATES, 0.0))
 
     def probabilities(self, values: dict[str, float]) -> dict[str, float]:
-        z = {s: self.bias[s] + sum(self.weights[s][f] * values[f] for f in self.features) for s in STATES}
+        z = {
+            s: self.bias[s] + self.offset[s] + sum(self.weights[s][f] * values[f] for f in self.features)
+            for s in STATES
+        }
         top = max(z.values())
         e = {s: math.exp(v - top) for s, v in z.items()}
         total = sum(e.values())
@@ -59,14 +67,16 @@ def unit_model(semantic: bool) -> UnitModel:
         features,
         {s: {f: float(part[s][f]) for f in features} for s in STATES},
         {s: float(part[s]["bias"]) for s in STATES},
+        {s: float(part.get("offset", {}).get(s, 0.0)) for s in STATES},
     )
 
 
-def model_toml(models: dict[str, tuple[dict[str, dict[str, float]], dict[str, float]]], note: str) -> str:
-    """The data file for `models` (name -> (weights, bias)), as benchmarks/fit_units.py writes it."""
+def model_toml(models: dict[str, UnitModel], note: str) -> str:
+    """The data file for `models` (name -> model), as benchmarks/fit_units.py writes it."""
     lines = ["# Unit model (compare/match/unit_model.py), written by benchmarks/fit_units.py.", f"# {note}"]
-    for name, (weights, bias) in models.items():
-        features = SEMANTIC if name == "semantic" else LEXICAL
+    for name, m in models.items():
         for s in STATES:
-            lines += ["", f"[{name}.{s}]", f"bias = {bias[s]:.4f}", *(f"{f} = {weights[s][f]:.4f}" for f in features)]
+            weights = (f"{f} = {m.weights[s][f]:.4f}" for f in m.features)
+            lines += ["", f"[{name}.{s}]", f"bias = {m.bias[s]:.4f}", *weights]
+        lines += ["", f"[{name}.offset]", *(f"{s} = {m.offset[s]:.4f}" for s in STATES if s != "covered")]
     return "\n".join(lines) + "\n"
