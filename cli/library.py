@@ -40,7 +40,8 @@ def show_cmd(
     fmt: Format = None,
     no_cache: NoCache = False,
 ) -> None:
-    """Print a plan's outline: chapters, clauses with titles, measure counts, departments, warnings, repairs.
+    """Print a plan's outline: clauses with titles, measure counts, departments, chapter introductions, warnings,
+    repairs.
 
     --format table, md, json (every measure's text, in simplified script) or csv (one line per clause).
 
@@ -91,8 +92,27 @@ def render_outline(data: dict, fmt: str) -> str:
     measures = sum(len(c["measures"]) for c in data["clauses"])
     lines = [f"# {head}" if fmt == "md" else head, facts, f"{numbered} numbered clauses, {measures} measures", ""]
     lines.append(render.table(rows, fmt))
+    lines += _introductions(data["chapters"], fmt)
     for label, items in (("warnings", data["warnings"]), ("repairs", data["repairs"])):
         if items:
             lines += ["", f"{label}:" if fmt != "md" else f"## {label}"]
             lines += [f"- {w}" for w in items]
     return "\n".join(lines)
+
+
+def _introductions(chapters: list[dict], fmt: str) -> list[str]:
+    """The chapters' introductory paragraphs (framing, not measures: the table counts none of them)."""
+    from jtcompare.report.cells import md_cell  # plan text: Markdown specials escaped as in the table
+
+    found = [c for c in chapters if c["intro"]]
+    if not found:
+        return []
+    lines = ["", "## chapter introductions" if fmt == "md" else "chapter introductions:"]
+    for c in found:
+        head = f"{c['number']}、{c['title']}" if c["number"] else c["title"]
+        paragraphs = c["intro"].split("\n")
+        if fmt == "md":
+            lines += ["", f"**{md_cell(head)}**", *(x for para in paragraphs for x in ("", md_cell(para)))]
+        else:
+            lines += [f"- {head}", *(f"  {para}" for para in paragraphs)]
+    return lines

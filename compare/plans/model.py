@@ -67,6 +67,9 @@ class Clause:
 class Chapter:
     number: str
     title: str
+    # the framing paragraphs between the chapter's heading and its first clause, paragraphs joined by a line
+    # break: what the chapter is for, never a measure (its nodes are "intro"); "" when it opens on a clause
+    intro: str = ""
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,7 @@ class _Builder:
         self.nodes: list[Node] = []
         self.clauses: list[Clause] = []
         self.warnings: list[str] = []
+        self.intros: dict[int, str] = {}  # a chapter heading's start -> its introduction
 
     def node(self, kind: str, start: int, end: int) -> None:
         if end > start and self.text[start:end].strip():
@@ -214,7 +215,11 @@ def parse_normalised(norm: Normalised, meta: PlanMeta) -> Plan:
         _build(b, _sections(body))
     body_start = body[0].start if body else len(text)
     body_end = body[-1].end if body else len(text)
-    chapters = tuple(Chapter(ln.number or "", ln.rest.rstrip("。")) for ln in body if ln.kind == "chapter")
+    chapters = tuple(
+        Chapter(ln.number or "", ln.rest.rstrip("。"), b.intros.get(ln.start, ""))
+        for ln in body
+        if ln.kind == "chapter"
+    )
     b.warnings.extend(_numbering_gaps(b.clauses))
     return Plan(
         meta=meta,
@@ -287,6 +292,10 @@ def _build(b: _Builder, sections: list[_Section]) -> None:
             elif head.kind == "group" or has_children:
                 for s, e in spans:
                     b.node("intro", s, e)
+                if head.kind == "chapter" and spans:
+                    # the chapter's introduction frames its clauses: kept with the chapter, never a measure, so it
+                    # moves no measure id
+                    b.intros[head.start] = "\n".join(b.text[s:e] for s, e in spans)
             elif spans:
                 cid = f"{b.meta.prefix}{sec.chapter_no}-00"
                 b.clause(sec, cid, None, sec.chapter, spans)

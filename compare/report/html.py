@@ -219,6 +219,7 @@ class ChapterView:
     index: int
     title: str
     clauses: list[ClauseView]
+    intro: tuple[str, ...] = ()  # the base chapter's introductory paragraphs: framing, no measure of their own
 
 
 def _target(t: Target | None) -> str:
@@ -318,10 +319,11 @@ def chapters(a: Alignment, lang: Lang, depts: Departments) -> list[ChapterView]:
     for m in a.measures:
         by_clause.setdefault(m.clause.id, []).append(m)
     out: list[ChapterView] = []
+    intros = {c.title: tuple(c.intro.split("\n")) for c in a.base.chapters if c.intro}
     for cr in a.clauses:
         title = cr.clause.chapter or cr.clause.title
         if not out or out[-1].title != title:
-            out.append(ChapterView(len(out), title, []))
+            out.append(ChapterView(len(out), title, [], intros.get(title, ())))
         rows = [row(m, out[-1].index, depts.of(m)) for m in by_clause.get(cr.clause.id, [])]
         out[-1].clauses.append(_clause_view(cr, rows, infos))
     return out

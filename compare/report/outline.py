@@ -36,7 +36,8 @@ def outline(plan: Plan) -> dict[str, Any]:
         "issuers": list(m.issuers),
         "date": m.date,
         "doc_number": m.doc_number,
-        "chapters": [{"number": c.number, "title": c.title} for c in plan.chapters],
+        # intro: the chapter's framing paragraphs before its first clause, joined by a line break ("" if none)
+        "chapters": [{"number": c.number, "title": c.title, "intro": c.intro} for c in plan.chapters],
         "clauses": [
             {
                 "id": c.id,

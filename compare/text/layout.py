@@ -19,7 +19,8 @@ HEADING_START = re.compile(
 SENTENCE_END = "。;；!！?？:："
 CLOSERS = "”」』)）》"  # in a text of paragraphs, a line ending so ended its paragraph
 _DEPARTMENTS_END = re.compile(r"(?:负责|落实|牵头)[^()（）]{0,20}[)）]$")  # (市发改委等按职责分工负责)
-CONNECTORS = ("、", ",", "，", "(", "（", "“", "《", "和", "及", "与")  # a line ending so goes on
+CUT = ("、", ",", "，", "-", "—", "–")  # no line, not even a heading, ends so: cut in a list or in 高炉-转炉
+CONNECTORS = (*CUT, "(", "（", "“", "《", "和", "及", "与")  # a line ending so goes on
 CONTINUATIONS = tuple(",，、。;；:：)）》”」』")  # a line starting so was cut from the one before
 GAP = "[ \t\u00a0\u3000\u2000-\u200a\u202f\u205f]"
 _GAP_RUN = re.compile(f"{GAP}+")
@@ -30,7 +31,10 @@ PARAGRAPH_LINE = 30  # without a regular wrap width, a line this long that stops
 PROSE_LINE = 12  # ...and one this long with a , 、 or ; inside: running text, not a title or a byline
 _INNER_PUNCTUATION = re.compile("[,，、;；。]")
 _RUN_IN = re.compile("[。!！?？]")  # a sentence ends inside the line: 标题。正文…
+_RUNNING = re.compile("[,，;；]")  # a numbered line so punctuated is a list item's running text, not a heading
 MIN_LINES = 8  # fewer lines say nothing about a wrap width
+WRAPPED_SHARE = 0.2  # a wrapped text has at least this share of its lines at the width...
+LONGER_SHARE = 0.05  # ...and at most this share longer (a text of paragraphs: 0.4 to 0.95 of the shipped plans)
 
 
 # --- letter-spacing: 减 污 降 碳 协 同 ---------------------------------------------------------------
@@ -90,30 +94,51 @@ def _paragraph_line(line: str) -> bool:
 
     A paragraph-length line is; so is any line in which a sentence already ended (a heading's body running in
     after it: （四）严格生态环境准入管理。坚决遏制…) and a shorter one that reads as running text (a , 、 or ;
-    inside), since a web copy's wrap can fall anywhere. A short heading is not.
+    inside), since a web copy's wrap can fall anywhere. A short heading is not, but a numbered line with a , or ;
+    in it is the first line of a list item cut mid-sentence (6.持续推动涪陵区、南川区…发展,加强), not a heading.
     """
     if _RUN_IN.search(line.rstrip()[:-1]):
         return True
-    if is_heading(line) and len(line) < 40:
+    if is_heading(line) and len(line) < 40 and not _RUNNING.search(line):
         return False
     return len(line) >= PARAGRAPH_LINE or (len(line) >= PROSE_LINE and bool(_INNER_PUNCTUATION.search(line)))
 
 
 def wrap_edge(lines: Sequence[str]) -> tuple[Callable[[str], int], int] | None:
-    """The measure (characters or display width) and the width at which the text was hard-wrapped,
-    when most lines run to that width and stop mid-sentence there; None for a text of paragraphs."""
+    """The measure (characters or display width) and the width at which the text was hard-wrapped; None for a
+    text of paragraphs.
+
+    The width is the commonest length of the lines that stop mid-sentence. A wrapped text has almost no line
+    longer than it, most lines that reach it stop mid-sentence there, and most lines that stop mid-sentence
+    reach it; a line shorter than the width that ends a sentence (a paragraph's last line, a list item or a
+    heading that fits on one line: （三）推进工业节能。) says nothing either way, so a plan of many short items
+    among wrapped long ones is still found wrapped. A text of paragraphs has most of its lines far longer than
+    any such width.
+    """
     texts = [ln.strip() for ln in lines if ln.strip()]
     if len(texts) < MIN_LINES:
         return None
     best: tuple[float, Callable[[str], int], int] | None = None
     for measure, least in ((len, 10), (display_width, 20)):
         values = [measure(t) for t in texts]
-        edge, _ = Counter(values).most_common(1)[0]
+        open_values = [v for t, v in zip(texts, values, strict=True) if not ends_paragraph(t)]
+        if not open_values:
+            continue
+        edge, _ = Counter(open_values).most_common(1)[0]
         edge = max(v for v in values if v <= edge * 1.1)  # half-width digits make some full lines longer
         full = [t for t, v in zip(texts, values, strict=True) if edge * 0.9 <= v <= edge * 1.1]
-        share = len(full) / len(texts)
+        longer = sum(1 for v in values if v > edge * 1.1)
+        open_short = sum(1 for t, v in zip(texts, values, strict=True) if v < edge * 0.9 and not ends_paragraph(t))
         open_ended = sum(1 for t in full if not ends_paragraph(t))
-        if edge >= least and share >= 0.5 and open_ended >= 0.7 * len(full) and (not best or share > best[0]):
+        share = len(full) / len(texts)
+        wrapped = (
+            edge >= least
+            and len(full) >= WRAPPED_SHARE * len(texts)
+            and longer <= LONGER_SHARE * len(texts)
+            and open_ended >= 0.7 * len(full)
+            and len(full) >= 0.5 * (len(full) + open_short)
+        )
+        if wrapped and (not best or share > best[0]):
             best = (share, measure, edge)
     return (best[1], best[2]) if best else None
 
@@ -147,7 +172,7 @@ def wrap_joins(lines: Sequence[str], edge: tuple[Callable[[str], int], int] | No
             full = measure(cur) >= width * 0.85
         else:
             full = _paragraph_line(cur)
-        short_heading = is_heading(cur) and len(cur) < 40 and not full and not cur.endswith(("、", ",", "，"))
+        short_heading = is_heading(cur) and len(cur) < 40 and not full and not cur.endswith(CUT)
         if (full and not ends_paragraph(cur, closers=not edge)) or (cur.endswith(CONNECTORS) and not short_heading):
             joins.add(i)
     return joins
