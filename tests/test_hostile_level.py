@@ -143,6 +143,16 @@ def test_a_name_given_as_national_does_not_make_a_second_base_either(tmp_path) -
     assert "n2" not in open_library(lib).plans
 
 
+def test_a_name_given_keeps_the_issuer_as_the_reason_for_the_guess(tmp_path) -> None:
+    lib = library(tmp_path)
+    source = tmp_path / "plan.txt"
+    source.write_text(issued_nationally(), encoding="utf-8")
+    result = invoke("import", source, "--plans-dir", lib, "--name", "生态环境部", "--id", "mee")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {source}: read as a national plan from its issuer line '生态环境部 国家")
+    assert "mee" not in open_library(lib).plans
+
+
 def test_level_national_given_explicitly_adds_a_second_national_plan(tmp_path) -> None:
     lib = library(tmp_path)
     source = tmp_path / "plan.txt"

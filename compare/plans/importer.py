@@ -169,7 +169,8 @@ def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: i
     guessed = tuple(k for k in _FIELDS if given[k] is None and fields[k] is not None)
     because = None
     if level == "national" and given["level"] is None:
-        because = f"its issuer line {guess.issuer!r}" if guess.issuer and not given["name"] else f"the name {name}"
+        named = given["name"] is not None and level_of(name) == "national"  # --name 国家
+        because = f"the name {name}" if named else f"its issuer line {guess.issuer!r}"
     return _Read(path, doc, norm, fields, guessed, notes if given["title"] is None else (), because)
 
 
