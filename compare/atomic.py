@@ -5,12 +5,20 @@ several as one transaction (an import: the plan text, the original and plans.tom
 replace anything but a regular file (a symlink, FIFO or device node is named and left alone), and
 both remove their temporary files on any exception, KeyboardInterrupt included; the CLI turns
 SIGTERM and SIGHUP into such an exception so that a killed run cleans up as Ctrl-C does.
+
+SIGKILL leaves no chance to clean up, so a temporary file is named for its writer:
+`.<name>.<pid>@<host>.<random>.part` (host: a short hash of the host name, for a folder several machines
+share). The first write into a folder in a process removes the temporary files there whose writer, on this
+host, has died (`sweep_stale_parts`); a live writer's, another host's or another program's are left alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
+import socket
 import stat
 import tempfile
 from collections.abc import Callable, Mapping
@@ -20,6 +28,10 @@ from typing import BinaryIO
 from jtcompare.errors import AlreadyExists, WriteFailed
 
 Content = bytes | Callable[[BinaryIO], None]
+
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+_PART = re.compile(r"^\..+\.(\d{1,10})@([0-9a-f]{8})\.[a-z0-9_]{8}\.part$")  # mkstemp: 8 random characters
+_swept: set[str] = set()  # folders this process has swept (a pid's files cannot turn stale while it lives)
 
 _KINDS = (
     (stat.S_ISLNK, "a symbolic link"),
@@ -81,6 +93,7 @@ def write_atomic(
     """Write to a temporary file in the same folder and rename it over `path` (see `check_target`)."""
     path = Path(path)
     check_target(path, force=force, protected=protected)
+    sweep_stale_parts(path.parent)
     try:
         tmp = _stage(path.parent, path.name, write, mode=_mode_for(path))
     except OSError as exc:
@@ -102,6 +115,7 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
     staged: list[tuple[Path, Path]] = []
     backups: dict[Path, Path] = {}
     placed: list[Path] = []
+    sweep_stale_parts(folder)
     try:
         for name in files:
             check_replaceable(folder / name)
@@ -132,7 +146,7 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
 
 def _stage(folder: Path, name: str, content: Content, *, mode: int) -> Path:
     """A temporary file beside `name` holding `content`, flushed to disk; removed again if anything fails."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}@{_HOST}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as stream:
             if isinstance(content, bytes):
@@ -146,6 +160,46 @@ def _stage(folder: Path, name: str, content: Content, *, mode: int) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+def sweep_stale_parts(folder: Path) -> int:
+    """Remove the temporary files in `folder` that a process of this host left when it was killed (SIGKILL, a
+    crash, a power cut), once per folder and process; how many were removed. Never fails: it only tidies."""
+    key = os.path.abspath(folder)
+    if key in _swept:
+        return 0
+    _swept.add(key)
+    removed = 0
+    try:
+        with os.scandir(folder) as entries:
+            stale = [e.path for e in entries if _stale(e.name) and e.is_file(follow_symlinks=False)]
+    except OSError:
+        return 0
+    for path in stale:
+        try:
+            os.unlink(path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _stale(name: str) -> bool:
+    m = _PART.match(name)
+    return bool(m) and m.group(2) == _HOST and not _alive(int(m.group(1)))
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process `pid` exists here (one of another user's counts: it may be writing)."""
+    if pid == os.getpid() or os.name != "posix":  # Windows' os.kill would end the process, not ask about it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists but is not ours, or cannot be asked: leave its files
+    return True
 
 
 def _mode_for(path: Path) -> int:

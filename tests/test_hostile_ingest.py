@@ -6,6 +6,10 @@
    reached 617 MB), overstate its packed size, or declare gigabytes.
 3. Web pages that nest deeply without looking deep (`<div/>`, `<rt>`, end tags hidden in comments), or that
    make a parser re-open formatting elements in every block (30 KB became a million nodes).
+4. A web page whose <meta charset> names a Python codec that is no page encoding (rot13, base64, unicode_escape,
+   latin-1...): ignored, saying so, and the page read as detected.
+5. A .docx whose 一、 (一) 1. are Word's automatic list numbers (numbering.xml), not text: put back, so that
+   every clause is found; hostile numbering definitions invent no number and end quickly.
 
 Time and memory are measured in a child process that reads the file (`measure`): seconds spent reading and the
 growth of its peak resident memory over what the libraries themselves take.
@@ -365,3 +369,160 @@ def test_importing_from_a_fifo_is_refused_not_read(tmp_path) -> None:
         f"error: {fifo}: is a named pipe (FIFO), not a regular file; a plan to import must be a regular file"
     )
     assert {p.name: p.read_bytes() for p in lib.iterdir()} == before  # nothing written
+
+
+# --- 4. A <meta charset> naming a codec that is no text encoding for a Chinese page --------------------------------
+
+
+def declared(charset: str, encoding: str = "utf-8") -> bytes:
+    """The wuhan plan as a web page in `encoding` whose <meta> declares `charset`."""
+    plan = "".join(f"<p>{line}</p>" for line in make.seed("wuhan").split("\n"))
+    head = f'<head><meta charset="{charset}"><title>t</title></head>'
+    return f"<html>{head}<body><div class=article>{plan}</div></body></html>".encode(encoding)
+
+
+@pytest.mark.parametrize(
+    "charset",
+    # Python codecs that transform bytes, escape them or read them as one byte a character: honoured, each gave
+    # garbage or an error instead of the plan
+    ["rot13", "base64", "zlib", "punycode", "unicode_escape", "raw_unicode_escape", "idna", "utf-7", "latin-1"],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_page_declaring_a_codec_that_is_no_page_encoding_is_read_as_detected(tmp_path, plans, charset, encoding):
+    path = tmp_path / "page.html"
+    path.write_bytes(declared(charset, encoding))
+    result = import_plan(path, tmp_path, dry_run=True)
+    assert result.document.encoding == encoding
+    said = f"ignored the page's charset {charset} (not a text encoding for Chinese pages); read as {encoding}"
+    assert said in result.notes
+    assert outline(result.plan) == outline(plans["wuhan"])
+
+
+@pytest.mark.parametrize(
+    ("charset", "encoding", "read_as"),
+    [
+        ("GBK", "gb18030", "gbk"),
+        ("x-gbk", "gb18030", "x-gbk"),
+        ("big5", "big5hkscs", "big5"),
+        ("utf-16", "utf-8", "utf-8"),
+    ],
+)
+def test_a_page_in_the_encoding_it_declares_is_read_in_it_without_a_note(tmp_path, plans, charset, encoding, read_as):
+    path = tmp_path / "page.html"
+    path.write_bytes(declared(charset, encoding))
+    result = import_plan(path, tmp_path, dry_run=True)
+    assert result.document.encoding == read_as and not any("charset" in note for note in result.notes)
+    assert outline(result.plan) == outline(plans["wuhan"])
+
+
+def test_a_page_not_in_the_encoding_it_declares_says_so(tmp_path, plans) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(declared("utf-8", "gb18030"))
+    result = import_plan(path, tmp_path, dry_run=True)
+    assert "the page declares charset utf-8 but is not in it; read as gb18030" in result.notes
+    assert outline(result.plan) == outline(plans["wuhan"])
+
+
+# --- 5. Word's automatic list numbers ----------------------------------------------------------------------------
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+CN_NUMBER = "一二三四五六七八九十"
+LIST_LEVELS = (  # how each level's number is written in the plan's text, and how Word would number it
+    (re.compile(rf"^\s*([{CN_NUMBER}]+)、\s*"), "chineseCounting", "%1、"),
+    (re.compile(rf"^\s*[（(]([{CN_NUMBER}]+)[）)]\s*"), "chineseCountingThousand", "（%2）"),
+    (re.compile(r"^\s*(\d{1,3})[.．]\s*"), "decimal", "%3."),
+)
+
+
+def numbered_docx(text: str, *, suffix: str) -> bytes:
+    """A Word file of `text` whose chapter, clause and item numbers are one automatic multi-level list, as
+    Word's 定义新的多级列表 makes it: the numbers are in numbering.xml, not in the paragraphs. A level whose
+    numbers run on through the plan (clauses (一)…(二十) across chapters) never restarts (w:lvlRestart 0)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    found: list[list[str]] = [[] for _ in LIST_LEVELS]
+    for line in text.split("\n"):
+        for k, (pattern, _, _) in enumerate(LIST_LEVELS):
+            if m := pattern.match(line):
+                found[k].append(m.group(1))
+                break
+    runs_on = [len(set(numbers)) == len(numbers) for numbers in found]
+    document = docx.Document()
+    levels = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        + ('<w:lvlRestart w:val="0"/>' if runs_on[k] else "")
+        + f'<w:suff w:val="{suffix}"/><w:lvlText w:val="{label}"/></w:lvl>'
+        for k, (_, fmt, label) in enumerate(LIST_LEVELS)
+    )
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum {W} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for line in text.split("\n"):
+        para = document.add_paragraph()
+        for k, (pattern, _, _) in enumerate(LIST_LEVELS):
+            if m := pattern.match(line):
+                line = line[m.end() :]
+                number = f'<w:numPr {W}><w:ilvl w:val="{k}"/><w:numId w:val="90"/></w:numPr>'
+                para._p.get_or_add_pPr().append(parse_xml(number))
+                break
+        para.add_run(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("pid", ["national", "chongqing", "wuhan", "chengdu"])
+@pytest.mark.parametrize("suffix", ["tab", "nothing"])
+def test_a_docx_numbered_by_word_keeps_its_clauses(tmp_path, plans, pid, suffix) -> None:
+    path = tmp_path / f"{pid}.docx"
+    path.write_bytes(numbered_docx(make.seed(pid), suffix=suffix))
+    result = import_plan(path, tmp_path, dry_run=True)
+    assert len(result.plan.numbered_clauses) == len(plans[pid].numbered_clauses) > 20
+    assert len(result.plan.measures) == len(plans[pid].measures)
+    assert outline(result.plan) == outline(plans[pid])
+
+
+HOSTILE_LEVELS = (  # numFmt, lvlText, start, what Word's number becomes in the text
+    ("bullet", "\u2022", "1", ""),  # no number
+    ("upperRoman", "%2.", "1", ""),  # not a clause numbering: left out, not invented
+    ("decimal", "%3.", "99999999999999999999", "1."),  # an absurd start is read as 1
+    ("decimal", "%4" * 5000, "1", ""),  # a label too long to be a clause number
+    ("chineseCounting", "%5、", "20000", ""),  # past MAX_NUMBER
+    ("chineseCounting", "第%6章", "2", "第二章 "),
+)
+
+
+def test_hostile_list_numbering_invents_nothing_and_ends_quickly(tmp_path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    levels = "".join(
+        f'<w:lvl w:ilvl="{k}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+        for k, (fmt, text, start, _) in enumerate(HOSTILE_LEVELS)
+    )
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum {W} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for style, based in (("A", "B"), ("B", "A")):  # styles based on each other: a loop Word would not make
+        numbering_style = f'<w:style {W} w:type="paragraph" w:styleId="{style}"><w:name w:val="{style}"/>'
+        document.styles.element.append(parse_xml(f'{numbering_style}<w:basedOn w:val="{based}"/></w:style>'))
+    paragraphs = 2000
+    for n in range(paragraphs):
+        para = document.add_paragraph(f"第{n}段")
+        ppr = para._p.get_or_add_pPr()
+        ppr.append(parse_xml(f'<w:pStyle {W} w:val="A"/>'))
+        if n % 7 < len(HOSTILE_LEVELS):
+            ppr.append(parse_xml(f'<w:numPr {W}><w:ilvl w:val="{n % 7}"/><w:numId w:val="90"/></w:numPr>'))
+    path = tmp_path / "lists.docx"
+    out = io.BytesIO()
+    document.save(out)
+    path.write_bytes(out.getvalue())
+    started = time.monotonic()
+    lines = read_document(path).text.split("\n")
+    assert time.monotonic() - started < SECONDS
+    expected = [
+        (HOSTILE_LEVELS[n % 7][3] if n % 7 < len(HOSTILE_LEVELS) else "") + f"第{n}段" for n in range(paragraphs)
+    ]
+    assert lines == expected

@@ -1,4 +1,5 @@
-"""Word .docx plans: body paragraphs and tables in document order, after a zip-bomb check.
+"""Word .docx plans: body paragraphs and tables in document order, after a zip-bomb check, with the numbers
+of auto-numbered paragraphs put back (`numbering`).
 
 The check unpacks every member once, in chunks, counting the bytes that really come out of the packed bytes
 its header points at (those python-docx's zipfile reads), and stops at the limits whatever the headers
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from jtcompare.errors import TooLarge, UnreadableFile
 from jtcompare.ingest.document import MB, Document, human_size
+from jtcompare.ingest.numbering import read_numbering
 
 MAX_UNPACKED = 200 * MB  # a .docx unpacking to more is refused as a possible zip bomb
 MAX_XML = 32 * MB  # ... and so is one whose XML parts (held as trees, about 7 times their size) unpack to more
@@ -122,14 +124,15 @@ def read_docx(path: Path, data: bytes) -> Document:
 
     try:
         document = docx.Document(io.BytesIO(data))
+        numbering = read_numbering(document)
         lines: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 for row in block.rows:
                     cells = list(dict.fromkeys(c.text.strip() for c in row.cells))  # merged cells repeat
                     lines.append(" ".join(c for c in cells if c))
-            else:
-                lines.append(block.text)
+            else:  # Word draws a list's numbers (一、 (一) 1.): they are not in the paragraph's text
+                lines.append(numbering.label(block) + block.text)
     except Exception as exc:  # python-docx raises many types on malformed parts
         raise UnreadableFile(f"{path}: not a readable Word .docx file ({type(exc).__name__}: {exc})") from None
     return Document(path, data, "docx", "\n".join(lines))

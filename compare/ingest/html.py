@@ -41,14 +41,26 @@ _BOILERPLATE = re.compile(
     r"comments?|related|banner|topbar|toolbar|login|search)(?:$|[\s_-])",
     re.I,
 )
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]{1,40})", re.I)
+# What a Chinese page may declare, by Python's codec name, and the codec it is read with: GB2312 and GBK pages
+# use GB18030's extra characters, Big5 pages the HKSCS ones. A page whose markup the ASCII pattern above found
+# is not UTF-16 or UTF-32, whatever it says (the HTML standard reads it as UTF-8). Any other codec is not
+# honoured: Python's codecs include transforms (rot13, base64, zlib, unicode_escape, punycode, idna) and
+# single-byte encodings that would turn a Chinese page into plausible garbage.
+_PAGE_CODECS = {
+    **dict.fromkeys(("utf-8", "ascii"), "utf-8"),
+    **dict.fromkeys(("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"), "utf-8"),
+    **dict.fromkeys(("gb2312", "gbk", "gb18030"), "gb18030"),
+    **dict.fromkeys(("big5", "big5hkscs"), "big5hkscs"),
+    "cp950": "cp950",
+}
+_LABELS = {"x-gbk": "gbk", "x-x-big5": "big5", "cn-big5": "big5", "csbig5": "big5", "unicode": "utf-16"}
 
 
 def read_html(path: Path, data: bytes) -> Document:
     from selectolax.lexbor import LexborHTMLParser
 
-    markup, encoding = _decode_html(path, data)
+    markup, encoding, said = _decode_html(path, data)
     page = tidy(markup, max_depth=MAX_DEPTH, max_elements=MAX_ELEMENTS, max_tags=MAX_TAGS)
     if page.cut:
         raise TooLarge(f"{path}: a web page of over {MAX_TAGS:,} tags (limit {MAX_TAGS:,}); {_TOO_MUCH}")
@@ -75,20 +87,38 @@ def read_html(path: Path, data: bytes) -> Document:
     main = _main_block(root)
     text = _block_text(main)
     notes = [f"left out {dropped} navigation, header, footer and script parts of the page"] if dropped else []
+    notes += said
     return Document(path, data, "html", text, encoding, tuple(notes), hint)
 
 
-def _decode_html(path: Path, data: bytes) -> tuple[str, str]:
-    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        m = _META_CHARSET.search(data[:4096])
-        if m:
-            label = m.group(1).decode("ascii", "replace").lower()
-            encoding = _ALIASES.get(label, label)
-            try:
-                return data.decode(encoding), label
-            except (LookupError, UnicodeDecodeError):
-                pass  # a wrong declaration is common: detect instead
-    return decode(path, data)
+def _decode_html(path: Path, data: bytes) -> tuple[str, str, list[str]]:
+    """The page's text and encoding, as its <meta charset> says when that is a text encoding for Chinese pages
+    and the bytes are in it, else as detected (`encoding.decode`); and a note when the declaration was not used."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return *decode(path, data), []
+    m = _META_CHARSET.search(data[:4096])
+    if not m:
+        return *decode(path, data), []
+    label = m.group(1).decode("ascii", "replace").lower()
+    codec = page_codec(label)
+    if codec is not None:
+        try:
+            return data.decode(codec), "utf-8" if codec == "utf-8" else label, []
+        except UnicodeDecodeError:  # a wrong declaration is common: detect instead
+            text, found = decode(path, data)
+            return text, found, [f"the page declares charset {label} but is not in it; read as {found}"]
+    text, found = decode(path, data)
+    return text, found, [f"ignored the page's charset {label} (not a text encoding for Chinese pages); read as {found}"]
+
+
+def page_codec(label: str) -> str | None:
+    """The codec a page declaring `label` is read with; None for a label that names no encoding a Chinese
+    page is written in (a codec Python has or not)."""
+    try:
+        name = codecs.lookup(_LABELS.get(label, label)).name
+    except (LookupError, ValueError):
+        return None
+    return _PAGE_CODECS.get(name)
 
 
 def _drop_boilerplate(root) -> int:  # type: ignore[no-untyped-def]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jtcompare.atomic import write_files
-from jtcompare.errors import AlreadyExists, BadOption, NotAPlan, PlanExists, WriteFailed
+from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, WriteFailed
 from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
 from jtcompare.plans.library_edit import locked, read_metadata, stale_files, updated_metadata, writable_plans_dir
 from jtcompare.plans.metadata import check_id, guess_meta, id_for, kind_of, level_of, parse_date, prefix_for
@@ -74,6 +74,7 @@ class _Read:
     fields: dict[str, str | None]
     guessed: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    national_because: str | None = None  # what made a level not given national (the issuer line, the name)
 
 
 def import_plan(
@@ -166,7 +167,11 @@ def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: i
         "date": given["date"] or guess.date,
     }
     guessed = tuple(k for k in _FIELDS if given[k] is None and fields[k] is not None)
-    return _Read(path, doc, norm, fields, guessed, notes if given["title"] is None else ())
+    because = None
+    if level == "national" and given["level"] is None:
+        named = given["name"] is not None and level_of(name) == "national"  # --name 国家
+        because = f"the name {name}" if named else f"its issuer line {guess.issuer!r}"
+    return _Read(path, doc, norm, fields, guessed, notes if given["title"] is None else (), because)
 
 
 def _visible_title(title: str | None) -> tuple[str | None, tuple[str, ...]]:
@@ -181,7 +186,7 @@ def _visible_title(title: str | None) -> tuple[str | None, tuple[str, ...]]:
 
 def _plan_entry(
     read: _Read, lib: Library, *, force: bool, replace_base: bool
-) -> tuple[Imported, dict[str, Any], list[AlreadyExists]]:
+) -> tuple[Imported, dict[str, Any], list[JtError]]:
     """The plans.toml entry and the parsed plan as the library stands now, and why writing would be refused."""
     f, doc, path = read.fields, read.document, read.path
     plan_id = str(f["id"])
@@ -207,7 +212,8 @@ def _plan_entry(
     notes += [
         f"plan {m.id} has the name {f['name']} too: name it by id" for m in others.values() if m.name == f["name"]
     ]
-    blocked = _conflicts(path, lib, plan_id, files[:2], force=force, replace_base=replace_base)
+    blocked = _second_national(read, lib, plan_id, replace_base=replace_base)
+    blocked += _conflicts(path, lib, plan_id, files[:2], force=force, replace_base=replace_base)
     result = Imported(path, lib.folder, doc, plan, read.guessed, files, plan_id in lib.plans, False, (), tuple(notes))
     return result, entry, blocked
 
@@ -241,9 +247,26 @@ def is_base(meta: PlanMeta) -> bool:
     return meta.id == "national" or meta.level == "national"
 
 
+def _second_national(read: _Read, lib: Library, plan_id: str, *, replace_base: bool) -> list[JtError]:
+    """A level guessed national (never given) where the library has a national plan already: a city plan that
+    cites the national scheme must not become a second base by a guess, so this needs `--level national`."""
+    if read.national_because is None:
+        return []
+    for m in lib.plans.values():
+        if is_base(m) and not (replace_base and m.id == plan_id):
+            return [
+                BadOption(
+                    f"{read.path}: read as a national plan from {read.national_because}, but {m.id} ({m.title}) "
+                    "is the library's national plan; give --level national to add a second one, or --name and "
+                    "--level for what it is (e.g. --name 武汉市 --level city)"
+                )
+            ]
+    return []
+
+
 def _conflicts(
     path: Path, lib: Library, plan_id: str, names: tuple[str, ...], *, force: bool, replace_base: bool
-) -> list[AlreadyExists]:
+) -> list[JtError]:
     folder = lib.folder
     if plan_id in lib.plans and is_base(lib.plans[plan_id]):
         if replace_base:
@@ -257,7 +280,7 @@ def _conflicts(
         ]
     if force:
         return []
-    out: list[AlreadyExists] = []
+    out: list[JtError] = []
     if plan_id in lib.plans:
         m = lib.plans[plan_id]
         out.append(

@@ -1,9 +1,12 @@
 """A plan's metadata as its own text gives it: title, name, kind, level, date; and the ids made from them.
 
-Guesses are conservative: a plan is national only when its issuer is (a line naming only national
-issuers such as 国务院 or 生态环境部, a letter headed by one, or a ministry document number such as
-环综合〔2022〕42号 alone on its line); a mention of the national scheme in a city plan's preamble
-makes nothing national. The date is a signature's: a date alone on a line (or labelled 发布时间...),
+Guesses are conservative: the level comes from the title's place (武汉市... -> city) and, for a title
+naming none, from the issuer (a line naming only national issuers such as 国务院 or 生态环境部, or a
+letter headed by one). A document number (环综合〔2022〕42号) never sets it, even alone on its line: a
+city plan cites the national scheme's number and title, often on lines of their own, and a title
+quoted in 《》 on its own line is such a citation, not the plan's title when another title line is
+there. The importer asks for `--level national` before a guess adds a second national plan.
+The date is a signature's: a date alone on a line (or labelled 发布时间...),
 never one read from a sentence such as a news lead.
 """
 
@@ -29,13 +32,6 @@ NATIONAL_ISSUERS = (
 _ISSUER = "|".join(sorted(NATIONAL_ISSUERS, key=len, reverse=True))
 _ISSUER_LINE = re.compile(rf"^(?:(?:{_ISSUER})[\s、,]*)+$")  # the signature block: only national issuers
 _ISSUER_LETTER = re.compile(rf"^(?:{_ISSUER})(?:[\s、,]*(?:{_ISSUER}))*(?:等[\d一二三四五六七八九十]+部门)?关于")
-# a national document number: 国发, 国办发, 环综合, 发改环资, 工信部联节... (a city's starts with its own
-# abbreviation: 渝环, 武环, 鄂政办)
-_NATIONAL_NUMBER = re.compile(
-    r"^(?:国发|国办发|国办函|国函|环[\u4e00-\u9fff]{1,3}|发改[\u4e00-\u9fff]{1,4}|工信部[\u4e00-\u9fff]{0,3}"
-    r"|建[\u4e00-\u9fff]{1,3}|交[\u4e00-\u9fff]{1,3}|农[\u4e00-\u9fff]{1,3}|财[\u4e00-\u9fff]{1,3}|国能[\u4e00-\u9fff]{0,3})"
-    r"[〔\[【(（]\d{4}[〕\]】)）]\d{1,4}号$"
-)
 # what a year written in Chinese digits takes for its zero: 〇 (U+3007) and 零, and in typed or scanned texts
 # the white circle ○ (U+25CB), the large circle ◯ (U+25EF), a letter O (Latin, fullwidth, Greek, Cyrillic) or 0
 _ZEROS = "〇零○◯OoＯｏΟО0０"
@@ -64,6 +60,7 @@ class Guess:
     kind: str | None = None
     level: str | None = None
     date: str | None = None
+    issuer: str | None = None  # the national issuer's line that made the level national
 
 
 def check_id(plan_id: str) -> str:
@@ -100,39 +97,45 @@ def guess_meta(text: str, title_hint: str | None = None) -> Guess:
     first = next((i for i, ln in enumerate(lines) if _CHAPTER.match(ln)), min(len(lines), 30))
     head, tail = lines[:first], lines[-10:]
     title = _guess_title(head, title_hint) or _title_at_start(lines)
-    name = kind = level = None
+    name = kind = level = issuer = None
     if title and (m := _PLACE.match(title)):
         name, kind = m.group(1), m.group(2)
         level = level_of(name)
     elif title:
         kind = title
-        if national_issuer(head):
+        if issuer := national_issuer(head):
             name, level = "国家", "national"
-    return Guess(title, name, kind, level, _guess_date(head, tail))
+    return Guess(title, name, kind, level, _guess_date(head, tail), issuer)
 
 
-def national_issuer(head: list[str]) -> bool:
-    """The front matter names a national issuer as the document's own: a signature block of national
-    issuers only, a letter headed by one, or a national document number alone on its line."""
+def national_issuer(head: list[str]) -> str | None:
+    """The line of the front matter naming a national issuer as the document's own: a signature block of
+    national issuers only, or a letter headed by one. Not a document number: any plan may cite one."""
     for line in head:
         bare = re.sub(r"\s+", "", line)
-        if _ISSUER_LINE.match(line) or _ISSUER_LETTER.match(bare) or _NATIONAL_NUMBER.match(bare):
-            return True
-    return False
+        if _ISSUER_LINE.match(line) or _ISSUER_LETTER.match(bare):
+            return line
+    return None
 
 
 def _clean_title(line: str) -> str:
     return re.sub(r"\s+", "", line).strip('《》〈〉<>"“”')
 
 
+def _quoted(line: str) -> bool:
+    """A line that is only a title in 《》: how a plan cites another document on a line of its own."""
+    return bool(re.fullmatch(r"\s*《[^《》]+》\s*", line))
+
+
 def _guess_title(head: list[str], hint: str | None) -> str | None:
     bare = [
-        t
-        for t in map(_clean_title, head)
+        (_PLACE.match(t) is not None, not _quoted(line), k, t)
+        for k, (line, t) in enumerate(zip(head, map(_clean_title, head), strict=True))
         if 4 < len(t) <= 40 and TITLE_END.search(t) and not re.search(r"关于|印发|通知|的函|[。,;:!?]", t)
     ]
-    if bare:
-        return bare[-1]
+    if bare:  # a title naming its place before one naming none (a city plan citing the national title), a
+        # line of its own before a 《》 quotation, then the last
+        return max(bare)[3]
     for line in head:
         if len(line) > _LONG_LINE:  # a plan on one line: its 印发《…》 names another document
             continue

@@ -7,16 +7,27 @@ parsed base once and send back only the reduced value.
 
 A plan that cannot be loaded (a broken plans.toml entry, a missing or unreadable file) is left out and
 reported; the others still run. A plan name that is not in the library at all is an error.
+
+A run killed outright (SIGKILL, the OOM killer) takes its workers with it: each asks the kernel for SIGKILL
+when its parent dies (Linux `prctl(PR_SET_PDEATHSIG)`), or elsewhere watches its parent from a thread. The
+cache files they were writing are left as `.part` files named for their writer, which the next run removes
+(`jtcompare.atomic.sweep_stale_parts`, called on the cache's folders as a run starts).
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from jtcompare.atomic import sweep_stale_parts
+from jtcompare.cachedir import cache_root
 from jtcompare.errors import BadMetadata, JtError, UnreadableFile
 from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
@@ -59,9 +70,42 @@ class _Task(Generic[T]):
 _worker_task: _Task | None = None  # the task of this worker process, set once by _start_worker
 
 
-def _start_worker(task: _Task) -> None:
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_WATCH_SECONDS = 0.5  # how often a worker without PR_SET_PDEATHSIG checks that its parent lives
+
+
+def _start_worker(task: _Task, parent: int) -> None:
     global _worker_task
     _worker_task = task
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the run that started it ends, however it ends: a worker of a killed run would
+    otherwise wait for work for ever (it holds its own end of the task queue open)."""
+    if not _kernel_kills_orphan():
+        threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the run died before the signal or the watch was set up
+        os._exit(1)
+
+
+def _kernel_kills_orphan() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that cannot be asked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:  # an orphan is adopted by another process: its parent id changes
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
 
 
 def _in_worker(plan_id: str) -> Done:
@@ -85,6 +129,8 @@ def align_each(
     first the problems of entries that could not be resolved. `reduce` must be picklable when `jobs` > 1."""
     base_id = lib.find(base).id
     ids, problems = _resolve(lib, plans, base_id)
+    if use_cache:
+        _sweep_cache()
     for exc in problems:
         yield Done("", None, problem=exc)
     task = _Task(Aligner(lib, base_id, settings, use_cache), overrides, reduce)
@@ -119,7 +165,7 @@ def _parallel(task: _Task[T], ids: list[str], jobs: int) -> Iterator[Done[T]]:
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     gc.freeze()  # what the workers inherit is never collected in them: their collector would copy its pages
     try:
-        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task,))
+        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(task, os.getpid()))
         try:
             futures = {pid: pool.submit(_in_worker, pid) for pid in ids if pid != missing[0]}
             for pid in ids:
@@ -128,6 +174,16 @@ def _parallel(task: _Task[T], ids: list[str], jobs: int) -> Iterator[Done[T]]:
             pool.shutdown(wait=True, cancel_futures=True)
     finally:
         gc.unfreeze()  # this process collects them again, however the run ended
+
+
+def _sweep_cache() -> None:
+    """Remove the cache's temporary files left by killed runs (their own workers' included)."""
+    try:
+        folders = [entry for entry in os.scandir(cache_root()) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return  # no cache yet, or none readable: nothing to tidy
+    for folder in folders:
+        sweep_stale_parts(folder.path)
 
 
 def _cached(aligner: Aligner, plan_id: str) -> bool:
