@@ -11,6 +11,7 @@ binary stream; the CLI decides where it goes (atomically).
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -37,7 +38,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment as Align
-from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.styles import Border, Color, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -110,7 +111,11 @@ def fill(status: str) -> PatternFill:
 def paint(cell: Any, status: str, *, bold: bool = False) -> None:
     """A status cell in the status's colour, its text in the ink that reads on it (white on the dark ones)."""
     cell.fill = fill(status)
-    cell.font = Font(bold=bold, color=style(status).ink.lstrip("#"))
+    # a copy of the cell's own font with the ink: a bare Font() has no name or size, and LibreOffice then prints
+    # the word in a wider fallback that overruns a narrow status column
+    font = copy(cell.font)
+    font.b, font.color = bold, Color(style(status).ink.lstrip("#"))
+    cell.font = font
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
