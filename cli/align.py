@@ -125,7 +125,9 @@ def table(a: Alignment, lang: LangCode) -> str:
     rows = [
         [
             m.measure.id,
-            cell_text("status", m.status, lang) + ("*" if m.overridden else "") + ("?" if m.check else ""),
+            render.paint(cell_text("status", m.status, lang), m.status)
+            + ("*" if m.overridden else "")
+            + ("?" if m.check else ""),
             yes_no(m.counted, lang),
             m.units_covered,
             m.measure.text,
@@ -145,7 +147,8 @@ def table(a: Alignment, lang: LangCode) -> str:
     ]
     notes = [render.wrap(f"! {c.text(lang)}", indent="  ") for c in caveats(a)]
     foot = render.wrap(text("table.foot", lang))
-    parts = [render.wrap(head), *notes, "", render.fit_table(rows, headers), "", foot]
+    legend = render.colour_legend(lang)
+    parts = [render.wrap(head), *notes, "", render.fit_table(rows, headers), "", *([legend] if legend else []), foot]
     return "\n".join(parts)
 
 

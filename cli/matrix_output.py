@@ -137,7 +137,7 @@ def summary_table(rows: list[dict], found: list[str], lang: Lang) -> str:
     # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
     optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
     while True:
-        headers = [cell_text("status", k, lang) if k in STATUSES else column(k, lang) for k in keys]
+        headers = [render.paint(cell_text("status", k, lang), k) if k in STATUSES else column(k, lang) for k in keys]
         table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)
         if render.width_of(table) <= render.terminal_width() or not optional:
             break

@@ -92,6 +92,9 @@ def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False
             sys.stdout.buffer.write(buf.getvalue())
         return
     if isinstance(content, str):
+        from click import unstyle
+
+        content = unstyle(content)  # a file never gets the terminal's colour codes
         data: bytes | Callable[[BinaryIO], None] = ("\ufeff" if bom else "").encode("utf-8") + content.encode("utf-8")
     elif isinstance(content, TextStream):
         data = _stream_writer(content, bom)

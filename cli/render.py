@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +18,7 @@ FORMATS = ("table", "md", "json", "csv")
 GAP = 2  # tabulate's "simple" format puts two spaces between columns
 MIN_TEXT = 8  # a text column is never cut narrower than this
 SHORT = 16  # columns this narrow (ids, statuses, numbers, dates) are never cut
+_SGR = re.compile(r"\x1b\[[0-9;]*m")  # a terminal colour code: no width on screen
 
 
 def table(rows: Sequence[dict[str, Any]], fmt: str, *, columns: Sequence[str] | None = None) -> str:
@@ -81,7 +84,33 @@ def wrap(text: str, width: int | None = None, indent: str = "") -> str:
     return "\n".join([*lines, line])
 
 
+def colour_wanted() -> bool:
+    """Statuses are painted unless NO_COLOR is set (no-color.org) or TERM is dumb. typer.echo drops the codes when
+    stdout is not a terminal, and output.emit when the text goes to a file."""
+    return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def paint(text: str, status: str) -> str:
+    """`text` on the status's colour (report.palette: the same colour as the workbook, pages and charts)."""
+    if not text or not colour_wanted():
+        return text
+    from jtcompare.report.palette import ANSI_RESET, ansi
+
+    return f"{ansi(status)}{text}{ANSI_RESET}"
+
+
+def colour_legend(lang: str) -> str:
+    """The line that says which colour is which status, printed under a painted table ("" when not painting)."""
+    if not colour_wanted():
+        return ""
+    from jtcompare.report.palette import ordered
+    from jtcompare.report.vocab import status_word
+
+    return " ".join(paint(f" {look.symbol} {status_word(s, lang)} ", s) for s, look in ordered())  # type: ignore[arg-type]
+
+
 def _w(text: str) -> int:
+    text = _SGR.sub("", text)
     n = wcswidth(text)
     return n if n >= 0 else len(text)
 

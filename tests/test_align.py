@@ -11,6 +11,7 @@ from jtcompare.cli.main import app
 from jtcompare.match.classify import align
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.report.i18n import label
+from jtcompare.report.palette import style
 from typer.testing import CliRunner
 
 from tests.conftest import PLANS
@@ -107,7 +108,10 @@ def test_every_format_carries_the_same_judgement(tmp_path) -> None:
     assert "not applicable" in words.values()
     md = run_json("chongqing", "--format", "md")
     md_rows = {c[0]: c[1] for c in (ln.strip("|").split("|") for ln in md.splitlines() if ln.startswith("| N"))}
-    assert {k.strip(): v.strip().rstrip("?") for k, v in md_rows.items()} == words
+    # a Markdown status cell starts with the status's symbol (report.palette), for black-and-white print
+    assert {k.strip(): v.strip().rstrip("?") for k, v in md_rows.items()} == {
+        k: f"{style(statuses[k]).symbol} {w}" for k, w in words.items()
+    }
     # the cells the engine is unsure of carry a ? in the human outputs, exactly those JSON flags `check`
     to_check = {m["id"] for m in data["measures"] if m["check"]}
     assert to_check and to_check == {k.strip() for k, v in md_rows.items() if v.strip().endswith("?")}

@@ -264,7 +264,7 @@ def test_summary_has_a_chart_and_provenance_and_legend_explains_colours(report_b
     assert f"jtcompare {jtcompare.__version__}" in cells and "defaults" in cells
     assert any(re.fullmatch(r"[0-9a-f]{16} \(.*\)", c) for c in cells)
     legend = " ".join(str(c.value) for row in wb["Legend"].iter_rows() for c in row if c.value)
-    assert "red at 0%" in legend and "Local sheet score" in legend and "below 0.3" in legend
+    assert "white at 0%" in legend and "Local sheet score" in legend and "below 0.3" in legend
 
 
 # --- review round trip --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from jtcompare.cli.main import app
 from jtcompare.match.results import STATUSES
 from jtcompare.report.html import key_terms, view_html
 from jtcompare.report.i18n import label
+from jtcompare.report.palette import style
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
 
@@ -211,7 +212,7 @@ def test_heatmap_bars_count_the_statuses(pages, aligned) -> None:
         name = aligned[city]["plan"]["name"]
         assert titles == [f"{name} · {label(f'status.{s}', 'zh')} {summary[s]}" for s in STATUSES if summary[s]]
     legend = [c.text().strip() for c in tree.css("#legend-status .chip")]
-    assert legend == [f"{label(f'status.{s}', 'zh')[:1]}\xa0{label(f'status.{s}', 'zh')}" for s in STATUSES]
+    assert legend == [f"{style(s).symbol}\xa0{label(f'status.{s}', 'zh')}" for s in STATUSES]
 
 
 def test_pages_are_self_contained(pages) -> None:
@@ -421,16 +422,28 @@ def test_status_chapter_department_and_text_filters(driver, pages, aligned, libr
     load(driver, pages / "wuhan.html")
     measures = aligned["wuhan"]["measures"]
     assert visible(driver) == [(m["id"], m["status"]) for m in measures]
-    for box in driver.find_elements(By.CSS_SELECTOR, "#f-status input"):
+    boxes = driver.find_elements(By.CSS_SELECTOR, "#f-status input")
+    for box in boxes:
         if box.get_attribute("value") != "omitted":
             box.click()
-    omitted = [(m["id"], "omitted") for m in measures if m["status"] == "omitted"]
+    # framing measures have a box of their own: unticked, the omitted box shows only counted measures
+    omitted = [(m["id"], "omitted") for m in measures if m["status"] == "omitted" and m["counted"]]
     assert omitted and visible(driver) == omitted
     assert driver.find_element(By.ID, "shown").text == f"显示 {len(omitted)} / {len(measures)} 条措施"
     shown_clauses = {
         c.get_attribute("id") for c in driver.find_elements(By.CSS_SELECTOR, "section.clause") if c.is_displayed()
     }
-    assert shown_clauses == {f"cl-{m['clause_id']}" for m in measures if m["status"] == "omitted"}
+    assert shown_clauses == {f"cl-{m['clause_id']}" for m in measures if (m["id"], "omitted") in omitted}
+    # each box alone shows as many rows as the count printed beside it, the summary's count (issue 27.7)
+    summary = aligned["wuhan"]["summary"]
+    for box in boxes:
+        for other in boxes:
+            if other.is_selected() != (other == box):
+                other.click()
+        printed = int(box.find_element(By.XPATH, "..").text.split()[-1])
+        assert len(visible(driver)) == printed, box.get_attribute("value")
+        if box.get_attribute("name") == "status":
+            assert printed == summary[box.get_attribute("value")]
 
     load(driver, pages / "wuhan.html")
     national, wuhan = library.load("national"), library.load("wuhan")
@@ -586,7 +599,7 @@ def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, ali
         city = tr.find_element(By.CSS_SELECTOR, "th.plan span").text
         status = {m["id"]: m["status"] for m in aligned[city]["measures"]}
         cells = tr.find_elements(By.CSS_SELECTOR, "td.m")
-        assert [c.text for c in cells] == [label(f"status.{status[i]}", "zh")[:1] for i in ids]
+        assert [c.text for c in cells] == [style(status[i]).symbol for i in ids]
         assert [c.find_element(By.TAG_NAME, "a").get_attribute("href").split("/")[-1] for c in cells] == [
             f"{city}.html#ms-{i}" for i in ids
         ]

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from jtcompare.match.results import STATUSES
 from jtcompare.report.i18n import Lang
+from jtcompare.report.palette import style
 from jtcompare.report.vocab import status_word, text
 
 CJK_FAMILIES = (
@@ -28,13 +29,8 @@ CJK_FAMILIES = (
     "Noto Serif CJK SC",
     "Droid Sans Fallback",
 )
-COLOURS = {
-    "adopted": "#63BE7B",
-    "strengthened": "#4F81BD",
-    "partial": "#FFD966",
-    "omitted": "#F8696B",
-    "not_applicable": "#BFBFBF",
-}
+# the page's fill patterns as matplotlib hatches, drawn over the status colour (report.palette)
+HATCHES = {"solid": "", "stripes": "////", "dots": ".."}
 
 
 @dataclass(frozen=True)
@@ -55,6 +51,20 @@ def cjk_font() -> str | None:
 
 def status_chart(bars: list[Bar], lang: Lang, *, font: str | None = None, use_font: bool = True) -> bytes:
     """Horizontal stacked bars, one per chapter, of its counted measures by status; PNG bytes at 200 dpi."""
+    from matplotlib import pyplot as plt
+
+    fig = status_figure(bars, lang, font=font, use_font=use_font)
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def status_figure(bars: list[Bar], lang: Lang, *, font: str | None = None, use_font: bool = True):  # type: ignore[no-untyped-def]
+    """The chart as a matplotlib figure (the caller closes it): the status colours, hatches and symbols of
+    report.palette, and a legend of every status drawn."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -64,35 +74,33 @@ def status_chart(bars: list[Bar], lang: Lang, *, font: str | None = None, use_fo
     words: Lang = lang if font else "en"
     labels = [b.label if font else b.short for b in bars]
     fig, ax = plt.subplots(figsize=(6.3, 0.24 * len(bars) + 1.0), dpi=200)
-    try:
-        props = {"family": font} if font else {}
-        left = [0] * len(bars)
-        for status in STATUSES:
-            values = [b.counts.get(status, 0) for b in bars]
-            if not any(values):
-                continue
-            ax.barh(
-                labels,
-                values,
-                left=left,
-                color=COLOURS.get(status, "#999999"),
-                edgecolor="white",
-                label=status_word(status, words),
-            )
-            left = [a + v for a, v in zip(left, values, strict=True)]
-        ax.invert_yaxis()  # chapters top to bottom in document order
-        ax.set_xlabel(text("column.measures", words), fontdict=props, fontsize=8)
-        for tick in ax.get_yticklabels():
-            tick.set_fontproperties(props)
-            tick.set_fontsize(8)
-        ax.tick_params(axis="x", labelsize=8)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(
-            ncol=len(STATUSES), frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), prop={**props, "size": 7}
+    props = {"family": font} if font else {}
+    left = [0] * len(bars)
+    for status in STATUSES:
+        values = [b.counts.get(status, 0) for b in bars]
+        if not any(values):
+            continue
+        look = style(status)
+        ax.barh(
+            labels,
+            values,
+            left=left,
+            color=look.colour,
+            edgecolor="#333333",  # a light fill (not applicable) keeps its edge on white paper
+            linewidth=0.4,
+            hatch=HATCHES.get(look.pattern, ""),
+            label=f"{look.symbol} {status_word(status, words)}",
         )
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+        left = [a + v for a, v in zip(left, values, strict=True)]
+    ax.invert_yaxis()  # chapters top to bottom in document order
+    ax.set_xlabel(text("column.measures", words), fontdict=props, fontsize=8)
+    for tick in ax.get_yticklabels():
+        tick.set_fontproperties(props)
+        tick.set_fontsize(8)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(
+        ncol=len(STATUSES), frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3), prop={**props, "size": 7}
+    )
+    fig.tight_layout()
+    return fig

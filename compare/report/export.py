@@ -23,6 +23,7 @@ from jtcompare.report.frames import (
     targets_frame,
 )
 from jtcompare.report.i18n import Lang
+from jtcompare.report.palette import ordered, style
 from jtcompare.report.vocab import base_title, cell_text, column, plan_title, text
 
 if TYPE_CHECKING:  # the frames are built in frames.py; the matrix's CSV and Markdown are written from rows
@@ -39,9 +40,23 @@ def frame_md(df: pd.DataFrame, lang: Lang, columns: Sequence[str] | None = None)
 
 def rows_md(rows: Sequence[dict], lang: Lang, keys: Sequence[str]) -> str:
     """Rows (dicts) as a pipe table of the columns `keys`, titled and worded like frame_md."""
-    cells = [[cell_text(k, row[k], lang) for k in keys] for row in rows]
+    cells = [[_md_cell(k, row[k], lang) for k in keys] for row in rows]
     right = [j for j, k in enumerate(keys) if k in NUMERIC]
     return pipe_table(cells, [_title(k, lang) for k in keys], right=right)
+
+
+def _md_cell(key: str, value: object, lang: Lang) -> str:
+    """A cell's words; a status also carries its symbol (report.palette), which prints in black and white."""
+    words = cell_text(key, value, lang)
+    if key == "status" and words:
+        return f"{style(str(value).rstrip('*?')).symbol} {words}"
+    return words
+
+
+def legend_md(lang: Lang) -> list[str]:
+    """The legend line of a Markdown report whose cells carry status symbols: symbol and word of each status."""
+    pairs = " · ".join(f"{look.symbol} {cell_text('status', s, lang)}" for s, look in ordered())
+    return ["", text("md.legend", lang) + pairs]
 
 
 def _title(key: str, lang: Lang) -> str:
@@ -92,6 +107,7 @@ def alignment_markdown(a: Alignment, lang: Lang = "en") -> str:
     summary = summary_frame([a])
     lines = [
         f"# {text('md.align_title', lang, **_vs(a, lang))}",
+        *legend_md(lang),
         "",
         frame_md(summary, lang, [*STATUSES, "coverage", "local"]),
         *_caveat_lines([a], lang),
@@ -102,7 +118,7 @@ def alignment_markdown(a: Alignment, lang: Lang = "en") -> str:
             [
                 [
                     r.clause.label,
-                    cell_text("status", r.status, lang),
+                    _md_cell("status", r.status, lang),
                     pct(r.coverage),
                     "; ".join(f"{p.label} ({s:.2f})" for p, s in r.matches),
                 ]
@@ -222,6 +238,7 @@ def report_markdown(a: Alignment, lang: Lang = "en") -> str:
     gaps = gaps_frame(a)
     lines = [
         f"# {text('md.report_title', lang, **_vs(a, lang))}",
+        *legend_md(lang),
         "",
         frame_md(summary, lang, [c for c in summary.columns if c not in ("plan", "kind", "caveats")]),
         *_caveat_lines([a], lang),

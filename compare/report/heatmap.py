@@ -14,19 +14,14 @@ from urllib.parse import quote
 
 from jtcompare import __version__
 from jtcompare.match.results import STATUSES, Alignment
+from jtcompare.report.caveats import caveats
 from jtcompare.report.html import StatusInfo, labels, render, status_info
 from jtcompare.report.i18n import Lang
+from jtcompare.report.palette import COVERAGE_BINS
 
-# Coverage bins: upper bounds (exclusive, the last inclusive) with a single-hue scale whose lightness falls
-# with coverage, so the map reads in greyscale too; every cell also prints its percentage, and an empty
-# cell (nothing taken up) is hatched.
-BINS: tuple[tuple[float, str], ...] = (
-    (0.0, "#ffffff"),
-    (0.25, "#deebf7"),
-    (0.5, "#9ecae1"),
-    (0.75, "#4292c6"),
-    (1.0, "#08519c"),
-)
+# Coverage bins and their colours: report.palette (one hue, lightness falling with coverage, so the map reads
+# in greyscale too); every cell also prints its percentage, and an empty cell (nothing taken up) is hatched.
+BINS = COVERAGE_BINS
 BAR_ROW, BAR_LABEL, BAR_WIDTH = 18, 150, 640  # the bar chart's geometry in px
 
 
@@ -59,6 +54,7 @@ class PlanRow:
     counts: list[tuple[StatusInfo, int]]
     cells: list[Cell]
     bars: list[tuple[StatusInfo, int, float, float]]  # status, count, x, width (px)
+    caveats: list[str]  # shown beside the plan's coverage and in full under the map
 
 
 @dataclass(frozen=True)
@@ -79,7 +75,7 @@ def legend_bins(t: dict[str, str]) -> list[tuple[int, str, str]]:
     return out
 
 
-def plan_row(a: Alignment, columns: list[str], infos: list[StatusInfo]) -> PlanRow:
+def plan_row(a: Alignment, columns: list[str], infos: list[StatusInfo], lang: Lang) -> PlanRow:
     results = {c.clause.id: c for c in a.clauses}
     over = {m.clause.id for m in a.measures if m.overridden}
     cells = [
@@ -95,7 +91,14 @@ def plan_row(a: Alignment, columns: list[str], infos: list[StatusInfo]) -> PlanR
         x += width
     name = a.plan.meta.name
     return PlanRow(
-        a.plan.id, name, view_href(a.plan.id), a.coverage, [(s, counts.get(s.key, 0)) for s in infos], cells, bars
+        a.plan.id,
+        name,
+        view_href(a.plan.id),
+        a.coverage,
+        [(s, counts.get(s.key, 0)) for s in infos],
+        cells,
+        bars,
+        [c.text(lang) for c in caveats(a)],
     )
 
 
@@ -106,7 +109,7 @@ def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
     t = labels(lang)
     clauses = [c for c in alignments[0].clauses if c.role == "action"]
     columns = [c.clause.id for c in clauses]
-    rows = [plan_row(a, columns, infos) for a in alignments]
+    rows = [plan_row(a, columns, infos, lang) for a in alignments]
     heads = [
         ColumnHead(
             c.clause.id,

@@ -24,41 +24,28 @@ from jtcompare.match.results import STATUSES, Alignment, ClauseResult, MeasureRe
 from jtcompare.match.scoring import remember
 from jtcompare.match.tokens import match_tokens
 from jtcompare.plans.model import Plan
+from jtcompare.report.caveats import caveats
 from jtcompare.report.i18n import Lang, keys, label
+from jtcompare.report.palette import ordered
 from jtcompare.text.tokens import canonical, synonyms
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-
-# Colour, fill pattern and text colour per status. Patterns make the statuses tell apart in greyscale and
-# for colour-blind readers; the label's first character is printed in every cell as well. A status not
-# listed here (a future one) gets the neutral style.
-STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "strengthened": ("#08519c", "solid"),
-    "adopted": ("#6baed6", "solid"),
-    "partial": ("#fdae6b", "half"),
-    "omitted": ("#d94801", "stripes"),
-    "not_applicable": ("#bdbdbd", "dots"),
-}
-NEUTRAL = ("#969696", "cross")
 
 
 @dataclass(frozen=True)
 class StatusInfo:
     key: str
     label: str
-    symbol: str  # one character shown in heatmap cells and chips: 采 / A
+    symbol: str  # one character shown in heatmap cells, chips and legends (report.palette)
     colour: str
     pattern: str
+    ink: str  # the text colour on `colour`
 
 
 def status_info(lang: Lang) -> list[StatusInfo]:
-    out = []
-    for s in STATUSES:
-        colour, pattern = STATUS_STYLE.get(s, NEUTRAL)
-        name = label(f"status.{s}", lang)
-        out.append(StatusInfo(s, name, name[:1].upper(), colour, pattern))
-    return out
+    """Each status's word in `lang` with its colour, symbol and pattern from the one table (report.palette)."""
+    return [StatusInfo(s, label(f"status.{s}", lang), st.symbol, st.colour, st.pattern, st.ink) for s, st in ordered()]
 
 
 def labels(lang: Lang) -> dict[str, str]:
@@ -200,6 +187,7 @@ class Row:
     depts: str  # indices into the department list, space-separated (a data attribute)
     confidence: float | None = None  # the status model's confidence; None for n/a and analyst calls
     check: bool = False  # below check_below: flagged for the analyst
+    framing: bool = False  # of a framing or situation clause: listed, in no status count (see view_counts)
 
 
 @dataclass(frozen=True)
@@ -288,6 +276,7 @@ def row(m: MeasureResult, chapter: int, depts: str) -> Row:
         depts=depts,
         confidence=m.confidence,
         check=m.check,
+        framing=m.role != "action",
     )
 
 
@@ -430,7 +419,9 @@ class ViewPage:
     version: str
     check_below: float
     counts: list[tuple[StatusInfo, int]]
+    framing: int  # measures of framing clauses: listed and filtered on their own, in no status count
     coverage: float
+    caveats: list[str]  # what a reader must know before quoting the coverage (report.caveats)
     chapters: list[ChapterView]
     departments: list[tuple[str, list[tuple[int, str]]]]
     local: list[LocalRow]
@@ -441,6 +432,14 @@ class ViewPage:
     @property
     def status_map(self) -> dict[str, StatusInfo]:
         return {s.key: s for s in self.statuses}
+
+
+def view_counts(a: Alignment) -> tuple[dict[str, int], int]:
+    """The one definition of the view's counts, the summary's (`Alignment.counts`): the measures of the base's
+    action clauses by status, not_applicable included. The measures of framing and situation clauses are listed
+    too but counted apart (the second value), under a filter of their own, so a status box shows exactly as
+    many rows as its count says."""
+    return a.counts(), sum(1 for m in a.measures if m.role != "action")
 
 
 def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
@@ -456,7 +455,7 @@ def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
     local = [LocalRow(x.measure.id, x.clause.label, x.measure.text, x.nearest) for x in a.local]
     infos = status_info(lang)
     t = labels(lang)
-    counts = a.counts()
+    counts, framing = view_counts(a)
     return ViewPage(
         lang=lang,
         t=t,
@@ -466,7 +465,9 @@ def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
         version=__version__,
         check_below=a.settings.check_below,
         counts=[(s, counts.get(s.key, 0)) for s in infos],
+        framing=framing,
         coverage=a.coverage,
+        caveats=[c.text(lang) for c in caveats(a)],
         chapters=chaps,
         departments=depts.groups,
         local=local,

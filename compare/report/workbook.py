@@ -11,6 +11,7 @@ binary stream; the CLI decides where it goes (atomically).
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -29,6 +30,7 @@ from jtcompare.report.frames import (
 )
 from jtcompare.report.i18n import Lang, label
 from jtcompare.report.layout import row_height
+from jtcompare.report.palette import COVERAGE_BINS, ordered, style
 from jtcompare.report.provenance import Provenance, provenance
 from jtcompare.report.vocab import base_title, cell_text, column, plan_title, status_word, text, verdict_word, yes_no
 from openpyxl import Workbook
@@ -36,18 +38,13 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment as Align
-from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.styles import Border, Color, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-FILLS = {
-    "adopted": "C6EFCE",
-    "strengthened": "8DB4E2",
-    "partial": "FFEB9C",
-    "omitted": "FFC7CE",
-    "not_applicable": "D9D9D9",
-}
+# the status colours of every output (report.palette), as openpyxl writes them: RRGGBB
+FILLS = {s: look.colour.lstrip("#") for s, look in ordered()}
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 REVIEW_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells an analyst fills in
 THIN = Side(style="thin", color="BFBFBF")
@@ -109,6 +106,16 @@ REVIEW = ("analyst_status", "analyst_note")
 
 def fill(status: str) -> PatternFill:
     return PatternFill("solid", fgColor=FILLS.get(status, "FFFFFF"))
+
+
+def paint(cell: Any, status: str, *, bold: bool = False) -> None:
+    """A status cell in the status's colour, its text in the ink that reads on it (white on the dark ones)."""
+    cell.fill = fill(status)
+    # a copy of the cell's own font with the ink: a bare Font() has no name or size, and LibreOffice then prints
+    # the word in a wider fallback that overruns a narrow status column
+    font = copy(cell.font)
+    font.b, font.color = bold, Color(style(status).ink.lstrip("#"))
+    cell.font = font
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
@@ -192,7 +199,7 @@ def write_table(ws: Worksheet, keys: list[str], rows: list[dict], ctx: Context, 
             if spec[j - 1].number_format:
                 cell.number_format = spec[j - 1].number_format
             if key == "status" and row.get(key):
-                cell.fill = fill(str(row[key]).rstrip("*"))
+                paint(cell, str(row[key]).rstrip("*?"))
             if key in REVIEW:
                 cell.fill = REVIEW_FILL
             if spec[j - 1].wrap and isinstance(value, str):
@@ -343,7 +350,7 @@ def _provenance(ws: Worksheet, row: int, ctx: Context, ncols: int) -> None:
 
 
 def clauses_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
-    """Base clauses x plans: the clause's coverage, coloured red (0%) - yellow (50%) - green (100%)."""
+    """Base clauses x plans: the clause's coverage, coloured white (0%) to purple (100%) as on the heatmap."""
     ws = _sheet(wb, "clauses", ctx)
     df = clause_frame(alignments)
     plans = [a.plan.id for a in alignments]
@@ -353,16 +360,17 @@ def clauses_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
         first, end = get_column_letter(4), get_column_letter(3 + len(plans))
         ws.conditional_formatting.add(
             f"{first}2:{end}{last}",
+            # the heatmap's coverage hue, white to purple, stopping at its second step so black text stays legible
             ColorScaleRule(
                 start_type="num",
                 start_value=0,
-                start_color="F8696B",
+                start_color=COVERAGE_BINS[0][1].lstrip("#"),
                 mid_type="num",
                 mid_value=0.5,
-                mid_color="FFEB84",
+                mid_color=COVERAGE_BINS[1][1].lstrip("#"),
                 end_type="num",
                 end_value=1,
-                end_color="63BE7B",
+                end_color=COVERAGE_BINS[2][1].lstrip("#"),
             ),
         )
     page_setup(ws, ctx)
@@ -403,7 +411,7 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
         for i, m in enumerate(a.measures, 2):
             cell = ws.cell(i, col)
             cell.value = status_word(m.status, ctx.lang) + ("*" if m.overridden else "") + ("?" if m.check else "")
-            cell.fill = fill(m.status)
+            paint(cell, m.status)
             cell.comment = Comment(xml_text(_comment(m)), "jtcompare", width=400, height=200)
     for i, base_m in enumerate(alignments[0].measures if alignments else (), 2):
         ws.row_dimensions[i].outlineLevel = 1 if base_m.clause.number is not None else 0
@@ -481,14 +489,16 @@ def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> Non
     row = 1
     for status in STATUSES:
         row += 1
-        cell = put(ws, row, 1, status_word(status, lang))
-        cell.fill, cell.border = fill(status), GRID
+        cell = put(ws, row, 1, f"{style(status).symbol} {status_word(status, lang)}")
+        paint(cell, status)
+        cell.border = GRID
         meaning = text(f"excel.meaning.{status}", lang)
         put(ws, row, 2, meaning).alignment = Align(wrap_text=True, vertical="top")
         ws.cell(row, 2).border = GRID
         ws.row_dimensions[row].height = row_height([(meaning, 100)])
     threshold = alignments[0].settings.local_threshold if alignments else 0.3
     notes = [
+        text("excel.legend.colours", lang, symbols=" ".join(style(s).symbol for s in STATUSES)),
         text("excel.legend.coverage", lang),
         text("excel.legend.score", lang),
         text("excel.legend.confidence", lang, threshold=alignments[0].settings.check_below if alignments else 0.65),

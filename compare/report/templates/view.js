@@ -8,6 +8,8 @@
   const clauses = Array.from(document.querySelectorAll("section.clause"));
   const chapters = Array.from(document.querySelectorAll("section.chapter"));
   const statusBoxes = Array.from(document.querySelectorAll("#f-status input[name=status]"));
+  // framing rows are in no status count (html.py:view_counts): their own box filters them
+  const framingBox = document.getElementById("f-framing");
   const chapterSel = document.getElementById("f-chapter");
   const deptSel = document.getElementById("f-dept");
   const search = document.getElementById("f-text");
@@ -24,7 +26,7 @@
     const chapter = chapterSel.value, dept = deptSel.value, q = search.value.trim().toLowerCase();
     let shown = 0;
     for (const r of rows) {
-      const ok = on.has(r.dataset.status)
+      const ok = (r.dataset.framing === "1" ? !framingBox || framingBox.checked : on.has(r.dataset.status))
         && (!chapter || r.dataset.chapter === chapter)
         && (!dept || r.dataset.depts.split(" ").includes(dept))
         && (!q || hay.get(r).includes(q));
@@ -38,10 +40,12 @@
   }
   function resetFilters() {
     statusBoxes.forEach((b) => { b.checked = true; });
+    if (framingBox) framingBox.checked = true;
     chapterSel.value = ""; deptSel.value = ""; search.value = "";
     apply();
   }
   statusBoxes.forEach((b) => b.addEventListener("change", apply));
+  if (framingBox) framingBox.addEventListener("change", apply);
   [chapterSel, deptSel].forEach((s) => s.addEventListener("change", apply));
   search.addEventListener("input", apply);
 
