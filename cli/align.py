@@ -77,7 +77,7 @@ def align_cmd(
         shown = status_filter(status, fmt)
         settings = load_settings(config, check_below=check_below)
         lib = open_library(plans_dir)
-        base = pick_base(base, base_option)
+        base = pick_base(base, base_option, lib)
         result = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
         content = render_one(result.alignments[0], fmt, language, shown=shown)
         emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")

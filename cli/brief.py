@@ -60,7 +60,7 @@ def brief_cmd(
         language = resolve_lang(lang, "zh")
         precheck(out, force)
         lib = open_library(plans_dir)
-        base = pick_base(base, base_option)
+        base = pick_base(base, base_option, lib)
         result = run_alignment(
             lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides
         )

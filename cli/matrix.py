@@ -217,7 +217,9 @@ def report_cmd(
         fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx", "docx", "html"))
         language = resolve_lang(lang, "zh" if fmt in ("docx", "html") else "en")
         precheck(out, force)
-        base = pick_base(base, base_option)
+        from jtcompare.plans.registry import open_library
+
+        base = pick_base(base, base_option, open_library(plans_dir))
         result = _Run([plan], base, plans_dir, config, 1, no_cache, no_overrides).all(None)
         content = render_one(result.alignments[0], fmt, language, gaps=True)
         emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from jtcompare.plans.registry import Library
 
 in_use: dict[str, Path | None] = {"plans_dir": None}
 
@@ -47,11 +50,12 @@ BaseOption = Annotated[
 DEFAULT_BASE = "national"
 
 
-def pick_base(argument: str | None, option: str | None) -> str:
-    """The base given as BASE or as --base (the default when neither); both, and different, is an error."""
+def pick_base(argument: str | None, option: str | None, lib: Library) -> str:
+    """The base given as BASE or as --base (the default when neither); both naming different plans (national and
+    国家 name one) is an error."""
     from jtcompare.errors import BadOption
 
-    if argument is not None and option is not None and argument.strip() != option.strip():
+    if argument is not None and option is not None and lib.find(argument).id != lib.find(option).id:
         raise BadOption(f"the base is given twice, as '{argument}' and as --base '{option}'; give it once")
     return argument or option or DEFAULT_BASE
 
