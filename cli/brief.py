@@ -41,7 +41,7 @@ def brief_cmd(
     """A Word brief of one or two pages: headline figures, caveats, a chart of statuses by chapter, the main
     gaps by national lead department, the targets.
 
-    In Chinese unless --lang en. Convert it to PDF with: libreoffice --headless --convert-to pdf FILE.docx
+    In Chinese unless --lang en. Convert it to PDF with `libreoffice --headless --convert-to pdf FILE.docx`.
 
     Examples:
 
