@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from jtcompare.cli.app import app, errors
-from jtcompare.cli.options import Config, Force, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
+from jtcompare.cli.options import (
+    BaseArgument,
+    BaseOption,
+    CheckBelow,
+    Config,
+    Force,
+    Lang,
+    NoCache,
+    NoOverrides,
+    Out,
+    PlansDir,
+    Quiet,
+    StatusFilter,
+    pick_base,
+)
 from jtcompare.cli.output import emit, precheck, resolve_format
 
 # The engine and the writers are imported inside the commands: `--help` and the other commands do not pay
@@ -22,17 +37,16 @@ FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
 @app.command("align")
 def align_cmd(
     plan: Annotated[str, typer.Argument(help="The plan to check, by id or Chinese name (chongqing, 重庆).")],
-    base: Annotated[str, typer.Argument(help="The plan to check it against.")] = "national",
+    base: BaseArgument = None,
+    base_option: BaseOption = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv, xlsx or html.")] = None,
     out: Out = None,
     force: Force = False,
     lang: Lang = None,
+    status: StatusFilter = None,
     plans_dir: PlansDir = None,
     config: Config = None,
-    check_below: Annotated[
-        float | None,
-        typer.Option(help="Flag a cell to check when the least sure of its key units' calls is below this (0-1)."),
-    ] = None,
+    check_below: CheckBelow = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
     quiet: Quiet = False,
@@ -40,9 +54,16 @@ def align_cmd(
     """For every measure of BASE: adopted, strengthened, partial or omitted in PLAN, with the evidence.
 
     Prints a table by default; --format json gives measures, clause roll-ups, the plan's clauses
-    with their best base clause, and the plan's own additions ('local').
+    with their best base clause, and the plan's own additions ('local'). Each status comes with its
+    confidence (置信度), the probability the engine gives it: below check_below (0.5 by default) the
+    cell is flagged to check (? after the status, "check": true in JSON).
 
-    Example: jtcompare align chongqing --lang zh; jtcompare align wuhan --out wuhan.csv
+    Examples:
+
+    \b
+      jtcompare align chongqing --lang zh
+      jtcompare align wuhan national --status 部分采纳 --status omitted
+      jtcompare align wuhan --out wuhan.csv
     """
     from jtcompare.match.settings import load_settings
     from jtcompare.plans.registry import open_library
@@ -53,18 +74,42 @@ def align_cmd(
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
         precheck(out, force)
+        shown = status_filter(status, fmt)
         settings = load_settings(config, check_below=check_below)
         lib = open_library(plans_dir)
+        base = pick_base(base, base_option, lib)
         result = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
-        emit(render_one(result.alignments[0], fmt, language), out, force=force, quiet=quiet, bom=fmt == "csv")
+        content = render_one(result.alignments[0], fmt, language, shown=shown)
+        emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")
         if not quiet:
             for problem in result.stale:
                 typer.echo(f"note: {problem}", err=True)
 
 
-def render_one(a: Alignment, fmt: str, lang: LangCode, *, gaps: bool = False) -> Content:
+def status_filter(typed: list[str] | None, fmt: str) -> frozenset[str] | None:
+    """The statuses `--status` asks for (by id or by name, 部分采纳; repeated or comma-separated), None for all."""
+    if not typed:
+        return None
+    from jtcompare.errors import BadOption
+    from jtcompare.report.vocab import parse_status, status_choices
+
+    if fmt not in ("table", "md", "json", "csv"):
+        raise BadOption(f"--status lists measures of the table, md, json or csv; the {fmt} output shows them all")
+    shown = set()
+    for name in (n for value in typed for n in re.split(r"[,，、]", value) if n.strip()):
+        status = parse_status(name)
+        if status is None:
+            raise BadOption(f"--status: unknown status '{name.strip()}'; choose one of {status_choices()}")
+        shown.add(status)
+    return frozenset(shown)
+
+
+def render_one(
+    a: Alignment, fmt: str, lang: LangCode, *, gaps: bool = False, shown: frozenset[str] | None = None
+) -> Content:
     """One alignment in `fmt`: text, or a writer of a binary stream (xlsx, docx). The one format dispatch of
-    `align` and `report`; `gaps` makes the Markdown the gap report (report's default) instead of every measure.
+    `align` and `report`; `gaps` makes the Markdown the gap report (report's default) instead of every measure;
+    `shown` lists only the measures of those statuses (the summary still counts them all).
 
     Each format imports its own writer: a table or JSON run never loads pandas, openpyxl or Jinja2.
     """
@@ -80,21 +125,25 @@ def render_one(a: Alignment, fmt: str, lang: LangCode, *, gaps: bool = False) ->
         from jtcompare.cli.render import to_json
         from jtcompare.report.records import alignment_dict
 
-        return to_json(alignment_dict(a))
+        data = alignment_dict(a)
+        if shown is not None:
+            data["measures"] = [m for m in data["measures"] if m["status"] in shown]
+        return to_json(data)
     if fmt == "csv":
         from jtcompare.report.export import frame_csv
         from jtcompare.report.frames import measure_frame
 
-        return frame_csv(measure_frame([a]))
+        df = measure_frame([a])
+        return frame_csv(df if shown is None else df[df["status"].isin(shown)])
     if fmt == "md":
         from jtcompare.report.export import alignment_markdown, report_markdown
 
-        return report_markdown(a, lang) if gaps else alignment_markdown(a, lang)
+        return report_markdown(a, lang) if gaps else alignment_markdown(a, lang, shown=shown)
     if fmt == "xlsx":
         from jtcompare.report.workbook import write_report
 
         return lambda stream: write_report([a], stream, lang=lang)
-    return table(a, lang)
+    return table(a, lang, shown)
 
 
 def counts_text(counts: dict[str, int], lang: LangCode) -> str:
@@ -105,8 +154,8 @@ def counts_text(counts: dict[str, int], lang: LangCode) -> str:
     return sep.join(f"{status_word(s, lang)} {counts[s]}" for s in STATUSES if s in counts)
 
 
-def table(a: Alignment, lang: LangCode) -> str:
-    """The terminal table: one line per base measure, cut to the terminal's width."""
+def table(a: Alignment, lang: LangCode, shown: frozenset[str] | None = None) -> str:
+    """The terminal table: one line per base measure (of the statuses `shown`), cut to the terminal's width."""
     from jtcompare.cli import render
     from jtcompare.report.caveats import caveats
     from jtcompare.report.cells import pct
@@ -135,6 +184,7 @@ def table(a: Alignment, lang: LangCode) -> str:
             m.matches[0].measure.text if m.matches else "",
         ]
         for m in a.measures
+        if shown is None or m.status in shown
     ]
     headers = [
         column("measure", lang),
@@ -146,7 +196,7 @@ def table(a: Alignment, lang: LangCode) -> str:
         text("table.best", lang),
     ]
     notes = [render.wrap(f"! {c.text(lang)}", indent="  ") for c in caveats(a)]
-    foot = render.wrap(text("table.foot", lang))
+    foot = render.wrap(text("table.foot", lang, threshold=f"{a.settings.check_below:g}"))
     legend = render.colour_legend(lang)
     parts = [render.wrap(head), *notes, "", render.fit_table(rows, headers), "", *([legend] if legend else []), foot]
     return "\n".join(parts)
@@ -156,9 +206,13 @@ def table(a: Alignment, lang: LangCode) -> str:
 def config_cmd(config: Config = None) -> None:
     """Print the aligner's settings (defaults, or those of --config FILE) as an editable TOML file.
 
-    Every setting comes with a comment saying what it does.
+    Every setting comes with a comment saying what it does. Edit the file and give it back with --config.
 
-    Example: jtcompare config > strict.toml; edit it; jtcompare align wuhan --config strict.toml
+    Examples:
+
+    \b
+      jtcompare config > strict.toml
+      jtcompare align wuhan --config strict.toml
     """
     from jtcompare.match.settings import load_settings
     from jtcompare.report.settings_file import settings_toml

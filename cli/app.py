@@ -28,7 +28,7 @@ from typer.core import TyperOption
 
 app = typer.Typer(
     help="Compare Chinese city climate and pollution plans with the national scheme, measure by measure.\n\n"
-    "Example: jtcompare align wuhan; jtcompare report wuhan --out reports/wuhan-gaps.xlsx",
+    "Examples:\n\n\b\n  jtcompare align wuhan\n  jtcompare report wuhan national --out wuhan-gaps.xlsx",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

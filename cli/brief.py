@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 from jtcompare.cli.app import app, errors
-from jtcompare.cli.options import Base, Config, Force, NoCache, NoOverrides, PlansDir, Quiet
+from jtcompare.cli.options import (
+    BaseArgument,
+    BaseOption,
+    Config,
+    Force,
+    NoCache,
+    NoOverrides,
+    PlansDir,
+    Quiet,
+    pick_base,
+)
 from jtcompare.cli.output import emit, precheck
 from jtcompare.errors import BadOption
 
@@ -16,7 +26,8 @@ from jtcompare.errors import BadOption
 def brief_cmd(
     plan: Annotated[str, typer.Argument(help="The plan to brief on, by id or Chinese name.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The Word file to write (.docx).")],
-    base: Base = "national",
+    base: BaseArgument = None,
+    base_option: BaseOption = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="zh (default, or $JTCOMPARE_LANG) or en.", show_default=False)
     ] = None,
@@ -30,9 +41,13 @@ def brief_cmd(
     """A Word brief of one or two pages: headline figures, caveats, a chart of statuses by chapter, the main
     gaps by national lead department, the targets.
 
-    In Chinese unless --lang en. Convert it to PDF with: libreoffice --headless --convert-to pdf FILE.docx
+    In Chinese unless --lang en. Convert it to PDF with `libreoffice --headless --convert-to pdf FILE.docx`.
 
-    Example: jtcompare brief wuhan --out reports/wuhan-brief.docx
+    Examples:
+
+    \b
+      jtcompare brief wuhan --out wuhan-brief.docx
+      jtcompare brief wuhan national --out wuhan-brief-en.docx --lang en
     """
     from jtcompare.match.settings import load_settings  # the engine: only when the command runs
     from jtcompare.plans.registry import open_library
@@ -45,6 +60,7 @@ def brief_cmd(
         language = resolve_lang(lang, "zh")
         precheck(out, force)
         lib = open_library(plans_dir)
+        base = pick_base(base, base_option, lib)
         result = run_alignment(
             lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides
         )

@@ -39,7 +39,11 @@ def import_cmd(
 
     The text is saved as <id>.txt (UTF-8) beside the original (<id>.orig.docx, ...) with a new entry in plans.toml.
 
-    Example: jtcompare import downloads/wuhan.docx --dry-run
+    Examples:
+
+    \b
+      jtcompare import wuhan.docx --dry-run
+      jtcompare import wuhan.docx --id wuhan-2023 --name 武汉市
     """
     from jtcompare.cli import render
     from jtcompare.ingest.readers import parse_size

@@ -17,7 +17,11 @@ def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache 
     A plan that cannot be read (broken entry, missing file) is named on stderr; the others are listed (exit 2).
     The table and Markdown end by naming the library that answered (yours, the shipped one or --plans-dir).
 
-    Example: jtcompare plans --format csv
+    Examples:
+
+    \b
+      jtcompare plans
+      jtcompare plans --format csv
     """
     from jtcompare.cli import render  # tabulate and the engine: only when the command runs
     from jtcompare.plans.registry import describe_library, open_library
@@ -45,7 +49,11 @@ def show_cmd(
 
     --format table, md, json (every measure's text, in simplified script) or csv (one line per clause).
 
-    Example: jtcompare show wuhan --format md
+    Examples:
+
+    \b
+      jtcompare show wuhan
+      jtcompare show 重庆 --format md
     """
     from jtcompare.cli import render
     from jtcompare.plans.registry import open_library

@@ -14,7 +14,22 @@ import typer
 from jtcompare.cli.align import render_one
 from jtcompare.cli.app import app, errors, fail_on_problems
 from jtcompare.cli.matrix_output import STREAMED, PlanPart, Reduce, write_matrix
-from jtcompare.cli.options import Base, Config, Force, Jobs, Lang, NoCache, NoOverrides, Out, PlansDir, Quiet
+from jtcompare.cli.options import (
+    DEFAULT_BASE,
+    Base,
+    BaseArgument,
+    BaseOption,
+    Config,
+    Force,
+    Jobs,
+    Lang,
+    NoCache,
+    NoOverrides,
+    Out,
+    PlansDir,
+    Quiet,
+    pick_base,
+)
 from jtcompare.cli.output import TextStream, emit, precheck, resolve_format
 from jtcompare.cli.view import Views, precheck_views, write_heatmap
 from jtcompare.errors import BadOption, JtError
@@ -56,10 +71,28 @@ def progress_bar(count: Callable[[], int], enabled: bool) -> Iterator[Progress |
 
 @app.command("matrix")
 def matrix_cmd(
-    plans: Annotated[
-        list[str] | None, typer.Argument(help="Plans to compare (default: every plan but the base).")
+    first: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="BASE",
+            help="The plan to compare against (default: national) when it is a national plan (national, 国家); "
+            "else the first plan to compare. A base of another level is given with --base.",
+            show_default=False,
+        ),
     ] = None,
-    base: Base = "national",
+    plans: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="PLAN", help="Plans to compare (default: every plan but the base).", show_default=False),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            "-b",
+            help="The plan to compare against, of any level; with it every argument is a plan to compare.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv, xlsx or html.")] = None,
     out: Out = None,
     force: Force = False,
@@ -77,7 +110,12 @@ def matrix_cmd(
     xlsx gives sheets Summary (with a chart and where the figures come from), Clauses, Measures, Gaps
     per plan (with analyst review columns), Targets, Local and Legend, set up to print on A4.
 
-    Example: jtcompare matrix --out reports/matrix.xlsx; jtcompare matrix wuhan chengdu --format md --lang zh
+    Examples:
+
+    \b
+      jtcompare matrix national
+      jtcompare matrix wuhan chengdu --format md --lang zh
+      jtcompare matrix --out matrix.xlsx
     """
     from jtcompare.report.i18n import resolve_lang
 
@@ -85,6 +123,7 @@ def matrix_cmd(
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
         precheck(out, force)
+        base, plans = split_base([first, *(plans or [])] if first else plans, base, plans_dir, config)
         if fmt == "html" and views:
             precheck_views(out, plans, base, plans_dir, force)
         run = _Run(plans, base, plans_dir, config, jobs, no_cache, no_overrides)
@@ -124,10 +163,29 @@ def _write_matrix(
     return result.stale, result.problems
 
 
+def split_base(
+    args: list[str] | None, option: str | None, plans_dir: Path | None, config: Path | None
+) -> tuple[str, list[str] | None]:
+    """The base and the plans of `matrix [BASE] [PLAN]...`: the first argument is the base when it names a
+    national plan and --base is not given (with --base, every argument is a plan to compare, as before)."""
+    if option is not None or not args:
+        return option or DEFAULT_BASE, args or None
+    from jtcompare.match.settings import load_settings
+    from jtcompare.plans.registry import open_library
+
+    load_settings(config)  # a bad --config is named before a bad --plans-dir, as in every command
+    try:
+        first = open_library(plans_dir).find(args[0])
+    except JtError:  # not a plan: named as one, as any plan argument is, when the plans are loaded
+        return DEFAULT_BASE, args
+    return (args[0], args[1:] or None) if first.level == "national" else (DEFAULT_BASE, args)
+
+
 @app.command("report")
 def report_cmd(
     plan: Annotated[str, typer.Argument(help="The plan to report on, by id or Chinese name.")],
-    base: Base = "national",
+    base: BaseArgument = None,
+    base_option: BaseOption = None,
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="md, json, csv, xlsx, docx (the brief) or html (the view).")
     ] = None,
@@ -144,8 +202,14 @@ def report_cmd(
 
     The workbook's Gaps sheet has an analyst status (drop-down) and note column: fill them in and
     read them back with `jtcompare override --import`. A .docx is the Word brief (see `jtcompare brief`).
+    The confidence column (置信度) is the probability the engine gives each status; below check_below
+    (0.5 by default; --config changes it) the status is flagged to check.
 
-    Example: jtcompare report chongqing --out reports/chongqing-gaps.xlsx
+    Examples:
+
+    \b
+      jtcompare report wuhan national
+      jtcompare report chongqing --out chongqing-gaps.xlsx
     """
     from jtcompare.report.i18n import resolve_lang
 
@@ -153,6 +217,9 @@ def report_cmd(
         fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx", "docx", "html"))
         language = resolve_lang(lang, "zh" if fmt in ("docx", "html") else "en")
         precheck(out, force)
+        from jtcompare.plans.registry import open_library
+
+        base = pick_base(base, base_option, open_library(plans_dir))
         result = _Run([plan], base, plans_dir, config, 1, no_cache, no_overrides).all(None)
         content = render_one(result.alignments[0], fmt, language, gaps=True)
         emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")
@@ -164,7 +231,12 @@ def override_cmd(
     plan: Annotated[str | None, typer.Argument(help="The plan whose judgement you correct.")] = None,
     measure: Annotated[str | None, typer.Argument(help="The base measure id, e.g. N08.03.")] = None,
     status: Annotated[
-        str | None, typer.Argument(help="adopted, strengthened, partial, omitted or not_applicable.")
+        str | None,
+        typer.Argument(
+            help="adopted, strengthened, partial, omitted or not_applicable, or the name the outputs print: "
+            "采纳, 强化, 部分采纳, 未采纳, 不适用.",
+            show_default=False,
+        ),
     ] = None,
     note: Annotated[str, typer.Option("--note", help="Why: this is shown next to the cell.")] = "",
     by: Annotated[str, typer.Option("--by", help="Your name or initials.")] = "",
@@ -176,22 +248,27 @@ def override_cmd(
             help="Apply every analyst status filled in a reviewed file: the view's exported CSV or a report workbook.",
         ),
     ] = None,
-    base: Base = "national",
+    base: Base = DEFAULT_BASE,
+    lang: Lang = None,
     plans_dir: PlansDir = None,
 ) -> None:
     """Pin the status (and optionally the match) of one base measure for a plan, with a note; or import a review.
 
     Written to <plan>.overrides.csv in your library (made from the shipped one on first use) or in --plans-dir;
     align, matrix and report apply it and mark the cell.
+    A review's statuses, too, may be ids or the names the outputs print, in either language.
 
     Examples:
 
+    \b
       jtcompare override wuhan N08.03 adopted --note "WH06 takes it up in other words"
-
-      jtcompare override --import reports/wuhan-gaps.xlsx
+      jtcompare override wuhan N10.02 采纳 --note "WH08 在城市更新中写明" --by LM
+      jtcompare override --import chongqing-gaps.xlsx
     """
     from jtcompare.plans.library_edit import writable_plans_dir
     from jtcompare.plans.registry import open_library
+    from jtcompare.report.i18n import resolve_lang
+    from jtcompare.report.vocab import parse_status, status_word, typed_lang
     from jtcompare.workflow.overrides import add_override
     from jtcompare.workflow.review import import_review
 
@@ -205,7 +282,9 @@ def override_cmd(
         if not (plan and measure and status and note):
             raise BadOption("give PLAN MEASURE STATUS and --note (or --import FILE)")
         path = add_override(lib.folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
-        typer.echo(f"{measure} pinned as {status} for {lib.find(plan).id} in {path}")
+        # said in the words typed: 采纳 is pinned as 采纳, adopted as adopted (unless --lang)
+        word = status_word(str(parse_status(status)), resolve_lang(lang, typed_lang(status)))
+        typer.echo(f"{measure} pinned as {word} for {lib.find(plan).id} in {path}")
 
 
 def _report_import(result: ReviewImport) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from jtcompare.plans.registry import Library
 
 in_use: dict[str, Path | None] = {"plans_dir": None}
 
@@ -37,6 +40,29 @@ Out = Annotated[
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 Base = Annotated[str, typer.Option("--base", "-b", help="The plan to compare against.")]
+# The base is the second argument of align, view, report and brief (`report wuhan national`); --base is the same,
+# kept from before: one spelling or the other, not two different bases (`pick_base`).
+BaseArgument = Annotated[
+    str | None,
+    typer.Argument(help="The plan to compare it with (default: national); or --base.", show_default=False),
+]
+BaseOption = Annotated[
+    str | None,
+    typer.Option("--base", "-b", help="The same as the BASE argument.", show_default=False),
+]
+DEFAULT_BASE = "national"
+
+
+def pick_base(argument: str | None, option: str | None, lib: Library) -> str:
+    """The base given as BASE or as --base (the default when neither); both naming different plans (national and
+    国家 name one) is an error."""
+    from jtcompare.errors import BadOption
+
+    if argument is not None and option is not None and lib.find(argument).id != lib.find(option).id:
+        raise BadOption(f"the base is given twice, as '{argument}' and as --base '{option}'; give it once")
+    return argument or option or DEFAULT_BASE
+
+
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Parse and align afresh: read and write none of the on-disk caches.")
 ]
@@ -60,5 +86,24 @@ Lang = Annotated[
     typer.Option(
         "--lang",
         help="Language of titles and status words: zh or en (default en, zh for docx and html; or $JTCOMPARE_LANG).",
+    ),
+]
+CheckBelow = Annotated[
+    float | None,
+    typer.Option(
+        "--check-below",
+        help="Flag a cell to check (?) when its confidence, the probability the engine gives its status (the least "
+        "sure of its key units' calls), is below this: 0-1, default 0.5 (setting check_below).",
+        show_default=False,
+    ),
+]
+StatusFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        "-s",
+        help="List only measures of this status, by id or as the outputs name it (partial, 部分采纳); "
+        "repeat it or separate with commas. The summary still counts every measure.",
+        show_default=False,
     ),
 ]

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from jtcompare.cli.app import app, errors
-from jtcompare.cli.options import Config, Force, NoCache, NoOverrides, Out, PlansDir, Quiet
+from jtcompare.cli.options import (
+    BaseArgument,
+    BaseOption,
+    Config,
+    Force,
+    NoCache,
+    NoOverrides,
+    PlansDir,
+    Quiet,
+    pick_base,
+)
 from jtcompare.cli.output import emit, precheck, resolve_format
 from jtcompare.errors import BadOption
 
@@ -34,8 +44,9 @@ Views = Annotated[
 @app.command("view")
 def view_cmd(
     plan: Annotated[str, typer.Argument(help="The plan to read, by id or Chinese name (wuhan, 武汉).")],
-    base: Annotated[str, typer.Argument(help="The plan to compare it with.")] = "national",
-    out: Out = None,
+    base: BaseArgument = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML file to write (.html).")] = None,
+    base_option: BaseOption = None,
     force: Force = False,
     lang: LangOption = None,
     plans_dir: PlansDir = None,
@@ -47,10 +58,16 @@ def view_cmd(
     """One HTML page comparing PLAN with BASE side by side, to read, filter and review; opens offline.
 
     Every national measure beside the city sentences that take it up, shared and missing key terms marked,
-    targets side by side, status, score and evidence; the local additions; both full texts. Set a status
-    and a note where you disagree, export them as CSV and apply them with `jtcompare override --import`.
+    targets side by side, status, key units and confidence (置信度: the probability the engine gives the status;
+    below check_below, 0.5 by default, the cell is marked to check) and evidence; the local additions; both full
+    texts. Set a status and a note where you disagree, export them as CSV and apply them with
+    `jtcompare override --import`.
 
-    Example: jtcompare view wuhan --out reports/wuhan.html
+    Examples:
+
+    \b
+      jtcompare view wuhan --out wuhan.html
+      jtcompare view wuhan national --out wuhan.html --lang en --force
     """
     from jtcompare.match.settings import load_settings
     from jtcompare.plans.registry import open_library
@@ -64,6 +81,7 @@ def view_cmd(
         chosen = resolve_lang(lang, "zh")
         precheck(out, force)
         lib = open_library(plans_dir)
+        base = pick_base(base, base_option, lib)
         result = run_alignment(
             lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides
         )

@@ -79,8 +79,8 @@ def test_workbook_review_columns_round_trip_with_a_stale_row(lib, tmp_path) -> N
     [
         (
             "plan,measure,analyst status\nwuhan,N08.01,maybe\n",
-            "row 2: unknown status 'maybe' "
-            "(use adopted, strengthened, partial, omitted, not_applicable or their Chinese labels)",
+            "row 2: unknown status 'maybe' (use one of adopted (采纳), strengthened (强化), partial (部分采纳), "
+            "omitted (未采纳), not_applicable (不适用))",
         ),
         (
             "plan,measure,analyst status\nwuhan,N99.01,adopted\n",

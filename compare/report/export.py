@@ -7,7 +7,7 @@ in the language asked for; CSV keeps English keys and values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from jtcompare.match.results import STATUSES, Alignment
@@ -29,7 +29,18 @@ from jtcompare.report.vocab import base_title, cell_text, column, plan_title, te
 if TYPE_CHECKING:  # the frames are built in frames.py; the matrix's CSV and Markdown are written from rows
     import pandas as pd
 
-NUMERIC = {"score", "confidence", "coverage", "measures", "local", "overridden", *STATUSES, "base_year", "plan_year"}
+NUMERIC = {
+    "score",
+    "nearest",
+    "confidence",
+    "coverage",
+    "measures",
+    "local",
+    "overridden",
+    *STATUSES,
+    "base_year",
+    "plan_year",
+}
 
 
 def frame_md(df: pd.DataFrame, lang: Lang, columns: Sequence[str] | None = None) -> str:
@@ -102,9 +113,13 @@ def _vs(a: Alignment, lang: Lang) -> dict[str, str]:
     return {"plan": plan_title(a.plan.meta), "base": base_title(a.base.meta, lang)}
 
 
-def alignment_markdown(a: Alignment, lang: Lang = "en") -> str:
-    """The align report as Markdown: summary, caveats, clause roll-up, measures, local additions."""
+def alignment_markdown(a: Alignment, lang: Lang = "en", *, shown: Collection[str] | None = None) -> str:
+    """The align report as Markdown: summary, caveats, clause roll-up, measures (of the statuses `shown`, or
+    all), local additions."""
     summary = summary_frame([a])
+    measures = measure_frame([a])
+    if shown is not None:
+        measures = measures[measures["status"].isin(shown)]
     lines = [
         f"# {text('md.align_title', lang, **_vs(a, lang))}",
         *legend_md(lang),
@@ -131,22 +146,31 @@ def alignment_markdown(a: Alignment, lang: Lang = "en") -> str:
         f"## {text('md.measures', lang)}",
         "",
         frame_md(
-            _starred(measure_frame([a]), a.settings.check_below),
+            _starred(measures, a.settings.check_below),
             lang,
             ["measure", "status", "units", "confidence", "text", "plan_measure", "plan_text", "evidence"],
         ),
+        "",
+        confidence_note(a, lang),
     ]
     lines += _local_md(a, lang)
     return "\n".join(lines) + "\n"
+
+
+def confidence_note(a: Alignment, lang: Lang) -> str:
+    """What the confidence column is and where the flag starts, under every Markdown table that shows it."""
+    return text("md.confidence_note", lang, threshold=f"{a.settings.check_below:g}")
 
 
 def _starred(df: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
     """Statuses an analyst set carry a *, those to check a ? (as in the terminal table and the workbook)."""
     df = df.copy()
     flagged = [c is not None and c == c and c < threshold for c in df["confidence"]] if threshold else [False] * len(df)
+    # the gaps frame has no overridden column: an analyst's call there has no confidence, so it is never flagged
+    overridden = df["overridden"] if "overridden" in df else [None] * len(df)
     df["status"] = [
         s + ("*" if o else "") + ("?" if f and not o else "")
-        for s, o, f in zip(df["status"], df["overridden"], flagged, strict=True)
+        for s, o, f in zip(df["status"], overridden, flagged, strict=True)
     ]
     return df
 
@@ -158,7 +182,7 @@ def _local_md(a: Alignment, lang: Lang) -> list[str]:
         "",
         f"## {text('md.local', lang, n=len(a.local))}",
         "",
-        frame_md(local_frame([a]), lang, ["plan_measure", "plan_clause", "plan_text", "score"]),
+        frame_md(local_frame([a]), lang, ["plan_measure", "plan_clause", "plan_text", "nearest"]),
     ]
 
 
@@ -235,7 +259,7 @@ def targets_md(df: pd.DataFrame, lang: Lang, *, with_plan: bool) -> str:
 def report_markdown(a: Alignment, lang: Lang = "en") -> str:
     """The gap report of one plan: summary, caveats, gaps with the nearest plan text and evidence, targets, local."""
     summary = summary_frame([a])
-    gaps = gaps_frame(a)
+    gaps = _starred(gaps_frame(a), a.settings.check_below)
     lines = [
         f"# {text('md.report_title', lang, **_vs(a, lang))}",
         *legend_md(lang),
@@ -246,6 +270,8 @@ def report_markdown(a: Alignment, lang: Lang = "en") -> str:
         f"## {text('md.gaps', lang)}",
         "",
         frame_md(gaps, lang, [c for c in gaps.columns if c not in ("plan", "base", "departments")]),
+        "",
+        confidence_note(a, lang),
         "",
         f"## {text('md.targets', lang)}",
         "",

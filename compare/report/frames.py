@@ -68,7 +68,7 @@ TARGET_COLUMNS = [
     "verdict",
     "plan_measure",
 ]
-LOCAL_COLUMNS = ["plan", "plan_measure", "chapter", "plan_clause", "plan_text", "score"]
+LOCAL_COLUMNS = ["plan", "plan_measure", "chapter", "plan_clause", "plan_text", "nearest"]
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -249,7 +249,7 @@ def _target_row(plan: str, mid: str, bt: Target | None, pt: Target | None, verdi
 
 
 def local_frame(alignments: list[Alignment]) -> pd.DataFrame:
-    """The plans' own additions; score = the sentence's best similarity to any base measure."""
+    """The plans' own additions; nearest = the sentence's best similarity to any base measure."""
     rows = [
         {
             "plan": a.plan.id,
@@ -257,7 +257,7 @@ def local_frame(alignments: list[Alignment]) -> pd.DataFrame:
             "chapter": chapter_label(a.plan, x.clause),
             "plan_clause": x.clause.label,
             "plan_text": x.measure.text,
-            "score": x.nearest,
+            "nearest": x.nearest,
         }
         for a in alignments
         for x in a.local

@@ -7,8 +7,12 @@ what a person reads goes through here.
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
+from jtcompare.match.results import STATUSES, Status
 from jtcompare.plans.model import PlanMeta
-from jtcompare.report.i18n import Lang, label
+from jtcompare.report.i18n import LANGS, Lang, label
 
 # the columns an analyst fills in or `override --import` reads back: titled by the `col.*` labels
 REVIEW_COLUMNS = frozenset({"plan", "base", "measure", "text", "analyst_status", "analyst_note", "match", "by"})
@@ -19,8 +23,51 @@ def column(key: str, lang: Lang) -> str:
     return label(f"col.{key}" if key in REVIEW_COLUMNS else f"column.{key}", lang)
 
 
+# --- statuses: one vocabulary, printed and read ---------------------------------------------------------------
+# Each status has its JSON id (partial) and a name per language (部分采纳, partial), the `status.*` labels of
+# strings.toml. Every output prints those names, and wherever a status is typed (override STATUS, align
+# --status, a reviewed workbook or CSV, an overrides file edited by hand) any of them is read back.
+
+
 def status_word(status: str, lang: Lang) -> str:
-    return label(f"status.{status}", lang)
+    """The name of `status` as every output prints it: 部分采纳 / partial."""
+    return status_table()[status][lang]  # type: ignore[index]
+
+
+@lru_cache(maxsize=1)
+def status_table() -> dict[Status, dict[Lang, str]]:
+    """The one table of status names: id -> {language: name}."""
+    return {s: {lang: label(f"status.{s}", lang) for lang in LANGS} for s in STATUSES}
+
+
+def _spelling(text: str) -> str:
+    """A typed name as compared: full-width forms folded (ＰＡＲＴＩＡＬ), case and spaces or hyphens ignored."""
+    return "_".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
+
+
+@lru_cache(maxsize=1)
+def _status_spellings() -> dict[str, Status]:
+    out: dict[str, Status] = {}
+    for status, names in status_table().items():
+        for name in (status, *names.values()):
+            out[_spelling(name)] = status
+    return out
+
+
+def parse_status(typed: str) -> Status | None:
+    """The status a person typed, by id (not_applicable) or by its name in either language (不适用, not
+    applicable); None when it names none."""
+    return _status_spellings().get(_spelling(typed))
+
+
+def status_choices() -> str:
+    """Every status as it may be typed, for messages: adopted (采纳), strengthened (强化), ..."""
+    return ", ".join(f"{s} ({status_table()[s]['zh']})" for s in STATUSES)
+
+
+def typed_lang(typed: str) -> Lang:
+    """The language a status was typed in: zh when it holds a CJK character."""
+    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in typed) else "en"
 
 
 def verdict_word(verdict: str, lang: Lang) -> str:
@@ -66,7 +113,7 @@ def cell_text(key: str, value: object, lang: Lang) -> str:
         return yes_no(str(value), lang)
     if key == "coverage" or (key not in ("score",) and key.endswith("coverage")):
         return pct(float(value))  # type: ignore[arg-type]
-    if key in ("score", "confidence"):
+    if key in ("score", "nearest", "confidence"):
         return score2(float(value))  # type: ignore[arg-type]
     if key == "caveats":
         return short_words(str(value), lang)

@@ -77,6 +77,7 @@ SPECS: dict[str, Spec] = {
     "counted": Spec(8),
     "status": Spec(10),
     "score": Spec(7, number_format="0.00"),
+    "nearest": Spec(7, number_format="0.00"),
     "units": Spec(7),
     "units_missing": Spec(24, wrap=True),
     "confidence": Spec(8, number_format="0.00"),

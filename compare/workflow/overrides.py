@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jtcompare.atomic import write_atomic
 from jtcompare.errors import BadMetadata, BadOption
-from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
+from jtcompare.match.results import Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import read_regular
 from jtcompare.report.cells import FORMULA_START
@@ -59,11 +59,15 @@ def read_overrides(folder: Path, plan_id: str) -> list[Override]:
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise BadMetadata(f"{path}: cannot read overrides ({exc})") from None
+    from jtcompare.report.vocab import parse_status, status_choices  # the status names: only when a file exists
+
     out = []
     for n, row in enumerate(rows, 2):
-        if row.get("status") not in STATUSES or not row.get("measure"):
-            raise BadMetadata(f"{path}: line {n}: needs a measure id and a status ({', '.join(STATUSES)})")
-        out.append(Override(**{c: _as_written((row.get(c) or "").strip()) for c in COLUMNS}))
+        status = parse_status(row.get("status") or "")  # an analyst may have edited the file by hand: 采纳
+        if status is None or not row.get("measure"):
+            raise BadMetadata(f"{path}: line {n}: needs a measure id and a status ({status_choices()})")
+        fields = {c: _as_written((row.get(c) or "").strip()) for c in COLUMNS}
+        out.append(Override(**{**fields, "status": status}))
     return out
 
 
@@ -135,8 +139,11 @@ def checked_override(
                 f"the {what} {value!r} holds {describe_characters(hidden)}: control and invisible characters "
                 f"are refused, not stored; remove them"
             )
-    if status not in STATUSES:
-        raise BadOption(f"unknown status '{status}'; choose one of {', '.join(STATUSES)}")
+    from jtcompare.report.vocab import parse_status, status_choices
+
+    typed, status = status, parse_status(status)  # by id or by the name an output prints: partial, 部分采纳
+    if status is None:
+        raise BadOption(f"unknown status '{typed}'; choose one of {status_choices()}")
     texts = {m.id: m.text for m in base.measures}
     if measure_id not in texts:
         raise BadOption(

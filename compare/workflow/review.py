@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jtcompare.errors import BadOption, UnreadableFile
-from jtcompare.match.results import STATUSES
 from jtcompare.plans.library_edit import locked
 from jtcompare.plans.registry import Library
 from jtcompare.report.i18n import LANGS, label
+from jtcompare.report.vocab import parse_status, status_choices
 from jtcompare.workflow.overrides import Override, checked_override, read_overrides, same_cell, write_overrides
 
 _COLUMNS = ("plan", "base", "measure", "text", "analyst_status", "analyst_note", "match", "by")
@@ -81,11 +81,10 @@ def _status(value: str, path: Path, where: str) -> str | None:
     value = value.strip()
     if not value:
         return None
-    for status in STATUSES:
-        if value.lower() in {status, *(label(f"status.{status}", lang).lower() for lang in LANGS)}:
-            return status
-    choices = ", ".join(STATUSES)
-    raise BadOption(f"{path}: {where}: unknown status '{value}' (use {choices} or their Chinese labels)")
+    status = parse_status(value)  # by id or by its name in either language, as the outputs print them
+    if status is None:
+        raise BadOption(f"{path}: {where}: unknown status '{value}' (use one of {status_choices()})")
+    return status
 
 
 def _read_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
