@@ -55,7 +55,7 @@ def align_cmd(
 
     Prints a table by default; --format json gives measures, clause roll-ups, the plan's clauses
     with their best base clause, and the plan's own additions ('local'). Each status comes with its
-    confidence (置信度), the probability the engine gives it: below check_below (0.5 by default) the
+    confidence (置信度), the probability the engine gives it: below check_below (0.6 by default) the
     cell is flagged to check (? after the status, "check": true in JSON).
 
     Examples:

@@ -203,7 +203,7 @@ def report_cmd(
     The workbook's Gaps sheet has an analyst status (drop-down) and note column: fill them in and
     read them back with `jtcompare override --import`. A .docx is the Word brief (see `jtcompare brief`).
     The confidence column (置信度) is the probability the engine gives each status; below check_below
-    (0.5 by default; --config changes it) the status is flagged to check.
+    (0.6 by default; --config changes it) the status is flagged to check.
 
     Examples:
 

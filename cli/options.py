@@ -93,7 +93,7 @@ CheckBelow = Annotated[
     typer.Option(
         "--check-below",
         help="Flag a cell to check (?) when its confidence, the probability the engine gives its status (the least "
-        "sure of its key units' calls), is below this: 0-1, default 0.5 (setting check_below).",
+        "sure of its key units' calls), is below this: 0-1, default 0.6 (setting check_below).",
         show_default=False,
     ),
 ]

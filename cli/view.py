@@ -59,7 +59,7 @@ def view_cmd(
 
     Every national measure beside the city sentences that take it up, shared and missing key terms marked,
     targets side by side, status, key units and confidence (置信度: the probability the engine gives the status;
-    below check_below, 0.5 by default, the cell is marked to check) and evidence; the local additions; both full
+    below check_below, 0.6 by default, the cell is marked to check) and evidence; the local additions; both full
     texts. Set a status and a note where you disagree, export them as CSV and apply them with
     `jtcompare override --import`.
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 from jtcompare.cli.main import app
+from jtcompare.match.highlights import key_terms
 from jtcompare.match.results import STATUSES
-from jtcompare.report.html import key_terms, view_html
+from jtcompare.report.html import view_html
 from jtcompare.report.i18n import label
 from jtcompare.report.palette import style
 from selectolax.lexbor import LexborHTMLParser as HTMLParser

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from jtcompare.cli.main import app
 from jtcompare.match.results import STATUSES
+from jtcompare.match.settings import DEFAULTS
 from jtcompare.report.i18n import LANGS
 from jtcompare.report.vocab import parse_status, status_table, status_word
 from typer.testing import CliRunner
@@ -114,7 +115,7 @@ def test_status_filter_takes_either_name_and_keeps_the_summary() -> None:
     assert statuses == {"部分采纳"}
     md = ok("align", "wuhan", "--no-overrides", "--format", "md", "--status", "omitted")
     rows = [ln.split(" | ")[1] for ln in md.splitlines() if re.match(r"\| N\d", ln)]
-    assert rows and {r.rstrip("?") for r in rows} == {"omitted"}
+    assert rows and {r.rstrip("?").split()[-1] for r in rows} == {"omitted"}  # after the status symbol (○)
     assert len(rows) == sum(m["status"] == "omitted" for m in everything.values())
     csv_rows = list(csv.DictReader(io.StringIO(ok("align", "wuhan", "--format", "csv", "--status", "strengthened"))))
     assert {r["status"] for r in csv_rows} == {"strengthened"} and csv_rows
@@ -185,14 +186,14 @@ def test_matrix_takes_a_national_first_argument_as_the_base() -> None:
 def test_confidence_is_named_and_its_threshold_explained() -> None:
     zh = ok("report", "wuhan", "--lang", "zh", "--no-overrides")
     assert "| 置信度 |" in zh and "把握度" not in zh and "| 最高相似度 |" in zh  # a probability; a similarity
-    assert "低于 0.5（设置 check_below" in zh
+    assert f"低于 {DEFAULTS.check_below:g}（设置 check_below" in zh
     en = ok("align", "wuhan", "--format", "md", "--check-below", "0.45", "--no-overrides")
     assert "| confidence |" in en and "below 0.45 (setting check_below" in en
     rows = [ln for ln in en.splitlines() if re.match(r"\| N\d", ln)]
-    flagged = [ln for ln in rows if re.search(r"\| (adopted|strengthened|partial|omitted)\? \|", ln)]
+    flagged = [ln for ln in rows if re.search(r"\| (\S+ )?(adopted|strengthened|partial|omitted)\? \|", ln)]
     low = [m for m in measures("wuhan", "--check-below", "0.45", "--no-overrides").values() if m["check"]]
     assert len(flagged) == len(low) > 0
     foot = ok("align", "wuhan", "--check-below", "0.4", "--no-overrides")
     assert "? = confidence below 0.4 (setting check_below)" in " ".join(foot.split())
     help_text = help_words("align")
-    assert "confidence" in help_text and "check_below" in help_text and "default 0.5" in help_text
+    assert "confidence" in help_text and "check_below" in help_text and f"default {DEFAULTS.check_below:g}" in help_text

@@ -30,6 +30,7 @@ from functools import lru_cache
 import numpy as np
 from jtcompare.match import semantic, strength
 from jtcompare.match import units as unit_mod
+from jtcompare.match.highlights import highlighted
 from jtcompare.match.regions import not_applicable
 from jtcompare.match.results import (
     COVERAGE_STATUSES,
@@ -127,7 +128,7 @@ def align(
         unit_mod.gram_weights(tuple(u.measure.text for u in scores.base), settings.idf_power),
         unit_mod.idf_weight(len(scores.base), settings.target_subject_sentences, settings.idf_power),
     )
-    measures = tuple(_measure_result(ctx, i, bu.units[i]) for i in range(len(scores.base)))
+    measures = tuple(highlighted(_measure_result(ctx, i, bu.units[i])) for i in range(len(scores.base)))
     return Alignment(
         plan=plan,
         base=base,

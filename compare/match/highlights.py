@@ -10,17 +10,9 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 
 from jtcompare.match.lexicon import concepts
-from jtcompare.match.results import Alignment, Highlight, MeasureResult
-from jtcompare.match.scoring import remember
+from jtcompare.match.results import Highlight, MeasureResult
 from jtcompare.match.tokens import match_tokens
 from jtcompare.text.tokens import canonical, synonyms
-
-
-def with_highlights(a: Alignment) -> Alignment:
-    """`a` with every measure's highlight made (both plans' tokens from the cache: no jieba on a warm run)."""
-    remember(a.base)
-    remember(a.plan)
-    return dataclasses.replace(a, measures=tuple(highlighted(m) for m in a.measures))
 
 
 def highlighted(m: MeasureResult) -> MeasureResult:

@@ -69,6 +69,16 @@ COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "
 
 
 @dataclass(frozen=True)
+class Highlight:
+    """What a view marks (match/highlights.py): the measure's key terms the city sentences hold and those they
+    lack, as the national text writes them, and the words to mark in the city sentences."""
+
+    shared: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    city: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Match:
     measure: Measure
     clause: Clause
@@ -96,6 +106,7 @@ class MeasureResult:
     # decided it (not_applicable, an analyst override)
     confidence: float | None = None
     check: bool = False  # confidence below Settings.check_below: an analyst should read this cell
+    highlight: Highlight = field(default_factory=Highlight)  # the terms a view marks (match/highlights.py)
 
     @property
     def counted(self) -> bool:

@@ -19,15 +19,11 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from jtcompare import __version__
-from jtcompare.match.lexicon import concepts
 from jtcompare.match.results import STATUSES, Alignment, ClauseResult, MeasureResult, Target, TargetPair
-from jtcompare.match.scoring import remember
-from jtcompare.match.tokens import match_tokens
 from jtcompare.plans.model import Plan
 from jtcompare.report.caveats import caveats
 from jtcompare.report.i18n import Lang, keys, label
 from jtcompare.report.palette import ordered
-from jtcompare.text.tokens import canonical, synonyms
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -63,46 +59,6 @@ class Piece:
 
     text: str
     mark: str = ""
-
-
-def key_terms(
-    base_text: str, plan_texts: Sequence[str], terms: Iterable[str] | None = None
-) -> tuple[list[str], list[str]]:
-    """(shared, missing): the national measure's key terms found in the city sentences, and those not found.
-
-    Key terms are the matcher's tokens (boilerplate removed, synonyms made canonical) unless `terms` gives them
-    (the action units' key terms), each as the national text writes it (碳排放, not the canonical 二氧化碳排放).
-    A term counts as found when the city sentences have the token, contain the words (jieba may cut the same
-    words differently in the two texts) or an expression of the same concept (concepts.txt). Single
-    characters are left out: they would light up half the sentence.
-    """
-    found = {t for text in plan_texts for t in match_tokens(text)} if terms is None else set()
-    joined = "\n".join(plan_texts)
-    canon = canonical(joined)
-    variants = concepts().variants
-    shared: dict[str, None] = {}
-    missing: dict[str, None] = {}
-    for term in match_tokens(base_text) if terms is None else terms:
-        shown = _as_written(term, base_text)
-        if shown is None or len(shown) < 2:
-            continue
-        held = term in found or shown in joined or term in canon or any(v in canon for v in variants.get(term, ()))
-        (shared if held else missing)[shown] = None
-    return list(shared), [t for t in missing if t not in shared]
-
-
-def city_terms(shared: Sequence[str], plan_texts: Sequence[str]) -> list[str]:
-    """What to mark in the city sentences: the shared terms and the expressions of their concepts found there."""
-    joined = "\n".join(plan_texts)
-    variants = concepts().variants
-    return [*shared, *(v for t in shared for v in variants.get(canonical(t), ()) if v in joined)]
-
-
-def _as_written(term: str, text: str) -> str | None:
-    """`term` as `text` writes it: itself, or the variant that the synonym list turned into it; else None."""
-    if term in text:
-        return term
-    return next((v for v, canon in synonyms().items() if term in canon and v in text), None)
 
 
 def maximal(terms: Sequence[str], within: Sequence[str] = ()) -> list[str]:
@@ -251,9 +207,7 @@ def _sentence(measure_id: str, text: str, clause: str, score: float, shared: lis
 def row(m: MeasureResult, chapter: int, depts: str) -> Row:
     shown = m.matches or ((m.nearest,) if m.nearest else ())
     units = unit_rows(m)
-    texts = [x.measure.text for x in shown]
-    shared, missing = key_terms(m.measure.text, texts, [t for u in units for t in u.key_terms] if units else None)
-    marks = city_terms(shared, texts)
+    shared, missing, marks = list(m.highlight.shared), list(m.highlight.missing), list(m.highlight.city)
     sentences = [_sentence(x.measure.id, x.measure.text, x.clause.label, x.score, marks) for x in shown]
     return Row(
         id=m.measure.id,
@@ -444,8 +398,6 @@ def view_counts(a: Alignment) -> tuple[dict[str, int], int]:
 
 def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
     """Everything the view template shows, prepared from one alignment."""
-    remember(a.base)  # the key terms need both plans' tokens: from the cache, never jieba on a warm run
-    remember(a.plan)
     depts = Departments(a)
     chaps = chapters(a, lang, depts)
     cited: dict[str, list[str]] = {}

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 import pandas as pd
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
+from jtcompare.match.settings import DEFAULTS
 from jtcompare.report.caveats import Caveat, caveats
 from jtcompare.report.cells import sheet_title, xml_text
 from jtcompare.report.frames import (
@@ -502,7 +503,9 @@ def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> Non
         text("excel.legend.colours", lang, symbols=" ".join(style(s).symbol for s in STATUSES)),
         text("excel.legend.coverage", lang),
         text("excel.legend.score", lang),
-        text("excel.legend.confidence", lang, threshold=alignments[0].settings.check_below if alignments else 0.65),
+        text(
+            "excel.legend.confidence", lang, threshold=(alignments[0].settings if alignments else DEFAULTS).check_below
+        ),
         text("excel.legend.clauses", lang),
         text("excel.legend.local", lang, threshold=threshold),
         text("excel.legend.targets", lang),

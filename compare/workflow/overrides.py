@@ -97,6 +97,13 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
         pinned = [(pm, c) for c in plan.clauses for pm in c.measures if pm.id == o.match]
         if pinned:
             matches = (Match(pinned[0][0], pinned[0][1], 1.0),)
+            # the words the view marks in the pinned sentence, from its cached tokens; the matcher's modules only
+            # here, not on every warm align
+            from jtcompare.match.highlights import highlighted
+            from jtcompare.match.scoring import remember
+
+            remember(plan)
+            m = highlighted(dataclasses.replace(m, matches=matches))
     who = ", ".join(x for x in (o.by, o.date) if x)
     who = f" ({who})" if who else ""
     note = f"{o.note}{who}".strip()
