@@ -202,3 +202,15 @@ def test_no_copy_left_behind(tmp_path) -> None:
     assert export(out, "wuhan").exit_code == 0
     assert [p.name for p in tmp_path.iterdir()] == ["plans.db"]  # the working copy was renamed into place
     assert rows(out, "SELECT DISTINCT plan FROM judgements") == [("wuhan",)]
+
+
+def test_readme_queries_run_and_answer(shipped, aligned) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- sql: tests/test_export_sqlite.py")[1].split("```sql\n")[1].split("```")[0]
+    omitted, search = (q.strip() for q in block.split(";") if q.strip())
+    measure = omitted.split("measure = '")[1].split("'")[0]
+    want = sorted(c for c in CITIES if aligned[c][measure]["status"] == "omitted")
+    assert want, f"the README's example {measure} is omitted by no city any more: pick another"
+    assert sorted(r[0] for r in rows(shipped, omitted)) == want
+    found = rows(shipped, search)
+    assert found and all("碳捕集" in text for *_, text in found)
