@@ -27,6 +27,7 @@ _.view_cmd  # cli/view.py
 _.matrix_cmd  # cli/matrix.py
 _.report_cmd  # cli/matrix.py
 _.override_cmd  # cli/matrix.py
+_.export_cmd  # cli/export.py
 
 # --- pytest: autouse fixtures no test names, module-level marks and hooks pytest calls ---
 _._isolated_cache  # tests/conftest.py

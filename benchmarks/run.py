@@ -50,6 +50,7 @@ TARGETS = {
     "matrix_300_warm": 30.0,
     "matrix_300_cold": 45.0,
     "memory_300": 300.0,
+    "export_300": 60.0,  # issue 28: `export --format sqlite`, 300 plans, a new file from an empty cache
     "linearity": 1.1,
 }
 STARTUP = "start-up only: a Python that imports the CLI and exits"
@@ -172,11 +173,58 @@ def run_speed(cfg: Config, work: Path, thresholds: tuple[float, float]) -> Speed
             env=env,
             cwd=ROOT,
         )
+        if n == max(cfg.sizes):
+            _say(f"export --format sqlite N={n}: cold (new file, empty cache), warm (update in place)")
+            export_rows(speed, exe, folder, ids, cfg, env, fresh, work)
         if n == max(cfg.sizes) and cfg.extras:
             _say(f"profile of matrix N={n}")
             speed.profiles[f"matrix, {n} plans, warm"] = profile(cmd[1:], {**env, **cache})
     speed.pickled_kb = _pickled_kb()
     return speed
+
+
+def export_name(n: int, mode: str) -> str:
+    return f"export --format sqlite, {n} plans, {mode}"
+
+
+def export_rows(
+    speed: Speed,
+    exe: str,
+    folder: Path,
+    ids: list[str],
+    cfg: Config,
+    env: dict[str, str],
+    fresh: Callable[[], Callable[[], dict[str, str]]],
+    work: Path,
+) -> None:
+    """`jtcompare export` of the scaling corpus, whole command: cold writes a new file from an empty cache (what
+    issue 28's "300 plans in under a minute" asks), warm updates that file in place from the cache it left."""
+    db = work / f"export-{len(ids)}.db"
+    cmd = [exe, "export", "--plans-dir", str(folder), "--format", "sqlite", "--out", str(db), "--quiet"]
+    new_cache = fresh()
+    cache: dict[str, str] = {}
+
+    def new_file() -> dict[str, str]:
+        db.unlink(missing_ok=True)
+        cache.clear()
+        cache.update(new_cache())
+        return cache
+
+    cold = repeat(cmd, cfg.cold_repeats, env=env, cwd=ROOT, before=new_file)
+    _check_export(db, ids)
+    warm = repeat(cmd, cfg.repeats, env={**env, **cache}, cwd=ROOT)
+    _check_export(db, ids)
+    speed.rows[export_name(len(ids), COLD)] = (cold, None)
+    speed.rows[export_name(len(ids), "warm, update in place")] = (warm, None)
+
+
+def _check_export(path: Path, ids: list[str]) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        seen = {r[0] for r in conn.execute("SELECT DISTINCT plan FROM judgements")}
+    if seen != set(ids):
+        raise RuntimeError(f"{path}: the export holds judgements of {len(seen)} plans, expected {len(ids)}")
 
 
 def _check_csv(path: Path, ids: list[str]) -> None:
@@ -430,7 +478,10 @@ def speed_section(speed: Speed) -> str:
             "so one baseline figure serves cold and warm. Other load: the most CPU that processes outside the "
             "benchmark used during any run of the row, in cores (of 2); above about 0.2 the row's times are "
             "inflated by something else running. The start-up row is the fixed cost of any command: "
-            "Python starting, importing the CLI (the baseline: its modules) and exiting.",
+            "Python starting, importing the CLI (the baseline: its modules) and exiting. The export rows run "
+            "`jtcompare export --format sqlite` on the largest scaling corpus (next section): cold writes a new "
+            "database from an empty cache (one worker per core), warm updates that database in place from the "
+            "cache the cold run left; they have no baseline.",
             "",
             _table(rows, _TIMING_HEAD),
             "",
@@ -568,6 +619,12 @@ def verdicts(speed: Speed, sizes: tuple[int, ...]) -> list[Verdict]:
                 _by(t, limit, "s") if ok is not None else "N < 300",
             )
         )
+    t, limit = speed.rows[export_name(big, COLD)][0].wall, TARGETS["export_300"]
+    ok = t <= limit if big >= 300 else None
+    by = _by(t, limit, "s") if ok is not None else "N < 300"
+    out.append(
+        Verdict(f"`export --format sqlite`, {big} plans, {COLD}", f"<= {limit:.0f} s (300 plans)", f"{t:.1f} s", ok, by)
+    )
     for mode in (COLD, WARM_1, WARM_2):
         t = speed.scaling[(big, mode)]
         mem, limit = _memory(t), TARGETS["memory_300"]

@@ -4,7 +4,7 @@ Each command module (library, importing, ...) adds its commands to `cli.app.app`
 """
 
 import jtcompare.cli.importing  # noqa: F401  (registers import)
-from jtcompare.cli import align, brief, library, matrix, view  # noqa: F401  (registers the commands)
+from jtcompare.cli import align, brief, export, library, matrix, view  # noqa: F401  (registers the commands)
 from jtcompare.cli.app import app
 
 __all__ = ["app"]

@@ -1,6 +1,7 @@
 """Write files so that a reader never sees half of one: temporary file in the same folder, then rename.
 
-`write_atomic` writes one file (a report, a cache entry, an overrides file); `write_files` writes
+`write_atomic` writes one file (a report, a cache entry, an overrides file); `update_atomic` edits a copy of one
+and puts it in place (a SQLite export updated in place); `write_files` writes
 several as one transaction (an import: the plan text, the original and plans.toml). Both refuse to
 replace anything but a regular file (a symlink, FIFO or device node is named and left alone), and
 both remove their temporary files on any exception, KeyboardInterrupt included; the CLI turns
@@ -106,6 +107,32 @@ def write_atomic(
         if isinstance(exc, OSError):
             raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
+
+
+def update_atomic(path: Path, update: Callable[[Path], None], *, protected: Mapping[Path, str] | None = None) -> None:
+    """Change a file that is edited, not rewritten (a SQLite database): `update` works on a copy beside it (a new
+    empty file when there is none yet), which is renamed over `path` once complete. A reader sees the old file or
+    the new one; an error or an interrupt leaves the old one as it was. No --force: updating is the point."""
+    path = Path(path)
+    check_target(path, force=True, protected=protected)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        if path.exists():
+            shutil.copyfile(path, tmp)
+        update(tmp)
+        with open(tmp, "rb") as stream:
+            os.fsync(stream.fileno())
+        os.chmod(tmp, _mode_for(path))
+        check_replaceable(path)  # it may have been swapped for a symlink while we wrote
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise
+    _sync_folder(path.parent)
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:

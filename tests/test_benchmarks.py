@@ -73,6 +73,8 @@ def test_quick_run_writes_every_section(quick: tuple[str, str]) -> None:
         assert kind in rows, kind
     assert "engine, warm, --jobs 2" in rows and "engine, cold" in rows and "baseline" in rows
     assert float(rows["`jtcompare --help`"][1]) > 0
+    for mode in ("cold", "warm, update in place"):  # issue 28's export, on the largest scaling corpus
+        assert float(rows[f"export --format sqlite, 3 plans, {mode}"][1]) > 0, mode
 
 
 @pytest.mark.slow

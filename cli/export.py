@@ -1,0 +1,106 @@
+"""`jtcompare export`: every plan's judgements as a SQLite database, for SQL, notebooks and Datasette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from jtcompare.cli.app import app, errors, fail_on_problems
+from jtcompare.cli.options import Base, Config, Jobs, NoCache, NoOverrides, PlansDir, Quiet
+from jtcompare.errors import BadOption
+
+if TYPE_CHECKING:  # the engine is imported by the command that runs it (see cli/align.py)
+    from jtcompare.workflow.export import Exported
+
+FORMATS = ("sqlite",)
+SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+Required = Annotated[
+    Path,
+    typer.Option("--out", "-o", help="The database to write, or to update if it exists.", show_default=False),
+]
+
+
+@app.command("export")
+def export_cmd(
+    out: Required,
+    plans: Annotated[
+        list[str] | None, typer.Argument(help="Plans to export (default: every plan but the base).")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="sqlite (the default for .db, .sqlite, .sqlite3).")
+    ] = None,
+    base: Base = "national",
+    plans_dir: PlansDir = None,
+    config: Config = None,
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
+    no_overrides: NoOverrides = False,
+    quiet: Quiet = False,
+) -> None:
+    """Every plan's judgements against the base as a SQLite database: plans, clauses, measures, action units,
+    judgements, targets, local additions and overrides, with foreign keys, indexes and full-text search.
+
+    Exporting again into the same file updates it: rows are replaced, and those of plans or measures that no
+    longer exist are removed. Statuses are stored as their English ids (the statuses table has the words).
+
+    Example: jtcompare export --format sqlite --out plans.db; then
+    sqlite3 plans.db "SELECT plan FROM judgements WHERE measure = 'N10.02' AND status = 'omitted'"
+    """
+    with errors():
+        _check_format(fmt, out)
+        from jtcompare.atomic import check_target
+        from jtcompare.cli.matrix import _cores, progress_bar  # the matrix's workers and progress bar
+        from jtcompare.cli.output import library_files_in_use
+        from jtcompare.match.settings import load_settings
+        from jtcompare.plans.registry import open_library
+        from jtcompare.report.sqlite import check_export_target
+        from jtcompare.workflow.batch import default_plans
+        from jtcompare.workflow.export import export_sqlite
+
+        protected = library_files_in_use()
+        check_target(out, force=True, protected=protected)  # a folder, a FIFO, a library file, no folder
+        check_export_target(out)  # a file that is not one of our databases
+        settings = load_settings(config)
+        lib = open_library(plans_dir)
+        total = (lambda: len(plans)) if plans else (lambda: len(default_plans(lib, base)))
+        with progress_bar(total, not quiet) as progress:
+            done = export_sqlite(
+                lib,
+                list(plans) if plans else None,
+                base,
+                settings,
+                out,
+                use_cache=not no_cache,
+                overrides=not no_overrides,
+                jobs=jobs or _cores(),
+                progress=progress,
+                protected=protected,
+            )
+        _report(out, done, quiet)
+        fail_on_problems(done.problems)
+
+
+def _check_format(fmt: str | None, out: Path) -> None:
+    if fmt is None and out.suffix.lower() not in SUFFIXES:
+        raise BadOption(f"{out}: cannot tell the format from '{out.suffix}'; give --format sqlite")
+    if fmt is not None and fmt.lower() not in FORMATS:
+        raise BadOption(f"unknown format '{fmt}'; export writes {', '.join(FORMATS)}")
+
+
+def _report(out: Path, done: Exported, quiet: bool) -> None:
+    if quiet:
+        return
+    for problem in done.stale:
+        typer.echo(f"note: {problem}", err=True)
+    if not done.written.full_text:
+        typer.echo(
+            "note: this Python's SQLite is older than 3.34 (no trigram tokenizer): no full-text search", err=True
+        )
+    counts = done.written.counts
+    typer.echo(
+        f"wrote {out}: {len(done.written.plans)} plans exported, {counts.get('plans', 0)} plans, "
+        f"{counts.get('judgements', 0)} judgements in the file",
+        err=True,
+    )

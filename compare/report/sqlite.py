@@ -1,0 +1,445 @@
+"""The alignments as a SQLite database (`jtcompare export --format sqlite`), for SQL, notebooks and Datasette.
+
+Tables: plans, clauses, measures (every plan's sentences, the base's too), units (the base's action units),
+judgements (one row per plan x base measure), targets, local_additions, overrides, and statuses (the English
+status ids the other tables hold, with their Chinese and English words). Keys are compound where an id is only
+unique within its plan ((plan, id) for clauses and measures), and every reference is a declared foreign key.
+
+Full-text search: FTS5 tables measures_fts, clauses_fts and units_fts with the **trigram** tokenizer (SQLite
+3.34 or later). FTS5's default tokenizer keeps a run of Chinese characters as one token, so `MATCH '碳捕集'` would
+find nothing inside a sentence; trigram indexes every three characters, so any query of three characters or
+more matches wherever it occurs, with no word list to drift from the engine's. A query of one or two characters
+(氢能) matches nothing through MATCH: use `LIKE '%氢能%'` on the table. An older SQLite gets the tables without
+full-text search, and the export says so.
+
+Re-exporting into the same file updates it: rows are upserted by their keys, and rows of plans, clauses,
+measures and judgements that no longer exist are deleted, so the file always mirrors the library. The rows are
+made from the results (match/results.py) alone, one plan at a time (`PlanRows`), so a 300-plan export never holds
+every alignment.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jtcompare import __version__
+from jtcompare.atomic import update_atomic
+from jtcompare.errors import WriteFailed
+from jtcompare.match.results import STATUSES, Alignment, MeasureResult
+from jtcompare.plans.model import Plan
+from jtcompare.report.frames import chapter_label, departments
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+Row = dict[str, Any]
+TRIGRAM = (3, 34, 0)  # the first SQLite with FTS5's trigram tokenizer
+_HEADER = b"SQLite format 3\x00"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS export_info (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS statuses (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, zh TEXT NOT NULL, en TEXT NOT NULL, counted INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plans (
+    id TEXT PRIMARY KEY, name TEXT, level TEXT, kind TEXT, title TEXT, date TEXT, doc_number TEXT,
+    province TEXT, prefix TEXT, file TEXT
+);
+CREATE TABLE IF NOT EXISTS clauses (
+    plan TEXT NOT NULL REFERENCES plans(id), id TEXT NOT NULL, seq INTEGER, number TEXT, title TEXT,
+    label TEXT, chapter TEXT, departments TEXT, text TEXT,
+    PRIMARY KEY (plan, id)
+);
+CREATE TABLE IF NOT EXISTS measures (
+    plan TEXT NOT NULL REFERENCES plans(id), id TEXT NOT NULL, seq INTEGER, chapter TEXT, clause TEXT NOT NULL,
+    role TEXT, text TEXT,
+    PRIMARY KEY (plan, id),
+    FOREIGN KEY (plan, clause) REFERENCES clauses(plan, id)
+);
+CREATE TABLE IF NOT EXISTS units (
+    base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL, unit INTEGER NOT NULL, text TEXT,
+    kind TEXT, key_terms TEXT,
+    PRIMARY KEY (base, measure, unit),
+    FOREIGN KEY (base, measure) REFERENCES measures(plan, id)
+);
+CREATE TABLE IF NOT EXISTS judgements (
+    plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL,
+    status TEXT NOT NULL REFERENCES statuses(id), counted INTEGER, score REAL, confidence REAL, flagged INTEGER,
+    key_units_covered INTEGER, key_units_total INTEGER, missing_units TEXT, evidence_ids TEXT, best_match TEXT,
+    weakened INTEGER, region TEXT, evidence TEXT, override TEXT,
+    PRIMARY KEY (plan, base, measure),
+    FOREIGN KEY (base, measure) REFERENCES measures(plan, id),
+    FOREIGN KEY (plan, best_match) REFERENCES measures(plan, id)
+);
+CREATE TABLE IF NOT EXISTS targets (
+    plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), seq INTEGER NOT NULL,
+    measure TEXT NOT NULL, base_indicator TEXT, base_year INTEGER, base_comparator TEXT, base_value REAL,
+    base_unit TEXT, plan_indicator TEXT, plan_year INTEGER, plan_comparator TEXT, plan_value REAL, plan_unit TEXT,
+    verdict TEXT, plan_measure TEXT,
+    PRIMARY KEY (plan, base, seq),
+    FOREIGN KEY (base, measure) REFERENCES measures(plan, id),
+    FOREIGN KEY (plan, plan_measure) REFERENCES measures(plan, id)
+);
+CREATE TABLE IF NOT EXISTS local_additions (
+    plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL,
+    clause TEXT, text TEXT, nearest REAL,
+    PRIMARY KEY (plan, base, measure),
+    FOREIGN KEY (plan, measure) REFERENCES measures(plan, id)
+);
+CREATE TABLE IF NOT EXISTS overrides (
+    plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL,
+    status TEXT NOT NULL REFERENCES statuses(id), match TEXT, note TEXT, analyst TEXT, date TEXT, text TEXT,
+    PRIMARY KEY (plan, base, measure)
+);
+CREATE INDEX IF NOT EXISTS judgements_measure_status ON judgements (measure, status);
+CREATE INDEX IF NOT EXISTS judgements_status ON judgements (status);
+CREATE INDEX IF NOT EXISTS judgements_base ON judgements (base, measure);
+CREATE INDEX IF NOT EXISTS measures_clause ON measures (plan, clause);
+CREATE INDEX IF NOT EXISTS targets_indicator ON targets (plan_indicator, plan_year);
+CREATE INDEX IF NOT EXISTS targets_measure ON targets (base, measure);
+"""
+
+# table -> its key; the rows of a plan a re-export no longer makes are deleted by it (see `_put`)
+KEYS: dict[str, tuple[str, ...]] = {
+    "plans": ("id",),
+    "clauses": ("plan", "id"),
+    "measures": ("plan", "id"),
+    "units": ("base", "measure", "unit"),
+    "judgements": ("plan", "base", "measure"),
+    "targets": ("plan", "base", "seq"),
+    "local_additions": ("plan", "base", "measure"),
+    "overrides": ("plan", "base", "measure"),
+}
+FULL_TEXT = {"measures": ["text"], "clauses": ["title", "text"], "units": ["text"]}
+# rows that lose what they refer to (a plan gone from the library, a measure gone from a plan) are deleted
+_ORPHANS = (
+    ("clauses", "plan NOT IN (SELECT id FROM plans)"),
+    ("measures", "NOT EXISTS (SELECT 1 FROM clauses c WHERE c.plan = measures.plan AND c.id = measures.clause)"),
+    ("units", "NOT EXISTS (SELECT 1 FROM measures m WHERE m.plan = units.base AND m.id = units.measure)"),
+    (
+        "judgements",
+        "plan NOT IN (SELECT id FROM plans) OR NOT EXISTS "
+        "(SELECT 1 FROM measures m WHERE m.plan = judgements.base AND m.id = judgements.measure)",
+    ),
+    (
+        "targets",
+        "plan NOT IN (SELECT id FROM plans) OR NOT EXISTS "
+        "(SELECT 1 FROM measures m WHERE m.plan = targets.base AND m.id = targets.measure)",
+    ),
+    (
+        "local_additions",
+        "base NOT IN (SELECT id FROM plans) OR NOT EXISTS "
+        "(SELECT 1 FROM measures m WHERE m.plan = local_additions.plan AND m.id = local_additions.measure)",
+    ),
+    ("overrides", "plan NOT IN (SELECT id FROM plans) OR base NOT IN (SELECT id FROM plans)"),
+)
+
+
+@dataclass(frozen=True)
+class PlanRows:
+    """What the database gets of one plan's alignment: its rows by table. `base` holds the base's own rows
+    (plans, clauses, measures with their roles, units) in the first part each process makes, else is empty."""
+
+    plan: str
+    tables: dict[str, list[Row]]
+    base: dict[str, list[Row]] = field(default_factory=dict)
+
+
+_base_sent: set[str] = set()  # the Rows reductions (by token) whose base rows this process has already sent
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Cuts an alignment down to its PlanRows; picklable, so `--jobs` workers do it and send back only rows.
+    The base's rows are the same in every alignment: each process sends them once (`token` tells this export's
+    reduction from an earlier one in the same process)."""
+
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __call__(self, a: Alignment) -> PlanRows:
+        base: dict[str, list[Row]] = {}
+        if self.token not in _base_sent:
+            _base_sent.add(self.token)
+            base = base_rows(a)
+        return PlanRows(a.plan.id, plan_rows(a), base)
+
+
+def plan_table_rows(plan: Plan, roles: Mapping[str, str] | None = None) -> dict[str, list[Row]]:
+    """A plan's rows of plans, clauses and measures; `roles` (the base's) gives each base measure its role."""
+    m = plan.meta
+    meta = {"id": m.id, "name": m.name, "level": m.level, "kind": m.kind, "title": m.title, "date": m.date}
+    meta |= {"doc_number": m.doc_number, "province": m.province, "prefix": m.prefix, "file": m.file}
+    clauses, measures = [], []
+    for k, c in enumerate(plan.clauses, 1):
+        chapter = chapter_label(plan, c)
+        clauses.append(
+            {"plan": m.id, "id": c.id, "seq": k, "number": c.number, "title": c.title, "label": c.label}
+            | {"chapter": chapter, "departments": departments(c), "text": c.text}
+        )
+        for x in c.measures:
+            role = roles.get(x.id) if roles else None
+            measures.append(
+                {"plan": m.id, "id": x.id, "seq": len(measures) + 1, "chapter": chapter, "clause": c.id}
+                | {"role": role, "text": x.text}
+            )
+    return {"plans": [meta], "clauses": clauses, "measures": measures}
+
+
+def base_rows(a: Alignment) -> dict[str, list[Row]]:
+    """The base's rows: its plan, clauses and measures (with each measure's role) and its action units."""
+    rows = plan_table_rows(a.base, {r.measure.id: r.role for r in a.measures})
+    rows["units"] = [
+        {"base": a.base.id, "measure": r.measure.id, "unit": k, "text": u.text}
+        | {"kind": "key" if u.key else "framing", "key_terms": " ".join(u.key_terms)}
+        for r in a.measures
+        for k, u in enumerate(r.units, 1)
+    ]
+    return rows
+
+
+def plan_rows(a: Alignment) -> dict[str, list[Row]]:
+    """One plan's rows of every table but units: its own text, its judgements, targets and local additions."""
+    rows = plan_table_rows(a.plan)
+    rows["judgements"] = [judgement_row(a.plan.id, a.base.id, m) for m in a.measures]
+    rows["targets"] = target_rows(a)
+    rows["local_additions"] = [
+        {"plan": a.plan.id, "base": a.base.id, "measure": x.measure.id, "clause": x.clause.id}
+        | {"text": x.measure.text, "nearest": x.nearest}
+        for x in a.local
+    ]
+    return rows
+
+
+def judgement_row(plan: str, base: str, m: MeasureResult) -> Row:
+    key = m.key_units
+    cited = [x.measure.id for x in m.matches] + [u.by for u in m.units if u.by]  # matches first, then units'
+    return {
+        "plan": plan,
+        "base": base,
+        "measure": m.measure.id,
+        "status": m.status,
+        "counted": m.counted,
+        "score": m.score,
+        "confidence": m.confidence,
+        "flagged": m.check,
+        "key_units_covered": sum(u.state == "covered" for u in key),
+        "key_units_total": len(key),
+        "missing_units": _json(list(m.units_missing)),
+        "evidence_ids": _json(list(dict.fromkeys(cited))),
+        "best_match": m.matches[0].measure.id if m.matches else None,
+        "weakened": m.weakened,
+        "region": m.region,
+        "evidence": m.evidence,
+        "override": m.overridden,
+    }
+
+
+def target_rows(a: Alignment) -> list[Row]:
+    """Each base target beside the plan target it was compared with, and each plan target added where the base
+    has none, one row per base measure (the workbook's Targets sheet joins a target shared by measures)."""
+    rows: list[Row] = []
+    for m in a.measures:
+        paired = {id(p.base) for p in m.compared if p.base is not None}
+        pairs = [(p.base, p.plan, p.verdict, p.plan_measure) for p in m.compared]
+        pairs += [(t, None, "not in plan", None) for t in m.targets if id(t) not in paired]
+        for bt, pt, verdict, plan_measure in pairs:
+            row = {"plan": a.plan.id, "base": a.base.id, "seq": len(rows) + 1, "measure": m.measure.id}
+            for side, t in (("base", bt), ("plan", pt)):
+                row |= {
+                    f"{side}_indicator": t.indicator if t else None,
+                    f"{side}_year": int(t.year) if t and t.year and t.year.isdigit() else None,
+                    f"{side}_comparator": t.comparator if t else None,
+                    f"{side}_value": t.value if t else None,
+                    f"{side}_unit": t.unit if t else None,
+                }
+            rows.append(row | {"verdict": verdict, "plan_measure": plan_measure or None})
+    return rows
+
+
+def _json(value: list) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def status_rows() -> list[Row]:
+    from jtcompare.report.vocab import status_word
+
+    return [
+        {"id": s, "seq": k, "zh": status_word(s, "zh"), "en": status_word(s, "en"), "counted": s != "not_applicable"}
+        for k, s in enumerate(STATUSES, 1)
+    ]
+
+
+# --- the file ---------------------------------------------------------------------------------------------
+
+
+def check_export_target(path: Path) -> None:
+    """Refuse, before any work, a file at `path` that is not a SQLite database, or is one of something else's:
+    an export updates only files it wrote (an empty file counts as new)."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return  # new (what else it may be, atomic.check_target says)
+        with open(path, "rb") as stream:
+            head = stream.read(len(_HEADER))
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if head != _HEADER:
+        raise WriteFailed(f"{path}: is not a SQLite database; refusing to overwrite it (give a new file name)")
+    try:
+        with _connect(path) as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise WriteFailed(f"{path}: is a damaged SQLite database ({exc}); give a new file name") from None
+    if tables and "export_info" not in tables:
+        raise WriteFailed(
+            f"{path}: is a SQLite database not written by `jtcompare export`; refusing to change it "
+            "(give a new file name)"
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
+@dataclass
+class Written:
+    """What an export wrote: the plans aligned and the rows of each table now in the file."""
+
+    plans: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    full_text: bool = True
+
+
+def write_sqlite(
+    path: Path,
+    parts: Iterable[PlanRows],
+    *,
+    base: str,
+    overrides: Callable[[str], list[Row]],
+    library: set[str],
+    protected: Mapping[Path, str] | None = None,
+) -> Written:
+    """Write (or update) the database at `path` from the plans' rows as they come. `overrides(plan)`: an exported
+    plan's analyst overrides (rows of the overrides table); `library`: every plan id the library still has
+    (the rows of any other plan are deleted). The file is replaced only once complete (atomic.update_atomic)."""
+    written = Written()
+    update_atomic(path, lambda tmp: _update(tmp, parts, base, overrides, library, written), protected=protected)
+    return written
+
+
+def _update(
+    tmp: Path,
+    parts: Iterable[PlanRows],
+    base: str,
+    overrides: Callable[[str], list[Row]],
+    library: set[str],
+    written: Written,
+) -> None:
+    from sqlite_utils import Database
+
+    db = Database(tmp)
+    # the working copy is private until it is renamed into place (and synced then): a journal and a sync per
+    # commit would protect nothing that the rename does not (and made a 300-plan update minutes long)
+    db.conn.execute("PRAGMA journal_mode = OFF")
+    db.conn.execute("PRAGMA synchronous = OFF")
+    try:
+        db.conn.executescript(SCHEMA)  # foreign keys stay unenforced while rows are replaced; checked at the end
+        _put(db, "statuses", status_rows(), {})
+        for part in parts:
+            if part.base:
+                _put_plan(db, part.base, base=base)
+            _put_plan(db, part.tables, base=base)
+            _put(db, "overrides", overrides(part.plan), {"plan": part.plan, "base": base})
+            written.plans.append(part.plan)
+        _delete_gone(db, library)
+        written.full_text = _full_text(db)
+        _info(db, base, written.full_text)
+        _check_references(db)
+        written.counts = {t: db[t].count for t in KEYS}
+        db.conn.commit()
+    finally:
+        db.close()
+
+
+def _put_plan(db: Database, tables: dict[str, list[Row]], *, base: str) -> None:
+    plan = tables["plans"][0]["id"]
+    _put(db, "plans", tables["plans"], {"id": plan})
+    for table in ("clauses", "measures"):
+        _put(db, table, tables[table], {"plan": plan})
+    if "units" in tables:
+        _put(db, "units", tables["units"], {"base": plan})
+    for table in ("judgements", "targets", "local_additions"):
+        if table in tables:
+            _put(db, table, tables[table], {"plan": plan, "base": base})
+
+
+def _put(db: Database, table: str, rows: list[Row], scope: dict[str, str]) -> None:
+    """Upsert `rows` and delete the rows of `scope` (a plan's, a plan and base's) that are not among them."""
+    key = KEYS.get(table, ("id",))
+    if rows:
+        _upsert(db.conn, table, rows, key)
+    if not scope:
+        return
+    where = " AND ".join(f"{c} = ?" for c in scope)
+    have = {tuple(r) for r in db.execute(f"SELECT {', '.join(key)} FROM {table} WHERE {where}", list(scope.values()))}
+    gone = have - {tuple(r[c] for c in key) for r in rows}
+    if gone:
+        match = " AND ".join(f"{c} = ?" for c in key)
+        db.conn.executemany(f"DELETE FROM {table} WHERE {match}", list(gone))
+
+
+def _upsert(conn: sqlite3.Connection, table: str, rows: list[Row], key: tuple[str, ...]) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE in one executemany: sqlite-utils' upsert_all builds each batch's SQL in
+    Python, which was a third of a 300-plan export."""
+    columns = list(rows[0])
+    names = ", ".join(columns)
+    values = ", ".join("?" * len(columns))
+    update = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({values}) ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update}"
+    conn.executemany(sql, [tuple(r[c] for c in columns) for r in rows])
+
+
+def _delete_gone(db: Database, library: set[str]) -> None:
+    """Plans no longer in the library, then every row that lost what it refers to."""
+    known = {r[0] for r in db.execute("SELECT id FROM plans")}
+    db.conn.executemany("DELETE FROM plans WHERE id = ?", [(p,) for p in sorted(known - library)])
+    for table, condition in _ORPHANS:
+        db.execute(f"DELETE FROM {table} WHERE {condition}")
+    db.conn.commit()
+
+
+def _full_text(db: Database) -> bool:
+    """Build (or bring up to date) the trigram full-text tables; False when this SQLite has no trigram."""
+    if sqlite3.sqlite_version_info < TRIGRAM:
+        return False
+    for table, columns in FULL_TEXT.items():
+        if db[table].detect_fts() is None:
+            db[table].enable_fts(columns, fts_version="FTS5", tokenize="trigram", create_triggers=False)
+        db[table].rebuild_fts()  # external-content tables: re-read after the rows changed
+    return True
+
+
+def _info(db: Database, base: str, full_text: bool) -> None:
+    info = {
+        "tool": f"jtcompare {__version__}",
+        "last_base": base,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "full_text": "trigram" if full_text else f"none (SQLite {sqlite3.sqlite_version}; trigram needs 3.34)",
+    }
+    db["export_info"].upsert_all([{"name": k, "value": v} for k, v in info.items()], pk="name")
+
+
+def _check_references(db: Database) -> None:
+    """Every foreign key holds (a broken one is the exporter's bug: fail rather than put the file in place)."""
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, _, parent, _ = broken[0]
+        raise WriteFailed(f"export: {len(broken)} rows refer to missing rows (the first: {table} -> {parent})")

@@ -1,0 +1,55 @@
+"""`jtcompare export`: every plan's alignment with one base, written to a SQLite database as it is made."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from jtcompare.errors import JtError
+from jtcompare.match.settings import Settings
+from jtcompare.plans.registry import Library
+from jtcompare.report.sqlite import Row, Rows, Written, write_sqlite
+from jtcompare.workflow.batch import Progress
+from jtcompare.workflow.overrides import read_overrides
+from jtcompare.workflow.run import Stream
+
+
+@dataclass(frozen=True)
+class Exported:
+    written: Written
+    stale: list[str]  # overrides that no longer apply
+    problems: list[JtError]  # plans left out: broken entry, missing file
+
+
+def export_sqlite(
+    lib: Library,
+    plans: list[str] | None,
+    base: str,
+    settings: Settings,
+    out: Path,
+    *,
+    use_cache: bool = True,
+    overrides: bool = True,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    protected: Mapping[Path, str] | None = None,
+) -> Exported:
+    """Align `plans` (None: every plan but the base) with `base` and write or update the database at `out`; the
+    rows of plans no longer in the library are removed. Each plan is cut down to its rows as it finishes."""
+    base_id = lib.find(base).id
+    stream = Stream(
+        lib, plans, base_id, settings, Rows(), use_cache=use_cache, overrides=overrides, jobs=jobs, progress=progress
+    )
+
+    def analyst_rows(plan_id: str) -> list[Row]:
+        return [
+            {"plan": plan_id, "base": base_id, "measure": o.measure, "status": o.status, "match": o.match}
+            | {"note": o.note, "analyst": o.by, "date": o.date, "text": o.text}
+            for o in read_overrides(lib.folder, plan_id)
+            if o.base in ("", base_id)
+        ]
+
+    library = set(lib.plans) | set(lib.broken)  # a broken entry is still the library's: its rows stay
+    written = write_sqlite(out, stream, base=base_id, overrides=analyst_rows, library=library, protected=protected)
+    return Exported(written, stream.stale, stream.problems)

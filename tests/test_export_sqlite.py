@@ -1,0 +1,216 @@
+"""`jtcompare export --format sqlite`: the database answers the questions the issue asks in one query each, agrees
+with `align`, keeps its foreign keys, and is updated in place by a second export."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from jtcompare.cli.main import app
+from jtcompare.match.results import STATUSES
+from jtcompare.plans.registry import open_library
+from typer.testing import CliRunner
+
+from tests.conftest import PLANS, ROOT, copy_library
+
+runner = CliRunner()
+CITIES = ["chongqing", "wuhan", "chengdu"]
+OMITTED = "SELECT plan FROM judgements WHERE measure = ? AND status = 'omitted' ORDER BY plan"
+TABLES = ["plans", "clauses", "measures", "units", "judgements", "targets", "local_additions", "overrides"]
+
+
+def export(out: Path, *args: str, plans_dir: Path = PLANS):
+    return runner.invoke(app, ["export", "--format", "sqlite", "--out", str(out), "--plans-dir", str(plans_dir), *args])
+
+
+def rows(db: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export") / "plans.db"
+    result = export(out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def aligned() -> dict[str, dict]:
+    """What `align --format json` says for each city: measure id -> its JSON record."""
+    found = {}
+    for city in CITIES:
+        result = runner.invoke(app, ["align", city, "national", "--format", "json", "--plans-dir", str(PLANS)])
+        assert result.exit_code == 0, result.output
+        found[city] = {m["id"]: m for m in json.loads(result.stdout)["measures"]}
+    return found
+
+
+def test_tables_hold_every_plan_and_judgement(shipped, aligned) -> None:
+    assert [r[0] for r in rows(shipped, "SELECT id FROM plans ORDER BY id")] == sorted(["national", *CITIES])
+    national = len(aligned["chongqing"])  # one judgement per base measure and city
+    assert rows(shipped, "SELECT count(*) FROM measures WHERE plan = 'national'") == [(national,)]
+    assert rows(shipped, "SELECT count(*) FROM judgements") == [(national * len(CITIES),)]
+    roles = dict(rows(shipped, "SELECT role, count(*) FROM measures WHERE plan = 'national' GROUP BY role"))
+    assert roles["action"] == 142  # the README's count of the national scheme's action measures
+    units = rows(shipped, "SELECT measure, count(*) FROM units GROUP BY measure")
+    assert dict(units) == {mid: len(m["units"]) for mid, m in aligned["wuhan"].items() if m["units"]}
+    statuses = rows(shipped, "SELECT id, zh, en FROM statuses ORDER BY seq")
+    assert [s[0] for s in statuses] == list(STATUSES)
+    assert ("omitted", "未采纳", "omitted") in statuses  # the ids stay English; the words are the reports' own
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in zh) for _, zh, _ in statuses)
+
+
+def test_every_judgement_agrees_with_align(shipped, aligned) -> None:
+    sql = "SELECT plan, measure, status, key_units_covered || '/' || key_units_total, flagged FROM judgements"
+    got = {(p, m): (s, units, bool(flag)) for p, m, s, units, flag in rows(shipped, sql)}
+    want = {
+        (p, mid): (m["status"], m["units_covered"] or "0/0", m["check"])
+        for p in CITIES
+        for mid, m in aligned[p].items()
+    }
+    assert got == want
+
+
+def test_which_cities_omitted_a_measure_is_one_query(shipped, aligned) -> None:
+    omitted = {mid for city in CITIES for mid, m in aligned[city].items() if m["status"] == "omitted" and m["counted"]}
+    assert omitted, "no city omits any measure: the query below would prove nothing"
+    # the measure most cities omit, but not all: the answer is a proper subset of the cities
+    measure = max(
+        sorted(omitted),
+        key=lambda mid: (
+            sum(aligned[c][mid]["status"] == "omitted" for c in CITIES) < len(CITIES),
+            sum(aligned[c][mid]["status"] == "omitted" for c in CITIES),
+        ),
+    )
+    want = sorted(c for c in CITIES if aligned[c][measure]["status"] == "omitted")
+    assert [r[0] for r in rows(shipped, OMITTED, measure)] == want
+    plan = rows(shipped, "EXPLAIN QUERY PLAN " + OMITTED, measure)
+    assert any("judgements_measure_status" in str(step) for step in plan)  # an index, not a scan
+
+
+def test_full_text_finds_chinese_inside_sentences(shipped) -> None:
+    """FTS5's default tokenizer keeps a run of Chinese as one token and would find nothing; trigram does."""
+    like = rows(shipped, "SELECT plan, id FROM measures WHERE text LIKE '%碳捕集%' ORDER BY plan, id")
+    match = rows(
+        shipped,
+        "SELECT plan, id FROM measures WHERE rowid IN "
+        "(SELECT rowid FROM measures_fts WHERE measures_fts MATCH '碳捕集') ORDER BY plan, id",
+    )
+    assert match == like
+    assert {p for p, _ in match} >= {"national", "wuhan"}  # the base and a city both write it
+    units = rows(shipped, "SELECT text FROM units_fts WHERE units_fts MATCH '碳捕集'")
+    assert units and all("碳捕集" in text for (text,) in units)
+    assert rows(shipped, "SELECT value FROM export_info WHERE name = 'full_text'") == [("trigram",)]
+
+
+def test_foreign_keys_hold_and_are_declared(shipped) -> None:
+    assert rows(shipped, "PRAGMA foreign_key_check") == []
+    declared = {(t, r[2], r[3], r[4]) for t in TABLES for r in rows(shipped, f"PRAGMA foreign_key_list({t})")}
+    assert ("judgements", "measures", "measure", "id") in declared
+    assert ("judgements", "statuses", "status", "id") in declared
+    assert ("measures", "clauses", "clause", "id") in declared
+    # the reference is real: a judgement's evidence is a sentence of its own plan
+    cited = rows(
+        shipped,
+        "SELECT count(*) FROM judgements j JOIN measures m ON m.plan = j.plan AND m.id = j.best_match "
+        "WHERE j.best_match IS NOT NULL",
+    )
+    assert cited == rows(shipped, "SELECT count(*) FROM judgements WHERE best_match IS NOT NULL")
+
+
+def test_reexport_updates_in_place(tmp_path) -> None:
+    plans = copy_library(tmp_path / "plans")
+    out = tmp_path / "plans.db"
+    assert export(out, plans_dir=plans).exit_code == 0
+    with sqlite3.connect(out) as conn:  # an analyst's own table and a row id to follow
+        conn.execute("CREATE TABLE my_notes (plan TEXT, note TEXT)")
+        conn.execute("INSERT INTO my_notes VALUES ('wuhan', '先看这里')")
+    before = dict(rows(out, "SELECT measure, rowid FROM judgements WHERE plan = 'wuhan'"))
+    wuhan = rows(out, "SELECT id, text FROM measures WHERE plan = 'wuhan' ORDER BY seq")
+    # the library changes: chengdu leaves it, a wuhan sentence is deleted, an analyst pins a cell
+    toml = (plans / "plans.toml").read_text(encoding="utf-8")
+    start = toml.index("[chengdu]")
+    end = toml.find("\n[", start + 1)
+    (plans / "plans.toml").write_text(toml[:start] + (toml[end + 1 :] if end > 0 else ""), encoding="utf-8")
+    gone_id = wuhan[-1][0]
+    text = (plans / "wuhan.txt").read_text(encoding="utf-8").rstrip("\n")
+    (plans / "wuhan.txt").write_text(text[: text.rindex("\n")] + "\n", encoding="utf-8")  # its last clause
+    kept = [m.id for m in open_library(plans).load("wuhan", use_cache=False).measures]
+    assert gone_id not in kept and len(kept) < len(wuhan)
+    measure = next(iter(before))
+    pin = ["override", "wuhan", measure, "omitted", "--note", "再核对", "--plans-dir", str(plans)]
+    assert runner.invoke(app, pin).exit_code == 0
+
+    result = export(out, plans_dir=plans)
+    assert result.exit_code == 0, result.output
+    assert rows(out, "SELECT id FROM plans ORDER BY id") == [("chongqing",), ("national",), ("wuhan",)]
+    for table in ("clauses", "measures", "judgements", "targets", "local_additions"):
+        assert rows(out, f"SELECT count(*) FROM {table} WHERE plan = 'chengdu'") == [(0,)], table
+    assert [r[0] for r in rows(out, "SELECT id FROM measures WHERE plan = 'wuhan' ORDER BY seq")] == kept
+    pinned = rows(out, "SELECT status, override FROM judgements WHERE plan = 'wuhan' AND measure = ?", measure)
+    assert pinned[0][0] == "omitted" and pinned[0][1].startswith("再核对")
+    assert rows(out, "SELECT status, note FROM overrides WHERE plan = 'wuhan'") == [("omitted", "再核对")]
+    after = dict(rows(out, "SELECT measure, rowid FROM judgements WHERE plan = 'wuhan'"))
+    assert after == before  # upserted where they were, not deleted and inserted again
+    assert rows(out, "SELECT note FROM my_notes") == [("先看这里",)]  # the file was updated, not replaced
+    assert rows(out, "PRAGMA foreign_key_check") == []
+    # the full-text index follows the rows: it finds what LIKE finds, the deleted sentence no more
+    gone_text = dict(wuhan)[gone_id][:12]
+    fts = rows(out, "SELECT count(*) FROM measures_fts WHERE measures_fts MATCH ?", f'"{gone_text}"')
+    assert fts == rows(out, "SELECT count(*) FROM measures WHERE instr(text, ?)", gone_text)
+    for table in ("measures", "clauses", "units"):  # rank 1: checks the index against the rows; raises if stale
+        rows(out, f"INSERT INTO {table}_fts({table}_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_file_that_is_not_an_export_is_refused_in_one_line(tmp_path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("项目笔记\n", encoding="utf-8")
+    result = export(notes)
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "not a SQLite database" in lines[0] and str(notes) in lines[0]
+    assert notes.read_text(encoding="utf-8") == "项目笔记\n"
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    result = export(other)
+    assert result.exit_code != 0 and len(result.output.strip().splitlines()) == 1
+    assert "not written by `jtcompare export`" in result.output
+    assert rows(other, "SELECT name FROM sqlite_master") == [("t",)]
+    folder = tmp_path / "folder.db"
+    folder.mkdir()
+    result = export(folder)
+    assert result.exit_code != 0 and len(result.output.strip().splitlines()) == 1
+
+
+def test_datasette_metadata_names_every_table_and_column(shipped) -> None:
+    meta = json.loads((ROOT / "docs" / "datasette-metadata.json").read_text(encoding="utf-8"))
+    tables = meta["databases"]["plans"]["tables"]
+    assert set(tables) == {*TABLES, "statuses"}
+    for table, spec in tables.items():
+        columns = [r[1] for r in rows(shipped, f"PRAGMA table_info({table})")]
+        assert set(spec["columns"]) == set(columns), table
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in spec["title"]), table
+
+
+def test_no_copy_left_behind(tmp_path) -> None:
+    out = tmp_path / "plans.db"
+    assert export(out, "wuhan").exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["plans.db"]  # the working copy was renamed into place
+    assert rows(out, "SELECT DISTINCT plan FROM judgements") == [("wuhan",)]
+
+
+def test_readme_queries_run_and_answer(shipped, aligned) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- sql: tests/test_export_sqlite.py")[1].split("```sql\n")[1].split("```")[0]
+    omitted, search = (q.strip() for q in block.split(";") if q.strip())
+    measure = omitted.split("measure = '")[1].split("'")[0]
+    want = sorted(c for c in CITIES if aligned[c][measure]["status"] == "omitted")
+    assert want, f"the README's example {measure} is omitted by no city any more: pick another"
+    assert sorted(r[0] for r in rows(shipped, omitted)) == want
+    found = rows(shipped, search)
+    assert found and all("碳捕集" in text for *_, text in found)
