@@ -77,3 +77,6 @@ _.showErrorMessage
 
 # --- maintenance entry points run by hand from a Python prompt, documented where they are used ---
 _.mark_borderline  # benchmarks/agreement.py: run once when a second reading is added (its module docstring)
+
+# --- the package root: Python calls a module's __getattr__ for jtcompare.Library (loaded on first use) ---
+_.__getattr__  # compare/__init__.py

@@ -27,10 +27,10 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-from jtcompare import __version__
 from jtcompare.match.results import STATUSES
 from jtcompare.plans.cache import ENV_CACHE_DIR
 from jtcompare.plans.registry import ENV_PLANS_DIR, open_library
+from jtcompare.version import __version__
 from tabulate import tabulate
 
 from benchmarks.accuracy import CITIES, AccuracyResults, Robustness, run_accuracy, run_robustness

@@ -65,24 +65,19 @@ def align_cmd(
       jtcompare align wuhan national --status 部分采纳 --status omitted
       jtcompare align wuhan --out wuhan.csv
     """
-    from jtcompare.match.settings import load_settings
-    from jtcompare.plans.registry import open_library
+    from jtcompare.api import Library
     from jtcompare.report.i18n import resolve_lang
-    from jtcompare.workflow.run import run_alignment
 
     with errors():
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
         precheck(out, force)
         shown = status_filter(status, fmt)
-        settings = load_settings(config, check_below=check_below)
-        lib = open_library(plans_dir)
-        base = pick_base(base, base_option, lib)
-        result = run_alignment(lib, plan, base, settings, use_cache=not no_cache, overrides=not no_overrides)
-        content = render_one(result.alignments[0], fmt, language, shown=shown)
-        emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")
+        lib = Library(plans_dir, config=config, check_below=check_below)
+        a = lib.align(plan, pick_base(base, base_option, lib), use_cache=not no_cache, overrides=not no_overrides)
+        emit(render_one(a, fmt, language, shown=shown), out, force=force, quiet=quiet, bom=fmt == "csv")
         if not quiet:
-            for problem in result.stale:
+            for problem in a.stale:
                 typer.echo(f"note: {problem}", err=True)
 
 
@@ -214,8 +209,8 @@ def config_cmd(config: Config = None) -> None:
       jtcompare config > strict.toml
       jtcompare align wuhan --config strict.toml
     """
-    from jtcompare.match.settings import load_settings
+    from jtcompare.api import settings
     from jtcompare.report.settings_file import settings_toml
 
     with errors():
-        typer.echo(settings_toml(load_settings(config)).rstrip("\n"))
+        typer.echo(settings_toml(settings(config)).rstrip("\n"))

@@ -22,8 +22,8 @@ from types import FrameType
 from typing import Annotated, NoReturn
 
 import typer
-from jtcompare import __version__
 from jtcompare.errors import JtError
+from jtcompare.version import __version__
 from typer.core import TyperOption
 
 app = typer.Typer(

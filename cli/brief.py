@@ -49,25 +49,19 @@ def brief_cmd(
       jtcompare brief wuhan --out wuhan-brief.docx
       jtcompare brief wuhan national --out wuhan-brief-en.docx --lang en
     """
-    from jtcompare.match.settings import load_settings  # the engine: only when the command runs
-    from jtcompare.plans.registry import open_library
+    from jtcompare.api import Library  # the engine: only when the command runs
     from jtcompare.report.i18n import resolve_lang
-    from jtcompare.workflow.run import run_alignment
 
     with errors():
         if out.suffix.lower() != ".docx":
             raise BadOption(f"{out}: the brief is a Word file; name it .docx")
         language = resolve_lang(lang, "zh")
         precheck(out, force)
-        lib = open_library(plans_dir)
-        base = pick_base(base, base_option, lib)
-        result = run_alignment(
-            lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides
-        )
+        lib = Library(plans_dir, config=config)
+        a = lib.align(plan, pick_base(base, base_option, lib), use_cache=not no_cache, overrides=not no_overrides)
         from jtcompare.report.brief import write_brief  # python-docx and matplotlib: only when a brief is made
 
-        a = result.alignments[0]
         emit(lambda stream: write_brief(a, stream, lang=language), out, force=force, quiet=quiet)
         if not quiet:
-            for problem in result.stale:
+            for problem in a.stale:
                 typer.echo(f"note: {problem}", err=True)

@@ -11,7 +11,7 @@ from jtcompare.cli.options import Base, Config, Jobs, NoCache, NoOverrides, Plan
 from jtcompare.errors import BadOption
 
 if TYPE_CHECKING:  # the engine is imported by the command that runs it (see cli/align.py)
-    from jtcompare.workflow.export import Exported
+    from jtcompare.api import Exported
 
 FORMATS = ("sqlite",)
 SUFFIXES = (".db", ".sqlite", ".sqlite3")
@@ -45,38 +45,34 @@ def export_cmd(
     Exporting again into the same file updates it: rows are replaced, and those of plans or measures that no
     longer exist are removed. Statuses are stored as their English ids (the statuses table has the words).
 
-    Example: jtcompare export --format sqlite --out plans.db; then
-    sqlite3 plans.db "SELECT plan FROM judgements WHERE measure = 'N10.02' AND status = 'omitted'"
+    Then, e.g.: sqlite3 plans.db "SELECT plan FROM judgements WHERE measure = 'N03.03' AND status = 'omitted'"
+
+    Examples:
+
+    \b
+      jtcompare export --format sqlite --out plans.db
+      jtcompare export wuhan chengdu --out two-cities.db --quiet
     """
     with errors():
         _check_format(fmt, out)
+        from jtcompare.api import Library
         from jtcompare.atomic import check_target
-        from jtcompare.cli.matrix import _cores, progress_bar  # the matrix's workers and progress bar
-        from jtcompare.cli.output import library_files_in_use
-        from jtcompare.match.settings import load_settings
-        from jtcompare.plans.registry import open_library
+        from jtcompare.cli.progress import cores, progress_bar
         from jtcompare.report.sqlite import check_export_target
-        from jtcompare.workflow.batch import default_plans
-        from jtcompare.workflow.export import export_sqlite
 
-        protected = library_files_in_use()
-        check_target(out, force=True, protected=protected)  # a folder, a FIFO, a library file, no folder
+        lib = Library(plans_dir, config=config)
+        check_target(out, force=True, protected=lib.files())  # a folder, a FIFO, a library file, no folder
         check_export_target(out)  # a file that is not one of our databases
-        settings = load_settings(config)
-        lib = open_library(plans_dir)
-        total = (lambda: len(plans)) if plans else (lambda: len(default_plans(lib, base)))
+        total = (lambda: len(plans)) if plans else (lambda: len(lib.default_plans(base)))
         with progress_bar(total, not quiet) as progress:
-            done = export_sqlite(
-                lib,
-                list(plans) if plans else None,
-                base,
-                settings,
+            done = lib.export_sqlite(
                 out,
+                base,
+                plans,
                 use_cache=not no_cache,
                 overrides=not no_overrides,
-                jobs=jobs or _cores(),
+                jobs=jobs or cores(),
                 progress=progress,
-                protected=protected,
             )
         _report(out, done, quiet)
         fail_on_problems(done.problems)

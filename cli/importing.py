@@ -11,7 +11,7 @@ from jtcompare.cli.options import PlansDir
 from jtcompare.cli.output import resolve_format
 
 if TYPE_CHECKING:  # the importer (readers, parser, tomlkit) loads only when `import` runs
-    from jtcompare.plans.importer import Imported
+    from jtcompare.api import Imported
 
 
 @app.command("import")
@@ -23,6 +23,12 @@ def import_cmd(
     kind: Annotated[str | None, typer.Option("--kind", help="e.g. 减污降碳协同增效实施方案.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="Full title (default: from the text).")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Issue date, YYYY-MM-DD (default: from the text).")] = None,
+    province: Annotated[
+        str | None,
+        typer.Option(
+            "--province", help="The province, e.g. 湖北: national measures bound to other regions do not apply."
+        ),
+    ] = None,
     source_format: Annotated[
         str | None, typer.Option("--from", help="Read the file as txt, docx, pdf or html (default: detected).")
     ] = None,
@@ -43,26 +49,25 @@ def import_cmd(
 
     \b
       jtcompare import wuhan.docx --dry-run
-      jtcompare import wuhan.docx --id wuhan-2023 --name 武汉市
+      jtcompare import wuhan.docx --id wuhan-2023 --name 武汉市 --province 湖北
     """
+    from jtcompare.api import Library
     from jtcompare.cli import render
-    from jtcompare.ingest.readers import parse_size
-    from jtcompare.plans.importer import import_plan
     from jtcompare.report.outline import outline
 
     with errors():
         fmt = resolve_format(fmt, None, ("table", "md", "json"))
-        result = import_plan(
+        result = Library(plans_dir).import_plan(
             file,
-            plans_dir,
-            plan_id=plan_id,
+            id=plan_id,
             name=name,
             level=level,
             kind=kind,
             title=title,
             date=date,
-            fmt=source_format,
-            max_size=parse_size(max_size),
+            province=province,
+            format=source_format,
+            max_size=max_size,
             force=force,
             replace_base=replace_base,
             dry_run=dry_run,

@@ -23,17 +23,17 @@ def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache 
       jtcompare plans
       jtcompare plans --format csv
     """
+    from jtcompare.api import Library
     from jtcompare.cli import render  # tabulate and the engine: only when the command runs
-    from jtcompare.plans.registry import describe_library, open_library
     from jtcompare.report.outline import plan_row
 
     with errors():
         fmt = resolve_format(fmt, None, render.FORMATS)
-        lib = open_library(plans_dir)
+        lib = Library(plans_dir)
         plans, problems = lib.load_all(use_cache=not no_cache)
         typer.echo(render.table([plan_row(p) for p in plans], fmt))
         if fmt in ("table", "md"):  # csv and json stay data
-            typer.echo(f"\nlibrary: {describe_library(lib.folder)}")
+            typer.echo(f"\nlibrary: {lib.describe()}")
         fail_on_problems(problems)
 
 
@@ -55,13 +55,13 @@ def show_cmd(
       jtcompare show wuhan
       jtcompare show 重庆 --format md
     """
+    from jtcompare.api import Library
     from jtcompare.cli import render
-    from jtcompare.plans.registry import open_library
     from jtcompare.report.outline import outline
 
     with errors():
         fmt = resolve_format(fmt, None, render.FORMATS)
-        data = outline(open_library(plans_dir).load(plan, use_cache=not no_cache))
+        data = outline(Library(plans_dir).plan(plan, use_cache=not no_cache))
         if fmt == "json":
             typer.echo(render.to_json(data))
             return

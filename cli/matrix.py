@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, BinaryIO
@@ -31,42 +28,15 @@ from jtcompare.cli.options import (
     pick_base,
 )
 from jtcompare.cli.output import TextStream, emit, precheck, resolve_format
+from jtcompare.cli.progress import cores, progress_bar
 from jtcompare.cli.view import Views, precheck_views, write_heatmap
 from jtcompare.errors import BadOption, JtError
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
+    from jtcompare.api import Library, Progress, Result, ReviewImport, Stream
     from jtcompare.report.i18n import Lang as LangCode
-    from jtcompare.workflow.batch import Progress
-    from jtcompare.workflow.review import ReviewImport
-    from jtcompare.workflow.run import Result, Stream
 
 FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
-
-
-@contextmanager
-def progress_bar(count: Callable[[], int], enabled: bool) -> Iterator[Progress | None]:
-    """A progress bar (rich) on stderr while many plans are aligned, only when stderr is a terminal: a pipe or
-    a log file gets no control characters. `count()` (the number of plans) is asked only for a terminal."""
-    total = count() if enabled and sys.stderr.isatty() else 0
-    if total <= 1:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-    from rich.progress import Progress as Bar
-
-    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.fields[plan]}"))
-    # redrawn as each plan finishes, not by rich's refresh thread: --jobs forks its workers while the bar runs,
-    # and a thread that held stderr's lock at that moment would leave it locked in every worker
-    with Bar(*columns, console=Console(stderr=True), auto_refresh=False) as bar:
-        task = bar.add_task("matrix", total=total, plan="")
-
-        def advance(plan_id: str) -> None:
-            bar.update(task, advance=1, plan=plan_id, refresh=True)
-            if bar.finished:  # the bar's last line is out before `wrote FILE` and the notes
-                bar.stop()
-
-        yield advance
 
 
 @app.command("matrix")
@@ -170,12 +140,11 @@ def split_base(
     national plan and --base is not given (with --base, every argument is a plan to compare, as before)."""
     if option is not None or not args:
         return option or DEFAULT_BASE, args or None
-    from jtcompare.match.settings import load_settings
-    from jtcompare.plans.registry import open_library
+    from jtcompare.api import Library
 
-    load_settings(config)  # a bad --config is named before a bad --plans-dir, as in every command
+    lib = Library(plans_dir, config=config)  # a bad --config is named before a bad --plans-dir, as everywhere
     try:
-        first = open_library(plans_dir).find(args[0])
+        first = lib.find(args[0])
     except JtError:  # not a plan: named as one, as any plan argument is, when the plans are loaded
         return DEFAULT_BASE, args
     return (args[0], args[1:] or None) if first.level == "national" else (DEFAULT_BASE, args)
@@ -217,13 +186,12 @@ def report_cmd(
         fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx", "docx", "html"))
         language = resolve_lang(lang, "zh" if fmt in ("docx", "html") else "en")
         precheck(out, force)
-        from jtcompare.plans.registry import open_library
+        from jtcompare.api import Library
 
-        base = pick_base(base, base_option, open_library(plans_dir))
-        result = _Run([plan], base, plans_dir, config, 1, no_cache, no_overrides).all(None)
-        content = render_one(result.alignments[0], fmt, language, gaps=True)
-        emit(content, out, force=force, quiet=quiet, bom=fmt == "csv")
-        _notes(result.stale, quiet)
+        lib = Library(plans_dir, config=config)
+        a = lib.align(plan, pick_base(base, base_option, lib), use_cache=not no_cache, overrides=not no_overrides)
+        emit(render_one(a, fmt, language, gaps=True), out, force=force, quiet=quiet, bom=fmt == "csv")
+        _notes(list(a.stale), quiet)
 
 
 @app.command("override")
@@ -265,23 +233,20 @@ def override_cmd(
       jtcompare override wuhan N10.02 采纳 --note "WH08 在城市更新中写明" --by LM
       jtcompare override --import chongqing-gaps.xlsx
     """
-    from jtcompare.plans.library_edit import writable_plans_dir
-    from jtcompare.plans.registry import open_library
+    from jtcompare.api import Library
     from jtcompare.report.i18n import resolve_lang
     from jtcompare.report.vocab import parse_status, status_word, typed_lang
-    from jtcompare.workflow.overrides import add_override
-    from jtcompare.workflow.review import import_review
 
     with errors():
-        lib = open_library(writable_plans_dir(plans_dir))  # never the shipped library: yours, made on first use
+        lib = Library(plans_dir)  # it writes to your own library, made on first use: never the shipped one
         if import_file is not None:
             if plan or measure or status:
                 raise BadOption("give either PLAN MEASURE STATUS or --import FILE, not both")
-            _report_import(import_review(lib, import_file, default_base=base))
+            _report_import(lib.import_review(import_file, base=base))
             return
         if not (plan and measure and status and note):
             raise BadOption("give PLAN MEASURE STATUS and --note (or --import FILE)")
-        path = add_override(lib.folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+        path = lib.override(plan, measure, status, note=note, by=by, match=match, base=base)
         # said in the words typed: 采纳 is pinned as 采纳, adopted as adopted (unless --lang)
         word = status_word(str(parse_status(status)), resolve_lang(lang, typed_lang(status)))
         typer.echo(f"{measure} pinned as {word} for {lib.find(plan).id} in {path}")
@@ -308,43 +273,27 @@ class _Run:
     no_cache: bool
     no_overrides: bool
 
-    def _args(self) -> tuple:
-        from jtcompare.match.settings import load_settings
-        from jtcompare.plans.registry import open_library
+    def _library(self) -> Library:
+        from jtcompare.api import Library
 
-        settings = load_settings(self.config)  # a bad --config is named before a bad --plans-dir, as always
-        return open_library(self.plans_dir), list(self.plans) if self.plans else None, self.base, settings
+        return Library(self.plans_dir, config=self.config)  # a bad --config is named before a bad --plans-dir
 
     def total(self) -> int:
-        from jtcompare.plans.registry import open_library
-        from jtcompare.workflow.batch import default_plans
-
-        return len(self.plans) if self.plans else len(default_plans(open_library(self.plans_dir), self.base))
+        return len(self.plans) if self.plans else len(self._library().default_plans(self.base))
 
     def _options(self, progress: Progress | None) -> dict:
         return {
             "use_cache": not self.no_cache,
             "overrides": not self.no_overrides,
-            "jobs": self.jobs or _cores(),
+            "jobs": self.jobs or cores(),
             "progress": progress,
         }
 
     def stream(self, reduce: Reduce, progress: Progress | None) -> Stream[PlanPart]:
-        from jtcompare.workflow.run import Stream
-
-        return Stream(*self._args(), reduce, **self._options(progress))
+        return self._library().stream(self.base, self.plans, reduce, **self._options(progress))
 
     def all(self, progress: Progress | None) -> Result:
-        from jtcompare.workflow.run import run_many
-
-        return run_many(*self._args(), **self._options(progress))
-
-
-def _cores() -> int:
-    """The processors this process may run on (a container or `taskset` may allow fewer than the machine has)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
+        return self._library().align_all(self.base, self.plans, **self._options(progress))
 
 
 def _notes(stale: list[str], quiet: bool) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from jtcompare.plans.registry import Library
+    from jtcompare.api import Library
 
 in_use: dict[str, Path | None] = {"plans_dir": None}
 

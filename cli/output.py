@@ -67,12 +67,10 @@ def precheck(out: Path | None, force: bool) -> None:
 def library_files_in_use() -> dict[Path, str]:
     """The files of the plan library the running command reads (its --plans-dir, else $JTCOMPARE_PLANS_DIR, else
     the default) and of the library shipped with the package: --out never replaces one, even with --force."""
+    from jtcompare.api import Library
     from jtcompare.cli.options import in_use
-    from jtcompare.plans.registry import default_plans_dir, library_files, shipped_plans_dir
 
-    files = library_files(shipped_plans_dir())
-    files.update(library_files(in_use["plans_dir"] or default_plans_dir()))
-    return files
+    return Library(in_use["plans_dir"]).files()
 
 
 def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False, bom: bool = False) -> None:

@@ -69,10 +69,8 @@ def view_cmd(
       jtcompare view wuhan --out wuhan.html
       jtcompare view wuhan national --out wuhan.html --lang en --force
     """
-    from jtcompare.match.settings import load_settings
-    from jtcompare.plans.registry import open_library
+    from jtcompare.api import Library
     from jtcompare.report.i18n import resolve_lang
-    from jtcompare.workflow.run import run_alignment
 
     with errors():
         if out is None:
@@ -80,14 +78,11 @@ def view_cmd(
         resolve_format(None, out, ("html",))
         chosen = resolve_lang(lang, "zh")
         precheck(out, force)
-        lib = open_library(plans_dir)
-        base = pick_base(base, base_option, lib)
-        result = run_alignment(
-            lib, plan, base, load_settings(config), use_cache=not no_cache, overrides=not no_overrides
-        )
-        emit(html_view(result.alignments[0], chosen), out, force=force, quiet=quiet)
+        lib = Library(plans_dir, config=config)
+        a = lib.align(plan, pick_base(base, base_option, lib), use_cache=not no_cache, overrides=not no_overrides)
+        emit(html_view(a, chosen), out, force=force, quiet=quiet)
         if not quiet:
-            for problem in result.stale:
+            for problem in a.stale:
                 typer.echo(f"note: {problem}", err=True)
 
 
@@ -109,11 +104,10 @@ def view_path(out: Path, plan_id: str) -> Path:
 
 def precheck_views(out: Path, plans: list[str] | None, base: str, plans_dir: Path | None, force: bool) -> None:
     """Before the long work: every view the heatmap will write beside it can be written."""
-    from jtcompare.plans.registry import open_library
-    from jtcompare.workflow.batch import default_plans
+    from jtcompare.api import Library
 
-    lib = open_library(plans_dir)
-    ids = [lib.find(p).id for p in plans] if plans else default_plans(lib, base)
+    lib = Library(plans_dir)
+    ids = [lib.find(p).id for p in plans] if plans else lib.default_plans(base)
     for plan_id in ids:
         precheck(view_path(out, plan_id), force)
 

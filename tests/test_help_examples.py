@@ -16,7 +16,7 @@ from tests.conftest import ROOT, copy_library
 
 runner = CliRunner()
 # commands whose examples read a file another command's example writes run after it
-ORDER = ["import", "config", "align", "plans", "show", "view", "report", "brief", "matrix", "override"]
+ORDER = ["import", "config", "align", "plans", "show", "view", "report", "brief", "matrix", "export", "override"]
 # a file an example reads, as the user would have it
 INPUTS = {"wuhan.docx": ROOT / "tests" / "fixtures" / "wuhan-plan.docx"}
 

@@ -95,12 +95,12 @@ def test_a_reader_gone_before_the_first_line_is_no_error(args: list[str]) -> Non
 
 
 def test_a_broken_pipe_that_is_not_stdouts_is_still_an_error(monkeypatch) -> None:
-    from jtcompare.plans import registry
+    from jtcompare import api  # the command reads the library through the API
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(registry, "open_library", broken)
+    monkeypatch.setattr(api, "open_library", broken)
     message = one_line_error(invoke("plans", "--plans-dir", PLANS), 1)
     assert message.startswith("error: unexpected BrokenPipeError")
 

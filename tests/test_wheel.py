@@ -117,3 +117,33 @@ def test_the_installed_wheel_never_writes_inside_its_own_install_directory(insta
     assert (mine / "wuhan.overrides.csv").is_file() and "jia" in (mine / "plans.toml").read_text(encoding="utf-8")
     listed = run(installed, tmp_path, "plans")
     assert f"library: {mine} (yours)" in listed.stdout and "jia" in listed.stdout
+
+
+def test_the_python_api_runs_from_the_installed_wheel(installed, tmp_path) -> None:
+    """The five lines of the README's Python API section, from the wheel alone (issue: a fresh venv)."""
+    deps = sysconfig.get_paths()["purelib"]
+    docx = ROOT / "tests" / "fixtures" / "wuhan-plan.docx"
+    code = f"""
+import jtcompare
+lib = jtcompare.Library()
+a = lib.align("chongqing", "national")
+df = a.to_frame()
+m = lib.matrix("national")
+lib.import_plan({str(docx)!r}, id="xiangyang", name="襄阳市", province="湖北")
+print(len(df), list(m.to_frame().columns), lib.find("xiangyang").province, lib.describe())
+"""
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        cwd=tmp_path,
+        env={
+            "PYTHONPATH": f"{installed}:{deps}",
+            "JTCOMPARE_CACHE_DIR": str(tmp_path / "cache"),
+            "JTCOMPARE_HOME": str(tmp_path / "home"),
+            "PATH": "/usr/bin",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split(" ", 4)[:4] == ["157", "['chongqing',", "'wuhan',", "'chengdu']"]
+    assert "湖北" in done.stdout and done.stdout.strip().endswith("(yours)")

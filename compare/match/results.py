@@ -8,10 +8,13 @@ command line read them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from jtcompare.match.settings import Settings
 from jtcompare.plans.model import Clause, Measure, Plan
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Direction = Literal["up", "down"]  # up: more is stricter; down: less is stricter
 CENTRAL_ONLY = "中央事权"  # MeasureResult.region of a measure only the central government can carry out
@@ -161,6 +164,7 @@ class Alignment:
     clauses: tuple[ClauseResult, ...]
     plan_clauses: tuple[PlanClauseResult, ...]
     local: tuple[LocalMeasure, ...]
+    stale: tuple[str, ...] = ()  # the analyst overrides that no longer apply (the measure's text has changed)
 
     def counts(self) -> dict[str, int]:
         """Statuses of the action measures (not_applicable ones included, though coverage leaves them out)."""
@@ -178,6 +182,64 @@ class Alignment:
     def to_check(self) -> int:
         """Counted measures whose status the engine is unsure of (confidence below check_below)."""
         return sum(1 for m in self.measures if m.counted and m.check)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per measure of the base: its status and the evidence behind it, with English column names and
+        status ids, for scripts (the outputs word them in either language)."""
+        import pandas as pd  # only when asked for: an align from the command line never loads pandas
+
+        return pd.DataFrame([cell_row(self.plan.meta.id, m) for m in self.measures]).set_index("measure")
+
+
+def cell_row(plan_id: str, m: MeasureResult) -> dict[str, object]:
+    """One judgement as a flat record (Alignment.to_frame, Matrix.to_frame(long=True))."""
+    key = m.key_units
+    return {
+        "plan": plan_id,
+        "measure": m.measure.id,
+        "clause": m.clause.id,
+        "role": m.role,
+        "status": m.status,
+        "counted": m.counted,
+        "confidence": m.confidence,
+        "check": m.check,
+        "key_units": len(key),
+        "units_covered": sum(u.state == "covered" for u in key),
+        "units_missing": " | ".join(u.text for u in key if u.state != "covered"),
+        "plan_measures": " ".join(x.measure.id for x in m.matches),
+        "overridden": m.overridden or "",
+        "text": m.measure.text,
+    }
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Every plan against one base (jtcompare.Library.matrix): each plan's cells as flat records, its counts and
+    coverage, the overrides gone stale and the plans that could not be read."""
+
+    base: str
+    plans: tuple[str, ...]
+    cells: tuple[dict[str, object], ...]
+    summary: tuple[dict[str, object], ...]
+    stale: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    def to_frame(self, *, long: bool = False) -> pd.DataFrame:
+        """The coverage matrix: a row per measure of the base, a column per plan, the status in each cell; with
+        `long=True` one row per plan x measure with every field of `Alignment.to_frame`."""
+        import pandas as pd
+
+        frame = pd.DataFrame(list(self.cells))
+        if long or frame.empty:
+            return frame
+        wide = frame.pivot(index="measure", columns="plan", values="status")
+        return wide.loc[list(dict.fromkeys(frame["measure"])), list(self.plans)]
+
+    def summary_frame(self) -> pd.DataFrame:
+        """A row per plan: its counts by status, coverage and local additions."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self.summary)).set_index("plan")
 
 
 def coverage_share(counts: dict[str, int]) -> float:

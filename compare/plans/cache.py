@@ -17,12 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-from jtcompare import __version__
 from jtcompare.atomic import write_atomic
 from jtcompare.cachedir import ENV_CACHE_DIR, cache_root  # noqa: F401  (ENV_CACHE_DIR: re-exported)
 from jtcompare.errors import WriteFailed
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse
+from jtcompare.version import __version__
 
 T = TypeVar("T")
 

@@ -87,6 +87,7 @@ def import_plan(
     kind: str | None = None,
     title: str | None = None,
     date: str | None = None,
+    province: str | None = None,
     fmt: str | None = None,
     max_size: int = DEFAULT_MAX_SIZE,
     force: bool = False,
@@ -97,6 +98,7 @@ def import_plan(
     path = Path(path)
     folder = (Path(folder) if folder else default_plans_dir()) if dry_run else writable_plans_dir(folder)
     given = _check_options(plan_id, name, level, kind, title, date)
+    given["province"] = _check_province(province)
     check_folder(folder)
     open_library(folder)  # a broken plans.toml is reported before the file is read
     read = _read(path, given, fmt, max_size)
@@ -143,6 +145,16 @@ def _check_options(
     }
 
 
+def _check_province(province: str | None) -> str | None:
+    """The province as given (湖北, 湖北省), refused when it is not Chinese text: it is compared with the regions'
+    province lists (match/data/regions.toml), so a typo would silently bind no measure."""
+    if province is None:
+        return None
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", province.strip()):
+        raise BadOption(f"--province {province!r} must be a province's Chinese name, e.g. 湖北 or 湖北省")
+    return province.strip()
+
+
 def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: int) -> _Read:
     """Read and check the file, and settle its metadata: what was given is kept as given."""
     doc = read_document(path, fmt=fmt, max_size=max_size)
@@ -165,6 +177,7 @@ def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: i
         "kind": kind or kind_of(title, name),
         "title": title,
         "date": given["date"] or guess.date,
+        "province": given.get("province"),  # as given: which measures are region-bound for the plan reads it
     }
     guessed = tuple(k for k in _FIELDS if given[k] is None and fields[k] is not None)
     because = None
@@ -199,6 +212,7 @@ def _plan_entry(
         "file": f"{plan_id}.txt",
         "prefix": prefix_for(plan_id, str(f["name"]), str(f["level"]), {m.prefix for m in others.values()}),
         "date": f["date"],
+        "province": f.get("province"),
         "original": f"{plan_id}.orig{_EXT[doc.format]}",
         "source": path.name,
         "format": doc.format,

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from jtcompare import __version__
 from jtcompare.match.results import STATUSES, Alignment
 from jtcompare.report.caveats import caveats
 from jtcompare.report.html import StatusInfo, labels, render, status_info
 from jtcompare.report.i18n import Lang
 from jtcompare.report.palette import COVERAGE_BINS
+from jtcompare.version import __version__
 
 # Coverage bins and their colours: report.palette (one hue, lightness falling with coverage, so the map reads
 # in greyscale too); every cell also prints its percentage, and an empty cell (nothing taken up) is hatched.

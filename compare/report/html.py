@@ -18,12 +18,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from jtcompare import __version__
 from jtcompare.match.results import STATUSES, Alignment, ClauseResult, MeasureResult, Target, TargetPair
 from jtcompare.plans.model import Plan
 from jtcompare.report.caveats import caveats
 from jtcompare.report.i18n import Lang, keys, label
 from jtcompare.report.palette import ordered
+from jtcompare.version import __version__
 
 if TYPE_CHECKING:
     from jinja2 import Environment

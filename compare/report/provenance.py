@@ -10,10 +10,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from jtcompare import __version__
 from jtcompare.match.results import Alignment
 from jtcompare.match.settings import DEFAULTS, as_dict
 from jtcompare.plans.model import Plan
+from jtcompare.version import __version__
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jtcompare import __version__
 from jtcompare.atomic import update_atomic
 from jtcompare.errors import WriteFailed
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.report.frames import chapter_label, departments
+from jtcompare.version import __version__
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -88,7 +88,7 @@ def apply_overrides(a: Alignment, overrides: list[Override]) -> tuple[Alignment,
             stale.append(f"override of {o.measure} for {a.plan.id}: the measure's text changed; not applied")
             continue
         measures[k] = _pinned(m, o, a.plan)
-    return dataclasses.replace(a, measures=tuple(measures)), stale
+    return dataclasses.replace(a, measures=tuple(measures), stale=tuple(stale)), stale
 
 
 def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:

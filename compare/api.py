@@ -1,0 +1,294 @@
+"""jtcompare's Python API: a library of plans and what can be done with it. The command line is built on it: each
+command parses its options, makes one call here and renders what comes back.
+
+    >>> import jtcompare
+    >>> lib = jtcompare.Library()                    # your library, else the one shipped; or Library(path)
+    >>> a = lib.align("chongqing", "national")       # an Alignment: a cell per national measure
+    >>> a.plan.meta.name, len(a.measures)
+    ('重庆市', 157)
+    >>> cell = next(m for m in a.measures if m.measure.id == "N10.02")
+    >>> cell.status in ("adopted", "strengthened", "partial", "omitted"), cell.units_covered
+    (True, '2/2')
+    >>> df = a.to_frame()                            # pandas, one row per national measure
+    >>> df.loc["N10.02", ["status", "key_units", "units_covered"]].tolist() == [cell.status, 2, 2]
+    True
+    >>> m = lib.matrix("national")                   # every plan; m.to_frame() is the coverage matrix
+    >>> m.to_frame().loc["N10.02"].index.tolist()
+    ['chongqing', 'wuhan', 'chengdu']
+
+Adding a plan writes to your own library (made from the shipped plans on first use, never inside the package):
+
+    lib.import_plan("path/to/plan.docx", id="xiangyang", name="襄阳市", province="湖北")
+
+Results are frozen dataclasses (jtcompare.match.results): everything a renderer shows is in them. Errors are
+`jtcompare.errors.JtError`s, each with a one-line message naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from jtcompare.match.results import Alignment, Matrix, cell_row
+from jtcompare.match.settings import Settings, load_settings
+from jtcompare.plans.registry import default_plans_dir, describe_library, library_files, open_library, shipped_plans_dir
+
+# The rest of the engine is imported by the methods that use it: a warm `align` from the command line, which goes
+# through this module, must not load the importer's readers, the review's workbook reader or the SQLite writer.
+if TYPE_CHECKING:  # the types the command line annotates with, named here so that it imports the API alone
+    from jtcompare.plans.importer import Imported
+    from jtcompare.plans.model import Plan, PlanMeta
+    from jtcompare.plans.registry import Library as _Folder
+    from jtcompare.workflow.batch import Progress
+    from jtcompare.workflow.export import Exported
+    from jtcompare.workflow.review import ReviewImport
+    from jtcompare.workflow.run import Result, Stream
+
+__all__ = ["Alignment", "Library", "Matrix", "parse_size", "settings"]
+
+T = TypeVar("T")
+PathLike = str | os.PathLike[str]
+
+
+def settings(config: PathLike | None = None, **values: float) -> Settings:
+    """The aligner's settings: the defaults, those of a TOML `config` file, then `values` (e.g. check_below=0.6)."""
+    return load_settings(Path(config) if config else None, **values)
+
+
+class Library:
+    """A folder of plans (plans.toml and the plan texts) and the comparisons made with it.
+
+    `path` None means the default: $JTCOMPARE_PLANS_DIR, else your own library once an import or an override made
+    it, else the one shipped with the package. It is looked up at each call, so a library made meanwhile is used.
+    `config` and `check_below` set the aligner's settings for every comparison this object makes."""
+
+    def __init__(
+        self, path: PathLike | None = None, *, config: PathLike | None = None, check_below: float | None = None
+    ) -> None:
+        self._given = Path(path) if path is not None else None
+        self.settings = settings(config, **({"check_below": check_below} if check_below is not None else {}))
+
+    def __repr__(self) -> str:
+        return f"Library({str(self.path)!r})"
+
+    # --- reading ------------------------------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self._given or default_plans_dir()
+
+    def describe(self) -> str:
+        """Which library this is, in words: yours, the shipped one (read-only) or a folder given."""
+        return describe_library(self.path)
+
+    def folder(self) -> _Folder:
+        """The library as plans.toml now describes it (entries that fail validation are in `.broken`)."""
+        return open_library(self._given)
+
+    def plans(self) -> list[PlanMeta]:
+        """What plans.toml says of every readable entry."""
+        return list(self.folder().plans.values())
+
+    def find(self, name: str) -> PlanMeta:
+        """The plan called `name`: its id (wuhan) or Chinese name (武汉, 武汉市)."""
+        return self.folder().find(name)
+
+    def plan(self, name: str, *, use_cache: bool = True) -> Plan:
+        """The plan called `name`, parsed into chapters, clauses and measures."""
+        return self.folder().load(name, use_cache=use_cache)
+
+    def load_all(self, *, use_cache: bool = True) -> tuple[list[Plan], list[Exception]]:
+        """Every plan, parsed, and why each one that could not be read was left out."""
+        plans, problems = self.folder().load_all(use_cache=use_cache)
+        return plans, list(problems)
+
+    def default_plans(self, base: str = "national") -> list[str]:
+        """The ids a many-plan comparison takes when given none: every plan but the base."""
+        from jtcompare.workflow.batch import default_plans
+
+        return default_plans(self.folder(), base)
+
+    def files(self) -> dict[Path, str]:
+        """The files this library and the shipped one are made of, each with what it is: nothing may overwrite
+        them (an output's --out is refused when it names one)."""
+        files = library_files(shipped_plans_dir())
+        files.update(library_files(self.path))
+        return files
+
+    # --- comparing ----------------------------------------------------------------------------------------------
+
+    def align(self, plan: str, base: str = "national", *, use_cache: bool = True, overrides: bool = True) -> Alignment:
+        """`plan` against `base`, measure by measure, with the analysts' overrides applied (`.stale` lists those
+        that no longer apply)."""
+        from jtcompare.workflow.run import run_alignment
+
+        done = run_alignment(self.folder(), plan, base, self.settings, use_cache=use_cache, overrides=overrides)
+        return done.alignments[0]
+
+    def align_all(
+        self,
+        base: str = "national",
+        plans: Sequence[str] | None = None,
+        *,
+        jobs: int = 1,
+        use_cache: bool = True,
+        overrides: bool = True,
+        progress: Progress | None = None,
+    ) -> Result:
+        """Every plan (or `plans`) against `base`, all kept: for outputs that need every alignment at once."""
+        from jtcompare.workflow.run import run_many
+
+        return run_many(self.folder(), _ids(plans), base, self.settings, **_run(jobs, use_cache, overrides, progress))
+
+    def stream(
+        self,
+        base: str,
+        plans: Sequence[str] | None,
+        reduce: Callable[[Alignment], T],
+        *,
+        jobs: int = 1,
+        use_cache: bool = True,
+        overrides: bool = True,
+        progress: Progress | None = None,
+    ) -> Stream[T]:
+        """Each plan's alignment cut down by `reduce` as it is made (a module-level function when jobs > 1), so
+        that memory does not grow with the number of plans; once iterated, `.stale` and `.problems`."""
+        from jtcompare.workflow.run import Stream
+
+        return Stream(
+            self.folder(), _ids(plans), base, self.settings, reduce, **_run(jobs, use_cache, overrides, progress)
+        )
+
+    def matrix(
+        self,
+        base: str = "national",
+        plans: Sequence[str] | None = None,
+        *,
+        jobs: int = 1,
+        use_cache: bool = True,
+        overrides: bool = True,
+        progress: Progress | None = None,
+    ) -> Matrix:
+        """The coverage matrix of every plan (or `plans`) against `base`: `.to_frame()` a measure x plan table of
+        statuses, `.summary_frame()` each plan's counts and coverage."""
+        stream = self.stream(
+            base, plans, _matrix_part, jobs=jobs, use_cache=use_cache, overrides=overrides, progress=progress
+        )
+        parts = list(stream)
+        return Matrix(
+            base=self.find(base).id,
+            plans=tuple(p[0] for p in parts),
+            cells=tuple(c for _, _, cells in parts for c in cells),
+            summary=tuple(s for _, s, _ in parts),
+            stale=tuple(stream.stale),
+            problems=tuple(str(p) for p in stream.problems),
+        )
+
+    # --- changing the library -----------------------------------------------------------------------------------
+
+    def import_plan(
+        self,
+        path: PathLike,
+        *,
+        id: str | None = None,
+        name: str | None = None,
+        province: str | None = None,
+        level: str | None = None,
+        kind: str | None = None,
+        title: str | None = None,
+        date: str | None = None,
+        format: str | None = None,
+        max_size: str | int | None = None,
+        force: bool = False,
+        replace_base: bool = False,
+        dry_run: bool = False,
+    ) -> Imported:
+        """Read a plan file (.txt, .docx, .pdf, .html), check and parse it, and add it to the library (your own
+        unless a path was given; nothing written when `dry_run`). What was not given is read from the text and
+        listed in `Imported.guessed`."""
+        from jtcompare.plans.importer import import_plan
+
+        size = parse_size(max_size) if isinstance(max_size, str) else max_size
+        return import_plan(
+            Path(path),
+            self._given,
+            plan_id=id,
+            name=name,
+            level=level,
+            kind=kind,
+            title=title,
+            date=date,
+            province=province,
+            fmt=format,
+            force=force,
+            replace_base=replace_base,
+            dry_run=dry_run,
+            **({"max_size": size} if size is not None else {}),
+        )
+
+    def override(
+        self, plan: str, measure: str, status: str, *, note: str, by: str = "", match: str = "", base: str = "national"
+    ) -> Path:
+        """Pin an analyst's status (a status id; the command line also reads the names outputs print) of one base
+        measure for `plan`, with a note; the overrides file written."""
+        from jtcompare.plans.library_edit import writable_plans_dir
+        from jtcompare.workflow.overrides import add_override
+
+        lib = open_library(writable_plans_dir(self._given))
+        return add_override(lib.folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+
+    def import_review(self, path: PathLike, *, base: str = "national") -> ReviewImport:
+        """Apply every analyst status filled in a reviewed file (the view's exported CSV or a report workbook)."""
+        from jtcompare.plans.library_edit import writable_plans_dir
+        from jtcompare.workflow.review import import_review
+
+        return import_review(open_library(writable_plans_dir(self._given)), Path(path), default_base=base)
+
+    def export_sqlite(
+        self,
+        out: PathLike,
+        base: str = "national",
+        plans: Sequence[str] | None = None,
+        *,
+        jobs: int = 1,
+        use_cache: bool = True,
+        overrides: bool = True,
+        progress: Progress | None = None,
+    ) -> Exported:
+        """Write (or update in place) a SQLite database of the plans, their measures and every judgement."""
+        from jtcompare.workflow.export import export_sqlite
+
+        return export_sqlite(
+            self.folder(),
+            _ids(plans),
+            base,
+            self.settings,
+            Path(out),
+            **_run(jobs, use_cache, overrides, progress),
+            protected=self.files(),
+        )
+
+
+def parse_size(text: str) -> int:
+    """A size as typed (500k, 20MB, 1g), in bytes; a one-line error beyond 1 byte to 1 GB."""
+    from jtcompare.ingest.readers import parse_size as parse
+
+    return parse(text)
+
+
+def _ids(plans: Sequence[str] | None) -> list[str] | None:
+    return list(plans) if plans else None
+
+
+def _run(jobs: int, use_cache: bool, overrides: bool, progress: Progress | None) -> dict:
+    return {"jobs": jobs, "use_cache": use_cache, "overrides": overrides, "progress": progress}
+
+
+def _matrix_part(a: Alignment) -> tuple[str, dict[str, object], list[dict[str, object]]]:
+    """One plan's share of a Matrix: its id, its summary row and its cells (run in the worker with jobs > 1)."""
+    counts = a.counts()
+    summary = {"plan": a.plan.meta.id, "name": a.plan.meta.name, **counts}
+    summary |= {"coverage": round(a.coverage, 4), "local": len(a.local), "to_check": a.to_check}
+    return a.plan.meta.id, summary, [cell_row(a.plan.meta.id, m) for m in a.measures]

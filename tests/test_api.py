@@ -1,0 +1,80 @@
+"""The Python API (jtcompare.Library) answers as the command line does, since the command line stands on it; its
+docstring's examples run as shown."""
+
+from __future__ import annotations
+
+import doctest
+import json
+import tomllib
+from pathlib import Path
+
+import jtcompare
+import jtcompare.api
+import pytest
+from jtcompare.cli.main import app
+from typer.testing import CliRunner
+
+from tests.conftest import ROOT, copy_library
+
+runner = CliRunner()
+
+
+def test_the_api_docstring_examples_run_as_shown() -> None:
+    failed, tried = doctest.testmod(jtcompare.api, optionflags=doctest.ELLIPSIS)
+    assert tried >= 8 and failed == 0
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory) -> jtcompare.Library:
+    return jtcompare.Library(copy_library(tmp_path_factory.mktemp("api") / "plans"))
+
+
+def test_an_alignment_and_its_frame_say_what_align_says(lib) -> None:
+    a = lib.align("chongqing", "national")
+    df = a.to_frame()
+    assert len(df) == len(a.measures) == 157 and df.index[0] == a.measures[0].measure.id
+    cli = json.loads(
+        runner.invoke(app, ["align", "chongqing", "--format", "json", "--plans-dir", str(lib.path)]).stdout
+    )
+    shown = {m["id"]: m for m in cli["measures"]}
+    assert df["status"].to_dict() == {k: m["status"] for k, m in shown.items()}
+    partial = df[df["status"] == "partial"].iloc[0]
+    assert 0 < partial["units_covered"] < partial["key_units"] and partial["units_missing"]
+
+
+def test_the_matrix_frame_is_the_coverage_matrix(lib) -> None:
+    m = lib.matrix("national")
+    wide = m.to_frame()
+    assert list(wide.columns) == ["chongqing", "wuhan", "chengdu"] and len(wide) == 157
+    for plan in wide.columns:
+        assert wide[plan].to_dict() == lib.align(plan).to_frame()["status"].to_dict()
+    summary = m.summary_frame()
+    assert summary.loc["wuhan", "coverage"] == pytest.approx(lib.align("wuhan").coverage, abs=1e-4)
+    assert len(m.to_frame(long=True)) == 3 * 157
+
+
+def test_import_plan_with_a_province_writes_it_and_region_bound_measures_follow_it(lib) -> None:
+    source = ROOT / "tests" / "fixtures" / "wuhan-plan.docx"
+    done = lib.import_plan(source, id="xiangyang", name="襄阳市", province="湖北")
+    assert done.meta.id == "xiangyang"
+    entry = tomllib.loads((lib.path / "plans.toml").read_text(encoding="utf-8"))["xiangyang"]
+    assert entry["province"] == "湖北" and entry["name"] == "襄阳市"
+    # the same text as wuhan's, in the same province: the same measures are bound to regions it lies outside
+    mine, wuhan = lib.align("xiangyang").to_frame(), lib.align("wuhan").to_frame()
+    assert (mine["status"] == "not_applicable").sum() == (wuhan["status"] == "not_applicable").sum() > 0
+
+
+def test_a_province_that_is_not_a_chinese_name_is_refused_in_one_line(lib) -> None:
+    from jtcompare.errors import BadOption
+
+    with pytest.raises(BadOption, match="--province 'Hubei' must be a province's Chinese name"):
+        lib.import_plan(ROOT / "tests" / "fixtures" / "wuhan-plan.docx", id="x", name="襄阳市", province="Hubei")
+
+
+def test_the_default_library_is_the_shipped_one_until_you_write(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("JTCOMPARE_HOME", str(tmp_path))
+    lib = jtcompare.Library()
+    assert "shipped with jtcompare" in lib.describe()
+    lib.override("wuhan", "N10.02", "adopted", note="checked")
+    assert lib.path == Path(tmp_path) / "plans" and lib.describe().endswith("(yours)")
+    assert lib.align("wuhan").to_frame().loc["N10.02", "overridden"].startswith("checked")
