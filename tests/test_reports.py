@@ -320,6 +320,23 @@ def test_brief_is_chinese_by_default_with_chart_gaps_and_targets(tmp_path) -> No
     assert bad.exit_code == 2 and "name it .docx" in bad.stderr
 
 
+def test_brief_tables_repeat_their_header_row_and_never_split_a_row(tmp_path) -> None:
+    from docx.oxml.ns import qn
+
+    out = tmp_path / "chengdu-brief.docx"
+    invoke("brief", "chengdu", "--out", str(out))
+    tables = Document(str(out)).tables
+    assert len(tables) == 3  # gaps by department, the omitted measures, the targets
+    for t, table in enumerate(tables):
+        rows = [row._tr for row in table.rows]
+        assert len(rows) > 2, t
+        props = [tr.trPr for tr in rows]
+        assert all(p is not None and p.find(qn("w:cantSplit")) is not None for p in props), t
+        header = [p.find(qn("w:tblHeader")) for p in props]
+        assert header[0] is not None and header[0].get(qn("w:val")) in (None, "true", "1"), t
+        assert header[1:] == [None] * (len(rows) - 1), t  # only the first row repeats
+
+
 def test_chart_without_a_cjk_font_uses_plain_labels(plans) -> None:
     from jtcompare.match.classify import align
     from jtcompare.match.settings import DEFAULTS

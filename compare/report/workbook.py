@@ -33,7 +33,7 @@ from jtcompare.report.frames import (
     targets_frame,
 )
 from jtcompare.report.i18n import Lang, label
-from jtcompare.report.layout import row_height
+from jtcompare.report.layout import char_units, row_height
 from jtcompare.report.palette import COVERAGE_BINS, ordered, style
 from jtcompare.report.provenance import Provenance, provenance
 from jtcompare.report.vocab import base_title, cell_text, column, plan_title, status_word, text, verdict_word, yes_no
@@ -386,10 +386,10 @@ def clauses_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
 # the matrix sheet as printed: one line a row (ids, the measure's opening words clipped at the column's edge, a
 # status symbol per plan), so 157 national measures x 3 plans take four A4 landscape pages, not sixteen
 MATRIX_SPECS = {
-    "measure": Spec(8),
-    "chapter": Spec(10),
-    "clause": Spec(14),
-    "counted": Spec(6),
+    "measure": Spec(9),  # N1-00.01 whole
+    "chapter": Spec(12),
+    "clause": Spec(16),
+    "counted": Spec(8),  # its title on one line
     "text": Spec(34),
 }
 MATRIX_FONT = 9  # points; one line of it in a row of MATRIX_ROW points
@@ -448,8 +448,10 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
 
 
 def _print_as_matrix(ws: Worksheet, keys: list[str], last: int) -> None:
-    """One line of small type a row (text is clipped at its column's edge; the whole sentence is in the cell), and
-    the plan columns' titles turned upright so a plan's two columns stay narrow."""
+    """One line of small type a row: a sentence longer than its column is cut to what fits, with an ellipsis, and
+    whole in the cell's comment (text left to run under the next column would still be printed there, under the
+    status cells); the plan columns' titles turned upright so a plan's two columns stay narrow."""
+    widths = [s.width for s in MATRIX_SPECS.values()]
     for row in ws.iter_rows(min_row=2, max_row=last):
         for cell in row:
             font = copy(cell.font)
@@ -458,6 +460,9 @@ def _print_as_matrix(ws: Worksheet, keys: list[str], last: int) -> None:
             if cell.column > len(MATRIX_SPECS):
                 continue
             cell.alignment = Align(wrap_text=False, vertical="top", shrink_to_fit=False)
+            if isinstance(cell.value, str) and (cut := _clipped(cell.value, widths[cell.column - 1])) != cell.value:
+                cell.comment = Comment(cell.value[:2000], "jtcompare", width=400, height=120)
+                cell.value = cut
     for r in range(2, last + 1):
         ws.row_dimensions[r].height = MATRIX_ROW
     upright = [ws.cell(1, j) for j in range(len(MATRIX_SPECS) + 1, len(keys) + 1)]
@@ -468,6 +473,17 @@ def _print_as_matrix(ws: Worksheet, keys: list[str], last: int) -> None:
     longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in t) for t in titles), default=0)
     # an upright title needs its length in height: about 5.5 points a Latin character (half a CJK one) at 9 points
     ws.row_dimensions[1].height = max(ws.row_dimensions[1].height or 0, 5.5 * longest + 8)
+
+
+def _clipped(value: str, width: float) -> str:
+    """`value` cut to one line of MATRIX_FONT type in a column `width` units wide (report.layout's measure, which
+    is of 11-point type), an ellipsis marking the cut."""
+    usable, used = width - 0.5 - char_units("…"), 0.0
+    for k, ch in enumerate(value):
+        used += char_units(ch) * MATRIX_FONT / 11
+        if used > usable:
+            return value[:k] + "…"
+    return value
 
 
 def _text_width(plans: int) -> float:
