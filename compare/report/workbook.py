@@ -455,7 +455,7 @@ def _print_as_matrix(ws: Worksheet, keys: list[str], last: int) -> None:
     for row in ws.iter_rows(min_row=2, max_row=last):
         for cell in row:
             font = copy(cell.font)
-            font.sz = MATRIX_FONT
+            font.size = MATRIX_FONT
             cell.font = font
             if cell.column > len(MATRIX_SPECS):
                 continue
