@@ -68,9 +68,7 @@ def import_cmd(
             found = {"import": summary(result), "outline": outline(result.plan)}
             typer.echo(render.to_json(found | ({"changes": changes} if changes else {})))
         else:
-            typer.echo(render_import(result, fmt))
-            if changes:
-                typer.echo(render_changes(changes))
+            typer.echo(render_import(result, fmt, changes))
         for problem in result.blocked:
             typer.echo(f"warning: {problem}", err=True)
 
@@ -131,7 +129,7 @@ def summary(result: Imported) -> dict:
     }
 
 
-def render_import(result: Imported, fmt: str) -> str:
+def render_import(result: Imported, fmt: str, changes: dict | None = None) -> str:
     from jtcompare.cli import render
 
     m, doc = result.meta, result.document
@@ -165,6 +163,8 @@ def render_import(result: Imported, fmt: str) -> str:
         for k, v in fields.items()
     ]
     lines += [render.table(rows, fmt), ""]
+    if changes:
+        lines += [render_changes(changes), ""]
     files = ", ".join(result.files)
     if not result.written:
         lines.append(f"dry run: nothing written; would add {files} to {result.folder}")
