@@ -72,12 +72,47 @@ def import_cmd(
             replace_base=replace_base,
             dry_run=dry_run,
         )
+        changes = what_changed(result)
         if fmt == "json":
-            typer.echo(render.to_json({"import": summary(result), "outline": outline(result.plan)}))
+            found = {"import": summary(result), "outline": outline(result.plan)}
+            typer.echo(render.to_json(found | ({"changes": changes} if changes else {})))
         else:
-            typer.echo(render_import(result, fmt))
+            typer.echo(render_import(result, fmt, changes))
         for problem in result.blocked:
             typer.echo(f"warning: {problem}", err=True)
+
+
+MOVED_SHOWN = 12  # cells listed one a line; the rest are counted
+
+
+def what_changed(result: Imported) -> dict | None:
+    """For a plan replaced by a new version: clauses and measures old -> new and the cells whose status moved."""
+    counts = result.changes()
+    if counts is None or result.previous is None:
+        return None
+    from jtcompare.plans.registry import open_library
+    from jtcompare.workflow.reimport import base_of, moved_cells
+
+    lib = open_library(result.folder)
+    base = base_of(lib, result.plan)
+    moved = moved_cells(lib, base, result.previous, result.plan) if base else []
+    return {
+        **{k: {"old": old, "new": new} for k, (old, new) in counts.items()},
+        "base": base,
+        "cells": [{"measure": m.measure, "was": m.was, "now": m.now} for m in moved],
+    }
+
+
+def render_changes(changes: dict) -> str:
+    c, m = changes["clauses"], changes["measures"]
+    lines = [f"changed: numbered clauses {c['old']} -> {c['new']}, measures {m['old']} -> {m['new']}"]
+    if changes["base"]:
+        cells = changes["cells"]
+        lines.append(f"{len(cells)} cells changed status against {changes['base']}" + (":" if cells else ""))
+        lines += [f"  {x['measure']}: {x['was']} -> {x['now']}" for x in cells[:MOVED_SHOWN]]
+        if len(cells) > MOVED_SHOWN:
+            lines.append(f"  and {len(cells) - MOVED_SHOWN} more (--format json lists them all)")
+    return "\n".join(lines)
 
 
 def summary(result: Imported) -> dict:
@@ -103,7 +138,7 @@ def summary(result: Imported) -> dict:
     }
 
 
-def render_import(result: Imported, fmt: str) -> str:
+def render_import(result: Imported, fmt: str, changes: dict | None = None) -> str:
     from jtcompare.cli import render
 
     m, doc = result.meta, result.document
@@ -137,6 +172,8 @@ def render_import(result: Imported, fmt: str) -> str:
         for k, v in fields.items()
     ]
     lines += [render.table(rows, fmt), ""]
+    if changes:
+        lines += [render_changes(changes), ""]
     files = ", ".join(result.files)
     if not result.written:
         lines.append(f"dry run: nothing written; would add {files} to {result.folder}")

@@ -14,6 +14,7 @@ import pytest
 from jtcompare.cli.main import app
 from jtcompare.match.results import STATUSES
 from jtcompare.report.i18n import label
+from jtcompare.report.palette import style
 from jtcompare.report.workbook import FILLS
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -61,6 +62,7 @@ def test_workbook_sheets_and_layout(workbook) -> None:
         "Gaps chengdu",
         "Targets",
         "Local",
+        "Review",
         "Legend",
     ]
     for name in wb.sheetnames[:-1]:
@@ -90,7 +92,8 @@ def test_measures_sheet_equals_the_align_json(workbook, matrix_json) -> None:
             cell = ws.cell(row, col)
             m = expected[mid]
             mark = "?" if m["check"] else ""  # a cell the engine is unsure of is marked for the analyst
-            assert cell.value == label(f"status.{m['status']}", "en") + mark, (plan, mid)
+            assert cell.value == style(m["status"]).symbol + mark, (plan, mid)  # a symbol: the matrix prints narrow
+            assert cell.comment.text.startswith(label(f"status.{m['status']}", "en") + ": ")
             assert cell.fill.fgColor.rgb.endswith(FILLS[m["status"]]), (plan, mid)
             assert ws.cell(row, col + 1).value == m["units_covered"]
             if m["matches"]:

@@ -138,7 +138,8 @@ def test_workbook_fills_chart_and_legend_use_the_table(tmp_path) -> None:
     seen = set()
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            status = named.get(str(cell.value).rstrip("*?")) if cell.value else None
+            symbols = {style(s).symbol: s for s in STATUSES}  # the matrix's cells hold the status's symbol
+            status = {**named, **symbols}.get(str(cell.value).rstrip("*?")) if cell.value else None
             if status:
                 assert "#" + cell.fill.fgColor.rgb[-6:] == style(status).colour, (cell.coordinate, status)
                 assert "#" + cell.font.color.rgb[-6:] == style(status).ink

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from jtcompare.cli.main import app
-from jtcompare.match.results import coverage_share
+from jtcompare.match.results import STATUSES, coverage_share
 from jtcompare.report.cells import pct
+from jtcompare.report.i18n import label
+from jtcompare.report.palette import style
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -139,3 +141,20 @@ def test_the_brief_prints_on_two_pages_with_header_and_numbers(printed) -> None:
     for words in ("要点", coverage, "各章措施判定", "主要差距", "按国家牵头部门", "量化目标", "注意"):
         assert flat(words) in text, words
     assert not overprinted(pdf)
+
+
+def test_the_matrix_sheet_prints_on_a_few_landscape_pages_each_with_its_header_row(printed) -> None:
+    xlsx, pdf = printed("matrix")
+    sheet = label("excel.sheet.measures", "en")
+    ws = load_workbook(xlsx, read_only=True)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    titles, ids = [str(t) for t in rows[0]], [r[0] for r in rows[1:]]
+    pages = [p for p in page_texts(pdf) if flat(f"{sheet} ·") in flat(p)]  # the page header names the sheet
+    assert 2 <= len(pages) <= 6  # 157 measures x 3 plans took 16 pages when every row wrapped its sentence
+    for k, page in enumerate(pages, 1):
+        missing = [t for t in titles if flat(t) not in flat(page)]
+        assert not missing, f"page {k} of the matrix lacks the header titles {missing}"
+        legend = [flat(f"{style(s).symbol} {label(f'status.{s}', 'en')}") for s in STATUSES]
+        assert all(word in flat(page) for word in legend), f"page {k} has no legend of the symbols"
+    printed_ids = re.findall(r"N[\d-]+\.\d\d", "\n".join(pages))
+    assert sorted(printed_ids) == sorted(ids)  # every row printed, once

@@ -233,7 +233,8 @@ def test_rows_are_high_enough_for_their_text_and_columns_fit(report_book) -> Non
     header = [c.value for c in gaps[1]]
     widths = {h: gaps.column_dimensions[chr(65 + j)].width for j, h in enumerate(header)}
     assert widths["measure"] <= 10 and widths["status"] <= 12 and widths["base text"] >= 30
-    assert sum(widths.values()) < 240  # one A4 landscape page wide without shrinking text to noise
+    # one A4 landscape page wide without shrinking text to noise (the five review columns take 51 of it)
+    assert sum(widths.values()) < 255
     for i in range(2, gaps.max_row + 1):
         text = gaps.cell(i, header.index("base text") + 1).value
         assert gaps.row_dimensions[i].height >= 14 * line_count(text, widths["base text"])
@@ -248,10 +249,12 @@ def test_gaps_carry_chapter_departments_and_review_columns(report_book) -> None:
     assert {"chapter", "departments"} <= set(header)
     row = next(r for r in gaps.iter_rows(min_row=2, values_only=True) if r[1].startswith("N08"))
     assert row[header.index("departments")].startswith("工业和信息化部、国家发展改革委")
-    (dv,) = gaps.data_validations.dataValidation
+    dv, agree = gaps.data_validations.dataValidation
     letter = chr(65 + header.index("analyst status"))
     assert dv.type == "list" and str(dv.sqref) == f"{letter}2:{letter}{gaps.max_row}"
     assert dv.formula1 == '"' + ",".join(label(f"status.{s}", "en") for s in STATUSES) + '"'
+    letter = chr(65 + header.index(label("col.analyst_agree", "en")))
+    assert str(agree.sqref) == f"{letter}2:{letter}{gaps.max_row}" and agree.formula1 == '"yes,no"'
 
 
 def test_summary_has_a_chart_and_provenance_and_legend_explains_colours(report_book) -> None:
@@ -315,6 +318,23 @@ def test_brief_is_chinese_by_default_with_chart_gaps_and_targets(tmp_path) -> No
     assert Document(str(en)).paragraphs[0].text.startswith("Brief: 成都市碳达峰实施方案 vs the national")
     bad = runner.invoke(app, ["brief", "chengdu", "--out", str(tmp_path / "b.pdf"), "--plans-dir", str(PLANS)])
     assert bad.exit_code == 2 and "name it .docx" in bad.stderr
+
+
+def test_brief_tables_repeat_their_header_row_and_never_split_a_row(tmp_path) -> None:
+    from docx.oxml.ns import qn
+
+    out = tmp_path / "chengdu-brief.docx"
+    invoke("brief", "chengdu", "--out", str(out))
+    tables = Document(str(out)).tables
+    assert len(tables) == 3  # gaps by department, the omitted measures, the targets
+    for t, table in enumerate(tables):
+        rows = [row._tr for row in table.rows]
+        assert len(rows) > 2, t
+        props = [tr.trPr for tr in rows]
+        assert all(p is not None and p.find(qn("w:cantSplit")) is not None for p in props), t
+        header = [p.find(qn("w:tblHeader")) for p in props]
+        assert header[0] is not None and header[0].get(qn("w:val")) in (None, "true", "1"), t
+        assert header[1:] == [None] * (len(rows) - 1), t  # only the first row repeats
 
 
 def test_chart_without_a_cjk_font_uses_plain_labels(plans) -> None:

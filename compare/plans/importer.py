@@ -58,6 +58,17 @@ class Imported:
     written: bool  # False for a dry run
     blocked: tuple[str, ...] = ()  # why a real run would be refused (dry run only)
     notes: tuple[str, ...] = ()
+    previous: Plan | None = None  # the version this import replaces (--force), as the library parsed it
+
+    def changes(self) -> dict[str, tuple[int, int]] | None:
+        """Numbered clauses and measures, old -> new, when this import replaces a plan of the same id."""
+        if self.previous is None:
+            return None
+        old, new = self.previous, self.plan
+        return {
+            "clauses": (len(old.numbered_clauses), len(new.numbered_clauses)),
+            "measures": (len(old.measures), len(new.measures)),
+        }
 
     @property
     def meta(self) -> PlanMeta:
@@ -229,7 +240,18 @@ def _plan_entry(
     blocked = _second_national(read, lib, plan_id, replace_base=replace_base)
     blocked += _conflicts(path, lib, plan_id, files[:2], force=force, replace_base=replace_base)
     result = Imported(path, lib.folder, doc, plan, read.guessed, files, plan_id in lib.plans, False, (), tuple(notes))
-    return result, entry, blocked
+    return replace(result, previous=_previous(lib, plan_id)), entry, blocked
+
+
+def _previous(lib: Library, plan_id: str) -> Plan | None:
+    """The plan an import of `plan_id` replaces, parsed, for the summary of what changed (None: a new id, or an
+    entry that cannot be read, which the import repairs)."""
+    if plan_id not in lib.plans:
+        return None
+    try:
+        return lib.load(plan_id)
+    except JtError:
+        return None
 
 
 # --- checks ---------------------------------------------------------------------------------

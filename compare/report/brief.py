@@ -121,6 +121,7 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) 
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = value
+    _keep_rows_whole(table)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)
@@ -128,6 +129,16 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) 
                 p.paragraph_format.space_after = Pt(0)
                 for run in p.runs:
                     run.font.size = Pt(8.5)
+
+
+def _keep_rows_whole(table) -> None:
+    """The header row repeats on every page the table reaches (w:tblHeader), and no row is split across a page
+    break (w:cantSplit): a gap's sentence stays beside its measure id."""
+    for k, row in enumerate(table.rows):
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if k == 0:
+            props.append(OxmlElement("w:tblHeader"))
 
 
 # --- content ------------------------------------------------------------------------------------------------------

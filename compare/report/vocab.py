@@ -15,7 +15,10 @@ from jtcompare.plans.model import PlanMeta
 from jtcompare.report.i18n import LANGS, Lang, label
 
 # the columns an analyst fills in or `override --import` reads back: titled by the `col.*` labels
-REVIEW_COLUMNS = frozenset({"plan", "base", "measure", "text", "analyst_status", "analyst_note", "match", "by"})
+REVIEW_COLUMNS = frozenset(
+    {"plan", "base", "measure", "text", "match", "analyst_agree", "analyst_status", "analyst_note", "by"}
+    | {"analyst_date"}
+)
 
 
 def column(key: str, lang: Lang) -> str:

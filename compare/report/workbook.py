@@ -2,11 +2,15 @@
 
 Every sheet prints readably on A4 landscape: computed row heights (openpyxl cannot auto-fit), narrow
 id and status columns, wide text columns, the header row repeated on every page, and a page header
-and footer naming plan, base, date and "page x of y". Every status is written in words and coloured,
-so the sheet also reads in black and white. Columns carry one vocabulary across sheets (report.vocab).
-Gaps sheets have an analyst status column with a drop-down and an analyst note column, read back by
-`jtcompare override --import`. Plan text is written as text, never as a formula. Writers take a
-binary stream; the CLI decides where it goes (atomically).
+and footer naming plan, base, date and "page x of y". Every status is written in words (on the matrix, as a
+symbol) and coloured, so the sheet also reads in black and white. Columns carry one vocabulary across sheets
+(report.vocab).
+Every sheet with a status on each row (Gaps, the report's Measures, the matrix's Review) has the review
+columns: agree (yes/no), analyst status (the correction, a drop-down), analyst note, by and review date, read
+back by `jtcompare override --import`. The matrix's Measures sheet prints as a matrix on a few landscape pages:
+one line a row, a status symbol (report.palette) in each plan's cell, the symbols' legend in the page footer.
+Plan text is written as text, never as a formula. Writers take a binary stream; the CLI decides where it goes
+(atomically).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from jtcompare.report.frames import (
     targets_frame,
 )
 from jtcompare.report.i18n import Lang, label
-from jtcompare.report.layout import row_height
+from jtcompare.report.layout import char_units, row_height
 from jtcompare.report.palette import COVERAGE_BINS, ordered, style
 from jtcompare.report.provenance import Provenance, provenance
 from jtcompare.report.vocab import base_title, cell_text, column, plan_title, status_word, text, verdict_word, yes_no
@@ -87,8 +91,11 @@ SPECS: dict[str, Spec] = {
     "plan_clause": Spec(16, wrap=True),
     "plan_text": Spec(38, wrap=True),
     "evidence": Spec(28, wrap=True),
+    "analyst_agree": Spec(6),
     "analyst_status": Spec(11),
-    "analyst_note": Spec(18, wrap=True),
+    "analyst_note": Spec(16, wrap=True),
+    "by": Spec(8),
+    "analyst_date": Spec(10, number_format="yyyy-mm-dd"),
     "base_indicator": Spec(18, wrap=True),
     "plan_indicator": Spec(18, wrap=True),
     "base_year": Spec(7, number_format="0"),
@@ -103,7 +110,7 @@ SPECS: dict[str, Spec] = {
     **{s: Spec(9) for s in STATUSES},
 }
 DEFAULT_SPEC = Spec(12, wrap=True)
-REVIEW = ("analyst_status", "analyst_note")
+REVIEW = ("analyst_agree", "analyst_status", "analyst_note", "by", "analyst_date")
 
 
 def fill(status: str) -> PatternFill:
@@ -378,16 +385,32 @@ def clauses_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
     page_setup(ws, ctx)
 
 
+# the matrix sheet as printed: one line a row (ids, the measure's opening words clipped at the column's edge, a
+# status symbol per plan), so 157 national measures x 3 plans take four A4 landscape pages, not sixteen
+MATRIX_SPECS = {
+    "measure": Spec(9),  # N1-00.01 whole
+    "chapter": Spec(12),
+    "clause": Spec(16),
+    "counted": Spec(8),  # its title on one line
+    "text": Spec(34),
+}
+MATRIX_FONT = 9  # points; one line of it in a row of MATRIX_ROW points
+MATRIX_ROW = 12.5
+STATUS_COL, UNITS_COL = 5, 5  # widths of a plan's two columns: a symbol and "2/3"
+
+
 def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
-    """Base measures x plans: a status cell per plan with the match in its comment, then its key units covered
-    ("2/3")."""
+    """Base measures x plans: a status symbol per plan (its word, evidence and match in the cell's comment), then
+    its key units covered ("2/3"). Printed one line a row, plan columns titled upright, the symbols' legend in
+    the page footer."""
     ws = _sheet(wb, "measures", ctx)
     keys = ["measure", "chapter", "clause", "counted", "text"]
-    specs: dict[str, Spec] = {}
+    specs: dict[str, Spec] = dict(MATRIX_SPECS)
+    specs["text"] = Spec(_text_width(len(alignments)))
     for a in alignments:
         keys += [a.plan.id, f"{a.plan.id} units"]
-        specs[a.plan.id] = Spec(10)
-        specs[f"{a.plan.id} units"] = Spec(7)
+        specs[a.plan.id] = Spec(STATUS_COL)
+        specs[f"{a.plan.id} units"] = Spec(UNITS_COL)
     rows = []
     base = alignments[0].base if alignments else None
     for i, base_m in enumerate(alignments[0].measures if alignments else ()):
@@ -399,9 +422,7 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
             "text": base_m.measure.text,
         }
         for a in alignments:
-            m = a.measures[i]
-            row[a.plan.id] = m.status + ("*" if m.overridden else "")
-            row[f"{a.plan.id} units"] = m.units_covered
+            row[f"{a.plan.id} units"] = a.measures[i].units_covered
         rows.append(row)
     headers = {f"{a.plan.id} units": f"{a.plan.id} {column('units', ctx.lang)}" for a in alignments}
     last = write_table(ws, keys, rows, ctx, specs=specs)
@@ -412,18 +433,71 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
         col = 6 + 2 * k
         for i, m in enumerate(a.measures, 2):
             cell = ws.cell(i, col)
-            cell.value = status_word(m.status, ctx.lang) + ("*" if m.overridden else "") + ("?" if m.check else "")
+            cell.value = style(m.status).symbol + ("*" if m.overridden else "") + ("?" if m.check else "")
+            cell.alignment = Align(horizontal="center", vertical="top")
             paint(cell, m.status)
-            cell.comment = Comment(xml_text(_comment(m)), "jtcompare", width=400, height=200)
+            cell.comment = Comment(xml_text(_comment(m, ctx.lang)), "jtcompare", width=400, height=200)
+    _print_as_matrix(ws, keys, last)
     for i, base_m in enumerate(alignments[0].measures if alignments else (), 2):
         ws.row_dimensions[i].outlineLevel = 1 if base_m.clause.number is not None else 0
     ws.freeze_panes = "F2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{last}"
     page_setup(ws, ctx)
+    ws.page_margins.top = ws.page_margins.bottom = 0.6  # room for five more rows a page; the header still clears
+    symbols = "  ".join(f"{style(s).symbol} {status_word(s, ctx.lang)}" for s in STATUSES)
+    ws.oddFooter.center.text = _escape(f"{symbols}  {text('excel.symbols', ctx.lang)}")
+    ws.oddFooter.center.size = 8
 
 
-def _comment(m: MeasureResult) -> str:
-    lines = [m.evidence]
+def _print_as_matrix(ws: Worksheet, keys: list[str], last: int) -> None:
+    """One line of small type a row: a sentence longer than its column is cut to what fits, with an ellipsis, and
+    whole in the cell's comment (text left to run under the next column would still be printed there, under the
+    status cells); the plan columns' titles turned upright so a plan's two columns stay narrow."""
+    widths = [s.width for s in MATRIX_SPECS.values()]
+    for row in ws.iter_rows(min_row=2, max_row=last):
+        for cell in row:
+            font = copy(cell.font)
+            font.size = MATRIX_FONT
+            cell.font = font
+            if cell.column > len(MATRIX_SPECS):
+                continue
+            cell.alignment = Align(wrap_text=False, vertical="top", shrink_to_fit=False)
+            if isinstance(cell.value, str) and (cut := _clipped(cell.value, widths[cell.column - 1])) != cell.value:
+                cell.comment = Comment(cell.value[:2000], "jtcompare", width=400, height=120)
+                cell.value = cut
+    for r in range(2, last + 1):
+        ws.row_dimensions[r].height = MATRIX_ROW
+    upright = [ws.cell(1, j) for j in range(len(MATRIX_SPECS) + 1, len(keys) + 1)]
+    for cell in upright:
+        cell.alignment = Align(text_rotation=90, vertical="bottom", horizontal="center", wrap_text=False)
+        cell.font = Font(bold=True, sz=MATRIX_FONT)
+    titles = [str(c.value or "") for c in upright]
+    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in t) for t in titles), default=0)
+    # an upright title needs its length in height: about 5.5 points a Latin character (half a CJK one) at 9 points
+    ws.row_dimensions[1].height = max(ws.row_dimensions[1].height or 0, 5.5 * longest + 8)
+
+
+def _clipped(value: str, width: float) -> str:
+    """`value` cut to one line of MATRIX_FONT type in a column `width` units wide (report.layout's measure, which
+    is of 11-point type), an ellipsis marking the cut."""
+    usable, used = width - 0.5 - char_units("…"), 0.0
+    for k, ch in enumerate(value):
+        used += char_units(ch) * MATRIX_FONT / 11
+        if used > usable:
+            return value[:k] + "…"
+    return value
+
+
+def _text_width(plans: int) -> float:
+    """The measure text's column: what the page leaves beside the other columns (as _width_px counts them), at
+    least 20 characters; with many plans the sheet is shrunk to the page's width instead."""
+    others = [s.width for k, s in MATRIX_SPECS.items() if k != "text"] + [STATUS_COL, UNITS_COL] * plans
+    left = _A4_LANDSCAPE_PX - sum(9 * w + 5 for w in others) - 5
+    return max(20.0, min(60.0, left // 9))
+
+
+def _comment(m: MeasureResult, lang: Lang) -> str:
+    lines = [f"{status_word(m.status, lang)}: {m.evidence}"]
     for x in m.matches:
         lines.append(f"[{x.score:.2f}] {x.clause.label}: {x.measure.text}")
     if m.overridden:
@@ -437,21 +511,26 @@ def gaps_sheet(wb: Workbook, a: Alignment, ctx: Context, *, suffix: str) -> None
     df = gaps_frame(a)
     keys = [k for k in df.columns if k != "base"] + list(REVIEW)
     last = write_table(ws, keys, _frame_rows(df), ctx)
-    _review_dropdown(ws, keys.index("analyst_status") + 1, last, ctx.lang)
+    _review_dropdowns(ws, keys, last, ctx.lang)
     page_setup(ws, ctx)
 
 
-def _review_dropdown(ws: Worksheet, col: int, last: int, lang: Lang) -> None:
-    """The analyst status column accepts only status words (either language reads back)."""
-    words = ",".join(status_word(s, lang) for s in STATUSES)
-    dv = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True, showDropDown=False)
-    dv.promptTitle = text("excel.validation_title", lang)
-    dv.prompt = text("excel.validation_prompt", lang)
-    dv.showInputMessage = True
-    dv.showErrorMessage = True
-    letter = get_column_letter(col)
-    dv.add(f"{letter}2:{letter}{max(last, 2)}")
-    ws.add_data_validation(dv)
+def _review_dropdowns(ws: Worksheet, keys: list[str], last: int, lang: Lang) -> None:
+    """The analyst status column accepts only status words, the agree column yes or no (either language reads
+    back)."""
+    statuses = ",".join(status_word(s, lang) for s in STATUSES)
+    for key, words, prompt in (
+        ("analyst_status", statuses, "excel.validation_prompt"),
+        ("analyst_agree", f"{yes_no(True, lang)},{yes_no(False, lang)}", "excel.validation_agree"),
+    ):
+        dv = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True, showDropDown=False)
+        dv.promptTitle = column(key, lang)
+        dv.prompt = text(prompt, lang)
+        dv.showInputMessage = True
+        dv.showErrorMessage = True
+        letter = get_column_letter(keys.index(key) + 1)
+        dv.add(f"{letter}2:{letter}{max(last, 2)}")
+        ws.add_data_validation(dv)
 
 
 def targets_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
@@ -468,14 +547,17 @@ def local_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None
     page_setup(ws, ctx)
 
 
-def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
-    """Every base measure of the report's plan, one row each (the gap report's full list)."""
-    ws = _sheet(wb, "measures", ctx)
+def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context, *, key: str = "measures") -> None:
+    """Every base measure of every plan, one row a cell (the gap report's full list, the matrix's Review sheet),
+    with the review columns."""
+    ws = _sheet(wb, key, ctx)
     df = measure_frame(alignments)
     rows = _frame_rows(df)
     for r in rows:
         r["status"] = r["status"] + ("*" if r["overridden"] else "")
-    write_table(ws, [k for k in df.columns if k != "departments"], rows, ctx)
+    keys = [k for k in df.columns if k != "departments"] + list(REVIEW)
+    last = write_table(ws, keys, rows, ctx)
+    _review_dropdowns(ws, keys, last, ctx.lang)
     page_setup(ws, ctx)
 
 
@@ -523,7 +605,7 @@ def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> Non
 
 
 def write_matrix(alignments: list[Alignment], stream: BinaryIO, *, lang: Lang = "en") -> None:
-    """Summary, Clauses, Measures, one Gaps sheet per plan, Targets, Local, Legend."""
+    """Summary, Clauses, Measures, one Gaps sheet per plan, Targets, Local, Review (every cell), Legend."""
     ctx = _context(alignments, lang)
     wb = Workbook()
     wb.remove(wb.active)
@@ -534,6 +616,7 @@ def write_matrix(alignments: list[Alignment], stream: BinaryIO, *, lang: Lang = 
         gaps_sheet(wb, a, ctx, suffix=a.plan.id)
     targets_sheet(wb, alignments, ctx)
     local_sheet(wb, alignments, ctx)
+    long_measures_sheet(wb, alignments, ctx, key="review")
     legend_sheet(wb, alignments, ctx)
     wb.save(stream)
 

@@ -3,26 +3,37 @@ its filled-in statuses into overrides, with the same checks as `jtcompare overri
 
 A review file is a table with a header row. Columns are recognised by key or by either language's title in
 report/data/strings.toml: `plan`, `measure` and `analyst status` are required; `base`, `analyst note`,
-`match`, `by` and `base text` are optional. A status may be written as the JSON value (`partial`) or its
-label in either language (部分采纳). Rows with an empty status are skipped. A row whose `base text` no
+`match`, `by`, `review date`, `agree`, `status` and `base text` are optional. A status may be written as the JSON
+value (`partial`), its label in either language (部分采纳) or its symbol (◐). A row whose agree is yes and whose
+analyst status is empty confirms the row's status (the workbook's `status` column) as an override; a row with an
+empty analyst status and no agreement is skipped. The reviewer (`by`) and the review date (a date cell, or
+YYYY-MM-DD) go into the overrides file; a row without a date is dated today. A row whose `base text` no
 longer matches the base measure is stale and not applied: the analyst reviewed another text.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jtcompare.errors import BadOption, UnreadableFile
+from jtcompare.match.results import STATUSES
 from jtcompare.plans.library_edit import locked
 from jtcompare.plans.registry import Library
 from jtcompare.report.i18n import LANGS, label
+from jtcompare.report.palette import style
 from jtcompare.report.vocab import parse_status, status_choices
 from jtcompare.workflow.overrides import Override, checked_override, read_overrides, same_cell, write_overrides
 
-_COLUMNS = ("plan", "base", "measure", "text", "analyst_status", "analyst_note", "match", "by")
+_COLUMNS = (
+    *("plan", "base", "measure", "text", "status", "analyst_agree", "analyst_status", "analyst_note"),
+    *("match", "by", "analyst_date"),
+)
 _REQUIRED = ("plan", "measure", "analyst_status")
 
 
@@ -46,7 +57,14 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
     pending: dict[str, list[Override]] = {}
     for where, row in rows:
         status = _status(row["analyst_status"], path, where)
+        agrees = _agrees(row["analyst_agree"], path, where)
+        if status is None and agrees:
+            status = _status(row["status"].rstrip("*?"), path, where)  # the reviewer confirms the call as shown
+            if status is None:
+                raise BadOption(f"{path}: {where}: agree is yes but the row shows no status; give the analyst status")
         if status is None:
+            if agrees is False:
+                result.stale.append(f"{row['plan']} {row['measure']}: not agreed, but no corrected status; not applied")
             continue
         try:
             plan, base = lib.load(row["plan"]), lib.load(row.get("base") or default_base)
@@ -59,6 +77,7 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
                 by=row.get("by", ""),
                 match=row.get("match", ""),
             )
+            new = dataclasses.replace(new, date=_date(row["analyst_date"], path, where) or new.date)
         except BadOption as exc:
             raise BadOption(f"{path}: {where}: {exc}") from None
         if row.get("text") and row["text"] != new.text:
@@ -66,7 +85,7 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
             continue
         current = pending.setdefault(plan.id, read_overrides(lib.folder, plan.id))
         before = next((o for o in current if same_cell(o, new)), None)
-        if before and (before.status, before.note) == (new.status, new.note):
+        if before and (before.status, before.note, before.by) == (new.status, new.note, new.by):
             result.unchanged += 1
             continue
         pending[plan.id] = [o for o in current if not same_cell(o, new)] + [new]
@@ -81,10 +100,42 @@ def _status(value: str, path: Path, where: str) -> str | None:
     value = value.strip()
     if not value:
         return None
-    status = parse_status(value)  # by id or by its name in either language, as the outputs print them
+    # by id or by its name in either language, as the outputs print them, or by the matrix sheet's symbol
+    status = parse_status(value) or next((s for s in STATUSES if style(s).symbol == value), None)
     if status is None:
         raise BadOption(f"{path}: {where}: unknown status '{value}' (use one of {status_choices()})")
     return status
+
+
+def _agrees(value: str, path: Path, where: str) -> bool | None:
+    """The agree column: yes (in either language, or x, ✓, 1), no, or None when empty."""
+    value = value.strip().lower()
+    if not value:
+        return None
+    if value in {*(label("word.no", lang).lower() for lang in LANGS), "0", "false"}:
+        return False
+    if value in {*(label("word.yes", lang).lower() for lang in LANGS), "x", "✓", "✔", "1", "true", "y"}:
+        return True
+    yes, no = label("word.yes", "en"), label("word.no", "en")
+    raise BadOption(
+        f"{path}: {where}: agree is '{value}'; use {yes} or {no} (or their Chinese words), or leave it empty"
+    )
+
+
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?")
+
+
+def _date(value: str, path: Path, where: str) -> str:
+    """The review date as YYYY-MM-DD ('' when empty): a spreadsheet's date cell reads back as '2026-12-01 00:00:00',
+    a typed one as 2026-12-01, 2026/12/1 or 2026年12月1日."""
+    value = value.strip()
+    if not value:
+        return ""
+    found = _DATE.fullmatch(value)
+    try:
+        return dt.date(*map(int, found.groups())).isoformat() if found else dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadOption(f"{path}: {where}: review date '{value}' is not a date (write it as YYYY-MM-DD)") from None
 
 
 def _read_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
@@ -137,7 +188,8 @@ def _aliases() -> dict[str, str]:
         names[key] = key
         names[key.replace("_", " ")] = key
         for lang in LANGS:
-            names[label(f"col.{key}", lang).lower()] = key
+            # the status shown is a report column (column.status); the rest are the review columns (col.*)
+            names[label(f"column.{key}" if key == "status" else f"col.{key}", lang).lower()] = key
     return names
 
 
