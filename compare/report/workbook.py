@@ -302,10 +302,12 @@ def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
     df = summary_frame(alignments)
     keys = list(df.columns)
     rows = _frame_rows(df)
+    specs: dict[str, Spec] = {}
     if ctx.names:  # the name column names the place: a Chinese sheet's plan column gives the plan's title
         titles = {a.plan.id: plan_title(a.plan.meta) for a in alignments}
         rows = [{**r, "plan": titles[r["plan"]]} for r in rows]
-    last = write_table(ws, keys, rows, ctx)
+        specs["plan"] = Spec(SPECS["kind"].width, wrap=True)
+    last = write_table(ws, keys, rows, ctx, specs=specs)
     ncols = len(keys)
     row = last + 2
     found: list[Caveat] = [c for a in alignments for c in caveats(a)]
