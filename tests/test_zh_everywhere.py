@@ -6,7 +6,6 @@ may remain outside the narrow list of tokens below, each of which a reader needs
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from docx import Document
 from jtcompare.cli.main import app
 from jtcompare.report.evidence import evidence_text, parse, render, units_text
 from openpyxl import load_workbook
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
 
 from tests.conftest import PLANS
@@ -100,29 +100,12 @@ def brief_texts(path: Path) -> list[str]:
     return out
 
 
-class _Visible(HTMLParser):
-    """The text a reader sees: no scripts or styles, no attributes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.hidden = 0
-        self.texts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.hidden += tag in ("script", "style")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.hidden -= tag in ("script", "style")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden and data.strip():
-            self.texts.append(data.strip())
-
-
 def page_texts(path: Path) -> list[str]:
-    parser = _Visible()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser.texts
+    """The text a reader sees: no scripts or styles, no attributes."""
+    tree = HTMLParser(path.read_text(encoding="utf-8"))
+    for node in tree.css("script, style"):
+        node.decompose()
+    return [line.strip() for line in tree.root.text(separator="\n").splitlines() if line.strip()]
 
 
 # --- the outputs ------------------------------------------------------------------------------------------------
