@@ -203,3 +203,42 @@ def test_an_override_and_an_unknown_line_read_sensibly() -> None:
         units_text("推进建筑废弃物再生利用 (weaker); 加强管理 (missing)", "zh")
         == "推进建筑废弃物再生利用（弱化）；加强管理（缺失）"
     )
+
+
+# --- a Chinese review sheet names the plan 武汉市, and reads back -------------------------------------------------
+
+
+def test_a_chinese_review_workbook_naming_the_place_imports(tmp_path) -> None:
+    from tests.conftest import copy_library
+
+    lib = copy_library(tmp_path / "plans")
+    out = tmp_path / "wuhan.xlsx"
+    result = runner.invoke(app, ["report", "wuhan", "--lang", "zh", "--out", str(out), "--plans-dir", str(lib)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    gaps = book["差距"]
+    header = [c.value for c in gaps[1]]
+    assert gaps.cell(2, header.index("方案") + 1).value == "武汉市"
+    gaps.cell(2, header.index("分析员判定") + 1).value = "采纳"
+    measure = gaps.cell(2, header.index("国家措施编号") + 1).value
+    book.save(out)
+    imported = runner.invoke(app, ["override", "--import", str(out), "--plans-dir", str(lib)])
+    assert imported.exit_code == 0, imported.output
+    assert "1 changed" in imported.stdout
+    table = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(lib)], env=ENV).stdout
+    assert any(ln.split()[:2] == [measure, "adopted*"] for ln in table.splitlines())
+
+
+def test_two_plans_of_one_name_are_told_apart_by_id() -> None:
+    from jtcompare.plans.model import PlanMeta
+    from jtcompare.report.vocab import shown_names
+    from jtcompare.workflow.review import _plan_ref
+
+    def meta(pid: str, name: str) -> PlanMeta:
+        return PlanMeta(id=pid, name=name, level="city", kind="", title="", file=f"{pid}.txt", prefix="WH")
+
+    metas = [meta("wuhan", "武汉市"), meta("wuhan-2021", "武汉市"), meta("chengdu", "成都市")]
+    shown = shown_names(metas, "zh")
+    assert shown == {"wuhan": "武汉市（wuhan）", "wuhan-2021": "武汉市（wuhan-2021）", "chengdu": "成都市"}
+    assert [_plan_ref(s) for s in shown.values()] == ["wuhan", "wuhan-2021", "成都市"]
+    assert shown_names(metas, "en") == {}
