@@ -133,9 +133,12 @@ def summary_table(rows: list[dict], found: list[str], lang: Lang) -> str:
     from jtcompare.match.results import STATUSES
     from jtcompare.report.vocab import cell_text, column
 
-    keys = [k for k in (rows[0] if rows else {}) if k != "kind"]
+    # in Chinese the name column names the plan (武汉市, which `align` also takes), so the id is left out
+    keys = [k for k in (rows[0] if rows else {}) if k not in (("kind", "plan") if lang == "zh" else ("kind",))]
     # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
     optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
+    if "plan" not in keys:
+        optional.remove("name")
     while True:
         headers = [render.paint(cell_text("status", k, lang), k) if k in STATUSES else column(k, lang) for k in keys]
         table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)

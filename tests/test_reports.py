@@ -115,15 +115,15 @@ def test_lang_and_environment_choose_the_labels(tmp_path) -> None:
     assert zh.startswith(f"武汉市 对照 国家：采纳 {summary['adopted']}，强化 {summary['strengthened']}")
     assert "部分采纳" in zh and "adopted" not in zh
     env = invoke("matrix", env={"JTCOMPARE_LANG": "zh", "COLUMNS": "200"}).stdout
-    assert env.splitlines()[0].split()[:3] == ["方案", "名称", "印发日期"]
+    assert env.splitlines()[0].split()[:3] == ["名称", "印发日期", "采纳"]  # in Chinese the name names the plan
     assert invoke("matrix", "--lang", "en", env={"JTCOMPARE_LANG": "zh"}).stdout.startswith("plan")
     bad = runner.invoke(app, ["align", "wuhan", "--lang", "fr", "--plans-dir", str(PLANS)])
     assert bad.exit_code == 2 and bad.stderr.strip() == "error: unknown language 'fr'; choose one of zh, en"
     out = tmp_path / "m.xlsx"
     invoke("matrix", "--out", str(out), "--lang", "zh")
     wb = load_workbook(out)
-    assert wb.sheetnames[:3] == ["汇总", "条款", "措施"] and "差距 wuhan" in wb.sheetnames
-    gaps = wb["差距 wuhan"]
+    assert wb.sheetnames[:3] == ["汇总", "条款", "措施"] and "差距 武汉市" in wb.sheetnames
+    gaps = wb["差距 武汉市"]
     header = [c.value for c in gaps[1]]
     assert header[:3] == ["方案", "国家措施编号", "章"]
     status = {r[header.index("判定")] for r in gaps.iter_rows(min_row=2, values_only=True)}

@@ -16,6 +16,7 @@ import pytest
 from jtcompare.cli.main import app
 from jtcompare.match.highlights import key_terms
 from jtcompare.match.results import STATUSES
+from jtcompare.report.evidence import evidence_text
 from jtcompare.report.html import view_html
 from jtcompare.report.i18n import label
 from jtcompare.report.palette import style
@@ -80,7 +81,7 @@ def test_view_has_every_base_measure_with_the_engines_judgement(pages, aligned) 
             cited = [a.attributes["href"] for a in row.css(".city a.cite")]
             if m["matches"]:
                 assert cited == [f"#pt-{x['id']}" for x in m["matches"]]
-            assert row.css_first(".evidence").text().endswith(m["evidence"])
+            assert row.css_first(".evidence").text().endswith(evidence_text(m["evidence"], "zh"))
 
 
 def test_view_header_counts_and_local_additions(pages, aligned) -> None:
@@ -188,7 +189,8 @@ def test_units_show_covered_or_missing(library) -> None:
 def test_heatmap_cells_are_the_clause_coverage(pages, aligned) -> None:
     tree = dom(pages / "matrix.html")
     body = tree.css("table.heat tbody tr")
-    assert [tr.css_first("th.plan span").text() for tr in body] == CITIES
+    assert [tr.attributes["data-plan"] for tr in body] == CITIES  # the id is for scripts: a reader sees 武汉市
+    assert [tr.css_first("th.plan a").text() for tr in body] == ["重庆市", "武汉市", "成都市"]
     columns = [th.attributes["data-col"] for th in tree.css("table.heat thead th.col")]
     for tr, city in zip(body, CITIES, strict=True):
         clauses = {c["id"]: c for c in aligned[city]["clauses"]}
@@ -578,7 +580,7 @@ def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, ali
     load(driver, pages / "matrix.html")
 
     def order() -> list[str]:
-        return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "table.heat tbody th.plan span")]
+        return [e.get_attribute("data-plan") for e in driver.find_elements(By.CSS_SELECTOR, "table.heat tbody tr")]
 
     def sort(selector: str) -> None:
         driver.find_element(By.CSS_SELECTOR, f"table.heat thead {selector} button.sort").click()
@@ -597,7 +599,7 @@ def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, ali
     ids = [m["id"] for m in aligned["wuhan"]["measures"] if m["clause_id"] == "N09"]
     assert [e.text for e in driver.find_elements(By.CSS_SELECTOR, "thead th.m")] == ids
     for tr in driver.find_elements(By.CSS_SELECTOR, "table.heat tbody tr"):
-        city = tr.find_element(By.CSS_SELECTOR, "th.plan span").text
+        city = tr.get_attribute("data-plan")
         status = {m["id"]: m["status"] for m in aligned[city]["measures"]}
         cells = tr.find_elements(By.CSS_SELECTOR, "td.m")
         assert [c.text for c in cells] == [style(status[i]).symbol for i in ids]

@@ -229,7 +229,7 @@ def _gaps(doc, a: Alignment, lang: Lang) -> None:
     heads = [column(k, lang) for k in ("measure", "chapter", "departments", "units", "text")]
     _table(doc, heads, rows, [2.2, 3.2, 2.8, 1.6, 7.2])
     if len(omitted) > len(rows):
-        _small(doc, text("brief.more", lang, n=len(omitted) - len(rows), plan=a.plan.id))
+        _small(doc, text("brief.more", lang, n=len(omitted) - len(rows), plan=a.plan.id, name=a.plan.meta.name))
 
 
 def _lead(m) -> str:
@@ -272,7 +272,7 @@ def _targets(doc, a: Alignment, lang: Lang) -> None:
     heads = [column("measure", lang), column("base_target", lang), column("plan_target", lang), column("verdict", lang)]
     _table(doc, heads, rows, [2.6, 6.4, 6.4, 1.6])
     if len(df) > TOP_TARGETS:
-        _small(doc, text("brief.more", lang, n=len(df) - TOP_TARGETS, plan=a.plan.id))
+        _small(doc, text("brief.more", lang, n=len(df) - TOP_TARGETS, plan=a.plan.id, name=a.plan.meta.name))
 
 
 def _target(indicator: str, year: int | None, comparator: str, value, unit: str) -> str:

@@ -211,7 +211,9 @@ def matrix_md_head(
     parts (summary rows, caveat texts, each plan's clause coverages), so that a streamed matrix needs no
     alignment at the end."""
     plans = list(coverages)
-    keys = [c for c in summary[0] if c != "kind"] if summary else []
+    hidden = ("kind", "plan") if lang == "zh" else ("kind",)  # in Chinese the name column names the plan
+    keys = [c for c in summary[0] if c not in hidden] if summary else []
+    names = {r["plan"]: r["name"] for r in summary} if lang == "zh" else {}
     lines = [
         f"# {text('md.matrix_title', lang, base=base)}",
         "",
@@ -224,7 +226,7 @@ def matrix_md_head(
         "",
         pipe_table(
             [[label, *(pct(coverages[p][k]) for p in plans)] for k, label in enumerate(clauses)],
-            [column("clause", lang), *plans],
+            [column("clause", lang), *(names.get(p, p) for p in plans)],
             right=list(range(1, len(plans) + 1)),
         ),
     ]

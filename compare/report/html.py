@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from jtcompare.match.results import STATUSES, Alignment, ClauseResult, MeasureResult, Target, TargetPair
 from jtcompare.plans.model import Plan
 from jtcompare.report.caveats import caveats
+from jtcompare.report.evidence import evidence_text, override_text
 from jtcompare.report.i18n import Lang, keys, label
 from jtcompare.report.palette import ordered
 from jtcompare.version import __version__
@@ -204,7 +205,7 @@ def _sentence(measure_id: str, text: str, clause: str, score: float, shared: lis
     return Sentence(measure_id, clause, score, highlight(text, shared))
 
 
-def row(m: MeasureResult, chapter: int, depts: str) -> Row:
+def row(m: MeasureResult, chapter: int, depts: str, lang: Lang = "en") -> Row:
     shown = m.matches or ((m.nearest,) if m.nearest else ())
     units = unit_rows(m)
     shared, missing, marks = list(m.highlight.shared), list(m.highlight.missing), list(m.highlight.city)
@@ -217,8 +218,8 @@ def row(m: MeasureResult, chapter: int, depts: str) -> Row:
         units_covered=m.units_covered,
         counted=m.counted,
         region=getattr(m, "region", None),
-        overridden=m.overridden,
-        evidence=m.evidence,
+        overridden=override_text(m.overridden, lang) if m.overridden else m.overridden,
+        evidence=evidence_text(m.evidence, lang),
         pieces=highlight(m.measure.text, shared, missing),
         matches=sentences if m.matches else [],
         nearest=None if m.matches else (sentences[0] if sentences else None),
@@ -267,7 +268,7 @@ def chapters(a: Alignment, lang: Lang, depts: Departments) -> list[ChapterView]:
         title = cr.clause.chapter or cr.clause.title
         if not out or out[-1].title != title:
             out.append(ChapterView(len(out), title, [], intros.get(title, ())))
-        rows = [row(m, out[-1].index, depts.of(m)) for m in by_clause.get(cr.clause.id, [])]
+        rows = [row(m, out[-1].index, depts.of(m), lang) for m in by_clause.get(cr.clause.id, [])]
         out[-1].clauses.append(_clause_view(cr, rows, infos))
     return out
 

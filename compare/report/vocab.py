@@ -8,6 +8,8 @@ what a person reads goes through here.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 from jtcompare.match.results import STATUSES, Status
@@ -104,6 +106,7 @@ def cell_text(key: str, value: object, lang: Lang) -> str:
     """A frame value as a person reads it in a text table: words for statuses, 67% for coverage, 0.39 for scores."""
     from jtcompare.report.caveats import short_words
     from jtcompare.report.cells import pct, plain, score2
+    from jtcompare.report.evidence import evidence_text, override_text, units_text
 
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return ""
@@ -120,4 +123,23 @@ def cell_text(key: str, value: object, lang: Lang) -> str:
         return score2(float(value))  # type: ignore[arg-type]
     if key == "caveats":
         return short_words(str(value), lang)
+    if key == "evidence":
+        return evidence_text(str(value), lang)
+    if key == "units_missing":
+        return units_text(str(value), lang)
+    if key == "overridden" and isinstance(value, str):
+        return override_text(value, lang)
     return plain(value)
+
+
+def shown_names(metas: Iterable[PlanMeta], lang: Lang) -> dict[str, str]:
+    """Plan id -> what a Chinese reader sees for it (武汉市, not wuhan); empty in English, where ids are shown.
+
+    A name is also what `override --import` reads back from a review sheet (the library finds a plan by its name);
+    two plans of one name (two versions of a city's plan) are shown as 武汉市（wuhan-2021）, the id being then
+    what tells them apart, and the import reads the id in the brackets."""
+    if lang == "en":
+        return {}
+    metas = list(metas)
+    seen = Counter(m.name for m in metas)
+    return {m.id: m.name if seen[m.name] == 1 else f"{m.name}（{m.id}）" for m in metas}

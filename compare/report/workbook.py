@@ -16,7 +16,7 @@ Plan text is written as text, never as a formula. Writers take a binary stream; 
 from __future__ import annotations
 
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import pandas as pd
@@ -37,7 +37,17 @@ from jtcompare.report.i18n import Lang, label
 from jtcompare.report.layout import char_units, row_height
 from jtcompare.report.palette import COVERAGE_BINS, ordered, style
 from jtcompare.report.provenance import Provenance, provenance
-from jtcompare.report.vocab import base_title, cell_text, column, plan_title, status_word, text, verdict_word, yes_no
+from jtcompare.report.vocab import (
+    base_title,
+    cell_text,
+    column,
+    plan_title,
+    shown_names,
+    status_word,
+    text,
+    verdict_word,
+    yes_no,
+)
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
@@ -147,6 +157,10 @@ class Context:
     plans: str  # 武汉市减污降碳协同增效实施方案, or 重庆市、武汉市、成都市
     base: str
     prov: Provenance
+    names: dict[str, str] = field(default_factory=dict)  # plan id -> 武汉市 in a Chinese workbook (ids in English)
+
+    def name(self, plan_id: str) -> str:
+        return self.names.get(plan_id, plan_id)
 
 
 def _context(alignments: list[Alignment], lang: Lang) -> Context:
@@ -154,7 +168,9 @@ def _context(alignments: list[Alignment], lang: Lang) -> Context:
         plans = plan_title(alignments[0].plan.meta)
     else:
         plans = "、".join(a.plan.meta.name for a in alignments)
-    return Context(lang, plans, base_title(alignments[0].base.meta, lang), provenance(alignments))
+    metas = [a.plan.meta for a in alignments] + [a.base.meta for a in alignments[:1]]
+    base = base_title(alignments[0].base.meta, lang)
+    return Context(lang, plans, base, provenance(alignments), shown_names(metas, lang))
 
 
 # --- tables -----------------------------------------------------------------------------------------------------
@@ -170,8 +186,8 @@ def _display(key: str, value: Any, lang: Lang) -> Any:
         return verdict_word(str(value), lang)
     if key == "counted":
         return yes_no(str(value), lang)
-    if key == "caveats":
-        return cell_text("caveats", value, lang) or None
+    if key in ("caveats", "evidence", "units_missing", "overridden") and isinstance(value, str):
+        return cell_text(key, value, lang) or None
     return value
 
 
@@ -191,7 +207,7 @@ def write_table(ws: Worksheet, keys: list[str], rows: list[dict], ctx: Context, 
     """
     specs = {**SPECS, **(specs or {})}
     spec = [specs.get(k, DEFAULT_SPEC) for k in keys]
-    titles = [_title(k, ctx.lang) for k in keys]
+    titles = [ctx.names.get(k) or _title(k, ctx.lang) for k in keys]  # a plan id heading its column: its name
     for j, title in enumerate(titles, 1):
         cell = put(ws, 1, j, title)
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, GRID
@@ -202,6 +218,8 @@ def write_table(ws: Worksheet, keys: list[str], rows: list[dict], ctx: Context, 
         texts = []
         for j, key in enumerate(keys, 1):
             value = _display(key, row.get(key), ctx.lang)
+            if key in ("plan", "base") and isinstance(value, str):
+                value = ctx.name(value)
             cell = put(ws, i, j, value)
             cell.border = GRID
             cell.alignment = Align(wrap_text=spec[j - 1].wrap, vertical="top")
@@ -292,7 +310,13 @@ def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
     ws = _sheet(wb, "summary", ctx)
     df = summary_frame(alignments)
     keys = list(df.columns)
-    last = write_table(ws, keys, _frame_rows(df), ctx)
+    rows = _frame_rows(df)
+    specs: dict[str, Spec] = {}
+    if ctx.names:  # the name column names the place: a Chinese sheet's plan column gives the plan's title
+        titles = {a.plan.id: plan_title(a.plan.meta) for a in alignments}
+        rows = [{**r, "plan": titles[r["plan"]]} for r in rows]
+        specs["plan"] = Spec(SPECS["kind"].width, wrap=True)
+    last = write_table(ws, keys, rows, ctx, specs=specs)
     ncols = len(keys)
     row = last + 2
     found: list[Caveat] = [c for a in alignments for c in caveats(a)]
@@ -341,8 +365,8 @@ def _provenance(ws: Worksheet, row: int, ctx: Context, ncols: int) -> None:
     put(ws, row, 1, text("excel.provenance", ctx.lang)).font = Font(bold=True)
     items = [
         ("tool", f"jtcompare {p.version}"),
-        ("base", f"{p.base}: {ctx.base}"),
-        ("plans", ", ".join(p.plans)),
+        ("base", ctx.base if ctx.names else f"{p.base}: {ctx.base}"),
+        ("plans", "、".join(ctx.name(x) for x in p.plans) if ctx.names else ", ".join(p.plans)),
         ("date", p.made),
         ("settings", p.settings_line(text("excel.prov.defaults", ctx.lang))),
         ("fingerprint", f"{p.fingerprint} ({text('excel.prov.fingerprint_note', ctx.lang)})"),
@@ -424,7 +448,7 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
         for a in alignments:
             row[f"{a.plan.id} units"] = a.measures[i].units_covered
         rows.append(row)
-    headers = {f"{a.plan.id} units": f"{a.plan.id} {column('units', ctx.lang)}" for a in alignments}
+    headers = {f"{a.plan.id} units": f"{ctx.name(a.plan.id)} {column('units', ctx.lang)}" for a in alignments}
     last = write_table(ws, keys, rows, ctx, specs=specs)
     for j, key in enumerate(keys, 1):
         if key in headers:
@@ -496,12 +520,13 @@ def _text_width(plans: int) -> float:
     return max(20.0, min(60.0, left // 9))
 
 
-def _comment(m: MeasureResult, lang: Lang) -> str:
-    lines = [f"{status_word(m.status, lang)}: {m.evidence}"]
+def _comment(m: MeasureResult, lang: Lang = "en") -> str:
+    lines = [cell_text("evidence", m.evidence, lang)]
     for x in m.matches:
         lines.append(f"[{x.score:.2f}] {x.clause.label}: {x.measure.text}")
     if m.overridden:
-        lines.append(f"override: {m.overridden}")
+        said = label("column.overridden", lang) if lang != "en" else "override"
+        lines.append(f"{said}: {cell_text('overridden', m.overridden, lang)}")
     return "\n".join(lines)[:2000]
 
 
@@ -613,7 +638,7 @@ def write_matrix(alignments: list[Alignment], stream: BinaryIO, *, lang: Lang = 
     clauses_sheet(wb, alignments, ctx)
     measures_sheet(wb, alignments, ctx)
     for a in alignments:
-        gaps_sheet(wb, a, ctx, suffix=a.plan.id)
+        gaps_sheet(wb, a, ctx, suffix=ctx.name(a.plan.id))
     targets_sheet(wb, alignments, ctx)
     local_sheet(wb, alignments, ctx)
     long_measures_sheet(wb, alignments, ctx, key="review")
@@ -628,7 +653,7 @@ def write_report(alignments: list[Alignment], stream: BinaryIO, *, lang: Lang = 
     wb.remove(wb.active)
     summary_sheet(wb, alignments, ctx)
     for a in alignments:
-        gaps_sheet(wb, a, ctx, suffix="" if len(alignments) == 1 else a.plan.id)
+        gaps_sheet(wb, a, ctx, suffix="" if len(alignments) == 1 else ctx.name(a.plan.id))
     targets_sheet(wb, alignments, ctx)
     local_sheet(wb, alignments, ctx)
     long_measures_sheet(wb, alignments, ctx)

@@ -67,7 +67,7 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
                 result.stale.append(f"{row['plan']} {row['measure']}: not agreed, but no corrected status; not applied")
             continue
         try:
-            plan, base = lib.load(row["plan"]), lib.load(row.get("base") or default_base)
+            plan, base = lib.load(_plan_ref(row["plan"])), lib.load(_plan_ref(row.get("base") or default_base))
             new = checked_override(
                 plan,
                 base,
@@ -94,6 +94,15 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
     for plan_id, overrides in pending.items():
         result.files.append(write_overrides(lib.folder, plan_id, overrides))
     return result
+
+
+def _plan_ref(cell: str) -> str:
+    """A plan as a review sheet names it: its id, its name (a Chinese sheet shows 武汉市), or, where two plans
+    share a name, 武汉市（wuhan-2021）: the id in the brackets (report/vocab.py `shown_names`)."""
+    cell = cell.strip()
+    if cell.endswith("）") and "（" in cell:
+        return cell[cell.rindex("（") + 1 : -1]
+    return cell
 
 
 def _status(value: str, path: Path, where: str) -> str | None:

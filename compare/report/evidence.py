@@ -1,0 +1,160 @@
+"""The matcher's evidence line as a reader reads it, in Chinese or English.
+
+The matcher writes one English line per judgement (match/classify.py `_evidence`, match/strength.py, the
+analyst's override in workflow/overrides.py), and JSON and CSV keep it as written. A report in Chinese reads
+it back here into its parts, each a template of strings.toml (`evidence.*`) with the values the matcher put
+in (measure ids, clause labels, unit texts, targets), and writes it again in Chinese: the judgement is not
+touched, only its words. Rendering the parts in English gives the matcher's line back character for
+character (tests/test_zh_everywhere.py checks it on every cell of the shipped plans), so no part is lost.
+A line this module cannot read is shown as written rather than half-translated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jtcompare.report.i18n import Lang, label
+
+# "partial (2/3 key units covered)" and an analyst's "adopted (analyst override; engine said partial): note"
+_HEAD = re.compile(r"(?P<status>[a-z_]+) \((?P<k>\d+)/(?P<n>\d+) key units covered\)")
+_OVERRIDE = re.compile(r"(?P<status>[a-z_]+) \(analyst override; engine said (?P<was>[a-z_]+)\): (?P<note>.*)", re.S)
+
+# what follows the head after ": ", up to the first "; " (a clause label holds none)
+_WHERE = (
+    ("no_action", r"no action taken up \(at most words of one in (?P<id>\S+)\)"),
+    ("best_more", r"best match (?P<id>\S+) in (?P<clause>.+), \+(?P<more>\d+) more"),
+    ("best", r"best match (?P<id>\S+) in (?P<clause>.+)"),
+    ("none_holds", r"no plan sentence holds its key terms"),
+    ("no_measures", r"the plan has no measures"),
+)
+
+# the notes after the head, each starting with its own words; "missing" and "weaker" list units joined by "; "
+_NOTES = (
+    ("missing", r"missing: (?P<items>.*)"),
+    ("weaker", r"weaker: (?P<items>.*)"),
+    ("terms", r"key terms not found: (?P<terms>.*)"),
+    ("laxer", r"weakened: laxer target (?P<plan>.*) vs (?P<base>.*)"),
+    ("stricter", r"stricter target (?P<plan>.*) vs (?P<base>.*)"),
+    ("same", r"same target (?P<plan>.*) vs (?P<base>.*)"),
+    ("untaken", r"target not taken up: (?P<target>.*)"),
+    ("softened", r"weakened: (?P<base>.*) -> (?P<plan>.*)"),
+    ("added", r"adds a quantified target: (?P<target>.*) \(base has none\)"),
+    ("dated", r"adds a dated goal: (?P<year>\d{4}): (?P<goal>.*) \((?P<id>[^,()]+), on (?P<term>[^()]+)\)"),
+    ("firmer", r"firmer action: (?P<base>.*) -> (?P<plan>.*) \((?P<id>[^()]+)\)"),
+)
+_LISTS = ("missing", "weaker")
+_WHERE_RE = [(code, re.compile(pattern + r"\Z", re.S)) for code, pattern in _WHERE]
+_NOTES_RE = [(code, re.compile(pattern + r"\Z", re.S)) for code, pattern in _NOTES]
+_STARTS = re.compile("|".join(re.escape(p.split("(?P")[0].replace("\\", "")) for _, p in _NOTES))
+
+
+@dataclass
+class Part:
+    code: str  # a key under evidence.* in strings.toml; "text" for words shown as written (a region's reason)
+    values: dict[str, str] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)  # the units of a missing/weaker note
+
+
+@dataclass
+class Evidence:
+    status: str
+    covered: str  # "2/3"
+    where: Part | None
+    notes: list[Part]
+
+
+def parse(line: str) -> Evidence | None:
+    """The parts of an evidence line, or None when it is not one the matcher writes (an override's line)."""
+    head = _HEAD.match(line)
+    if not head:
+        return None
+    rest = line[head.end() :]
+    where = None
+    if rest.startswith(": "):
+        said, _, rest = rest[2:].partition("; ")
+        where = _match(_WHERE_RE, said)
+        if where is None:
+            return None
+        rest = "; " + rest if rest else ""
+    if rest and not rest.startswith("; "):
+        return None
+    notes: list[Part] = []
+    for piece in rest[2:].split("; ") if rest else []:
+        note = _match(_NOTES_RE, piece) if _STARTS.match(piece) else None
+        if note is not None:
+            if note.code in _LISTS:
+                note.items = [note.values.pop("items")]
+            notes.append(note)
+        elif notes and notes[-1].code in _LISTS:
+            notes[-1].items.append(piece)  # the next unit of the list
+        else:
+            notes.append(Part("text", {"text": piece}))
+    return Evidence(head["status"], f"{head['k']}/{head['n']}", where, notes)
+
+
+def _match(patterns: list[tuple[str, re.Pattern[str]]], text: str) -> Part | None:
+    for code, pattern in patterns:
+        if found := pattern.match(text):
+            return Part(code, found.groupdict())
+    return None
+
+
+def render(ev: Evidence, lang: Lang) -> str:
+    """The parts written again in `lang` (in English, the matcher's own line)."""
+    status = ev.status if lang == "en" else label(f"status.{ev.status}", lang)
+    k, n = ev.covered.split("/")
+    out = _t("evidence.head", lang, status=status, k=k, n=n)
+    if ev.where is not None:
+        out += _t("evidence.where_sep", lang) + _part(ev.where, lang)
+    for note in ev.notes:
+        out += _t("evidence.note_sep", lang) + _part(note, lang)
+    return out
+
+
+def _part(part: Part, lang: Lang) -> str:
+    if part.code == "text":
+        return part.values["text"]
+    values = dict(part.values)
+    if part.items:
+        values["items"] = _t("evidence.item_sep", lang).join(part.items)
+    if values.get("base") == "none":
+        values["base"] = _t("evidence.none", lang)
+    return _t(f"evidence.{part.code}", lang, **values)
+
+
+def _t(key: str, lang: Lang, **values: str) -> str:
+    return label(key, lang).format(**values) if values else label(key, lang)
+
+
+def evidence_text(line: str, lang: Lang) -> str:
+    """The evidence line for a reader: as written in English; in Chinese, every word of it translated (an
+    analyst's note is the analyst's own words and stays as typed)."""
+    if lang == "en" or not line:
+        return line
+    if override := _OVERRIDE.match(line):
+        return _t(
+            "evidence.override",
+            lang,
+            status=label(f"status.{override['status']}", lang),
+            was=label(f"status.{override['was']}", lang),
+            note=override["note"],
+        ).rstrip("：")
+    ev = parse(line)
+    return render(ev, lang) if ev is not None else line
+
+
+_UNIT_STATE = re.compile(r" \((weaker|missing)\)(?=; |\Z)")
+
+
+def units_text(cell: str, lang: Lang) -> str:
+    """The units-not-covered cell ("推进… (weaker); 建设… (missing)") in `lang`."""
+    if lang == "en" or not cell:
+        return cell
+    marked = _UNIT_STATE.sub(lambda m: label(f"evidence.state.{m[1]}", lang), cell)
+    return marked.replace("; ", label("evidence.item_sep", lang))
+
+
+def override_text(note: str, lang: Lang) -> str:
+    """The overridden cell: the analyst's note, or the bare word the matcher's caller writes when there is none."""
+    return label("column.overridden", lang) if note == "override" and lang != "en" else note
