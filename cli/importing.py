@@ -11,7 +11,7 @@ from jtcompare.cli.options import PlansDir
 from jtcompare.cli.output import resolve_format
 
 if TYPE_CHECKING:  # the importer (readers, parser, tomlkit) loads only when `import` runs
-    from jtcompare.api import Imported
+    from jtcompare.api import Imported, Moved
 
 
 @app.command("import")
@@ -57,7 +57,8 @@ def import_cmd(
 
     with errors():
         fmt = resolve_format(fmt, None, ("table", "md", "json"))
-        result = Library(plans_dir).import_plan(
+        lib = Library(plans_dir)
+        result = lib.import_plan(
             file,
             id=plan_id,
             name=name,
@@ -72,7 +73,7 @@ def import_cmd(
             replace_base=replace_base,
             dry_run=dry_run,
         )
-        changes = what_changed(result)
+        changes = what_changed(result, *lib.moved_cells(result))
         if fmt == "json":
             found = {"import": summary(result), "outline": outline(result.plan)}
             typer.echo(render.to_json(found | ({"changes": changes} if changes else {})))
@@ -85,17 +86,11 @@ def import_cmd(
 MOVED_SHOWN = 12  # cells listed one a line; the rest are counted
 
 
-def what_changed(result: Imported) -> dict | None:
+def what_changed(result: Imported, base: str | None, moved: list[Moved]) -> dict | None:
     """For a plan replaced by a new version: clauses and measures old -> new and the cells whose status moved."""
     counts = result.changes()
     if counts is None or result.previous is None:
         return None
-    from jtcompare.plans.registry import open_library
-    from jtcompare.workflow.reimport import base_of, moved_cells
-
-    lib = open_library(result.folder)
-    base = base_of(lib, result.plan)
-    moved = moved_cells(lib, base, result.previous, result.plan) if base else []
     return {
         **{k: {"old": old, "new": new} for k, (old, new) in counts.items()},
         "base": base,

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the types the command line annotates with, named here so th
     from jtcompare.plans.registry import Library as _Folder
     from jtcompare.workflow.batch import Progress
     from jtcompare.workflow.export import Exported
+    from jtcompare.workflow.reimport import Moved
     from jtcompare.workflow.review import ReviewImport
     from jtcompare.workflow.run import Result, Stream
 
@@ -227,6 +228,18 @@ class Library:
             dry_run=dry_run,
             **({"max_size": size} if size is not None else {}),
         )
+
+    def moved_cells(self, imported: Imported) -> tuple[str | None, list[Moved]]:
+        """For a plan an import replaced: the library's base and the base measures whose status moved between the
+        old and the new version (both aligned under the default settings); (None, []) for a new plan."""
+        from jtcompare.plans.registry import open_library as open_folder
+        from jtcompare.workflow.reimport import base_of, moved_cells
+
+        if imported.previous is None:
+            return None, []
+        lib = open_folder(imported.folder)
+        base = base_of(lib, imported.plan)
+        return base, moved_cells(lib, base, imported.previous, imported.plan) if base else []
 
     def override(
         self, plan: str, measure: str, status: str, *, note: str, by: str = "", match: str = "", base: str = "national"

@@ -78,3 +78,16 @@ def test_the_default_library_is_the_shipped_one_until_you_write(tmp_path, monkey
     lib.override("wuhan", "N10.02", "adopted", note="checked")
     assert lib.path == Path(tmp_path) / "plans" and lib.describe().endswith("(yours)")
     assert lib.align("wuhan").to_frame().loc["N10.02", "overridden"].startswith("checked")
+
+
+def test_a_new_version_of_a_plan_keeps_what_the_curator_wrote_and_its_region_bound_cells(tmp_path) -> None:
+    lib = jtcompare.Library(copy_library(tmp_path / "plans"))
+    before = lib.find("wuhan")
+    assert before.province and before.issuers  # written into plans.toml by hand: no file carries them
+    was = lib.align("wuhan").to_frame()
+    done = lib.import_plan(lib.path / "wuhan.txt", id="wuhan", force=True)
+    after = lib.find("wuhan")
+    assert (after.province, after.issuers) == (before.province, before.issuers)
+    now = lib.align("wuhan").to_frame()
+    assert (now["status"] == "not_applicable").equals(was["status"] == "not_applicable")
+    assert lib.moved_cells(done) == ("national", [])  # the same text: no cell moves

@@ -38,8 +38,10 @@ ALLOWED = [
     r"\b(?:N|CQ|WH|CD)\d+(?:-\d+)?(?:\.\d+)?\b",
     # the program, with its version or a command the page tells the reader to run (a translated command does
     # not run): "jtcompare 0.1.0", "jtcompare report 成都市", "jtcompare override --import", "--format json"
-    r"\bjtcompare(?: \d+\.\d+\.\d+\S*| (?:report|override)\b(?: --import\b)?)?",
+    r"\bjtcompare(?: \d+\.\d+\.\d+\S*| (?:report|override|config)\b(?: --import\b)?)?",
     r"--format json\b",
+    # the setting the reader changes to move the flag threshold, as it is typed in a --config file
+    r"\bcheck_below\b",
     # file names the page must show: the table citing why each measure does not apply, and the review file
     # the view exports (文件.csv)
     r"compare/match/data/applicability\.csv",

@@ -156,6 +156,18 @@ def _check_options(
     }
 
 
+# what a curator wrote into plans.toml that no file tells: a new version of the plan keeps it unless given anew
+# (without its province, a re-imported wuhan would count the measures bound to other regions as gaps)
+_CURATED = ("province", "issuers", "doc_number", "note")
+
+
+def _kept(previous: PlanMeta | None, entry: dict[str, Any]) -> dict[str, Any]:
+    if previous is None:
+        return {}
+    kept = {k: getattr(previous, k) for k in _CURATED if k not in entry and getattr(previous, k)}
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in kept.items()}
+
+
 def _check_province(province: str | None) -> str | None:
     """The province as given (湖北, 湖北省), refused when it is not Chinese text: it is compared with the regions'
     province lists (match/data/regions.toml), so a typo would silently bind no measure."""
@@ -231,6 +243,7 @@ def _plan_entry(
         "guessed": list(read.guessed),
     }
     entry = {k: v for k, v in entry.items() if v not in (None, [])}
+    entry |= _kept(lib.plans.get(plan_id), entry)
     plan = parse_normalised(read.norm, meta_from_entry(plan_id, entry))
     files = (entry["file"], entry["original"], METADATA)
     notes = [*doc.notes, *read.notes]
