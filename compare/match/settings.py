@@ -43,8 +43,8 @@ class Settings:
     check_below: float = 0.6
     # 1: the unit model also reads how close in meaning the plan's nearest text is (match/semantic.py: vectors of
     # multilingual-e5-small; the shipped plans ship theirs, other plans need `pip install 'jtcompare[semantic]'`).
-    # Off by default: on the held-out measures it raised unit accuracy (0.787 -> 0.814) but not the status
-    # figures (four-way 0.504 both; partial recall 0.80 -> 0.76, precision of adopted 0.83 -> 0.80)
+    # Off by default: on the held-out measures it raises unit accuracy (0.732 -> 0.811) but not the status
+    # figures (four-way 0.580 -> 0.513; it raises precision of adopted 0.69 -> 0.78 and partial recall 0.48 -> 0.56)
     semantic: int = 0
     # a key term counts as held by a plan sentence when held() gives it at least this: whole, or a compound found
     # through enough of its sub-words (match/units.py:held)
