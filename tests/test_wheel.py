@@ -39,18 +39,23 @@ def installed(tmp_path_factory) -> Path:
     return target
 
 
-def run(installed: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def wheel_env(installed: Path, tmp_path: Path) -> dict[str, str]:
+    """The wheel and the test environment's libraries only; a cache and a user library of the test's own."""
     deps = sysconfig.get_paths()["purelib"]
+    return {
+        "PYTHONPATH": f"{installed}:{deps}",
+        "JTCOMPARE_CACHE_DIR": str(tmp_path / "cache"),
+        "JTCOMPARE_HOME": str(tmp_path / "home"),
+        "PATH": "/usr/bin",
+    }
+
+
+def run(installed: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     code = "import sys; from jtcompare.cli.main import app; sys.argv = ['jtcompare', *sys.argv[1:]]; app()"
     return subprocess.run(
         [sys.executable, "-S", "-c", code, *args],
         cwd=tmp_path,
-        env={
-            "PYTHONPATH": f"{installed}:{deps}",
-            "JTCOMPARE_CACHE_DIR": str(tmp_path / "cache"),
-            "JTCOMPARE_HOME": str(tmp_path / "home"),
-            "PATH": "/usr/bin",
-        },
+        env=wheel_env(installed, tmp_path),
         capture_output=True,
         text=True,
     )
@@ -121,7 +126,6 @@ def test_the_installed_wheel_never_writes_inside_its_own_install_directory(insta
 
 def test_the_python_api_runs_from_the_installed_wheel(installed, tmp_path) -> None:
     """The five lines of the README's Python API section, from the wheel alone (issue: a fresh venv)."""
-    deps = sysconfig.get_paths()["purelib"]
     docx = ROOT / "tests" / "fixtures" / "wuhan-plan.docx"
     code = f"""
 import jtcompare
@@ -135,12 +139,7 @@ print(len(df), list(m.to_frame().columns), lib.find("xiangyang").province, lib.d
     done = subprocess.run(
         [sys.executable, "-S", "-c", code],
         cwd=tmp_path,
-        env={
-            "PYTHONPATH": f"{installed}:{deps}",
-            "JTCOMPARE_CACHE_DIR": str(tmp_path / "cache"),
-            "JTCOMPARE_HOME": str(tmp_path / "home"),
-            "PATH": "/usr/bin",
-        },
+        env=wheel_env(installed, tmp_path),
         capture_output=True,
         text=True,
     )
