@@ -64,6 +64,21 @@ SLOWEST_FIRST = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """`pytest -m slow` (CI) is the long run of the property tests (tests/fuzzing.py); the default run is short.
+    Set here, before any test module is imported, so that their hypothesis settings see it; pytest-xdist's
+    workers get the same mark expression, and the environment, from the main process."""
+    if config.getoption("markexpr", "").strip() == "slow":
+        os.environ.setdefault("JTCOMPARE_FUZZ", "long")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: the long run selects the property tests by this mark
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from tests.fuzzing import long_run
+
+    if long_run():
+        for item in items:
+            if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+                item.add_marker(pytest.mark.slow)
     rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file keeps its own order
