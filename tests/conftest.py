@@ -38,6 +38,16 @@ def plans(library):
     return {pid: library.load(pid) for pid in ("national", "chongqing", "wuhan", "chengdu")}
 
 
+@pytest.fixture(scope="session")
+def city_alignments(plans):
+    """The three shipped cities aligned with the national plan under the default settings, once per test process
+    (the modules that compare them used to align them again each)."""
+    from jtcompare.match.classify import align
+    from jtcompare.match.settings import DEFAULTS
+
+    return {c: align(plans["national"], plans[c], DEFAULTS) for c in ("chongqing", "wuhan", "chengdu")}
+
+
 def copy_library(folder: Path) -> Path:
     """A writable copy of the shipped plan library (texts and plans.toml) in `folder`."""
     import shutil
