@@ -35,6 +35,7 @@ _._default_language  # tests/test_view.py
 _.no_encoder  # tests/test_semantic.py: named in @pytest.mark.usefixtures
 _.pytestmark  # tests/test_print.py, tests/test_wheel.py
 _.pytest_collection_modifyitems  # tests/conftest.py: a hook
+_.pytest_configure  # tests/conftest.py: a hook
 
 # --- read by the Jinja2 templates (compare/report/templates/), which vulture does not scan ---
 _.bin  # heatmap.Cell.bin: matrix.html's cell class b{{ c.bin }}

@@ -1,6 +1,7 @@
 """Accuracy, robustness, speed, memory and scaling of jtcompare, each beside the difflib baseline.
 
-    python -m benchmarks.run            # the full run (about 10 minutes on 2 cores); writes benchmarks/RESULTS.md
+    python -m benchmarks.run            # the full run (about 10 minutes on 2 cores, and three runs of the test
+                                        # suite, benchmarks/suite.py); writes benchmarks/RESULTS.md
     python -m benchmarks.run --quick    # small N, one repeat: checks that the benchmark works, not how fast
 
 Timed commands run the installed `jtcompare` (beside this Python) as subprocesses, from the
@@ -33,6 +34,7 @@ from jtcompare.plans.registry import ENV_PLANS_DIR, open_library
 from jtcompare.version import __version__
 from tabulate import tabulate
 
+from benchmarks import suite
 from benchmarks.accuracy import CITIES, AccuracyResults, Robustness, run_accuracy, run_robustness
 from benchmarks.corpus import write_corpus
 from benchmarks.evaluate import FOUR
@@ -868,7 +870,9 @@ def main(argv: list[str] | None = None) -> str:
             os.environ.pop(ENV_CACHE_DIR, None)
         else:
             os.environ[ENV_CACHE_DIR] = saved
-    text = render(cfg, acc, rob, speed, time.perf_counter() - start, machine)
+    # the README's test command, whole, three times (benchmarks/suite.py); not in the quick run, which the suite runs
+    suite_text = "" if cfg.quick else "\n" + suite.section(suite.measure(3, _say))
+    text = render(cfg, acc, rob, speed, time.perf_counter() - start, machine) + suite_text
     if engine_fingerprint() != fingerprint:
         warning = "**Warning: compare/ or cli/ changed during this run; its figures mix two versions. Run it again.**"
         _say(warning)

@@ -38,6 +38,16 @@ def plans(library):
     return {pid: library.load(pid) for pid in ("national", "chongqing", "wuhan", "chengdu")}
 
 
+@pytest.fixture(scope="session")
+def city_alignments(plans):
+    """The three shipped cities aligned with the national plan under the default settings, once per test process
+    (the modules that compare them used to align them again each)."""
+    from jtcompare.match.classify import align
+    from jtcompare.match.settings import DEFAULTS
+
+    return {c: align(plans["national"], plans[c], DEFAULTS) for c in ("chongqing", "wuhan", "chengdu")}
+
+
 def copy_library(folder: Path) -> Path:
     """A writable copy of the shipped plan library (texts and plans.toml) in `folder`."""
     import shutil
@@ -48,22 +58,42 @@ def copy_library(folder: Path) -> Path:
     return folder
 
 
-# The slowest files, slowest first (pytest --durations, 2-core machine). Two processes take files in turn
-# (--dist loadfile), so the run ends when the last file does: started first, a long file runs while the short
-# ones share out the other process, instead of starting last and running alone.
+# The slowest files, slowest first (CPU seconds of each file, summed over its tests, on a 2-core machine; the
+# printed PDFs' one test is about 20 of test_print's). Two processes take files in turn (--dist loadfile), so the
+# run ends when the last file does: started first, a long file runs while the short ones share out the other
+# process, instead of starting last and running alone.
 SLOWEST_FIRST = (
-    "test_view.py",
     "test_print.py",
+    "test_alignment_cache.py",
+    "test_hostile_ingest.py",
+    "test_view.py",
+    "test_tokens.py",
+    "test_hostile_cli.py",
     "test_matrix.py",
+    "test_writers_fuzz.py",
     "test_reports.py",
     "test_align.py",
-    "test_writers_fuzz.py",
+    "test_hostile_batch.py",
     "test_benchmarks.py",
-    "test_import_fuzz.py",
     "test_library_safety.py",
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """`pytest -m slow` (CI) is the long run of the property tests (tests/fuzzing.py); the default run is short.
+    Set here, before any test module is imported, so that their hypothesis settings see it; pytest-xdist's
+    workers get the same mark expression, and the environment, from the main process."""
+    if config.getoption("markexpr", "").strip() == "slow":
+        os.environ.setdefault("JTCOMPARE_FUZZ", "long")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: the long run selects the property tests by this mark
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from tests.fuzzing import long_run
+
+    if long_run():
+        for item in items:
+            if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+                item.add_marker(pytest.mark.slow)
     rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file keeps its own order

@@ -20,8 +20,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def alignments(plans):
-    return {p: align(plans["national"], plans[p], DEFAULTS) for p in ("national", "chongqing", "wuhan", "chengdu")}
+def alignments(plans, city_alignments):
+    return {"national": align(plans["national"], plans["national"], DEFAULTS), **city_alignments}
 
 
 def by_text(alignment, fragment):

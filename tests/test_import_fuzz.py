@@ -6,7 +6,7 @@ import contextlib
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from jtcompare.cli.main import app
 from jtcompare.errors import JtError
@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 
 from tests.conftest import PLANS
 from tests.fixtures import make
+from tests.fuzzing import fuzz
 
 runner = CliRunner()
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = fuzz(60, slow_examples=True)
 MAGIC = st.sampled_from([b"", b"PK\x03\x04", b"%PDF-1.4\n", b"\xef\xbb\xbf", b"\xff\xfe", b"<html><body>", b"\xd0\xcf"])
 EXT = st.sampled_from([".txt", ".docx", ".pdf", ".html", ".htm", ".doc", ""])
 WORDS = [
@@ -74,7 +75,7 @@ def test_import_random_chinese_text(text: str, encoding: str, ext: str, named: b
     check(run_import(text.encode(encoding), ext, *options))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz(25, slow_examples=True)
 @given(
     st.sampled_from(["national", "chongqing", "wuhan", "chengdu"]),
     st.floats(0, 1),

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from jtcompare.match.classify import align
 from jtcompare.match.settings import DEFAULTS
-from jtcompare.plans.registry import open_library
 
 
 @pytest.fixture(scope="module")
-def alignments():
-    lib = open_library()
-    base = lib.load("national")
-    cities = ("chongqing", "wuhan", "chengdu")
-    return {c: {m.measure.id: m for m in align(base, lib.load(c), DEFAULTS).measures} for c in cities}
+def alignments(city_alignments):
+    return {c: {m.measure.id: m for m in a.measures} for c, a in city_alignments.items()}
 
 
 def test_a_pushed_action_only_tempered_is_weakened(alignments) -> None:

@@ -30,8 +30,8 @@ CITIES = ("chongqing", "wuhan", "chengdu")
 
 
 @pytest.fixture(scope="module")
-def alignments(plans):
-    return {c: align(plans["national"], plans[c], DEFAULTS) for c in CITIES}
+def alignments(city_alignments):
+    return {c: city_alignments[c] for c in CITIES}
 
 
 def test_the_labelled_set_is_real(plans) -> None:

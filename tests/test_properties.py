@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from jtcompare.plans.model import PlanMeta
 from jtcompare.plans.parse import parse_normalised
@@ -13,6 +13,7 @@ from jtcompare.text.normalise import normalise
 
 from benchmarks.noise import inject
 from tests.conftest import PLANS
+from tests.fuzzing import fuzz
 
 META = PlanMeta("t", "测试", "city", "k", "t", "t.txt", "T")
 SEEDS = {p: (PLANS / f"{p}.txt").read_text(encoding="utf-8") for p in ("national", "chongqing", "wuhan", "chengdu")}
@@ -33,19 +34,19 @@ def check_tree(text: str) -> None:
     assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", body)
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(st.text(max_size=300))
 def test_arbitrary_text(text: str) -> None:
     check_tree(text)
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(CJK_TEXT)
 def test_plan_like_text(text: str) -> None:
     check_tree(text)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz(40, slow_examples=True)
 @given(
     st.sampled_from(sorted(SEEDS)),
     st.sampled_from(["ruby", "inline", "spaces", "broken", "at"]),

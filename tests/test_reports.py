@@ -206,14 +206,12 @@ def test_numbers_are_formatted_and_years_are_numbers(report_book) -> None:
     assert added and len(keys) == len(set(keys))
 
 
-def test_a_target_added_to_two_measures_is_listed_once_with_both(plans) -> None:
+def test_a_target_added_to_two_measures_is_listed_once_with_both(city_alignments) -> None:
     import dataclasses
 
-    from jtcompare.match.classify import align
-    from jtcompare.match.settings import DEFAULTS
     from jtcompare.report.frames import targets_frame
 
-    a = align(plans["national"], plans["chongqing"], DEFAULTS)
+    a = city_alignments["chongqing"]
     first = next(m for m in a.measures if any(p.verdict == "added" for p in m.compared))
     other = next(m for m in a.measures if not m.compared and not m.targets)
     twin = dataclasses.replace(other, compared=tuple(p for p in first.compared if p.verdict == "added"))
@@ -337,13 +335,11 @@ def test_brief_tables_repeat_their_header_row_and_never_split_a_row(tmp_path) ->
         assert header[1:] == [None] * (len(rows) - 1), t  # only the first row repeats
 
 
-def test_chart_without_a_cjk_font_uses_plain_labels(plans) -> None:
-    from jtcompare.match.classify import align
-    from jtcompare.match.settings import DEFAULTS
+def test_chart_without_a_cjk_font_uses_plain_labels(city_alignments) -> None:
     from jtcompare.report.brief import chapter_bars
     from jtcompare.report.chart import status_chart
 
-    bars = chapter_bars(align(plans["national"], plans["chengdu"], DEFAULTS))
+    bars = chapter_bars(city_alignments["chengdu"])
     assert [b.short for b in bars] == ["2", "3", "4", "5", "6", "7", "8"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -400,13 +396,11 @@ def test_terminal_table_fits_columns(command) -> None:
     assert max(wcswidth(ln) for ln in wide.splitlines()) > 80  # text is cut only when it must be
 
 
-def test_workbook_writer_needs_no_file(plans) -> None:
-    from jtcompare.match.classify import align
-    from jtcompare.match.settings import DEFAULTS
+def test_workbook_writer_needs_no_file(city_alignments) -> None:
     from jtcompare.report.workbook import write_matrix
 
     buf = io.BytesIO()
-    write_matrix([align(plans["national"], plans["wuhan"], DEFAULTS)], buf, lang="zh")
+    write_matrix([city_alignments["wuhan"]], buf, lang="zh")
     assert load_workbook(io.BytesIO(buf.getvalue())).sheetnames[0] == "汇总"
 
 

@@ -25,7 +25,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from jtcompare.match import scoring
 from jtcompare.match.lexicon import concepts, words
@@ -34,8 +34,10 @@ from jtcompare.match.units import Term, held
 from jtcompare.plans.model import Clause, Measure, Plan, PlanMeta
 from jtcompare.text.tokens import canonical
 
+from tests.fuzzing import fuzz
+
 TOLERANCE = 1e-6
-PROPERTY = settings(max_examples=60, deadline=None)
+PROPERTY = fuzz(60)
 
 # a few characters, so that random words share tokens and bigrams often; 碳/排放/交易 also make canonical text
 CHARS = "碳排放交易管理条例再生铝秸秆综合利用"

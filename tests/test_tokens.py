@@ -10,22 +10,35 @@ from pathlib import Path
 
 from tests.conftest import PLANS
 
-# Run in a fresh interpreter: jieba and our tokenizer are built once per process.
+# Run in a fresh interpreter: jieba and our tokenizer are built once per process. The three states (no cached
+# dictionary, a cached one, a damaged one) run in that one interpreter, each after our caches are cleared: stock
+# jieba's reference is built once, and that is most of the time.
 _COMPARE = """
+import os, re, sys
 import jieba, jieba.posseg
-from jtcompare.text.tokens import _dictionary, jieba_instance, pos_tagger
+from jtcompare.cachedir import cache_root
+from jtcompare.text import tokens
 reference = jieba.Tokenizer()
 freq, total = reference.gen_pfdict(reference.get_dict_file())
-ours = _dictionary()
-assert ours[0] == freq, "prefix dictionary differs from jieba's"
-assert ours[1] == total, (ours[1], total)
-assert ours[2] == jieba.posseg.POSTokenizer(reference).word_tag_tab, "tags differ from jieba's"
-tagger = jieba.posseg.POSTokenizer(jieba_instance())
-import re
+word_tags = jieba.posseg.POSTokenizer(reference).word_tag_tab
 text = open({plan!r}, encoding="utf-8").read()
-for line in re.split("[，。；：\\n]", text):  # the matcher tags one comma part at a time
-    assert pos_tagger()(line) == [(p.word, p.flag) for p in tagger.lcut(line)], line
-print("same")
+for state in ("empty", "cached", "damaged"):
+    for cached in (tokens._dictionary, tokens.jieba_instance, tokens.pos_tagger):
+        cached.cache_clear()
+    stored = sorted(cache_root().glob("jieba-*.dict"))
+    assert len(stored) == (0 if state == "empty" else 1), (state, stored)
+    if state == "damaged":
+        stored[0].write_bytes(stored[0].read_bytes()[:1000])  # a copy cut short, say by a full disk elsewhere
+    ours = tokens._dictionary()
+    assert ours[0] == freq, (state, "prefix dictionary differs from jieba's")
+    assert ours[1] == total, (state, ours[1], total)
+    assert ours[2] == word_tags, (state, "tags differ from jieba's")
+    tagger = jieba.posseg.POSTokenizer(tokens.jieba_instance())
+    for line in re.split("[，。；：\\n]", text):  # the matcher tags one comma part at a time
+        assert tokens.pos_tagger()(line) == [(p.word, p.flag) for p in tagger.lcut(line)], (state, line)
+    assert len(list(cache_root().glob("jieba-*.dict"))) == 1, state
+    assert os.listdir({tmp!r}) == [], (state, "jieba wrote its own cache outside JTCOMPARE_CACHE_DIR")
+    print(state, "same")
 """
 
 
@@ -70,16 +83,11 @@ def _run(code: str, cache: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
 def test_the_dictionary_is_jiebas_own_whether_built_cached_or_rebuilt(tmp_path: Path) -> None:
     cache, tmp = tmp_path / "cache", tmp_path / "tmp"
     cache.mkdir(), tmp.mkdir()
-    code = _COMPARE.format(plan=str(PLANS / "national.txt"))  # simplified text: what the matcher tags
-    for state in ("empty", "cached", "damaged"):
-        if state == "damaged":
-            (stored,) = cache.glob("jieba-*.dict")
-            stored.write_bytes(stored.read_bytes()[:1000])  # a copy cut short, say by a full disk elsewhere
-        result = _run(code, cache, tmp)
-        assert result.returncode == 0, (state, result.stderr)
-        assert result.stdout.strip() == "same", state
-        assert len(list(cache.glob("jieba-*.dict"))) == 1, state
-        assert list(tmp.iterdir()) == [], "jieba wrote its own cache outside JTCOMPARE_CACHE_DIR"
+    code = _COMPARE.format(plan=str(PLANS / "national.txt"), tmp=str(tmp))  # simplified text: what the matcher tags
+    result = _run(code, cache, tmp)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["empty", "same", "cached", "same", "damaged", "same"]
+    assert list(tmp.iterdir()) == [], "jieba wrote its own cache outside JTCOMPARE_CACHE_DIR"
 
 
 def test_a_cache_folder_that_cannot_be_made_still_tokenises(tmp_path: Path) -> None:

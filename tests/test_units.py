@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from jtcompare.match.classify import align, base_units
+from jtcompare.match.classify import base_units
 from jtcompare.match.lexicon import MATCH_DATA, concepts, generic_words
 from jtcompare.match.regions import not_applicable, table
 from jtcompare.match.scoring import sentences
@@ -15,8 +15,8 @@ CITIES = ("chongqing", "wuhan", "chengdu")
 
 
 @pytest.fixture(scope="module")
-def alignments(plans):
-    return {c: align(plans["national"], plans[c], DEFAULTS) for c in CITIES}
+def alignments(city_alignments):
+    return {c: city_alignments[c] for c in CITIES}
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from jtcompare.report.palette import style
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
 
+from tests import screenshots
 from tests.capabilities import start_browser
 from tests.conftest import PLANS, ROOT, copy_library
 
@@ -359,8 +360,6 @@ def test_a_warm_view_loads_neither_jieba_nor_pandas(tmp_path) -> None:
 
 # --- in a real browser (headless Chromium from the system's packages) --------------------------------------
 
-SHOTS = ROOT / "docs" / "img"
-
 
 @pytest.fixture(scope="module")
 def downloads(tmp_path_factory) -> Path:
@@ -409,13 +408,9 @@ def in_view(driver, element) -> bool:
     )
 
 
-def screenshot(driver, name: str) -> None:
-    """Save the README's screenshot (rewritten only when it changed)."""
-    png = driver.get_screenshot_as_png()
-    path = SHOTS / name
-    if not path.exists() or path.read_bytes() != png:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(png)
+def screenshot(driver, name: str, tmp_path: Path) -> None:
+    """The README's screenshot, compared with the committed one (tests/screenshots.py)."""
+    screenshots.check(driver.get_screenshot_as_png(), name, tmp_path / "screenshots")
 
 
 def test_status_chapter_department_and_text_filters(driver, pages, aligned, library) -> None:
@@ -569,11 +564,11 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
     assert row.find_element(By.CSS_SELECTOR, ".judge .badge:not(.pending)").text == "人工改判"
     assert row.find_element(By.CSS_SELECTOR, ".judge .chip").text == "采纳"
     assert not row.find_element(By.CSS_SELECTOR, ".badge.pending").is_displayed()  # imported: no longer pending
-    screenshot(driver, "view.png")
+    screenshot(driver, "view.png", tmp_path)
     driver.execute_script("localStorage.clear()")
 
 
-def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, aligned) -> None:
+def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, aligned, tmp_path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -628,7 +623,7 @@ def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, ali
     assert not driver.find_elements(By.CSS_SELECTOR, "td.m, th.m")
     driver.find_element(By.CSS_SELECTOR, 'th[data-col="N09"] button.exp').click()
     sort('th[data-key="cov"]')
-    screenshot(driver, "heatmap.png")
+    screenshot(driver, "heatmap.png", tmp_path)
 
     driver.find_element(By.CSS_SELECTOR, 'tr[data-name="武汉市"] td.h[data-col="N08"] a').click()
     from selenium.webdriver.support.ui import WebDriverWait

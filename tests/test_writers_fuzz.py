@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import tomlkit
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from jtcompare.cli.main import app
 from jtcompare.match.classify import align
@@ -28,9 +28,10 @@ from typer.testing import CliRunner
 
 from tests.conftest import PLANS
 from tests.fixtures import make
+from tests.fuzzing import fuzz
 
 runner = CliRunner()
-FUZZ = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = fuzz(6, slow_examples=True)
 # a short real plan: the first chapters of wuhan's
 SHORT = make.seed("wuhan")[: make.seed("wuhan").index("(六)")]
 # every control character but NUL (a text file holding one is refused as binary), tab and line feed
