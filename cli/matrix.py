@@ -68,6 +68,14 @@ def matrix_cmd(
     force: Force = False,
     lang: Lang = None,
     views: Views = True,
+    paper: Annotated[
+        bool,
+        typer.Option(
+            "--print",
+            help="xlsx: the matrix sheet alone, laid out for paper: a few landscape A4 pages, the header row on each, "
+            "a status symbol a cell and their legend in the footer.",
+        ),
+    ] = False,
     plans_dir: PlansDir = None,
     config: Config = None,
     jobs: Jobs = None,
@@ -78,7 +86,8 @@ def matrix_cmd(
     """Coverage matrix of several plans against the base: which measures each adopted, strengthened or left out.
 
     xlsx gives sheets Summary (with a chart and where the figures come from), Clauses, Measures, Gaps
-    per plan (with analyst review columns), Targets, Local and Legend, set up to print on A4.
+    per plan, Targets, Local, Review (every cell, with analyst review columns) and Legend, set up to print on A4;
+    with --print, the Measures sheet alone (157 measures x 3 plans on 5 pages).
 
     Examples:
 
@@ -86,6 +95,7 @@ def matrix_cmd(
       jtcompare matrix national
       jtcompare matrix wuhan chengdu --format md --lang zh
       jtcompare matrix --out matrix.xlsx
+      jtcompare matrix --out matrix-print.xlsx --print --lang zh
     """
     from jtcompare.report.i18n import resolve_lang
 
@@ -93,12 +103,16 @@ def matrix_cmd(
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
         precheck(out, force)
+        if paper and fmt != "xlsx":
+            raise BadOption(f"--print lays out the xlsx workbook; the {fmt} output has no pages")
         base, plans = split_base([first, *(plans or [])] if first else plans, base, plans_dir, config)
         if fmt == "html" and views:
             precheck_views(out, plans, base, plans_dir, force)
         run = _Run(plans, base, plans_dir, config, jobs, no_cache, no_overrides)
         with progress_bar(run.total, not quiet) as progress:
-            stale, problems = _write_matrix(run, progress, fmt, language, out, views=views, force=force, quiet=quiet)
+            stale, problems = _write_matrix(
+                run, progress, fmt, language, out, views=views, paper=paper, force=force, quiet=quiet
+            )
         _notes(stale, quiet)
         fail_on_problems(problems)
 
@@ -111,6 +125,7 @@ def _write_matrix(
     out: Path | None,
     *,
     views: bool,
+    paper: bool = False,
     force: bool,
     quiet: bool,
 ) -> tuple[list[str], list[JtError]]:
@@ -129,7 +144,7 @@ def _write_matrix(
     if fmt == "html":  # the heatmap, with each plan's view beside it
         write_heatmap(result.alignments, out, lang=lang, views=views, force=force, quiet=quiet)
     else:
-        emit(_workbook(result, lang), out, force=force, quiet=quiet)
+        emit(_workbook(result, lang, paper), out, force=force, quiet=quiet)
     return result.stale, result.problems
 
 
@@ -302,7 +317,7 @@ def _notes(stale: list[str], quiet: bool) -> None:
             typer.echo(f"note: {problem}", err=True)
 
 
-def _workbook(result: Result, lang: LangCode) -> Callable[[BinaryIO], None]:
+def _workbook(result: Result, lang: LangCode, paper: bool) -> Callable[[BinaryIO], None]:
     from jtcompare.report.workbook import write_matrix as write_workbook
 
-    return lambda stream: write_workbook(result.alignments, stream, lang=lang)
+    return lambda stream: write_workbook(result.alignments, stream, lang=lang, paper=paper)

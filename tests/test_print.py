@@ -78,6 +78,7 @@ def gap_sentences(xlsx: Path) -> list[str]:
 # the files printed, and the LibreOffice component that prints each
 PRINTED = {
     "matrix": ("matrix.xlsx", "calc", ["matrix"]),
+    "matrix_paper": ("matrix-print.xlsx", "calc", ["matrix", "--print"]),
     "report": ("chengdu-gaps.xlsx", "calc", ["report", "chengdu"]),
     "report_zh": ("wuhan-gaps-zh.xlsx", "calc", ["report", "wuhan", "--lang", "zh"]),
     "brief": ("wuhan-brief.docx", "writer", ["brief", "wuhan"]),
@@ -158,3 +159,15 @@ def test_the_matrix_sheet_prints_on_a_few_landscape_pages_each_with_its_header_r
         assert all(word in flat(page) for word in legend), f"page {k} has no legend of the symbols"
     printed_ids = re.findall(r"N[\d-]+\.\d\d", "\n".join(pages))
     assert sorted(printed_ids) == sorted(ids)  # every row printed, once
+
+
+def test_the_matrix_for_paper_prints_whole_on_at_most_six_pages_each_with_its_header_row(printed) -> None:
+    """`matrix --print`: the workbook a reader prints is the matrix alone, every page titled and legended."""
+    xlsx, pdf = printed("matrix_paper")
+    assert load_workbook(xlsx, read_only=True).sheetnames == [label("excel.sheet.measures", "en")]
+    titles = [str(t) for t in next(load_workbook(xlsx, read_only=True).worksheets[0].iter_rows(values_only=True))]
+    pages = page_texts(pdf)
+    assert 2 <= len(pages) <= 6
+    for k, page in enumerate(pages, 1):
+        assert not [t for t in titles if flat(t) not in flat(page)], f"page {k} lacks header titles"
+        assert flat(f"{style('partial').symbol} {label('status.partial', 'en')}") in flat(page), k

@@ -629,11 +629,16 @@ def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> Non
 # --- workbooks --------------------------------------------------------------------------------------------------
 
 
-def write_matrix(alignments: list[Alignment], stream: BinaryIO, *, lang: Lang = "en") -> None:
-    """Summary, Clauses, Measures, one Gaps sheet per plan, Targets, Local, Review (every cell), Legend."""
+def write_matrix(alignments: list[Alignment], stream: BinaryIO, *, lang: Lang = "en", paper: bool = False) -> None:
+    """Summary, Clauses, Measures, one Gaps sheet per plan, Targets, Local, Review (every cell), Legend; `paper`:
+    the Measures sheet alone, which is laid out to print as a matrix (its footer carries the symbols' legend)."""
     ctx = _context(alignments, lang)
     wb = Workbook()
     wb.remove(wb.active)
+    if paper:
+        measures_sheet(wb, alignments, ctx)
+        wb.save(stream)
+        return
     summary_sheet(wb, alignments, ctx)
     clauses_sheet(wb, alignments, ctx)
     measures_sheet(wb, alignments, ctx)
