@@ -50,7 +50,8 @@ def run_once() -> SuiteRun:
     proc.returncode = code = os.waitstatus_to_exitcode(status)
     lines = out.strip().splitlines()
     if code != 0:
-        raise RuntimeError(f"the test suite failed (exit {code}): {lines[-1] if lines else ''}")
+        failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+        raise RuntimeError(f"the test suite failed (exit {code}): {lines[-1] if lines else ''}; {failed[:5]}")
     return SuiteRun(wall, usage.ru_utime + usage.ru_stime, load, lines[-1] if lines else "")
 
 
