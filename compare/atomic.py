@@ -99,7 +99,15 @@ def write_atomic(
         tmp = _stage(path.parent, path.name, write, mode=_mode_for(path))
     except OSError as exc:
         raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+    _put_in_place(tmp, path)
+
+
+def _put_in_place(tmp: Path, path: Path, prepare: Callable[[], None] | None = None) -> None:
+    """Rename the staged `tmp` over `path` (after `prepare`, which works on it); on any error or interrupt `tmp`
+    is removed and `path` left as it was."""
     try:
+        if prepare is not None:
+            prepare()
         check_replaceable(path)  # it may have been swapped for a symlink while we wrote
         os.replace(tmp, path)
     except BaseException as exc:
@@ -115,23 +123,24 @@ def update_atomic(path: Path, update: Callable[[Path], None], *, protected: Mapp
     the new one; an error or an interrupt leaves the old one as it was. No --force: updating is the point."""
     path = Path(path)
     check_target(path, force=True, protected=protected)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    sweep_stale_parts(path.parent)
+
+    def copy(stream: BinaryIO) -> None:  # the copy is staged, named for its writer, like every other write
         if path.exists():
-            shutil.copyfile(path, tmp)
+            with open(path, "rb") as old:
+                shutil.copyfileobj(old, stream)
+
+    try:
+        tmp = _stage(path.parent, path.name, copy, mode=_mode_for(path))
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+    def apply() -> None:
         update(tmp)
         with open(tmp, "rb") as stream:
             os.fsync(stream.fileno())
-        os.chmod(tmp, _mode_for(path))
-        check_replaceable(path)  # it may have been swapped for a symlink while we wrote
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
-        raise
+
+    _put_in_place(tmp, path, apply)
     _sync_folder(path.parent)
 
 

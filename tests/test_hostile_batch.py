@@ -198,3 +198,26 @@ def test_a_worker_dies_with_its_parent_either_way(how) -> None:
             os.kill(child, signal.SIGKILL)
         parent.kill()
         parent.wait(timeout=30)
+
+
+def test_a_database_update_is_staged_like_every_write_and_tidied_after_a_killed_one(tmp_path) -> None:
+    """The SQLite export edits a copy (atomic.update_atomic): an error leaves the old file and no copy; a copy left
+    by a writer killed outright is named for it, so the next update removes it."""
+    from jtcompare import atomic
+
+    db = tmp_path / "plans.db"
+    db.write_bytes(b"old")
+
+    def fail(copy: Path) -> None:
+        assert copy.read_bytes() == b"old" and re.fullmatch(rf"\.plans\.db\.{os.getpid()}@.+\.part", copy.name)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic.update_atomic(db, fail)
+    assert db.read_bytes() == b"old" and not list(tmp_path.glob("*.part"))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".plans.db.{dead.stdout.strip()}@{atomic._HOST}.abcdefgh.part"
+    stale.write_bytes(b"half a database")
+    atomic._swept.clear()  # a new run: each process sweeps a folder once
+    atomic.update_atomic(db, lambda copy: copy.write_bytes(b"new"))
+    assert db.read_bytes() == b"new" and not list(tmp_path.glob("*.part"))
