@@ -235,7 +235,18 @@ def _alive(pid: int) -> bool:
         return False
     except (PermissionError, OverflowError, OSError):
         return True  # exists but is not ours, or cannot be asked: leave its files
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that has ended but not yet been reaped. A killed run's workers become such zombies when the
+    process that adopts them (a container's first process, say) never reaps them; `os.kill(pid, 0)` still finds
+    them, yet they write nothing any more."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (macOS) or gone meanwhile: os.kill's answer stands
+    return stat[stat.rindex(")") + 2 : stat.rindex(")") + 3] == "Z"  # the state follows the command name
 
 
 def _mode_for(path: Path) -> int:

@@ -164,6 +164,25 @@ def test_only_the_temporary_files_of_dead_writers_are_removed(tmp_path) -> None:
         writing.wait(timeout=30)
 
 
+def test_a_writer_killed_but_never_reaped_counts_as_dead(tmp_path) -> None:
+    """In a container whose first process never reaps adopted children, a killed run's workers stay zombies:
+    the process table still lists them, yet their temporary files are stale."""
+    lib, outdir, cache = many_plans(tmp_path / "lib", 1), tmp_path / "out", tmp_path / "cache"
+    (cache / "alignments").mkdir(parents=True)
+    outdir.mkdir()
+    writer = start_writing(cache / "alignments" / "x.pickle", cache)
+    try:
+        writer.send_signal(signal.SIGKILL)
+        assert wait_for(lambda: not alive(writer.pid), GONE)  # ended, not reaped: this test is its parent
+        assert Path(f"/proc/{writer.pid}").exists() and len(parts(cache)) == 1
+        done = subprocess.run(matrix(lib, outdir / "matrix.csv", cache), env=environment(cache), capture_output=True)
+        assert done.returncode == 0, done.stderr.decode()
+        assert parts(outdir, cache) == set()
+    finally:
+        writer.kill()
+        writer.wait(timeout=30)
+
+
 ORPHAN = r"""
 import multiprocessing, os, sys, time
 from jtcompare.workflow import batch
