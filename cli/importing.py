@@ -122,6 +122,7 @@ def summary(result: Imported) -> dict:
         "kind": m.kind,
         "title": m.title,
         "date": m.date,
+        "province": m.province,
         "prefix": m.prefix,
         "guessed": list(result.guessed),
         "notes": list(result.notes),
@@ -162,6 +163,7 @@ def render_import(result: Imported, fmt: str, changes: dict | None = None) -> st
             lines += [f"- {w}" for w in items]
             lines.append("")
     fields = {"id": m.id, "name": m.name, "level": m.level, "kind": m.kind, "title": m.title, "date": m.date}
+    fields["province"] = m.province
     rows = [
         {"field": k, "value": v or "-", "from": "guessed" if k in result.guessed else ("given" if v else "")}
         for k, v in fields.items()

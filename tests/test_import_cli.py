@@ -46,7 +46,8 @@ def test_import_a_word_file_into_an_empty_folder(tmp_path, docx, plans) -> None:
     assert (lib_dir / "wuhan.orig.docx").read_bytes() == docx.read_bytes()
     assert (lib_dir / "wuhan.txt").read_text(encoding="utf-8") == make.seed("wuhan")
     entry = tomllib.loads((lib_dir / "plans.toml").read_text(encoding="utf-8"))["wuhan"]
-    assert entry["source"] == docx.name and entry["guessed"] == ["id", "name", "level", "kind", "title", "date"]
+    assert entry["source"] == docx.name and entry["guessed"] == ["id", "name", "level", "kind", "title", "date", "province"]
+    assert entry["province"] == "湖北"  # the text names it: measures bound to other regions do not apply
     lib = open_library(lib_dir)
     assert outline(lib.load("武汉")) == outline(plans["wuhan"])
     shown = run("show", "wuhan", "--plans-dir", lib_dir, "--format", "json")
@@ -61,7 +62,7 @@ def test_given_metadata_wins_and_is_marked_given(tmp_path, docx) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)["import"]
     assert (data["id"], data["name"], data["date"], data["prefix"]) == ("wh2", "武汉", "2023-05-12", "WH")
-    assert data["guessed"] == ["kind", "title"]
+    assert data["guessed"] == ["kind", "title", "province"] and data["province"] == "湖北"
     assert open_library(tmp_path).find("wh2").kind == "减污降碳协同增效实施方案"
 
 

@@ -27,7 +27,16 @@ from jtcompare.atomic import write_files
 from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, WriteFailed
 from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
 from jtcompare.plans.library_edit import locked, read_metadata, stale_files, updated_metadata, writable_plans_dir
-from jtcompare.plans.metadata import check_id, guess_meta, id_for, kind_of, level_of, parse_date, prefix_for
+from jtcompare.plans.metadata import (
+    check_id,
+    guess_meta,
+    guess_province,
+    id_for,
+    kind_of,
+    level_of,
+    parse_date,
+    prefix_for,
+)
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse_normalised
 from jtcompare.plans.registry import LEVELS, METADATA, Library, default_plans_dir, meta_from_entry, open_library
@@ -41,7 +50,7 @@ MIN_CJK = 100
 MIN_VERBS = 5
 _EXT = {"txt": ".txt", "docx": ".docx", "pdf": ".pdf", "html": ".html"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_FIELDS = ("id", "name", "level", "kind", "title", "date")
+_FIELDS = ("id", "name", "level", "kind", "title", "date", "province")
 
 
 @dataclass(frozen=True)
@@ -200,14 +209,31 @@ def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: i
         "kind": kind or kind_of(title, name),
         "title": title,
         "date": given["date"] or guess.date,
-        "province": given.get("province"),  # as given: which measures are region-bound for the plan reads it
+        "province": given["province"],  # which measures are region-bound for the plan reads it
     }
+    fields["province"], province_notes = _province(fields["province"], norm.text, name, level)
     guessed = tuple(k for k in _FIELDS if given[k] is None and fields[k] is not None)
     because = None
     if level == "national" and given["level"] is None:
         named = given["name"] is not None and level_of(name) == "national"  # --name 国家
         because = f"the name {name}" if named else f"its issuer line {guess.issuer!r}"
-    return _Read(path, doc, norm, fields, guessed, notes if given["title"] is None else (), because)
+    return _Read(path, doc, norm, fields, guessed, (notes if given["title"] is None else ()) + province_notes, because)
+
+
+def _province(given: str | None, text: str, name: str, level: str) -> tuple[str | None, tuple[str, ...]]:
+    """The province as given, else as the name or text tells it; with the import's note on how it was read."""
+    if given is not None:
+        return given, ()
+    if where := guess_province(text, name, level):
+        return where.province, (
+            f"province {where.province} read from {where.because}; give --province if it is another",
+        )
+    if level in ("city", "province", "district"):
+        return None, (
+            "province not told by the name or the text: give --province, or the measures bound to other "
+            "regions count as its gaps",
+        )
+    return None, ()
 
 
 def _visible_title(title: str | None) -> tuple[str | None, tuple[str, ...]]:
@@ -242,8 +268,12 @@ def _plan_entry(
         "encoding": doc.encoding,
         "guessed": list(read.guessed),
     }
+    previous = lib.plans.get(plan_id)
+    if previous is not None and previous.province and "province" in read.guessed:
+        del entry["province"]  # a province read from the text never replaces one a curator wrote
+        entry["guessed"] = [k for k in entry["guessed"] if k != "province"]
     entry = {k: v for k, v in entry.items() if v not in (None, [])}
-    entry |= _kept(lib.plans.get(plan_id), entry)
+    entry |= _kept(previous, entry)
     plan = parse_normalised(read.norm, meta_from_entry(plan_id, entry))
     files = (entry["file"], entry["original"], METADATA)
     notes = [*doc.notes, *read.notes]

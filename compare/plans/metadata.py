@@ -226,3 +226,37 @@ def prefix_for(plan_id: str, name: str, level: str, taken: set[str]) -> str:
     while prefix in taken:
         prefix, n = f"{base}{n}", n + 1
     return prefix
+
+
+# the province-level divisions by their short names, as plans.toml `province` and match/data/regions.toml write them
+PROVINCES = (
+    *("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建"),
+    *("江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏", "陕西"),
+    *("甘肃", "青海", "宁夏", "新疆", "香港", "澳门", "台湾"),
+)
+_PROVINCE = re.compile("|".join(PROVINCES))
+
+
+@dataclass(frozen=True)
+class ProvinceGuess:
+    province: str
+    because: str  # what in the text made it, as the import output says it
+
+
+def guess_province(text: str, name: str | None, level: str) -> ProvinceGuess | None:
+    """The province a city or province plan lies in, from its name (重庆市, 湖北省) or else from the province its
+    text names most (a city plan cites 湖北省 or 省委省政府's deployments): at least twice, and at least twice as
+    often as any other. None for a national plan, or when the text does not settle it: the import then says so,
+    and the region-bound measures are judged rather than left out."""
+    if level == "national":
+        return None
+    if name and (m := _PROVINCE.match(name)):
+        return ProvinceGuess(m.group(0), f"its name {name}")
+    counts: dict[str, int] = {}
+    for m in _PROVINCE.finditer(text):
+        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    top, times = ranked[0]
+    return ProvinceGuess(top, f"its text, which names {top} {times} times")
