@@ -22,7 +22,7 @@ from types import FrameType
 from typing import Annotated, NoReturn
 
 import typer
-from jtcompare.errors import JtError
+from jtcompare.errors import JtError, Message
 from jtcompare.version import __version__
 from typer.core import TyperOption
 
@@ -33,7 +33,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-state = {"debug": False}
+state: dict[str, object] = {"debug": False, "lang": "en"}  # lang: what the command line itself says, in which
 
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130  # the engine's errors carry their own codes
@@ -66,10 +66,34 @@ def main(
     state["debug"] = debug
 
 
+def words(key: str, **params: object) -> str:
+    """A line of the command line's own (`wrote FILE`, a note's prefix) in the running command's language."""
+    from jtcompare.report.i18n import message_text
+
+    return message_text(Message(key, params), state["lang"])  # type: ignore[arg-type]
+
+
+def say(key: str, *, err: bool = False, **params: object) -> None:
+    typer.echo(words(key, **params), err=err)
+
+
+def note(kind: str, text: str) -> None:
+    """A line on stderr after what a command wrote: `note: ...`, `warning: ...`, `stale: ...` (注意：...)."""
+    from jtcompare.report.i18n import error_text
+
+    typer.echo(words(f"cli.{kind}", text=_one_line(error_text(text, state["lang"]))), err=True)  # type: ignore[arg-type]
+
+
+def error_line(exc: JtError) -> str:
+    from jtcompare.report.i18n import error_text
+
+    return words("cli.error", text=_one_line(error_text(exc, state["lang"])))  # type: ignore[arg-type]
+
+
 def fail_on_problems(problems: Sequence[JtError]) -> None:
     """After a command has done what it could: name each plan it had to leave out, one line each, and exit 2."""
     for exc in problems:
-        typer.echo(f"error: {_one_line(str(exc))}", err=True)
+        typer.echo(error_line(exc), err=True)
     if problems:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -134,21 +158,25 @@ def _quit_quietly() -> NoReturn:
 
 
 @contextmanager
-def errors() -> Iterator[None]:
-    """Turn engine errors into one line on stderr and an exit code; --debug shows the traceback."""
+def errors(lang: str | None = None) -> Iterator[None]:
+    """Turn engine errors into one line on stderr and an exit code; --debug shows the traceback. `lang` is the
+    command's --lang, if it has one: with $JTCOMPARE_LANG it chooses the language of the command's own lines."""
+    from jtcompare.report.i18n import message_lang
+
+    state["lang"] = message_lang(lang)
     try:
         with _signals_unwind():
             yield
     except JtError as exc:
         if state["debug"]:
             traceback.print_exc()
-        typer.echo(f"error: {_one_line(str(exc))}", err=True)
+        typer.echo(error_line(exc), err=True)
         raise typer.Exit(exc.exit_code) from None
     except Terminated as exc:
-        typer.echo(f"terminated ({signal.Signals(exc.signum).name}): nothing was written", err=True)
+        say("cli.terminated", err=True, signal=signal.Signals(exc.signum).name)
         raise typer.Exit(128 + exc.signum) from None
     except KeyboardInterrupt:
-        typer.echo("interrupted: nothing was written", err=True)
+        say("cli.interrupted", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
         raise
@@ -157,5 +185,5 @@ def errors() -> Iterator[None]:
             _quit_quietly()
         if state["debug"]:
             raise
-        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        typer.echo(words("cli.unexpected", kind=type(exc).__name__, text=str(exc)), err=True)
         raise typer.Exit(EXIT_ERROR) from None
