@@ -22,8 +22,10 @@ from types import FrameType
 from typing import Annotated, NoReturn
 
 import typer
-from jtcompare.errors import JtError, Message
+from jtcompare.errors import JtError, Message, message
 from jtcompare.version import __version__
+from typer import rich_utils
+from typer._click import exceptions as click_errors
 from typer.core import TyperOption
 
 app = typer.Typer(
@@ -47,6 +49,55 @@ def _flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
 
 _option_type = TyperOption.display_type_rich
 TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+
+
+def _usage_message(exc: Exception) -> Message | None:
+    """A mistake Click finds before a command runs (an unknown option, a missing argument, a value out of its
+    range), as a Message, by what the error is and the parameter it names, never by its English; None for the
+    rest, which Typer shows as it does."""
+    if isinstance(exc, click_errors.NoSuchOption):
+        similar = message("error.usage.similar", options=sorted(exc.possibilities)) if exc.possibilities else None
+        return message("error.usage.no_option", option=exc.option_name, hint=similar)
+    if isinstance(exc, click_errors.BadOptionUsage):
+        return message("error.usage.option_use", option=exc.option_name)
+    param = getattr(exc, "param", None)
+    if param is None:
+        return None
+    name = max(param.opts, key=len) if param.param_type_name == "option" else message(f"cli.arg.{param.name}")
+    if isinstance(exc, click_errors.MissingParameter):
+        return message("error.usage.missing", name=name)
+    if isinstance(exc, click_errors.BadParameter):
+        low, high = getattr(param, "min", None), getattr(param, "max", None)
+        rule = (
+            message("error.usage.between", low=low, high=high)
+            if low is not None and high is not None
+            else message("error.usage.at_least", low=low)
+            if low is not None
+            else None
+        )
+        return message("error.usage.bad_value", name=name, rule=rule)
+    return None
+
+
+_rich_format_error = rich_utils.rich_format_error
+
+
+def _format_usage_error(exc: Exception) -> None:
+    """Under zh ($JTCOMPARE_LANG: --lang itself is not read yet), Click's usage errors are one line in Chinese, as
+    the engine's errors are, with the command's help named; in English Typer's own panel, as before."""
+    from jtcompare.report.i18n import message_lang, message_text
+
+    said = _usage_message(exc) if message_lang(None) == "zh" else None
+    if said is None:
+        _rich_format_error(exc)  # type: ignore[arg-type]
+        return
+    typer.echo(message_text(message("cli.error", text=said), "zh"), err=True)
+    ctx = getattr(exc, "ctx", None)
+    command = " ".join(["jtcompare", *ctx.command_path.split()[1:]]) if ctx is not None else "jtcompare"
+    typer.echo(message_text(message("cli.see_help", command=command), "zh"), err=True)
+
+
+rich_utils.rich_format_error = _format_usage_error
 
 
 def _print_version(value: bool) -> None:
