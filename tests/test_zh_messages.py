@@ -249,3 +249,20 @@ def test_the_message_language_follows_lang_then_the_environment(monkeypatch) -> 
     assert message_lang(None) == "zh" and message_lang("en") == "en" and message_lang("fr") == "zh"
     monkeypatch.delenv("JTCOMPARE_LANG")
     assert message_lang(None) == "en" and message_lang("zh") == "zh"
+
+
+def test_the_plans_table_and_its_library_line_are_chinese() -> None:
+    code, out = run("plans", "--plans-dir", PLANS)
+    assert code == 0, out
+    head = out.splitlines()[0].split()
+    assert head[:3] == ["编号", "名称", "级别"]
+    assert any(line.split()[:3] == ["wuhan", "武汉市", "市级"] for line in out.splitlines())
+    assert f"方案库：{PLANS}" in out
+    from jtcompare.plans.registry import user_plans_dir
+
+    assert foreign(out, PLANS, user_plans_dir()) == []
+    # CSV and JSON stay data: their English keys and values whatever the language
+    code, csv = run("plans", "--format", "csv", "--plans-dir", PLANS)
+    assert csv.splitlines()[0].startswith("id,name,level") and ",city," in csv
+    code, text = run("plans", "--plans-dir", PLANS, env=EN)
+    assert text.splitlines()[0].split()[:3] == ["id", "name", "level"] and f"library: {PLANS}" in text

@@ -18,7 +18,17 @@ from importlib import resources
 from pathlib import Path
 
 from jtcompare.atomic import file_kind, resolved
-from jtcompare.errors import BadMetadata, JtError, Message, PlanNotFound, TooLarge, UnreadableFile, message, os_reason
+from jtcompare.errors import (
+    BadMetadata,
+    JtError,
+    Message,
+    PlanNotFound,
+    Said,
+    TooLarge,
+    UnreadableFile,
+    message,
+    os_reason,
+)
 from jtcompare.ingest.document import MB, human_size
 from jtcompare.plans.model import Plan, PlanMeta
 
@@ -79,11 +89,13 @@ def installed_read_only(folder: Path) -> bool:
 def describe_library(folder: Path) -> str:
     """Which library `folder` is, in words, for `plans` and the notes of commands that write to it."""
     if is_shipped(folder):
-        return (
-            f"{folder} (shipped with jtcompare, read-only; import and override write to your own, {user_plans_dir()})"
+        mine = user_plans_dir()
+        return Said(
+            f"{folder} (shipped with jtcompare, read-only; import and override write to your own, {mine})",
+            message("cli.library_shipped", folder=folder, mine=mine),
         )
     if _same(folder, user_plans_dir()):
-        return f"{folder} (yours)"
+        return Said(f"{folder} (yours)", message("cli.library_yours", folder=folder))
     return str(folder)
 
 
