@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli.app import app, errors
+from jtcompare.cli.app import app, errors, note
 from jtcompare.cli.options import (
     BaseArgument,
     BaseOption,
@@ -68,7 +68,7 @@ def align_cmd(
     from jtcompare.api import Library
     from jtcompare.report.i18n import resolve_lang
 
-    with errors():
+    with errors(lang):
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
         precheck(out, force)
@@ -78,23 +78,34 @@ def align_cmd(
         emit(render_one(a, fmt, language, shown=shown), out, force=force, quiet=quiet, bom=fmt == "csv")
         if not quiet:
             for problem in a.stale:
-                typer.echo(f"note: {problem}", err=True)
+                note("note", problem)
 
 
 def status_filter(typed: list[str] | None, fmt: str) -> frozenset[str] | None:
     """The statuses `--status` asks for (by id or by name, 部分采纳; repeated or comma-separated), None for all."""
     if not typed:
         return None
-    from jtcompare.errors import BadOption
+    from jtcompare.errors import BadOption, message
+    from jtcompare.match.results import STATUSES
     from jtcompare.report.vocab import parse_status, status_choices
 
     if fmt not in ("table", "md", "json", "csv"):
-        raise BadOption(f"--status lists measures of the table, md, json or csv; the {fmt} output shows them all")
+        raise BadOption(
+            f"--status lists measures of the table, md, json or csv; the {fmt} output shows them all",
+            message("error.status_filter_format", format=fmt),
+        )
     shown = set()
     for name in (n for value in typed for n in re.split(r"[,，、]", value) if n.strip()):
         status = parse_status(name)
         if status is None:
-            raise BadOption(f"--status: unknown status '{name.strip()}'; choose one of {status_choices()}")
+            raise BadOption(
+                f"--status: unknown status '{name.strip()}'; choose one of {status_choices()}",
+                message(
+                    "error.status_filter_unknown",
+                    status=name.strip(),
+                    choices=[message(f"status.{s}") for s in STATUSES],
+                ),
+            )
         shown.add(status)
     return frozenset(shown)
 

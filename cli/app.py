@@ -22,8 +22,10 @@ from types import FrameType
 from typing import Annotated, NoReturn
 
 import typer
-from jtcompare.errors import JtError
+from jtcompare.errors import JtError, Message, message
 from jtcompare.version import __version__
+from typer import rich_utils
+from typer._click import exceptions as click_errors
 from typer.core import TyperOption
 
 app = typer.Typer(
@@ -33,7 +35,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-state = {"debug": False}
+state: dict[str, object] = {"debug": False, "lang": "en"}  # lang: what the command line itself says, in which
 
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130  # the engine's errors carry their own codes
@@ -47,6 +49,55 @@ def _flag_type(self: TyperOption, ctx: typer.Context) -> str | None:
 
 _option_type = TyperOption.display_type_rich
 TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+
+
+def _usage_message(exc: Exception) -> Message | None:
+    """A mistake Click finds before a command runs (an unknown option, a missing argument, a value out of its
+    range), as a Message, by what the error is and the parameter it names, never by its English; None for the
+    rest, which Typer shows as it does."""
+    if isinstance(exc, click_errors.NoSuchOption):
+        similar = message("error.usage.similar", options=sorted(exc.possibilities)) if exc.possibilities else None
+        return message("error.usage.no_option", option=exc.option_name, hint=similar)
+    if isinstance(exc, click_errors.BadOptionUsage):
+        return message("error.usage.option_use", option=exc.option_name)
+    param = getattr(exc, "param", None)
+    if param is None:
+        return None
+    name = max(param.opts, key=len) if param.param_type_name == "option" else message(f"cli.arg.{param.name}")
+    if isinstance(exc, click_errors.MissingParameter):
+        return message("error.usage.missing", name=name)
+    if isinstance(exc, click_errors.BadParameter):
+        low, high = getattr(param, "min", None), getattr(param, "max", None)
+        rule = (
+            message("error.usage.between", low=low, high=high)
+            if low is not None and high is not None
+            else message("error.usage.at_least", low=low)
+            if low is not None
+            else None
+        )
+        return message("error.usage.bad_value", name=name, rule=rule)
+    return None
+
+
+_rich_format_error = rich_utils.rich_format_error
+
+
+def _format_usage_error(exc: Exception) -> None:
+    """Under zh ($JTCOMPARE_LANG: --lang itself is not read yet), Click's usage errors are one line in Chinese, as
+    the engine's errors are, with the command's help named; in English Typer's own panel, as before."""
+    from jtcompare.report.i18n import message_lang, message_text
+
+    said = _usage_message(exc) if message_lang(None) == "zh" else None
+    if said is None:
+        _rich_format_error(exc)  # type: ignore[arg-type]
+        return
+    typer.echo(message_text(message("cli.error", text=said), "zh"), err=True)
+    ctx = getattr(exc, "ctx", None)
+    command = " ".join(["jtcompare", *ctx.command_path.split()[1:]]) if ctx is not None else "jtcompare"
+    typer.echo(message_text(message("cli.see_help", command=command), "zh"), err=True)
+
+
+rich_utils.rich_format_error = _format_usage_error
 
 
 def _print_version(value: bool) -> None:
@@ -66,10 +117,34 @@ def main(
     state["debug"] = debug
 
 
+def words(key: str, **params: object) -> str:
+    """A line of the command line's own (`wrote FILE`, a note's prefix) in the running command's language."""
+    from jtcompare.report.i18n import message_text
+
+    return message_text(Message(key, params), state["lang"])  # type: ignore[arg-type]
+
+
+def say(key: str, *, err: bool = False, **params: object) -> None:
+    typer.echo(words(key, **params), err=err)
+
+
+def note(kind: str, text: str) -> None:
+    """A line on stderr after what a command wrote: `note: ...`, `warning: ...`, `stale: ...` (注意：...)."""
+    from jtcompare.report.i18n import error_text
+
+    typer.echo(words(f"cli.{kind}", text=_one_line(error_text(text, state["lang"]))), err=True)  # type: ignore[arg-type]
+
+
+def error_line(exc: JtError) -> str:
+    from jtcompare.report.i18n import error_text
+
+    return words("cli.error", text=_one_line(error_text(exc, state["lang"])))  # type: ignore[arg-type]
+
+
 def fail_on_problems(problems: Sequence[JtError]) -> None:
     """After a command has done what it could: name each plan it had to leave out, one line each, and exit 2."""
     for exc in problems:
-        typer.echo(f"error: {_one_line(str(exc))}", err=True)
+        typer.echo(error_line(exc), err=True)
     if problems:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -134,21 +209,25 @@ def _quit_quietly() -> NoReturn:
 
 
 @contextmanager
-def errors() -> Iterator[None]:
-    """Turn engine errors into one line on stderr and an exit code; --debug shows the traceback."""
+def errors(lang: str | None = None) -> Iterator[None]:
+    """Turn engine errors into one line on stderr and an exit code; --debug shows the traceback. `lang` is the
+    command's --lang, if it has one: with $JTCOMPARE_LANG it chooses the language of the command's own lines."""
+    from jtcompare.report.i18n import message_lang
+
+    state["lang"] = message_lang(lang)
     try:
         with _signals_unwind():
             yield
     except JtError as exc:
         if state["debug"]:
             traceback.print_exc()
-        typer.echo(f"error: {_one_line(str(exc))}", err=True)
+        typer.echo(error_line(exc), err=True)
         raise typer.Exit(exc.exit_code) from None
     except Terminated as exc:
-        typer.echo(f"terminated ({signal.Signals(exc.signum).name}): nothing was written", err=True)
+        say("cli.terminated", err=True, signal=signal.Signals(exc.signum).name)
         raise typer.Exit(128 + exc.signum) from None
     except KeyboardInterrupt:
-        typer.echo("interrupted: nothing was written", err=True)
+        say("cli.interrupted", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except typer.Exit:
         raise
@@ -157,5 +236,5 @@ def errors() -> Iterator[None]:
             _quit_quietly()
         if state["debug"]:
             raise
-        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        typer.echo(words("cli.unexpected", kind=type(exc).__name__, text=str(exc)), err=True)
         raise typer.Exit(EXIT_ERROR) from None

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from jtcompare.cli.app import app, errors
+from jtcompare.cli.app import app, errors, note
 from jtcompare.cli.options import (
     BaseArgument,
     BaseOption,
@@ -19,7 +19,7 @@ from jtcompare.cli.options import (
     pick_base,
 )
 from jtcompare.cli.output import emit, precheck
-from jtcompare.errors import BadOption
+from jtcompare.errors import BadOption, message
 
 
 @app.command("brief")
@@ -52,9 +52,9 @@ def brief_cmd(
     from jtcompare.api import Library  # the engine: only when the command runs
     from jtcompare.report.i18n import resolve_lang
 
-    with errors():
+    with errors(lang):
         if out.suffix.lower() != ".docx":
-            raise BadOption(f"{out}: the brief is a Word file; name it .docx")
+            raise BadOption(f"{out}: the brief is a Word file; name it .docx", message("error.brief_docx", path=out))
         language = resolve_lang(lang, "zh")
         precheck(out, force)
         lib = Library(plans_dir, config=config)
@@ -64,4 +64,4 @@ def brief_cmd(
         emit(lambda stream: write_brief(a, stream, lang=language), out, force=force, quiet=quiet)
         if not quiet:
             for problem in a.stale:
-                typer.echo(f"note: {problem}", err=True)
+                note("note", problem)

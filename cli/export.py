@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli.app import app, errors, fail_on_problems
+from jtcompare.cli.app import app, errors, fail_on_problems, note, say
 from jtcompare.cli.options import Base, Config, Jobs, NoCache, NoOverrides, PlansDir, Quiet
-from jtcompare.errors import BadOption
+from jtcompare.errors import BadOption, message
 
 if TYPE_CHECKING:  # the engine is imported by the command that runs it (see cli/align.py)
     from jtcompare.api import Exported
@@ -80,23 +80,30 @@ def export_cmd(
 
 def _check_format(fmt: str | None, out: Path) -> None:
     if fmt is None and out.suffix.lower() not in SUFFIXES:
-        raise BadOption(f"{out}: cannot tell the format from '{out.suffix}'; give --format sqlite")
+        raise BadOption(
+            f"{out}: cannot tell the format from '{out.suffix}'; give --format sqlite",
+            message("error.export_format_from_suffix", path=out, suffix=out.suffix),
+        )
     if fmt is not None and fmt.lower() not in FORMATS:
-        raise BadOption(f"unknown format '{fmt}'; export writes {', '.join(FORMATS)}")
+        raise BadOption(
+            f"unknown format '{fmt}'; export writes {', '.join(FORMATS)}",
+            message("error.export_unknown_format", format=fmt, choices=list(FORMATS)),
+        )
 
 
 def _report(out: Path, done: Exported, quiet: bool) -> None:
     if quiet:
         return
     for problem in done.stale:
-        typer.echo(f"note: {problem}", err=True)
+        note("note", problem)
     if not done.written.full_text:
-        typer.echo(
-            "note: this Python's SQLite is older than 3.34 (no trigram tokenizer): no full-text search", err=True
-        )
+        say("cli.no_full_text", err=True)
     counts = done.written.counts
-    typer.echo(
-        f"wrote {out}: {len(done.written.plans)} plans exported, {counts.get('plans', 0)} plans, "
-        f"{counts.get('judgements', 0)} judgements in the file",
+    say(
+        "cli.exported",
         err=True,
+        path=out,
+        exported=len(done.written.plans),
+        plans=counts.get("plans", 0),
+        judgements=counts.get("judgements", 0),
     )

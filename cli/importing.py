@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli.app import app, errors
+from jtcompare.cli.app import app, errors, note
 from jtcompare.cli.options import PlansDir
 from jtcompare.cli.output import resolve_format
 
@@ -80,7 +80,7 @@ def import_cmd(
         else:
             typer.echo(render_import(result, fmt, changes))
         for problem in result.blocked:
-            typer.echo(f"warning: {problem}", err=True)
+            note("warning", problem)
 
 
 MOVED_SHOWN = 12  # cells listed one a line; the rest are counted

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from jtcompare.cli.app import app, errors, fail_on_problems
+from jtcompare.cli.app import app, errors, fail_on_problems, say, state
 from jtcompare.cli.options import Format, NoCache, PlansDir
 from jtcompare.cli.output import resolve_format
 
@@ -25,16 +25,30 @@ def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache 
     """
     from jtcompare.api import Library
     from jtcompare.cli import render  # tabulate and the engine: only when the command runs
+    from jtcompare.report.i18n import error_text
     from jtcompare.report.outline import plan_row
 
     with errors():
         fmt = resolve_format(fmt, None, render.FORMATS)
         lib = Library(plans_dir)
         plans, problems = lib.load_all(use_cache=not no_cache)
-        typer.echo(render.table([plan_row(p) for p in plans], fmt))
-        if fmt in ("table", "md"):  # csv and json stay data
-            typer.echo(f"\nlibrary: {lib.describe()}")
+        rows = [plan_row(p) for p in plans]
+        if fmt in ("table", "md"):  # csv and json stay data, with their English keys
+            rows = [_shown_row(row) for row in rows]
+        typer.echo(render.table(rows, fmt))
+        if fmt in ("table", "md"):
+            say("cli.library", text=error_text(lib.describe(), state["lang"]))  # type: ignore[arg-type]
         fail_on_problems(problems)
+
+
+def _shown_row(row: dict) -> dict:
+    """A line of the plans table as a reader sees it, in the command's language: its titles and the level."""
+    from jtcompare.report.i18n import label
+
+    lang = state["lang"]
+    if lang == "en":
+        return row
+    return {label(f"plans.{k}", lang): label(f"level.{v}", lang) if k == "level" else v for k, v in row.items()}  # type: ignore[arg-type]
 
 
 @app.command("show")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 from jtcompare.cli.align import render_one
-from jtcompare.cli.app import app, errors, fail_on_problems
+from jtcompare.cli.app import app, errors, fail_on_problems, note, say, state, words
 from jtcompare.cli.matrix_output import STREAMED, PlanPart, Reduce, write_matrix
 from jtcompare.cli.options import (
     DEFAULT_BASE,
@@ -30,7 +30,7 @@ from jtcompare.cli.options import (
 from jtcompare.cli.output import TextStream, emit, precheck, resolve_format
 from jtcompare.cli.progress import cores, progress_bar
 from jtcompare.cli.view import Views, precheck_views, write_heatmap
-from jtcompare.errors import BadOption, JtError
+from jtcompare.errors import BadOption, JtError, message
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
     from jtcompare.api import Library, Progress, Result, ReviewImport, Stream
@@ -99,12 +99,15 @@ def matrix_cmd(
     """
     from jtcompare.report.i18n import resolve_lang
 
-    with errors():
+    with errors(lang):
         fmt = resolve_format(fmt, out, FORMATS)
         language = resolve_lang(lang, "zh" if fmt == "html" else "en")
         precheck(out, force)
         if paper and fmt != "xlsx":
-            raise BadOption(f"--print lays out the xlsx workbook; the {fmt} output has no pages")
+            raise BadOption(
+                f"--print lays out the xlsx workbook; the {fmt} output has no pages",
+                message("error.print_xlsx_only", format=fmt),
+            )
         base, plans = split_base([first, *(plans or [])] if first else plans, base, plans_dir, config)
         if fmt == "html" and views:
             precheck_views(out, plans, base, plans_dir, force)
@@ -197,7 +200,7 @@ def report_cmd(
     """
     from jtcompare.report.i18n import resolve_lang
 
-    with errors():
+    with errors(lang):
         fmt = resolve_format(fmt or (None if out else "md"), out, ("md", "json", "csv", "xlsx", "docx", "html"))
         language = resolve_lang(lang, "zh" if fmt in ("docx", "html") else "en")
         precheck(out, force)
@@ -252,28 +255,32 @@ def override_cmd(
     from jtcompare.report.i18n import resolve_lang
     from jtcompare.report.vocab import parse_status, status_word, typed_lang
 
-    with errors():
+    with errors(lang):
         lib = Library(plans_dir)  # it writes to your own library, made on first use: never the shipped one
         if import_file is not None:
             if plan or measure or status:
-                raise BadOption("give either PLAN MEASURE STATUS or --import FILE, not both")
+                raise BadOption(
+                    "give either PLAN MEASURE STATUS or --import FILE, not both", message("error.override_both")
+                )
             _report_import(lib.import_review(import_file, base=base))
             return
         if not (plan and measure and status and note):
-            raise BadOption("give PLAN MEASURE STATUS and --note (or --import FILE)")
+            raise BadOption("give PLAN MEASURE STATUS and --note (or --import FILE)", message("error.override_args"))
         path = lib.override(plan, measure, status, note=note, by=by, match=match, base=base)
         # said in the words typed: 采纳 is pinned as 采纳, adopted as adopted (unless --lang)
         word = status_word(str(parse_status(status)), resolve_lang(lang, typed_lang(status)))
-        typer.echo(f"{measure} pinned as {word} for {lib.find(plan).id} in {path}")
+        say("cli.pinned", measure=measure, status=word, plan=lib.find(plan).id, path=path)
 
 
 def _report_import(result: ReviewImport) -> None:
+    from jtcompare.report.i18n import error_text
+
     for line in result.changed:
-        typer.echo(line)
+        typer.echo(error_text(line, state["lang"]))  # type: ignore[arg-type]
     for line in result.stale:
-        typer.echo(f"stale: {line}", err=True)
-    files = ", ".join(str(f) for f in result.files) or "nothing written"
-    typer.echo(f"{len(result.changed)} changed, {result.unchanged} unchanged, {len(result.stale)} stale; {files}")
+        note("stale", line)
+    files = ", ".join(str(f) for f in result.files) or words("cli.nothing_written")
+    say("cli.imported", changed=len(result.changed), unchanged=result.unchanged, stale=len(result.stale), files=files)
 
 
 @dataclass(frozen=True)
@@ -314,7 +321,7 @@ class _Run:
 def _notes(stale: list[str], quiet: bool) -> None:
     if not quiet:
         for problem in stale:
-            typer.echo(f"note: {problem}", err=True)
+            note("note", problem)
 
 
 def _workbook(result: Result, lang: LangCode, paper: bool) -> Callable[[BinaryIO], None]:

@@ -56,10 +56,13 @@ DEFAULT_BASE = "national"
 def pick_base(argument: str | None, option: str | None, lib: Library) -> str:
     """The base given as BASE or as --base (the default when neither); both naming different plans (national and
     国家 name one) is an error."""
-    from jtcompare.errors import BadOption
+    from jtcompare.errors import BadOption, message
 
     if argument is not None and option is not None and lib.find(argument).id != lib.find(option).id:
-        raise BadOption(f"the base is given twice, as '{argument}' and as --base '{option}'; give it once")
+        raise BadOption(
+            f"the base is given twice, as '{argument}' and as --base '{option}'; give it once",
+            message("error.base_twice", argument=argument, option=option),
+        )
     return argument or option or DEFAULT_BASE
 
 

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 import typer
 from jtcompare.atomic import check_target, write_atomic
-from jtcompare.errors import BadOption
+from jtcompare.errors import BadOption, message
 
 SUFFIXES = {
     ".md": "md",
@@ -47,14 +47,23 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
     if fmt is None and out is not None:
         fmt = SUFFIXES.get(out.suffix.lower())
         if fmt is None:
-            raise BadOption(f"{out}: cannot tell the format from '{out.suffix}'; give --format")
+            raise BadOption(
+                f"{out}: cannot tell the format from '{out.suffix}'; give --format",
+                message("error.format_from_suffix", path=out, suffix=out.suffix),
+            )
     fmt = (fmt or "table").lower()
     if fmt not in allowed:
         if out is not None and fmt in SUFFIXES.values():
-            raise BadOption(f"{out}: this command does not write {fmt}; use one of {', '.join(allowed)}")
-        raise BadOption(f"unknown format '{fmt}'; choose one of {', '.join(allowed)}")
+            raise BadOption(
+                f"{out}: this command does not write {fmt}; use one of {', '.join(allowed)}",
+                message("error.format_not_written", path=out, format=fmt, choices=list(allowed)),
+            )
+        raise BadOption(
+            f"unknown format '{fmt}'; choose one of {', '.join(allowed)}",
+            message("error.unknown_format", format=fmt, choices=list(allowed)),
+        )
     if fmt in NEEDS_OUT and out is None:
-        raise BadOption(f"{fmt} output needs --out FILE.{fmt}")
+        raise BadOption(f"{fmt} output needs --out FILE.{fmt}", message("error.needs_out", format=fmt))
     return fmt
 
 
@@ -100,7 +109,9 @@ def emit(content: Content, out: Path | None, *, force: bool, quiet: bool = False
         data = content
     write_atomic(out, data, force=force, protected=library_files_in_use())
     if not quiet:
-        typer.echo(f"wrote {out}", err=True)
+        from jtcompare.cli.app import say
+
+        say("cli.wrote", err=True, path=out)
 
 
 def _stream_writer(content: TextStream, bom: bool) -> Callable[[BinaryIO], None]:

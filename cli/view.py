@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli.app import app, errors
+from jtcompare.cli.app import app, errors, note
 from jtcompare.cli.options import (
     BaseArgument,
     BaseOption,
@@ -20,7 +20,7 @@ from jtcompare.cli.options import (
     pick_base,
 )
 from jtcompare.cli.output import emit, precheck, resolve_format
-from jtcompare.errors import BadOption
+from jtcompare.errors import BadOption, message
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
     from jtcompare.match.results import Alignment
@@ -72,9 +72,9 @@ def view_cmd(
     from jtcompare.api import Library
     from jtcompare.report.i18n import resolve_lang
 
-    with errors():
+    with errors(lang):
         if out is None:
-            raise BadOption("the view is an HTML file: give --out FILE.html")
+            raise BadOption("the view is an HTML file: give --out FILE.html", message("error.view_needs_out"))
         resolve_format(None, out, ("html",))
         chosen = resolve_lang(lang, "zh")
         precheck(out, force)
@@ -83,7 +83,7 @@ def view_cmd(
         emit(html_view(a, chosen), out, force=force, quiet=quiet)
         if not quiet:
             for problem in a.stale:
-                typer.echo(f"note: {problem}", err=True)
+                note("note", problem)
 
 
 def html_view(a: Alignment, lang: Lang, *, back: str | None = None) -> str:
@@ -95,10 +95,15 @@ def html_view(a: Alignment, lang: Lang, *, back: str | None = None) -> str:
 def view_path(out: Path, plan_id: str) -> Path:
     """Where the heatmap's links to a plan's view lead: PLAN.html beside it."""
     if not plan_id or plan_id.startswith(".") or Path(plan_id).name != plan_id or "\\" in plan_id:
-        raise BadOption(f"plan id '{plan_id}' cannot name a file; use --no-views")
+        raise BadOption(
+            f"plan id '{plan_id}' cannot name a file; use --no-views", message("error.plan_id_not_file", plan=plan_id)
+        )
     path = out.parent / f"{plan_id}.html"
     if path.name == out.name:
-        raise BadOption(f"{out}: the view of plan '{plan_id}' would have this name; name the heatmap otherwise")
+        raise BadOption(
+            f"{out}: the view of plan '{plan_id}' would have this name; name the heatmap otherwise",
+            message("error.view_name_clash", path=out, plan=plan_id),
+        )
     return path
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from jtcompare.errors import AlreadyExists, WriteFailed
+from jtcompare.errors import AlreadyExists, Message, WriteFailed, message, os_reason
 
 Content = bytes | Callable[[BinaryIO], None]
 
@@ -42,6 +42,12 @@ _KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
+_KIND_KEYS = dict(zip((name for _, name in _KINDS), ("link", "folder", "fifo", "char", "block", "socket"), strict=True))
+
+
+def kind_message(kind: str) -> Message:
+    """What file_kind named, as a label (`error.kind.fifo`)."""
+    return message(f"error.kind.{_KIND_KEYS.get(kind, 'other')}")
 
 
 def check_target(path: Path, *, force: bool, protected: Mapping[Path, str] | None = None) -> None:
@@ -49,14 +55,22 @@ def check_target(path: Path, *, force: bool, protected: Mapping[Path, str] | Non
     missing or read-only folder, anything but a regular file, or an existing file unless force."""
     path = Path(path)
     if protected and (what := protected.get(resolved(path))):
-        raise WriteFailed(f"{path}: is {what}; refusing to overwrite it, even with --force (give another file name)")
+        raise WriteFailed(
+            f"{path}: is {what}; refusing to overwrite it, even with --force (give another file name)",
+            message("error.protected", path=path, what=what),
+        )
     check_replaceable(path)
     if path.exists() and not force:
-        raise AlreadyExists(f"{path}: file exists; use --force to overwrite it")
+        raise AlreadyExists(f"{path}: file exists; use --force to overwrite it", message("error.exists", path=path))
     if not path.parent.is_dir():
-        raise WriteFailed(f"{path}: folder {path.parent} does not exist")
+        raise WriteFailed(
+            f"{path}: folder {path.parent} does not exist", message("error.no_folder", path=path, folder=path.parent)
+        )
     if not os.access(path.parent, os.W_OK):
-        raise WriteFailed(f"{path}: folder {path.parent} is not writable")
+        raise WriteFailed(
+            f"{path}: folder {path.parent} is not writable",
+            message("error.folder_not_writable", path=path, folder=path.parent),
+        )
 
 
 def resolved(path: Path) -> Path | None:
@@ -75,10 +89,16 @@ def check_replaceable(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise WriteFailed(
+            f"{path}: cannot write ({exc.strerror or exc})",
+            message("error.cannot_write", path=path, reason=os_reason(exc)),
+        ) from None
     kind = file_kind(mode)
     if kind is not None:
-        raise WriteFailed(f"{path}: is {kind}, not a regular file; refusing to replace it (give a new file name)")
+        raise WriteFailed(
+            f"{path}: is {kind}, not a regular file; refusing to replace it (give a new file name)",
+            message("error.not_regular_target", path=path, kind=kind_message(kind)),
+        )
 
 
 def file_kind(mode: int) -> str | None:
@@ -98,7 +118,10 @@ def write_atomic(
     try:
         tmp = _stage(path.parent, path.name, write, mode=_mode_for(path))
     except OSError as exc:
-        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise WriteFailed(
+            f"{path}: cannot write ({exc.strerror or exc})",
+            message("error.cannot_write", path=path, reason=os_reason(exc)),
+        ) from None
     _put_in_place(tmp, path)
 
 
@@ -113,7 +136,10 @@ def _put_in_place(tmp: Path, path: Path, prepare: Callable[[], None] | None = No
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+            raise WriteFailed(
+                f"{path}: cannot write ({exc.strerror or exc})",
+                message("error.cannot_write", path=path, reason=os_reason(exc)),
+            ) from None
         raise
 
 
@@ -133,7 +159,10 @@ def update_atomic(path: Path, update: Callable[[Path], None], *, protected: Mapp
     try:
         tmp = _stage(path.parent, path.name, copy, mode=_mode_for(path))
     except OSError as exc:
-        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise WriteFailed(
+            f"{path}: cannot write ({exc.strerror or exc})",
+            message("error.cannot_write", path=path, reason=os_reason(exc)),
+        ) from None
 
     def apply() -> None:
         update(tmp)

@@ -1,12 +1,64 @@
-"""The engine's one exception family. The CLI turns each into a one-line message and an exit code."""
+"""The engine's one exception family. The CLI turns each into a one-line message and an exit code.
+
+An error's text is English (`str(exc)`). The errors a user meets most also carry a `Message`: a key of the
+labels in report/data/strings.toml and the values to fill in, so that the command line can say the
+same thing in Chinese (`i18n.message_text`) without reading the English back.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Message:
+    """What an error says, as a label key (`error.plan_not_found`) and the values to fill in; a value
+    may itself be a Message (a hint added to the sentence) or a list (joined in the language's way)."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def message(key: str, **params: object) -> Message:
+    return Message(key, params)
+
+
+_OS_REASONS = {"ENOENT": "missing", "EACCES": "denied", "EPERM": "denied", "EISDIR": "folder", "ENOTDIR": "not_dir"}
+_OS_REASONS |= {"ENOSPC": "full", "EROFS": "read_only", "ELOOP": "loop", "ENAMETOOLONG": "too_long"}
+
+
+def os_reason(exc: OSError) -> Message | str:
+    """Why a file could not be read or written, said in words the labels have (`error.os.*`) when it is a
+    common reason; else the system's own words."""
+    import errno
+
+    key = _OS_REASONS.get(errno.errorcode.get(exc.errno or 0, ""))
+    return Message(f"error.os.{key}", {}) if key else str(exc.strerror or exc)
+
+
+class Said(str):
+    """A line the engine hands the command line (a stale override, a reviewed cell that changed): the English
+    text it always was, carrying its Message so that it can be said in Chinese too."""
+
+    said: Message | None
+
+    def __new__(cls, text: str, said: Message | None = None) -> Said:
+        line = super().__new__(cls, text)
+        line.said = said
+        return line
+
+    def __reduce__(self) -> tuple:  # pickled with its Message (a batch worker's alignment)
+        return (Said, (str(self), self.said))
 
 
 class JtError(Exception):
     """Base of every error the engine reports to a user."""
 
     exit_code = 2  # bad input
+
+    def __init__(self, text: str, said: Message | None = None) -> None:
+        super().__init__(text)  # str(exc) stays the English line; the Message travels in __dict__ (pickled too)
+        self.said = said
 
 
 class PlanNotFound(JtError):

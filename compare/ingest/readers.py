@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jtcompare.atomic import file_kind
-from jtcompare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile
+from jtcompare.atomic import file_kind, kind_message
+from jtcompare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile, message, os_reason
 from jtcompare.ingest.document import FORMATS, MB, Document, human_size
 from jtcompare.ingest.docx import read_docx
 from jtcompare.ingest.html import read_html
@@ -37,7 +37,10 @@ def check_input_format(fmt: str | None) -> str | None:
         return None
     name = {"htm": "html", "text": "txt"}.get(fmt.lower().lstrip("."), fmt.lower().lstrip("."))
     if name not in FORMATS:
-        raise BadOption(f"unknown input format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        raise BadOption(
+            f"unknown input format '{fmt}'; choose one of {', '.join(FORMATS)}",
+            message("error.unknown_input_format", format=fmt, choices=list(FORMATS)),
+        )
     return name
 
 
@@ -51,12 +54,17 @@ def parse_size(value: str | int) -> int:
         return value
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", str(value), re.I)
     if not m or float(m.group(1)) <= 0:
-        raise BadOption(f"--max-size '{value}' is not a size like 20MB, 500KB or 1GB")
+        raise BadOption(
+            f"--max-size '{value}' is not a size like 20MB, 500KB or 1GB", message("error.bad_max_size", value=value)
+        )
     unit = {"k": 1024, "m": MB, "g": 1024 * MB, "": MB}[m.group(2).lower()]
     size = float(m.group(1)) * unit
     if not 1 <= size <= MAX_SIZE_LIMIT:  # inf for digits past any float, too
         shown = value if len(value) <= 24 else f"{value[:20]}…"
-        raise BadOption(f"--max-size '{shown}' must be between 1 byte and 1GB (e.g. 20MB, 500KB)")
+        raise BadOption(
+            f"--max-size '{shown}' must be between 1 byte and 1GB (e.g. 20MB, 500KB)",
+            message("error.max_size_range", value=shown),
+        )
     return int(size)
 
 
@@ -77,25 +85,32 @@ def read_document(path: Path, *, fmt: str | None = None, max_size: int = DEFAULT
 def _read_bytes(path: Path, max_size: int) -> bytes:
     try:
         if path.is_dir():
-            raise UnreadableFile(f"{path}: is a folder, not a file")
+            raise UnreadableFile(f"{path}: is a folder, not a file", message("error.is_folder", path=path))
         info = path.stat()
         if kind := file_kind(info.st_mode):  # a FIFO or a device would be read for ever
-            raise UnreadableFile(f"{path}: is {kind}, not a regular file; a plan to import must be a regular file")
+            raise UnreadableFile(
+                f"{path}: is {kind}, not a regular file; a plan to import must be a regular file",
+                message("error.not_regular_import", path=path, kind=kind_message(kind)),
+            )
         size = info.st_size
         if size > max_size:
             raise TooLarge(
-                f"{path}: {human_size(size)} is over the {human_size(max_size)} limit; raise it with --max-size"
+                f"{path}: {human_size(size)} is over the {human_size(max_size)} limit; raise it with --max-size",
+                message("error.too_large", path=path, size=human_size(size), limit=human_size(max_size)),
             )
         with path.open("rb") as fh:
             data = fh.read(max_size + 1)
     except FileNotFoundError:
-        raise UnreadableFile(f"{path}: no such file") from None
+        raise UnreadableFile(f"{path}: no such file", message("error.no_such_file", path=path)) from None
     except OSError as exc:
-        raise UnreadableFile(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise UnreadableFile(
+            f"{path}: cannot read ({exc.strerror or exc})",
+            message("error.cannot_read", path=path, reason=os_reason(exc)),
+        ) from None
     if len(data) > max_size:  # grew while we looked
         raise TooLarge(f"{path}: over the {human_size(max_size)} limit; raise it with --max-size")
     if not data:
-        raise EmptyFile(f"{path}: empty file")
+        raise EmptyFile(f"{path}: empty file", message("error.empty_file", path=path))
     return data
 
 
@@ -108,7 +123,10 @@ def _detect(path: Path, data: bytes, fmt: str | None) -> str:
     elif data.startswith(b"PK\x03\x04"):
         magic = "docx"
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableFile(f"{path}: an old Word .doc (or other Office 97) file; save it as .docx and import that")
+        raise UnreadableFile(
+            f"{path}: an old Word .doc (or other Office 97) file; save it as .docx and import that",
+            message("error.old_doc", path=path),
+        )
     elif head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head:
         magic = "html"
     if fmt:
@@ -116,5 +134,5 @@ def _detect(path: Path, data: bytes, fmt: str | None) -> str:
     ext = _EXTENSIONS.get(path.suffix.lower())
     if ext in ("pdf", "docx") and magic != ext:
         what = "a PDF (it does not start with %PDF)" if ext == "pdf" else "a Word .docx (it is not a zip archive)"
-        raise UnreadableFile(f"{path}: not {what}")
+        raise UnreadableFile(f"{path}: not {what}", message(f"error.not_{ext}", path=path))
     return magic or ext or "txt"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jtcompare.atomic import write_files
-from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, WriteFailed
+from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, WriteFailed, message
 from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
 from jtcompare.plans.library_edit import locked, read_metadata, stale_files, updated_metadata, writable_plans_dir
 from jtcompare.plans.metadata import (
@@ -154,7 +154,10 @@ def _check_options(
             also = f" or invisible formatting characters ({describe_characters(invisible)})" if invisible else ""
             raise BadOption(f"{option} {value!r} must be printable text, without control characters{also}")
     if level is not None and level not in LEVELS:
-        raise BadOption(f"unknown level '{level}'; choose one of {', '.join(LEVELS)}")
+        raise BadOption(
+            f"unknown level '{level}'; choose one of {', '.join(LEVELS)}",
+            message("error.unknown_level", level=level, choices=list(LEVELS)),
+        )
     return {
         "id": check_id(plan_id) if plan_id is not None else None,
         "name": name,
@@ -365,14 +368,17 @@ def _conflicts(
         out.append(
             PlanExists(
                 f"{path}: plan '{plan_id}' exists already in {folder} ({m.title}); "
-                "give another --id, or --force to replace it"
+                "give another --id, or --force to replace it",
+                message("error.plan_exists", path=path, plan=plan_id, folder=folder, title=m.title),
             )
         )
     elif plan_id in lib.broken:
         out.append(PlanExists(f"{path}: plan '{plan_id}' exists already in {folder} (a broken entry); use --force"))
     else:
         out += [
-            AlreadyExists(f"{folder / n}: file exists; use --force to overwrite it")
+            AlreadyExists(
+                f"{folder / n}: file exists; use --force to overwrite it", message("error.exists", path=folder / n)
+            )
             for n in names
             if (folder / n).exists()
         ]

@@ -18,7 +18,17 @@ from importlib import resources
 from pathlib import Path
 
 from jtcompare.atomic import file_kind, resolved
-from jtcompare.errors import BadMetadata, JtError, PlanNotFound, TooLarge, UnreadableFile
+from jtcompare.errors import (
+    BadMetadata,
+    JtError,
+    Message,
+    PlanNotFound,
+    Said,
+    TooLarge,
+    UnreadableFile,
+    message,
+    os_reason,
+)
 from jtcompare.ingest.document import MB, human_size
 from jtcompare.plans.model import Plan, PlanMeta
 
@@ -79,11 +89,13 @@ def installed_read_only(folder: Path) -> bool:
 def describe_library(folder: Path) -> str:
     """Which library `folder` is, in words, for `plans` and the notes of commands that write to it."""
     if is_shipped(folder):
-        return (
-            f"{folder} (shipped with jtcompare, read-only; import and override write to your own, {user_plans_dir()})"
+        mine = user_plans_dir()
+        return Said(
+            f"{folder} (shipped with jtcompare, read-only; import and override write to your own, {mine})",
+            message("cli.library_shipped", folder=folder, mine=mine),
         )
     if _same(folder, user_plans_dir()):
-        return f"{folder} (yours)"
+        return Said(f"{folder} (yours)", message("cli.library_yours", folder=folder))
     return str(folder)
 
 
@@ -114,23 +126,38 @@ class Library:
         by_name = [m for m in self.plans.values() if key in {_key(m.name), _key(_short(m.name))}]
         if len(by_name) > 1:
             ids = ", ".join(m.id for m in by_name)
-            raise PlanNotFound(f"'{query}' names {len(by_name)} plans in {self.folder} ({ids}); use the id")
+            raise PlanNotFound(
+                f"'{query}' names {len(by_name)} plans in {self.folder} ({ids}); use the id",
+                message(
+                    "error.plan_ambiguous",
+                    query=query,
+                    count=len(by_name),
+                    folder=self.folder,
+                    ids=[m.id for m in by_name],
+                ),
+            )
         if by_name:
             return by_name[0]
         if q in self.broken:
             raise BadMetadata(f"{self.metadata_path}: entry [{q}] is broken: {self.broken[q]}")
-        raise PlanNotFound(f"no plan '{query}' in {self.folder}{self._suggest(q)}")
+        hint, said = self._suggest(q)
+        raise PlanNotFound(
+            f"no plan '{query}' in {self.folder}{hint}",
+            message("error.plan_not_found", query=query, folder=self.folder, hint=said),
+        )
 
-    def _suggest(self, query: str) -> str:
+    def _suggest(self, query: str) -> tuple[str, Message | None]:
         from rapidfuzz import fuzz, process  # only a mistyped name needs it: not on every command's start-up
 
         names = {m.id: m.id for m in self.plans.values()}
         names.update({m.name: m.id for m in self.plans.values()})
         best = process.extractOne(query.lower(), list(names), scorer=fuzz.WRatio, processor=str.lower)
         if best and best[1] >= 60:
-            return f"; did you mean '{names[best[0]]}'?"
-        known = ", ".join(sorted(self.plans))
-        return f"; known plans: {known}" if known else ""
+            return f"; did you mean '{names[best[0]]}'?", message("error.did_you_mean", plan=names[best[0]])
+        known = sorted(self.plans)
+        if not known:
+            return "", None
+        return f"; known plans: {', '.join(known)}", message("error.known_plans", plans=known)
 
     def text_path(self, meta: PlanMeta) -> Path:
         return inside(self.folder, meta.file)
@@ -141,7 +168,10 @@ class Library:
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise UnreadableFile(f"{path}: not UTF-8 text; add it with 'jtcompare import' to convert it") from None
+            raise UnreadableFile(
+                f"{path}: not UTF-8 text; add it with 'jtcompare import' to convert it",
+                message("error.not_utf8", path=path),
+            ) from None
 
     def load(self, query: str, *, use_cache: bool = True) -> Plan:
         """Parse the plan called `query` (from the on-disk cache when the text is unchanged)."""
@@ -184,7 +214,7 @@ def open_library(folder: Path | None = None) -> Library:
     folder = Path(folder) if folder else default_plans_dir()
     lib = Library(folder)
     if not folder.is_dir():
-        raise PlanNotFound(f"{folder}: plans folder does not exist")
+        raise PlanNotFound(f"{folder}: plans folder does not exist", message("error.no_plans_folder", folder=folder))
     path = lib.metadata_path
     if not path.exists():
         return lib
@@ -225,7 +255,10 @@ def read_regular(path: Path, limit: int, what: str) -> bytes:
             _check_regular(path, os.fstat(fh.fileno()), limit, what)
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise UnreadableFile(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise UnreadableFile(
+            f"{path}: cannot read ({exc.strerror or exc})",
+            message("error.cannot_read", path=path, reason=os_reason(exc)),
+        ) from None
     if len(data) > limit:  # grew while we read
         raise TooLarge(f"{path}: over the {human_size(limit)} limit for {what}")
     return data

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from jtcompare.errors import BadOption
+from jtcompare.errors import BadOption, JtError, Message, Said, message
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -50,5 +50,42 @@ def resolve_lang(lang: str | None, default: Lang) -> Lang:
     """--lang if given, else $JTCOMPARE_LANG, else the output's default; an unknown code is a BadOption."""
     chosen = lang or os.environ.get(ENV_LANG) or default
     if chosen not in LANGS:
-        raise BadOption(f"unknown language '{chosen}'; choose one of {', '.join(LANGS)}")
+        raise BadOption(
+            f"unknown language '{chosen}'; choose one of {', '.join(LANGS)}",
+            message("error.unknown_language", lang=chosen, choices=list(LANGS)),
+        )
     return chosen  # type: ignore[return-value]
+
+
+def message_lang(lang: str | None) -> Lang:
+    """The language of what the command line itself says (notes, `wrote FILE`, errors): --lang if it names one,
+    else $JTCOMPARE_LANG if it names one, else English, as before. An unknown code never hides the error saying
+    so: `--lang fr` under JTCOMPARE_LANG=zh is refused in Chinese."""
+    for chosen in (lang, os.environ.get(ENV_LANG)):
+        if chosen in LANGS:
+            return chosen  # type: ignore[return-value]
+    return "en"
+
+
+def message_text(said: Message, lang: Lang) -> str:
+    """A Message in `lang`: its label with its values filled in; a value that is a Message is said
+    first, a list is joined (、 in Chinese)."""
+    sep = "、" if lang == "zh" else ", "
+
+    def value(v: object) -> object:
+        if isinstance(v, Message):
+            return message_text(v, lang)
+        if isinstance(v, (list, tuple)):
+            return sep.join(str(value(x)) for x in v)
+        return "" if v is None else v
+
+    return label(said.key, lang).format(**{k: value(v) for k, v in said.params.items()})
+
+
+def error_text(exc: JtError | str, lang: Lang) -> str:
+    """An engine error (or a Said line) as the command line says it: the English line as ever, or, in Chinese,
+    its Message (one that carries none is shown in English rather than half translated)."""
+    said = exc.said if isinstance(exc, (JtError, Said)) else None
+    if lang == "en" or said is None:
+        return str(exc)
+    return message_text(said, lang)

@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 
 from jtcompare.atomic import write_atomic
-from jtcompare.errors import BadMetadata, BadOption
-from jtcompare.match.results import Alignment, Match, MeasureResult
+from jtcompare.errors import BadMetadata, BadOption, Message, Said, message
+from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import read_regular
 from jtcompare.report.cells import FORMULA_START
@@ -81,11 +81,15 @@ def apply_overrides(a: Alignment, overrides: list[Override]) -> tuple[Alignment,
             continue
         k = by_id.get(o.measure)
         if k is None:
-            stale.append(f"override of {o.measure} for {a.plan.id}: no such base measure any more")
+            said = message("note.override_gone", measure=o.measure, plan=a.plan.id)
+            stale.append(Said(f"override of {o.measure} for {a.plan.id}: no such base measure any more", said))
             continue
         m = measures[k]
         if o.text and o.text != m.measure.text:
-            stale.append(f"override of {o.measure} for {a.plan.id}: the measure's text changed; not applied")
+            said = message("note.override_text_changed", measure=o.measure, plan=a.plan.id)
+            stale.append(
+                Said(f"override of {o.measure} for {a.plan.id}: the measure's text changed; not applied", said)
+            )
             continue
         measures[k] = _pinned(m, o, a.plan)
     return dataclasses.replace(a, measures=tuple(measures), stale=tuple(stale)), stale
@@ -150,11 +154,12 @@ def checked_override(
 
     typed, status = status, parse_status(status)  # by id or by the name an output prints: partial, 部分采纳
     if status is None:
-        raise BadOption(f"unknown status '{typed}'; choose one of {status_choices()}")
+        raise BadOption(f"unknown status '{typed}'; choose one of {status_choices()}", _unknown_status(typed))
     texts = {m.id: m.text for m in base.measures}
     if measure_id not in texts:
         raise BadOption(
-            f"{base.id} has no measure '{measure_id}' (ids look like N08.03; see `jtcompare show {base.id}`)"
+            f"{base.id} has no measure '{measure_id}' (ids look like N08.03; see `jtcompare show {base.id}`)",
+            message("error.no_measure", base=base.id, measure=measure_id),
         )
     if match and match not in {m.id for m in plan.measures}:
         raise BadOption(f"{plan.id} has no measure '{match}'")
@@ -184,3 +189,7 @@ def _stored(value: str) -> str:
 def _as_written(value: str) -> str:
     """A field as the analyst wrote it: the quote `_stored` added, removed."""
     return value[1:] if value.startswith("'") and value[1:].startswith((*FORMULA_START, "'")) else value
+
+
+def _unknown_status(typed: str) -> Message:
+    return message("error.unknown_status", status=typed, choices=[message(f"status.{s}") for s in STATUSES])

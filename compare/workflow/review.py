@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jtcompare.errors import BadOption, UnreadableFile
+from jtcompare.errors import BadOption, Said, UnreadableFile, message
 from jtcompare.match.results import STATUSES
 from jtcompare.plans.library_edit import locked
 from jtcompare.plans.registry import Library
@@ -64,7 +64,12 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
                 raise BadOption(f"{path}: {where}: agree is yes but the row shows no status; give the analyst status")
         if status is None:
             if agrees is False:
-                result.stale.append(f"{row['plan']} {row['measure']}: not agreed, but no corrected status; not applied")
+                result.stale.append(
+                    Said(
+                        f"{row['plan']} {row['measure']}: not agreed, but no corrected status; not applied",
+                        message("note.review_no_status", plan=row["plan"], measure=row["measure"]),
+                    )
+                )
             continue
         try:
             plan, base = lib.load(_plan_ref(row["plan"])), lib.load(_plan_ref(row.get("base") or default_base))
@@ -81,7 +86,12 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
         except BadOption as exc:
             raise BadOption(f"{path}: {where}: {exc}") from None
         if row.get("text") and row["text"] != new.text:
-            result.stale.append(f"{plan.id} {new.measure}: the base text changed since the review; not applied")
+            result.stale.append(
+                Said(
+                    f"{plan.id} {new.measure}: the base text changed since the review; not applied",
+                    message("note.review_text_changed", plan=plan.id, measure=new.measure),
+                )
+            )
             continue
         current = pending.setdefault(plan.id, read_overrides(lib.folder, plan.id))
         before = next((o for o in current if same_cell(o, new)), None)
@@ -90,7 +100,11 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
             continue
         pending[plan.id] = [o for o in current if not same_cell(o, new)] + [new]
         was = before.status if before else "engine's call"
-        result.changed.append(f"{plan.id} {new.measure}: {was} -> {new.status}")
+        said_was = message(f"status.{before.status}") if before else message("note.engine_call")
+        said = message(
+            "note.review_changed", plan=plan.id, measure=new.measure, was=said_was, now=message(f"status.{new.status}")
+        )
+        result.changed.append(Said(f"{plan.id} {new.measure}: {was} -> {new.status}", said))
     for plan_id, overrides in pending.items():
         result.files.append(write_overrides(lib.folder, plan_id, overrides))
     return result
