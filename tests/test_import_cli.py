@@ -46,7 +46,8 @@ def test_import_a_word_file_into_an_empty_folder(tmp_path, docx, plans) -> None:
     assert (lib_dir / "wuhan.orig.docx").read_bytes() == docx.read_bytes()
     assert (lib_dir / "wuhan.txt").read_text(encoding="utf-8") == make.seed("wuhan")
     entry = tomllib.loads((lib_dir / "plans.toml").read_text(encoding="utf-8"))["wuhan"]
-    assert entry["source"] == docx.name and entry["guessed"] == ["id", "name", "level", "kind", "title", "date", "province"]
+    assert entry["source"] == docx.name
+    assert entry["guessed"] == ["id", "name", "level", "kind", "title", "date", "province"]
     assert entry["province"] == "湖北"  # the text names it: measures bound to other regions do not apply
     lib = open_library(lib_dir)
     assert outline(lib.load("武汉")) == outline(plans["wuhan"])
