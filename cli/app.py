@@ -9,6 +9,9 @@ the way out instead of left half-written.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import os
 import re
 import select
@@ -18,13 +21,12 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Annotated, NoReturn
 
 import typer
 from jtcompare.errors import JtError, Message, message
 from jtcompare.version import __version__
-from typer import rich_utils
 from typer._click import exceptions as click_errors
 from typer.core import TyperOption
 
@@ -79,9 +81,6 @@ def _usage_message(exc: Exception) -> Message | None:
     return None
 
 
-_rich_format_error = rich_utils.rich_format_error
-
-
 def _format_usage_error(exc: Exception) -> None:
     """Under zh ($JTCOMPARE_LANG: --lang itself is not read yet), Click's usage errors are one line in Chinese, as
     the engine's errors are, with the command's help named; in English Typer's own panel, as before."""
@@ -89,7 +88,7 @@ def _format_usage_error(exc: Exception) -> None:
 
     said = _usage_message(exc) if message_lang(None) == "zh" else None
     if said is None:
-        _rich_format_error(exc)  # type: ignore[arg-type]
+        _typer_format_error(exc)  # type: ignore[arg-type]
         return
     typer.echo(message_text(message("cli.error", text=said), "zh"), err=True)
     ctx = getattr(exc, "ctx", None)
@@ -97,7 +96,36 @@ def _format_usage_error(exc: Exception) -> None:
     typer.echo(message_text(message("cli.see_help", command=command), "zh"), err=True)
 
 
-rich_utils.rich_format_error = _format_usage_error
+def _patch_format_error(rich_utils: ModuleType) -> None:
+    global _typer_format_error
+    _typer_format_error = rich_utils.rich_format_error
+    rich_utils.rich_format_error = _format_usage_error
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Replaces Typer's usage-error formatter when Typer imports typer.rich_utils, which it does only to show help
+    or an error: importing it up front to patch it would cost every command about 70 ms (rich's markdown)."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            load = spec.loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                load(module)
+                _patch_format_error(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+if "typer.rich_utils" in sys.modules:
+    _patch_format_error(sys.modules["typer.rich_utils"])
+else:
+    sys.meta_path.insert(0, _PatchOnImport())
 
 
 def _print_version(value: bool) -> None:

@@ -177,3 +177,25 @@ def test_a_warm_run_never_loads_jieba(tmp_path) -> None:
     cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert cold.stdout.strip() == "True" and warm.stdout.strip() == "False"
+
+
+def test_a_command_that_succeeds_never_loads_the_help_and_error_formatter(tmp_path) -> None:
+    """Typer's rich formatter (typer.rich_utils, with rich's markdown) costs about 70 ms to import; the command
+    line replaces its usage-error formatter only when Typer loads it for help or an error, never up front."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from jtcompare.cli.main import app;"
+        f"sys.argv = ['jtcompare', 'align', 'chongqing', '--plans-dir', {str(PLANS)!r}];"
+        "import atexit; atexit.register(lambda: print('typer.rich_utils' in sys.modules, file=sys.stderr));"
+        "app()"
+    )
+    env = {**__import__("os").environ, "JTCOMPARE_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False"
+    wrong = subprocess.run(
+        [sys.executable, "-c", code.replace("'chongqing'", "'--bogus'")], capture_output=True, text=True, env=env
+    )
+    assert wrong.returncode == 2 and wrong.stderr.strip().splitlines()[-1] == "True"  # loaded to say the error
