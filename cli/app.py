@@ -152,6 +152,23 @@ def words(key: str, **params: object) -> str:
     return message_text(Message(key, params), state["lang"])  # type: ignore[arg-type]
 
 
+def spoken(line: str) -> str:
+    """A line the engine made (a parser's warning, a reader's note: a `Said`) in the running command's language."""
+    from jtcompare.report.i18n import error_text
+
+    return error_text(line, state["lang"])  # type: ignore[arg-type]
+
+
+def titled(rows: list[dict], prefix: str) -> list[dict]:
+    """A table's rows with their titles in the running command's language (`show.col.no` for `no.`); English
+    keeps the keys as they are, which are also the CSV's and JSON's."""
+    from jtcompare.report.i18n import label
+
+    if state["lang"] == "en":
+        return rows
+    return [{label(f"{prefix}.{k.rstrip('.')}", state["lang"]): v for k, v in row.items()} for row in rows]  # type: ignore[arg-type]
+
+
 def say(key: str, *, err: bool = False, **params: object) -> None:
     typer.echo(words(key, **params), err=err)
 

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli.app import app, errors, note
+from jtcompare.cli.app import app, errors, note, spoken, state, titled, words
 from jtcompare.cli.options import PlansDir
 from jtcompare.cli.output import resolve_format
+from jtcompare.errors import Message, message
 
 if TYPE_CHECKING:  # the importer (readers, parser, tomlkit) loads only when `import` runs
     from jtcompare.api import Imported, Moved
@@ -100,14 +101,25 @@ def what_changed(result: Imported, base: str | None, moved: list[Moved]) -> dict
 
 def render_changes(changes: dict) -> str:
     c, m = changes["clauses"], changes["measures"]
-    lines = [f"changed: numbered clauses {c['old']} -> {c['new']}, measures {m['old']} -> {m['new']}"]
+    lines = [
+        words(
+            "import.changed", clauses_old=c["old"], clauses_new=c["new"], measures_old=m["old"], measures_new=m["new"]
+        )
+    ]
     if changes["base"]:
         cells = changes["cells"]
-        lines.append(f"{len(cells)} cells changed status against {changes['base']}" + (":" if cells else ""))
-        lines += [f"  {x['measure']}: {x['was']} -> {x['now']}" for x in cells[:MOVED_SHOWN]]
+        lines.append(words("import.cells" if cells else "import.no_cells", count=len(cells), base=changes["base"]))
+        lines += [
+            words("import.cell", measure=x["measure"], was=_status(x["was"]), now=_status(x["now"]))
+            for x in cells[:MOVED_SHOWN]
+        ]
         if len(cells) > MOVED_SHOWN:
-            lines.append(f"  and {len(cells) - MOVED_SHOWN} more (--format json lists them all)")
+            lines.append(words("import.more", count=len(cells) - MOVED_SHOWN))
     return "\n".join(lines)
+
+
+def _status(status: str) -> Message:
+    return message(f"status.{status}")
 
 
 def summary(result: Imported) -> dict:
@@ -136,16 +148,19 @@ def summary(result: Imported) -> dict:
 
 def render_import(result: Imported, fmt: str, changes: dict | None = None) -> str:
     from jtcompare.cli import render
+    from jtcompare.cli.library import heading
 
     m, doc = result.meta, result.document
-    read = doc.format_name + (f", {doc.encoding}" if doc.encoding else "")
-    lines = [f"{result.source}: read as {read}"]
-    lines += [f"- {note}" for note in result.notes]
+    read: Message | str = message(f"import.format.{doc.format}")
+    if doc.encoding:
+        read = message("import.encoded", format=read, encoding=_encoding(doc.encoding))
+    lines = [words("import.read_as", path=result.source, format=read)]
+    lines += [f"- {spoken(note)}" for note in result.notes]
     plan = result.plan
-    lines += ["", f"{m.name} ({m.id}): {m.title}"]
+    lines += ["", words("show.head", name=m.name, id=m.id, title=m.title)]
     numbered = len(plan.numbered_clauses)
     other = len(plan.clauses) - numbered
-    lines.append(f"{numbered} numbered clauses, {other} unnumbered, {len(plan.measures)} measures")
+    lines.append(words("import.counts", numbered=numbered, other=other, measures=len(plan.measures)))
     clauses = [
         {
             "id": c.id,
@@ -156,25 +171,46 @@ def render_import(result: Imported, fmt: str, changes: dict | None = None) -> st
         }
         for c in plan.clauses
     ]
-    lines += ["", render.table(clauses, fmt), ""]
-    for label, items in (("warnings", plan.warnings), ("repairs", [r.describe() for r in plan.norm.repairs])):
+    lines += ["", render.table(titled(clauses, "import.col"), fmt), ""]
+    for key, items in (("warnings", plan.warnings), ("repairs", [r.describe() for r in plan.norm.repairs])):
         if items:
-            lines += [f"{label}:" if fmt != "md" else f"## {label}"]
-            lines += [f"- {w}" for w in items]
+            lines += [heading(f"show.{key}", fmt)]
+            lines += [f"- {spoken(w)}" for w in items]
             lines.append("")
     fields = {"id": m.id, "name": m.name, "level": m.level, "kind": m.kind, "title": m.title, "date": m.date}
     fields["province"] = m.province
     rows = [
-        {"field": k, "value": v or "-", "from": "guessed" if k in result.guessed else ("given" if v else "")}
-        for k, v in fields.items()
+        {"field": _field(k), "value": _value(k, v), "from": _source(k, v, result.guessed)} for k, v in fields.items()
     ]
-    lines += [render.table(rows, fmt), ""]
+    lines += [render.table(titled(rows, "import.col"), fmt), ""]
     if changes:
         lines += [render_changes(changes), ""]
-    files = ", ".join(result.files)
+    files = list(result.files)
     if not result.written:
-        lines.append(f"dry run: nothing written; would add {files} to {result.folder}")
+        lines.append(words("import.dry_run", files=files, folder=result.folder))
     else:
-        verb = "replaced" if result.replaced else "added"
-        lines.append(f"{verb} plan '{m.id}' in {result.folder}: {files}")
+        lines.append(
+            words(
+                "import.replaced" if result.replaced else "import.added", plan=m.id, folder=result.folder, files=files
+            )
+        )
     return "\n".join(lines)
+
+
+def _encoding(name: str) -> str:
+    """utf-8 as the English line always said it; in Chinese the encoding's usual name, UTF-8, GBK, BIG5."""
+    return name if state["lang"] == "en" else name.upper()
+
+
+def _field(key: str) -> str:
+    return key if state["lang"] == "en" else words(f"plans.{key}")
+
+
+def _value(key: str, value: str | None) -> str:
+    if value and key == "level" and state["lang"] != "en":
+        return words(f"level.{value}")
+    return value or "-"
+
+
+def _source(key: str, value: str | None, guessed: tuple[str, ...]) -> str:
+    return words("import.guessed") if key in guessed else (words("import.given") if value else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from jtcompare.cli.app import app, errors, fail_on_problems, say, state
+from jtcompare.cli.app import app, errors, fail_on_problems, say, spoken, state, titled, words
 from jtcompare.cli.options import Format, NoCache, PlansDir
 from jtcompare.cli.output import resolve_format
 
@@ -104,22 +104,28 @@ def _clause_rows(data: dict) -> list[dict]:
 def render_outline(data: dict, fmt: str) -> str:
     from jtcompare.cli import render
 
-    head = f"{data['name']} ({data['id']}): {data['title']}"
-    facts = ", ".join(str(x) for x in (data["kind"], data["date"], data["doc_number"]) if x)
+    head = words("show.head", name=data["name"], id=data["id"], title=data["title"])
+    facts = [str(x) for x in (data["kind"], data["date"], data["doc_number"]) if x]
     rows = _clause_rows(data)
     if fmt != "md":  # the terminal shows the first four departments; Markdown and CSV all of them
         for row, c in zip(rows, data["clauses"], strict=True):
             row["departments"] = "、".join(c["departments"][:4]) + (" …" if len(c["departments"]) > 4 else "")
     numbered = sum(1 for c in data["clauses"] if c["number"] is not None)
     measures = sum(len(c["measures"]) for c in data["clauses"])
-    lines = [f"# {head}" if fmt == "md" else head, facts, f"{numbered} numbered clauses, {measures} measures", ""]
-    lines.append(render.table(rows, fmt))
+    lines = [f"# {head}" if fmt == "md" else head, words("show.facts", facts=facts)]
+    lines += [words("show.counts", numbered=numbered, measures=measures), ""]
+    lines.append(render.table(titled(rows, "show.col"), fmt))
     lines += _introductions(data["chapters"], fmt)
-    for label, items in (("warnings", data["warnings"]), ("repairs", data["repairs"])):
+    for key, items in (("warnings", data["warnings"]), ("repairs", data["repairs"])):
         if items:
-            lines += ["", f"{label}:" if fmt != "md" else f"## {label}"]
-            lines += [f"- {w}" for w in items]
+            lines += ["", heading(f"show.{key}", fmt)]
+            lines += [f"- {spoken(w)}" for w in items]
     return "\n".join(lines)
+
+
+def heading(key: str, fmt: str) -> str:
+    """A list's heading: `warnings:` on the terminal, `## warnings` in Markdown (警告：, ## 警告)."""
+    return f"## {words(key)}" if fmt == "md" else words("show.list", title=words(key))
 
 
 def _introductions(chapters: list[dict], fmt: str) -> list[str]:
@@ -129,7 +135,7 @@ def _introductions(chapters: list[dict], fmt: str) -> list[str]:
     found = [c for c in chapters if c["intro"]]
     if not found:
         return []
-    lines = ["", "## chapter introductions" if fmt == "md" else "chapter introductions:"]
+    lines = ["", heading("show.intros", fmt)]
     for c in found:
         head = f"{c['number']}、{c['title']}" if c["number"] else c["title"]
         paragraphs = c["intro"].split("\n")
