@@ -14,7 +14,7 @@ import codecs
 import re
 from pathlib import Path
 
-from jtcompare.errors import TooLarge, UnreadableFile
+from jtcompare.errors import Said, TooLarge, UnreadableFile, message
 from jtcompare.ingest.document import CJK, Document
 from jtcompare.ingest.encoding import decode
 from jtcompare.ingest.tidy import tidy
@@ -86,7 +86,8 @@ def read_html(path: Path, data: bytes) -> Document:
     dropped = _drop_boilerplate(root)
     main = _main_block(root)
     text = _block_text(main)
-    notes = [f"left out {dropped} navigation, header, footer and script parts of the page"] if dropped else []
+    left_out = f"left out {dropped} navigation, header, footer and script parts of the page"
+    notes = [Said(left_out, message("note.html_dropped", count=dropped))] if dropped else []
     notes += said
     return Document(path, data, "html", text, encoding, tuple(notes), hint)
 
@@ -106,9 +107,11 @@ def _decode_html(path: Path, data: bytes) -> tuple[str, str, list[str]]:
             return data.decode(codec), "utf-8" if codec == "utf-8" else label, []
         except UnicodeDecodeError:  # a wrong declaration is common: detect instead
             text, found = decode(path, data)
-            return text, found, [f"the page declares charset {label} but is not in it; read as {found}"]
+            said = message("note.html_charset_wrong", charset=label, found=found)
+            return text, found, [Said(f"the page declares charset {label} but is not in it; read as {found}", said)]
     text, found = decode(path, data)
-    return text, found, [f"ignored the page's charset {label} (not a text encoding for Chinese pages); read as {found}"]
+    ignored = f"ignored the page's charset {label} (not a text encoding for Chinese pages); read as {found}"
+    return text, found, [Said(ignored, message("note.html_charset_ignored", charset=label, found=found))]
 
 
 def page_codec(label: str) -> str | None:

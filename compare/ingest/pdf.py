@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from jtcompare.errors import EmptyFile, TooLarge, UnreadableFile
+from jtcompare.errors import EmptyFile, Said, TooLarge, UnreadableFile, message
 from jtcompare.ingest.document import MB, Document, human_size
 from jtcompare.text.layout import letter_spaced, letter_spaced_text, page_edge, unspace, wrap_joins
 
@@ -84,7 +84,10 @@ def read_pdf(path: Path, data: bytes) -> Document:
         if not any(re.search(r"\w", p) for p in pages):
             raise _NoPdftotext("pdftotext found no text")
     except _NoPdftotext as why:
-        pages, notes = _pypdf_pages(path, data), [f"text read with pypdf ({why})"]
+        pages, notes = (
+            _pypdf_pages(path, data),
+            [Said(f"text read with pypdf ({why})", message("note.pdf_pypdf", why=str(why)))],
+        )
     if not any(re.search(r"\w", p) for p in pages):
         raise EmptyFile(f"{path}: a PDF without a text layer (a scan?); run OCR on it first")
     text, more = pdf_text(pages)
@@ -137,11 +140,11 @@ def _pdftotext_pages(path: Path, data: bytes) -> tuple[list[str], list[str]]:
     if len(pages) > 1 and not pages[-1].strip():
         pages.pop()  # pdftotext ends every page with a form feed
     pages = ["\n".join(columns(page.split("\n"))) for page in pages]
-    notes = ["text read with pdftotext (poppler)"]
+    notes = [Said("text read with pdftotext (poppler)", message("note.pdf_pdftotext"))]
     # poppler drops the spaces a producer puts between Chinese characters; say so as when we remove them
     lines = [ln for p in pages for ln in p.splitlines()]
     if letter_spaced_text(raw.decode("utf-8", "replace").splitlines()) and not letter_spaced_text(lines):
-        notes.append("removed the spaces between characters")
+        notes.append(Said("removed the spaces between characters", message("note.pdf_unspaced")))
     return pages, notes
 
 
@@ -309,7 +312,7 @@ def pdf_text(pages: list[str]) -> tuple[str, list[str]]:
     notes: list[str] = []
     if letter_spaced_text([ln for p in split for ln in p]):
         split = [[unspace(ln) if letter_spaced(ln, 1) else ln for ln in p] for p in split]
-        notes.append("removed the spaces between characters")
+        notes.append(Said("removed the spaces between characters", message("note.pdf_unspaced")))
     running = running_lines(split)
     numbers = 0
     kept: list[str] = []
@@ -323,12 +326,16 @@ def pdf_text(pages: list[str]) -> tuple[str, list[str]]:
                 continue
             kept.append(line)
     for shape in sorted(running):
-        notes.append(f"removed the running header or footer '{shape.replace('#', '')}' from the pages")
+        running_line = shape.replace("#", "")
+        said = message("note.pdf_running", line=running_line)
+        notes.append(Said(f"removed the running header or footer '{running_line}' from the pages", said))
     if numbers:
-        notes.append(f"removed {numbers} page numbers")
+        notes.append(Said(f"removed {numbers} page numbers", message("note.pdf_page_numbers", count=numbers)))
     joins = wrap_joins(kept, page_edge(kept))
     if joins:
-        notes.append(f"joined {len(joins)} lines wrapped at the page edge")
+        notes.append(
+            Said(f"joined {len(joins)} lines wrapped at the page edge", message("note.pdf_joined", count=len(joins)))
+        )
     return _joined(kept, joins), notes
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jtcompare.atomic import write_files
-from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, WriteFailed, message
+from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, Said, WriteFailed, message
 from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
 from jtcompare.plans.library_edit import locked, read_metadata, stale_files, updated_metadata, writable_plans_dir
 from jtcompare.plans.metadata import (
@@ -124,7 +124,7 @@ def import_plan(
     read = _read(path, given, fmt, max_size)
     if dry_run:
         result, _, blocked = _plan_entry(read, open_library(folder), force=force, replace_base=replace_base)
-        return replace(result, blocked=tuple(str(b) for b in blocked))
+        return replace(result, blocked=tuple(Said(str(b), b.said) for b in blocked))
     with locked(folder):  # from here to the last rename, no other import or override changes the library
         lib = open_library(folder)
         result, entry, blocked = _plan_entry(read, lib, force=force, replace_base=replace_base)
@@ -228,13 +228,17 @@ def _province(given: str | None, text: str, name: str, level: str) -> tuple[str 
     if given is not None:
         return given, ()
     if where := guess_province(text, name, level):
+        said = message("note.province_read", province=where.province, because=where.because.said)
         return where.province, (
-            f"province {where.province} read from {where.because}; give --province if it is another",
+            Said(f"province {where.province} read from {where.because}; give --province if it is another", said),
         )
     if level in ("city", "province", "district"):
         return None, (
-            "province not told by the name or the text: give --province, or the measures bound to other "
-            "regions count as its gaps",
+            Said(
+                "province not told by the name or the text: give --province, or the measures bound to other "
+                "regions count as its gaps",
+                message("note.province_unknown"),
+            ),
         )
     return None, ()
 
@@ -246,7 +250,8 @@ def _visible_title(title: str | None) -> tuple[str | None, tuple[str, ...]]:
     if not title or not hidden:
         return title, ()
     visible = "".join(ch for ch in title if ch not in hidden) or None
-    return visible, (f"removed {describe_characters(hidden)} from the title read from the text",)
+    said = message("note.title_hidden", chars=[f"U+{ord(ch):04X}" for ch in hidden])
+    return visible, (Said(f"removed {describe_characters(hidden)} from the title read from the text", said),)
 
 
 def _plan_entry(
@@ -281,7 +286,12 @@ def _plan_entry(
     files = (entry["file"], entry["original"], METADATA)
     notes = [*doc.notes, *read.notes]
     notes += [
-        f"plan {m.id} has the name {f['name']} too: name it by id" for m in others.values() if m.name == f["name"]
+        Said(
+            f"plan {m.id} has the name {f['name']} too: name it by id",
+            message("note.same_name", plan=m.id, name=f["name"]),
+        )
+        for m in others.values()
+        if m.name == f["name"]
     ]
     blocked = _second_national(read, lib, plan_id, replace_base=replace_base)
     blocked += _conflicts(path, lib, plan_id, files[:2], force=force, replace_base=replace_base)

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from jtcompare.errors import BadOption
+from jtcompare.errors import BadOption, Said, message
 from jtcompare.plans.parse import TITLE_END
 from jtcompare.text.numerals import cn_to_int
 
@@ -240,7 +240,7 @@ _PROVINCE = re.compile("|".join(PROVINCES))
 @dataclass(frozen=True)
 class ProvinceGuess:
     province: str
-    because: str  # what in the text made it, as the import output says it
+    because: Said  # what in the text made it, as the import output says it
 
 
 def guess_province(text: str, name: str | None, level: str) -> ProvinceGuess | None:
@@ -251,7 +251,7 @@ def guess_province(text: str, name: str | None, level: str) -> ProvinceGuess | N
     if level == "national":
         return None
     if name and (m := _PROVINCE.match(name)):
-        return ProvinceGuess(m.group(0), f"its name {name}")
+        return ProvinceGuess(m.group(0), Said(f"its name {name}", message("note.by_name", name=name)))
     counts: dict[str, int] = {}
     for m in _PROVINCE.finditer(text):
         counts[m.group(0)] = counts.get(m.group(0), 0) + 1
@@ -259,4 +259,5 @@ def guess_province(text: str, name: str | None, level: str) -> ProvinceGuess | N
     if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
         return None
     top, times = ranked[0]
-    return ProvinceGuess(top, f"its text, which names {top} {times} times")
+    said = message("note.by_text", province=top, times=times)
+    return ProvinceGuess(top, Said(f"its text, which names {top} {times} times", said))

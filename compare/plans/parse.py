@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from jtcompare.errors import Said, message
 from jtcompare.plans.model import Chapter, Clause, Measure, Node, Plan, PlanMeta
 from jtcompare.text.normalise import Normalised, normalise
 from jtcompare.text.numerals import CHARS as CN
@@ -245,7 +246,9 @@ def _title_index(lines: list[_Line]) -> int:
 def _fallback(b: _Builder, lines: list[_Line]) -> None:
     """Each paragraph a clause; a heading (一、总体要求, or a short line without a sentence in it) is never
     a measure: it names the chapter of the paragraphs after it."""
-    b.warnings.append("no numbered clauses found: each paragraph is treated as a clause")
+    b.warnings.append(
+        Said("no numbered clauses found: each paragraph is treated as a clause", message("note.no_numbered_clauses"))
+    )
     chapter, n = "", 0
     for line in lines:
         if line.kind == "chapter" or _heading_like(line.text):
@@ -323,6 +326,7 @@ def _numbering_gaps(clauses: list[Clause]) -> list[str]:
         if n is None:
             continue
         if prev is not None and n not in (prev + 1, 1):
-            out.append(f"clause numbering jumps from {prev} to {n} before '{c.title}'")
+            said = message("note.numbering_jump", was=prev, now=n, title=c.title)
+            out.append(Said(f"clause numbering jumps from {prev} to {n} before '{c.title}'", said))
         prev = n
     return out

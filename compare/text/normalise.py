@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from jtcompare.errors import Said, message
 from jtcompare.text.layout import letter_spaced, letter_spaced_text, spaced_keep, wrap_edge, wrap_joins
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -45,12 +46,25 @@ class Repair:
     context: str
     count: int = 1
 
-    def describe(self) -> str:
+    def describe(self) -> Said:
         if self.kind == "control":
-            done = "replaced by a line break" if self.replacement == "\n" else "removed"
+            broke, code = self.replacement == "\n", self.original.split(" ")[0]
+            done = "replaced by a line break" if broke else "removed"
             times = f", {self.count} times from here on" if self.count > 1 else ""
-            return f"line {self.line}: control character {self.original} {done}{times}"
-        return f"line {self.line}: {self.kind} '{self.original}' -> '{self.replacement}' in '{self.context}'"
+            said = message(
+                "note.control",
+                line=self.line,
+                char=message("note.char", code=code, name=self.original[len(code) :]),
+                done=message("note.control_break" if broke else "note.control_removed"),
+                times=message("note.control_times", count=self.count) if self.count > 1 else None,
+            )
+            return Said(f"line {self.line}: control character {self.original} {done}{times}", said)
+        said = message(
+            "note.pinyin_repair", line=self.line, word=self.original, char=self.replacement, context=self.context
+        )
+        return Said(
+            f"line {self.line}: {self.kind} '{self.original}' -> '{self.replacement}' in '{self.context}'", said
+        )
 
 
 @dataclass(frozen=True)
@@ -59,10 +73,12 @@ class Notice:
 
     kind: str  # "mojibake", "pinyin"
     line: int
-    message: str
+    message: str  # a Said: its Message says it in Chinese too
 
-    def describe(self) -> str:
-        return f"line {self.line}: {self.kind}: {self.message}"
+    def describe(self) -> Said:
+        inner = getattr(self.message, "said", None)
+        said = message("note.notice", line=self.line, kind=message(f"note.kind.{self.kind}"), text=inner)
+        return Said(f"line {self.line}: {self.kind}: {self.message}", said if inner is not None else None)
 
 
 @dataclass
@@ -326,7 +342,14 @@ def _pinyin_for_character(buf: _Buf) -> None:
         context = f"{before}{word}{after}"
         if choice is None:
             buf.notices.append(
-                Notice("pinyin", line, f"'{word}' in '{context}' looks like pinyin for a character; left as is")
+                Notice(
+                    "pinyin",
+                    line,
+                    Said(
+                        f"'{word}' in '{context}' looks like pinyin for a character; left as is",
+                        message("note.pinyin_left", word=word, context=context),
+                    ),
+                )
             )
             return word
         buf.repairs.append(Repair("pinyin", word, choice, line, context))
@@ -376,8 +399,11 @@ def _mojibake(buf: _Buf) -> None:
             Notice(
                 "mojibake",
                 buf.line_of(m.start()),
-                f"garbled characters '{m.group(0)}' in '{original.strip() or context}': "
-                "text lost in conversion, kept out of matching",
+                Said(
+                    f"garbled characters '{m.group(0)}' in '{original.strip() or context}': "
+                    "text lost in conversion, kept out of matching",
+                    message("note.mojibake", chars=m.group(0), context=original.strip() or context),
+                ),
             )
         )
         return ""
