@@ -36,6 +36,23 @@ def os_reason(exc: OSError) -> Message | str:
     return Message(f"error.os.{key}", {}) if key else str(exc.strerror or exc)
 
 
+def detail(exc: BaseException, text: str | None = None) -> Message:
+    """Why a file could not be read, as an error's English has always said it (the library's or the system's own
+    words, `text` if given, else `str(exc)`), and in Chinese by the kind of failure: the system's reason, where in
+    a TOML file, an undecodable byte, else that the file could not be made sense of."""
+    import re
+
+    if isinstance(exc, OSError):
+        zh: Message | str = os_reason(exc)
+    elif at := re.search(r"\(at line (\d+), column (\d+)\)", str(exc)):
+        zh = Message("error.why.toml_at", {"line": int(at.group(1)), "column": int(at.group(2))})
+    elif isinstance(exc, UnicodeDecodeError):
+        zh = Message("error.why.not_utf8", {})
+    else:
+        zh = Message("error.why.broken", {})
+    return Message("error.detail", {"en": str(exc) if text is None else text, "zh": zh})
+
+
 class Said(str):
     """A line the engine hands the command line (a stale override, a reviewed cell that changed): the English
     text it always was, carrying its Message so that it can be said in Chinese too."""

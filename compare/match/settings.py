@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from jtcompare.errors import BadOption
+from jtcompare.errors import BadOption, Message, detail, message
 
 
 @dataclass(frozen=True)
@@ -114,12 +114,13 @@ def load_settings(path: Path | None = None, **overrides: float | None) -> Settin
         try:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:  # TOMLDecodeError, UnicodeDecodeError, an int of 5000 digits
-            raise BadOption(f"{path}: cannot read config ({exc})") from None
+            said = message("error.config_unreadable", path=path, reason=detail(exc))
+            raise BadOption(f"{path}: cannot read config ({exc})", said) from None
         settings = _apply(settings, raw.get("align", raw), str(path))
         try:  # a config file must make sense on its own; say which file does not
             _check(settings)
         except BadOption as exc:
-            raise BadOption(f"{path}: {exc}") from None
+            raise BadOption(f"{path}: {exc}", message("error.in_file", path=path, text=exc.said)) from None
     return _check(_apply(settings, {k: v for k, v in overrides.items() if v is not None}, "option"))
 
 
@@ -158,6 +159,20 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+def _range_said(name: str) -> Message:
+    """`_range` as a Message, for the error that names it."""
+    low, high = _RANGES[name]
+    if name == "semantic":
+        return message("error.range.switch")
+    return message("error.range.count" if name in _COUNTS else "error.range.between", low=f"{low:g}", high=f"{high:g}")
+
+
+def _out_of_range(at: str | None, name: str, value: object) -> BadOption:
+    text = f"setting '{name}' must be {_range(name)}, not {_shown(value)}"
+    said = message("error.setting_range", name=name, range=_range_said(name), value=_shown(value))
+    return BadOption(f"{at}: {text}", message("error.in_file", path=at, text=said)) if at else BadOption(text, said)
+
+
 def _range(name: str) -> str:
     low, high = _RANGES[name]
     if name == "semantic":
@@ -178,9 +193,12 @@ def _check(s: Settings) -> Settings:
     for name, (low, high) in _RANGES.items():
         value = getattr(s, name)
         if not low <= value <= high:  # NaN too
-            raise BadOption(f"setting '{name}' must be {_range(name)}, not {_shown(value)}")
+            raise _out_of_range(None, name, value)
     if s.unit_partial > s.unit_threshold:
-        raise BadOption(f"unit_partial ({s.unit_partial}) must not exceed unit_threshold ({s.unit_threshold})")
+        raise BadOption(
+            f"unit_partial ({s.unit_partial}) must not exceed unit_threshold ({s.unit_threshold})",
+            message("error.partial_over_threshold", partial=s.unit_partial, threshold=s.unit_threshold),
+        )
     return s
 
 
@@ -198,22 +216,34 @@ _REMOVED = {
 def _apply(settings: Settings, values: object, where: str) -> Settings:
     """`values` over `settings`; `where` is the config file, or "option" for single CLI options."""
     if not isinstance(values, dict):
-        raise BadOption(f"{where}: [align] must be a table of settings, e.g. check_below = 0.5")
+        raise BadOption(
+            f"{where}: [align] must be a table of settings, e.g. check_below = 0.5",
+            message("error.align_not_table", path=where),
+        )
     known = {f.name: f.type for f in fields(Settings)}
     for key, value in values.items():
         if key in _REMOVED:
-            raise BadOption(f"{where}: setting '{key}' was removed: {_REMOVED[key]}; delete it from your config")
+            why = message(
+                "error.removed_why", en=_REMOVED[key], zh=message(f"error.removed.{key == 'indicator_threshold'}")
+            )
+            raise BadOption(
+                f"{where}: setting '{key}' was removed: {_REMOVED[key]}; delete it from your config",
+                message("error.setting_removed", path=where, setting=key, why=why),
+            )
         if key not in known:
-            raise BadOption(f"{where}: unknown setting '{key}'; known: {', '.join(known)}")
+            raise BadOption(
+                f"{where}: unknown setting '{key}'; known: {', '.join(known)}",
+                message("error.unknown_setting", path=where, setting=key, known=list(known)),
+            )
         at = f"--{key.replace('_', '-')}" if where == "option" else where
         low, high = _RANGES[key]
         # a string, nan, inf (1e309 in TOML) or an integer past any float (10**400) is refused before it is
         # converted or reaches the arithmetic
         number = isinstance(value, int | float) and not isinstance(value, bool)
         if not number or not (isinstance(value, int) or math.isfinite(value)) or not low <= value <= high:
-            raise BadOption(f"{at}: setting '{key}' must be {_range(key)}, not {_shown(value)}")
+            raise _out_of_range(at, key, value)
         if known[key] == "int" and value != int(value):
-            raise BadOption(f"{at}: setting '{key}' must be {_range(key)}, not {_shown(value)}")
+            raise _out_of_range(at, key, value)
         settings = replace(settings, **{key: int(value) if known[key] == "int" else float(value)})
     return settings
 
