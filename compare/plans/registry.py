@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from jtcompare.atomic import file_kind, resolved
+from jtcompare.atomic import file_kind, kind_message, resolved
 from jtcompare.errors import (
     BadMetadata,
     JtError,
@@ -26,6 +26,7 @@ from jtcompare.errors import (
     Said,
     TooLarge,
     UnreadableFile,
+    detail,
     message,
     os_reason,
 )
@@ -110,7 +111,7 @@ def _same(a: Path, b: Path) -> bool:
 class Library:
     folder: Path
     plans: dict[str, PlanMeta] = field(default_factory=dict)
-    broken: dict[str, str] = field(default_factory=dict)  # entry -> problem
+    broken: dict[str, str] = field(default_factory=dict)  # entry -> problem (a Said)
 
     @property
     def metadata_path(self) -> Path:
@@ -139,7 +140,7 @@ class Library:
         if by_name:
             return by_name[0]
         if q in self.broken:
-            raise BadMetadata(f"{self.metadata_path}: entry [{q}] is broken: {self.broken[q]}")
+            raise self.broken_error(q)
         hint, said = self._suggest(q)
         raise PlanNotFound(
             f"no plan '{query}' in {self.folder}{hint}",
@@ -193,7 +194,14 @@ class Library:
         return plans, problems
 
     def broken_errors(self) -> list[JtError]:
-        return [BadMetadata(f"{self.metadata_path}: entry [{k}] is broken: {v}") for k, v in self.broken.items()]
+        return [self.broken_error(k) for k in self.broken]
+
+    def broken_error(self, plan_id: str) -> BadMetadata:
+        problem = self.broken[plan_id]
+        said = message(
+            "error.entry_broken", path=self.metadata_path, plan=plan_id, problem=getattr(problem, "said", None)
+        )
+        return BadMetadata(f"{self.metadata_path}: entry [{plan_id}] is broken: {problem}", said)
 
 
 def _key(text: str) -> str:
@@ -221,14 +229,16 @@ def open_library(folder: Path | None = None) -> Library:
     try:
         raw = tomllib.loads(read_regular(path, MAX_METADATA_BYTES, METADATA).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BadMetadata(f"{path}: not valid TOML ({exc})") from None
+        raise BadMetadata(
+            f"{path}: not valid TOML ({exc})", message("error.not_toml", path=path, reason=detail(exc))
+        ) from None
     for plan_id, entry in raw.items():
         try:
             meta = meta_from_entry(plan_id, entry)
             inside(folder, meta.file)
             lib.plans[plan_id] = meta
         except BadMetadata as exc:
-            lib.broken[plan_id] = str(exc)
+            lib.broken[plan_id] = Said(str(exc), exc.said)
     return lib
 
 
@@ -240,7 +250,9 @@ def inside(folder: Path, name: str) -> Path:
     except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
         ok = False
     if not ok:
-        raise BadMetadata(f"file '{name}' is outside the plans folder {folder}")
+        raise BadMetadata(
+            f"file '{name}' is outside the plans folder {folder}", message("error.outside", name=name, folder=folder)
+        )
     return path
 
 
@@ -260,15 +272,33 @@ def read_regular(path: Path, limit: int, what: str) -> bytes:
             message("error.cannot_read", path=path, reason=os_reason(exc)),
         ) from None
     if len(data) > limit:  # grew while we read
-        raise TooLarge(f"{path}: over the {human_size(limit)} limit for {what}")
+        raise TooLarge(
+            f"{path}: over the {human_size(limit)} limit for {what}",
+            message("error.over_limit", path=path, limit=human_size(limit), what=_what(what)),
+        )
     return data
 
 
 def _check_regular(path: Path, st: os.stat_result, limit: int, what: str) -> None:
     if (kind := file_kind(st.st_mode)) is not None:
-        raise UnreadableFile(f"{path}: is {kind}, not a regular file; {what} must be a regular file")
+        said = message("error.not_regular", path=path, kind=kind_message(kind), what=_what(what))
+        raise UnreadableFile(f"{path}: is {kind}, not a regular file; {what} must be a regular file", said)
     if st.st_size > limit:
-        raise TooLarge(f"{path}: {human_size(st.st_size)} is over the {human_size(limit)} limit for {what}")
+        size, most = human_size(st.st_size), human_size(limit)
+        said = message("error.size_over_limit", path=path, size=size, limit=most, what=_what(what))
+        raise TooLarge(f"{path}: {size} is over the {most} limit for {what}", said)
+
+
+_WHATS = {
+    "a plan's text": "error.what.text",
+    METADATA: "error.what.metadata",
+    "an overrides file": "error.what.overrides",
+}
+
+
+def _what(what: str) -> Message | str:
+    """What a file is for (`a plan's text`), as the size and kind errors name it."""
+    return message(_WHATS[what], en=what) if what in _WHATS else what
 
 
 def library_files(folder: Path) -> dict[Path, str]:
@@ -310,12 +340,16 @@ def meta_from_entry(plan_id: str, entry: object) -> PlanMeta:
     """The entry [plan_id] of plans.toml as a PlanMeta; BadMetadata names every field that is missing, empty
     or of the wrong type (`doc_number = [1, 2]`, `issuers = "x"`, `date = 2023`)."""
     if not isinstance(entry, dict):
-        raise BadMetadata(f"not a table but {_toml_type(entry)}")
+        raise BadMetadata(f"not a table but {_toml_type(entry)}", message("error.entry.not_table", type=_type(entry)))
     problems = _field_problems(entry)
     if problems:
-        raise BadMetadata("; ".join(problems))
+        said = problems[-1].said
+        for problem in reversed(problems[:-1]):  # joined by "; " (；), as the English has them
+            said = message("error.entry.and", first=problem.said, rest=said)
+        raise BadMetadata("; ".join(problems), said)
     if entry["level"] not in LEVELS:
-        raise BadMetadata(f"level '{entry['level']}' is not one of {', '.join(LEVELS)}")
+        said = message("error.entry.level", level=entry["level"], choices=list(LEVELS))
+        raise BadMetadata(f"level '{entry['level']}' is not one of {', '.join(LEVELS)}", said)
     date = entry.get("date")
     return PlanMeta(
         id=plan_id,
@@ -333,28 +367,40 @@ def meta_from_entry(plan_id: str, entry: object) -> PlanMeta:
     )
 
 
-def _field_problems(entry: dict) -> list[str]:
+def _field_problems(entry: dict) -> list[Said]:
     """What is wrong with the fields of one entry, one phrase per field, each naming its key."""
     missing = [k for k in _REQUIRED if k not in entry or entry[k] == ""]
-    problems = [f"missing or empty: {', '.join(missing)}"] if missing else []
+    problems = [Said(f"missing or empty: {', '.join(missing)}", message("error.entry.missing", keys=missing))]
+    problems = problems if missing else []
     for key in (*_REQUIRED, *_STRINGS):
         if key in entry and not isinstance(entry[key], str):
-            problems.append(f"{key} must be a string, not {_toml_type(entry[key])}")
+            said = message("error.entry.not_string", field=key, type=_type(entry[key]))
+            problems.append(Said(f"{key} must be a string, not {_toml_type(entry[key])}", said))
     for key in _STRING_LISTS:
         value = entry.get(key, [])
         if not isinstance(value, list):
-            problems.append(f"{key} must be an array of strings, not {_toml_type(value)}")
+            said = message("error.entry.not_list", field=key, type=_type(value))
+            problems.append(Said(f"{key} must be an array of strings, not {_toml_type(value)}", said))
         elif bad := [v for v in value if not isinstance(v, str)]:
-            problems.append(f"{key} must be an array of strings, not one holding {_toml_type(bad[0])}")
+            said = message("error.entry.list_holds", field=key, type=_type(bad[0]))
+            problems.append(Said(f"{key} must be an array of strings, not one holding {_toml_type(bad[0])}", said))
     date = entry.get("date")
     if date is not None and not (isinstance(date, str) or _is_day(date)):
-        problems.append(f'date must be a string like "2023-05-11", not {_toml_type(date)}')
+        said = message("error.entry.date", type=_type(date))
+        problems.append(Said(f'date must be a string like "2023-05-11", not {_toml_type(date)}', said))
     return problems
 
 
 def _is_day(value: object) -> bool:
     """A TOML local date (`date = 2023-05-11`, unquoted): read as that day."""
     return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
+
+
+def _type(value: object) -> Message:
+    """`_toml_type` as a Message: its English, and the kind of value in Chinese."""
+    english = _toml_type(value)
+    kind = english.split(" ")[-1] if " " in english else "other"
+    return message(f"error.toml_type.{kind.replace('-', '_')}", en=english)
 
 
 def _toml_type(value: object) -> str:
