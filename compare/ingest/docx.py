@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from jtcompare.errors import TooLarge, UnreadableFile
+from jtcompare.errors import Message, TooLarge, UnreadableFile, detail, message
 from jtcompare.ingest.document import MB, Document, human_size
 from jtcompare.ingest.numbering import read_numbering
 
@@ -28,6 +28,19 @@ MAX_MEMBERS = 5000
 _RATIO_FLOOR = 4 * MB  # tiny files compress well for innocent reasons: check the ratio above this
 _CHUNK = MB  # unpacked at a time
 _BOMB = "refusing a possible zip bomb"
+
+
+def _bomb(path: Path, what: str) -> Message:
+    """A .docx refused for what it would unpack to: the English says how much, the Chinese that it is too much."""
+    return message("error.zip_bomb", path=path, what=message("error.detail", en=what, zh=message("error.why.unpacks")))
+
+
+def _unreadable(path: Path, why: str, exc: BaseException, *, zip_broken: bool = False) -> UnreadableFile:
+    reason = message("error.detail", en=why, zh=message("error.why.broken_zip")) if zip_broken else detail(exc, why)
+    said = message("error.docx_unreadable", path=path, reason=reason)
+    return UnreadableFile(f"{path}: not a readable Word .docx file ({why})", said)
+
+
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the lengths of the name and the extra field
 
 
@@ -37,23 +50,28 @@ def check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
-        raise UnreadableFile(f"{path}: not a readable Word .docx file (broken zip archive: {exc})") from None
+        raise _unreadable(path, f"broken zip archive: {exc}", exc, zip_broken=True) from None
     if len(members) > MAX_MEMBERS:
-        raise TooLarge(f"{path}: a .docx of {len(members):,} parts; {_BOMB}")
+        raise TooLarge(
+            f"{path}: a .docx of {len(members):,} parts; {_BOMB}", _bomb(path, f"a .docx of {len(members):,} parts")
+        )
     declared = _Sizes(path, len(data), declared=True)
     for m in members:
         declared.add(m.filename, m.file_size)
     if "word/document.xml" not in archive.namelist():
-        raise UnreadableFile(f"{path}: a zip archive but not a Word .docx (no word/document.xml)")
+        raise UnreadableFile(
+            f"{path}: a zip archive but not a Word .docx (no word/document.xml)",
+            message("error.docx_no_body", path=path),
+        )
     unpacked = _Sizes(path, len(data), declared=False)
     view = memoryview(data)
     for m in members:
         try:
             _unpack(view, m, lambda n, name=m.filename: unpacked.add(name, n))
         except zlib.error as exc:
-            raise UnreadableFile(f"{path}: not a readable Word .docx file (broken zip archive: {exc})") from None
+            raise _unreadable(path, f"broken zip archive: {exc}", exc, zip_broken=True) from None
         except _Broken as exc:
-            raise UnreadableFile(f"{path}: not a readable Word .docx file ({exc})") from None
+            raise _unreadable(path, str(exc), exc) from None
     return archive
 
 
@@ -101,20 +119,14 @@ class _Sizes:
         if name.lower().endswith((".xml", ".rels")):
             self.xml += size
         if self.total > MAX_UNPACKED:
-            raise TooLarge(
-                f"{self.path}: would unpack to {self.more}{human_size(self.total)} "
-                f"(limit {human_size(MAX_UNPACKED)}); {_BOMB}"
-            )
+            what = f"would unpack to {self.more}{human_size(self.total)} (limit {human_size(MAX_UNPACKED)})"
+            raise TooLarge(f"{self.path}: {what}; {_BOMB}", _bomb(self.path, what))
         if self.xml > MAX_XML:
-            raise TooLarge(
-                f"{self.path}: its XML parts would unpack to {self.more}{human_size(self.xml)} "
-                f"(limit {human_size(MAX_XML)}); {_BOMB}"
-            )
+            what = f"its XML parts would unpack to {self.more}{human_size(self.xml)} (limit {human_size(MAX_XML)})"
+            raise TooLarge(f"{self.path}: {what}; {_BOMB}", _bomb(self.path, what))
         if self.total > _RATIO_FLOOR and self.total > MAX_RATIO * self.packed:
-            raise TooLarge(
-                f"{self.path}: would unpack to {self.more}{self.total // self.packed:,} times its size "
-                f"(limit {MAX_RATIO}); {_BOMB}"
-            )
+            what = f"would unpack to {self.more}{self.total // self.packed:,} times its size (limit {MAX_RATIO})"
+            raise TooLarge(f"{self.path}: {what}; {_BOMB}", _bomb(self.path, what))
 
 
 def read_docx(path: Path, data: bytes) -> Document:
@@ -134,5 +146,5 @@ def read_docx(path: Path, data: bytes) -> Document:
             else:  # Word draws a list's numbers (一、 (一) 1.): they are not in the paragraph's text
                 lines.append(numbering.label(block) + block.text)
     except Exception as exc:  # python-docx raises many types on malformed parts
-        raise UnreadableFile(f"{path}: not a readable Word .docx file ({type(exc).__name__}: {exc})") from None
+        raise _unreadable(path, f"{type(exc).__name__}: {exc}", exc) from None
     return Document(path, data, "docx", "\n".join(lines))

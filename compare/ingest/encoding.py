@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from jtcompare.errors import UnreadableFile
+from jtcompare.errors import UnreadableFile, message
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _CANDIDATES = ["gb18030", "big5", "big5hkscs"]
@@ -22,7 +22,8 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding.replace("-sig", " with BOM")
             except UnicodeDecodeError:
                 raise UnreadableFile(
-                    f"{path}: starts with a {encoding} byte-order mark but is not {encoding}"
+                    f"{path}: starts with a {encoding} byte-order mark but is not {encoding}",
+                    message("error.bom_mismatch", path=path, encoding=encoding),
                 ) from None
     utf16 = _utf16_without_bom(data)
     if utf16:
@@ -37,7 +38,10 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
     best = from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is None:
         where = _where(data, utf8_error)
-        raise UnreadableFile(f"{path}: cannot tell its text encoding (not GB18030/GBK or Big5, and not UTF-8: {where})")
+        raise UnreadableFile(
+            f"{path}: cannot tell its text encoding (not GB18030/GBK or Big5, and not UTF-8: {where})",
+            message("error.unknown_encoding", path=path, where=where),
+        )
     return str(best), best.encoding.replace("_", "-")
 
 
@@ -90,4 +94,5 @@ def _refuse_binary(path: Path, data: bytes) -> None:
     if b"\x00" in sample or controls > max(2, len(sample) // 20):
         zeros = max(sample[0::2].count(0), sample[1::2].count(0))
         hint = "; if it is UTF-16 text, save it with a byte-order mark" if zeros > len(sample) // 8 else ""
-        raise UnreadableFile(f"{path}: a binary file, not text (it holds control bytes){hint}")
+        said = message("error.binary", path=path, hint=message("error.utf16_hint") if hint else None)
+        raise UnreadableFile(f"{path}: a binary file, not text (it holds control bytes){hint}", said)

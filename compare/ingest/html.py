@@ -14,7 +14,7 @@ import codecs
 import re
 from pathlib import Path
 
-from jtcompare.errors import Said, TooLarge, UnreadableFile, message
+from jtcompare.errors import Said, TooLarge, UnreadableFile, detail, message
 from jtcompare.ingest.document import CJK, Document
 from jtcompare.ingest.encoding import decode
 from jtcompare.ingest.tidy import tidy
@@ -63,17 +63,24 @@ def read_html(path: Path, data: bytes) -> Document:
     markup, encoding, said = _decode_html(path, data)
     page = tidy(markup, max_depth=MAX_DEPTH, max_elements=MAX_ELEMENTS, max_tags=MAX_TAGS)
     if page.cut:
-        raise TooLarge(f"{path}: a web page of over {MAX_TAGS:,} tags (limit {MAX_TAGS:,}); {_TOO_MUCH}")
+        said = message("error.html_tags", path=path, limit=f"{MAX_TAGS:,}")
+        raise TooLarge(f"{path}: a web page of over {MAX_TAGS:,} tags (limit {MAX_TAGS:,}); {_TOO_MUCH}", said)
     if page.depth > MAX_DEPTH:
         raise TooLarge(
-            f"{path}: a web page whose elements nest {page.depth:,} levels deep (limit {MAX_DEPTH:,}); {_TOO_MUCH}"
+            f"{path}: a web page whose elements nest {page.depth:,} levels deep (limit {MAX_DEPTH:,}); {_TOO_MUCH}",
+            message("error.html_depth", path=path, depth=f"{page.depth:,}", limit=f"{MAX_DEPTH:,}"),
         )
     if page.elements > MAX_ELEMENTS:
-        raise TooLarge(f"{path}: a web page of {page.elements:,} elements (limit {MAX_ELEMENTS:,}); {_TOO_MUCH}")
+        raise TooLarge(
+            f"{path}: a web page of {page.elements:,} elements (limit {MAX_ELEMENTS:,}); {_TOO_MUCH}",
+            message("error.html_elements", path=path, count=f"{page.elements:,}", limit=f"{MAX_ELEMENTS:,}"),
+        )
     try:
         tree = LexborHTMLParser(page.markup)
     except Exception as exc:
-        raise UnreadableFile(f"{path}: not a readable web page ({type(exc).__name__}: {exc})") from None
+        why = f"{type(exc).__name__}: {exc}"
+        said = message("error.html_unreadable", path=path, reason=detail(exc, why))
+        raise UnreadableFile(f"{path}: not a readable web page ({why})", said) from None
     hint = None
     for selector in ("h1", "title"):
         node = tree.css_first(selector)

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from jtcompare.errors import EmptyFile, Said, TooLarge, UnreadableFile, message
+from jtcompare.errors import EmptyFile, Said, TooLarge, UnreadableFile, detail, message
 from jtcompare.ingest.document import MB, Document, human_size
 from jtcompare.text.layout import letter_spaced, letter_spaced_text, page_edge, unspace, wrap_joins
 
@@ -89,7 +89,10 @@ def read_pdf(path: Path, data: bytes) -> Document:
             [Said(f"text read with pypdf ({why})", message("note.pdf_pypdf", why=str(why)))],
         )
     if not any(re.search(r"\w", p) for p in pages):
-        raise EmptyFile(f"{path}: a PDF without a text layer (a scan?); run OCR on it first")
+        raise EmptyFile(
+            f"{path}: a PDF without a text layer (a scan?); run OCR on it first",
+            message("error.pdf_no_text", path=path),
+        )
     text, more = pdf_text(pages)
     return Document(path, data, "pdf", text, notes=tuple(notes + more))
 
@@ -101,12 +104,17 @@ def _pypdf_pages(path: Path, data: bytes) -> list[str]:
         try:
             reader = pypdf.PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
-                raise UnreadableFile(f"{path}: an encrypted PDF; remove its password and import it again")
+                raise UnreadableFile(
+                    f"{path}: an encrypted PDF; remove its password and import it again",
+                    message("error.pdf_encrypted", path=path),
+                )
             return [page.extract_text() or "" for page in reader.pages]
         except UnreadableFile:
             raise
         except Exception as exc:  # pypdf raises many types on malformed files
-            raise UnreadableFile(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+            why = f"{type(exc).__name__}: {exc}"
+            said = message("error.pdf_unreadable", path=path, reason=detail(exc, why))
+            raise UnreadableFile(f"{path}: not a readable PDF ({why})", said) from None
 
 
 def _pdftotext_pages(path: Path, data: bytes) -> tuple[list[str], list[str]]:
@@ -126,10 +134,14 @@ def _pdftotext_pages(path: Path, data: bytes) -> tuple[list[str], list[str]]:
             out = _run([program, "-layout", *crop, "-enc", "UTF-8", "-eol", "unix", "-q", source, "-"], TIMEOUT)
         except _Stalled:
             raise UnreadableFile(
-                f"{path}: reading its text took over {TIMEOUT:.0f} s (a plan's PDF takes a few); given up"
+                f"{path}: reading its text took over {TIMEOUT:.0f} s (a plan's PDF takes a few); given up",
+                message("error.pdf_timeout", path=path, seconds=f"{TIMEOUT:.0f}"),
             ) from None
         except _Overflow:
-            raise TooLarge(f"{path}: over {human_size(MAX_OUTPUT)} of text; a plan has far less") from None
+            raise TooLarge(
+                f"{path}: over {human_size(MAX_OUTPUT)} of text; a plan has far less",
+                message("error.pdf_too_much_text", path=path, size=human_size(MAX_OUTPUT)),
+            ) from None
         try:
             raw = _run([program, "-raw", "-l", str(_PROBE_PAGES), "-enc", "UTF-8", "-q", source, "-"], TIMEOUT / 4)
         except (_NoPdftotext, _Stalled, _Overflow):

@@ -76,9 +76,13 @@ def read_document(path: Path, *, fmt: str | None = None, max_size: int = DEFAULT
     doc = _READERS[_detect(path, data, forced)](path, data)
     text = doc.text.lstrip("\ufeff")
     if len(text) > MAX_TEXT:
-        raise TooLarge(f"{path}: {len(text):,} characters of text; a plan has far fewer")
+        raise TooLarge(
+            f"{path}: {len(text):,} characters of text; a plan has far fewer",
+            message("error.too_many_characters", path=path, count=f"{len(text):,}"),
+        )
     if not text.strip():
-        raise EmptyFile(f"{path}: no text in this {doc.format_name} file")
+        said = message("error.no_text", path=path, format=message(f"import.format.{doc.format}"))
+        raise EmptyFile(f"{path}: no text in this {doc.format_name} file", said)
     return Document(path, data, doc.format, text, doc.encoding, doc.notes, doc.title_hint)
 
 
@@ -108,7 +112,10 @@ def _read_bytes(path: Path, max_size: int) -> bytes:
             message("error.cannot_read", path=path, reason=os_reason(exc)),
         ) from None
     if len(data) > max_size:  # grew while we looked
-        raise TooLarge(f"{path}: over the {human_size(max_size)} limit; raise it with --max-size")
+        raise TooLarge(
+            f"{path}: over the {human_size(max_size)} limit; raise it with --max-size",
+            message("error.grew_too_large", path=path, limit=human_size(max_size)),
+        )
     if not data:
         raise EmptyFile(f"{path}: empty file", message("error.empty_file", path=path))
     return data
