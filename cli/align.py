@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from jtcompare.cli.app import app, errors, note
+from jtcompare.cli.app import app, errors, note, state
 from jtcompare.cli.options import (
     BaseArgument,
     BaseOption,
@@ -224,4 +224,4 @@ def config_cmd(config: Config = None) -> None:
     from jtcompare.report.settings_file import settings_toml
 
     with errors():
-        typer.echo(settings_toml(settings(config)).rstrip("\n"))
+        typer.echo(settings_toml(settings(config), state["lang"]).rstrip("\n"))  # type: ignore[arg-type]

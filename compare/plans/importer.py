@@ -186,7 +186,10 @@ def _check_province(province: str | None) -> str | None:
     if province is None:
         return None
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", province.strip()):
-        raise BadOption(f"--province {province!r} must be a province's Chinese name, e.g. 湖北 or 湖北省")
+        raise BadOption(
+            f"--province {province!r} must be a province's Chinese name, e.g. 湖北 or 湖北省",
+            message("error.bad_province", value=repr(province)),
+        )
     return province.strip()
 
 
@@ -200,10 +203,16 @@ def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: i
     kind = given["kind"]
     name = given["name"] or guess.name
     if not name:
-        raise BadOption(f"{path}: cannot tell the plan's name (e.g. 武汉市) from its text; give it with --name")
+        raise BadOption(
+            f"{path}: cannot tell the plan's name (e.g. 武汉市) from its text; give it with --name",
+            message("error.no_name", path=path),
+        )
     title = given["title"] or guessed_title or (f"{name}{kind}" if kind else None)
     if not title:
-        raise BadOption(f"{path}: cannot tell the plan's title from its text; give --kind (and --title)")
+        raise BadOption(
+            f"{path}: cannot tell the plan's title from its text; give --kind (and --title)",
+            message("error.no_title", path=path),
+        )
     level = given["level"] or level_of(name) or guess.level or "other"
     fields = {
         "id": given["id"] or id_for(name, level),
@@ -315,22 +324,34 @@ def _previous(lib: Library, plan_id: str) -> Plan | None:
 
 def check_folder(folder: Path) -> None:
     if not folder.is_dir():
-        raise WriteFailed(f"{folder}: plans folder does not exist")
+        raise WriteFailed(f"{folder}: plans folder does not exist", message("error.no_plans_folder", folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise WriteFailed(f"{folder}: plans folder is not writable")
+        raise WriteFailed(
+            f"{folder}: plans folder is not writable", message("error.plans_folder_read_only", folder=folder)
+        )
 
 
 def check_is_plan(path: Path, text: str) -> None:
     """Refuse a text that is not a policy plan (the heuristic in the module docstring)."""
     cjk = len(_CJK.findall(text))
     if cjk < MIN_CJK:
-        raise NotAPlan(f"{path}: not a plan: only {cjk} Chinese characters (a plan has at least {MIN_CJK})")
+        raise NotAPlan(
+            f"{path}: not a plan: only {cjk} Chinese characters (a plan has at least {MIN_CJK})",
+            message("error.not_a_plan_short", path=path, count=cjk, least=MIN_CJK),
+        )
     verbs = [v for v in POLICY_VERBS if v in text]
     if len(verbs) < MIN_VERBS:
         found = "、".join(verbs) or "none"
         raise NotAPlan(
             f"{path}: not a plan: it uses {len(verbs)} of the policy verbs 推进、加强、落实… ({found}); "
-            f"a plan uses at least {MIN_VERBS}"
+            f"a plan uses at least {MIN_VERBS}",
+            message(
+                "error.not_a_plan_verbs",
+                path=path,
+                count=len(verbs),
+                verbs="、".join(verbs) or message("error.none"),
+                least=MIN_VERBS,
+            ),
         )
 
 
@@ -367,7 +388,8 @@ def _conflicts(
         return [
             PlanExists(
                 f"{path}: plan '{plan_id}' is the library's base in {folder} ({m.title}), which every plan is "
-                "compared with; give another --id, or --replace-base to replace it"
+                "compared with; give another --id, or --replace-base to replace it",
+                message("error.plan_is_base", path=path, plan=plan_id, folder=folder, title=m.title),
             )
         ]
     if force:
@@ -383,7 +405,10 @@ def _conflicts(
             )
         )
     elif plan_id in lib.broken:
-        out.append(PlanExists(f"{path}: plan '{plan_id}' exists already in {folder} (a broken entry); use --force"))
+        said = message("error.plan_exists_broken", path=path, plan=plan_id, folder=folder)
+        out.append(
+            PlanExists(f"{path}: plan '{plan_id}' exists already in {folder} (a broken entry); use --force", said)
+        )
     else:
         out += [
             AlreadyExists(

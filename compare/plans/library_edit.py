@@ -18,7 +18,7 @@ from typing import Any
 
 import tomlkit
 from jtcompare.atomic import write_files
-from jtcompare.errors import BadMetadata, WriteFailed
+from jtcompare.errors import BadMetadata, WriteFailed, detail, message, os_reason
 from jtcompare.plans.registry import (
     MAX_METADATA_BYTES,
     MAX_TEXT_BYTES,
@@ -50,7 +50,10 @@ def locked(folder: Path) -> Iterator[None]:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError as exc:
-        raise WriteFailed(f"{folder}: cannot lock the plans folder ({exc.strerror or exc})") from None
+        raise WriteFailed(
+            f"{folder}: cannot lock the plans folder ({exc.strerror or exc})",
+            message("error.cannot_lock", folder=folder, reason=os_reason(exc)),
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -66,7 +69,8 @@ def writable_plans_dir(folder: Path | None) -> Path:
         if installed_read_only(Path(folder)):
             raise WriteFailed(
                 f"{folder}: the plan library shipped with jtcompare is read-only; leave out --plans-dir "
-                f"to write to your own ({user_plans_dir()})"
+                f"to write to your own ({user_plans_dir()})",
+                message("error.shipped_read_only", folder=folder, mine=user_plans_dir()),
             )
         return Path(folder)
     folder = default_plans_dir()
@@ -80,7 +84,10 @@ def seed_user_library() -> Path:
     try:
         mine.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteFailed(f"{mine}: cannot make your plan library ({exc.strerror or exc})") from None
+        raise WriteFailed(
+            f"{mine}: cannot make your plan library ({exc.strerror or exc})",
+            message("error.cannot_make_library", folder=mine, reason=os_reason(exc)),
+        ) from None
     with locked(mine):
         if (mine / METADATA).is_file():  # made meanwhile by another command
             return mine
@@ -104,7 +111,9 @@ def read_metadata(folder: Path) -> str | None:
     try:
         return read_regular(path, MAX_METADATA_BYTES, METADATA).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadMetadata(f"{path}: cannot read ({exc})") from None
+        raise BadMetadata(
+            f"{path}: cannot read ({exc})", message("error.cannot_read", path=path, reason=detail(exc))
+        ) from None
 
 
 def raw_entries(folder: Path) -> dict[str, Any]:

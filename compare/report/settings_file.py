@@ -1,7 +1,9 @@
 """The aligner's settings as a TOML file a user edits and passes back with --config: one comment per setting.
 
 The comments are those written above each field of `jtcompare.match.settings.Settings`, read from its
-source, so the file explains exactly what the code documents and never drifts from it.
+source, so the file explains exactly what the code documents and never drifts from it. They stay English under
+--lang zh for that reason (a Chinese copy would be a second text to keep in step); the file's own lines (its
+head, `default: X`) follow the language.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import fields
 from functools import lru_cache
 
 from jtcompare.match.settings import DEFAULTS, Settings, as_dict
+from jtcompare.report.i18n import Lang, label
 
 
 @lru_cache(maxsize=1)
@@ -33,15 +36,11 @@ def setting_comments() -> dict[str, str]:
     return out
 
 
-def settings_toml(settings: Settings) -> str:
+def settings_toml(settings: Settings, lang: Lang = "en") -> str:
     """`[align]` with every setting, each under the comment that says what it does (and its default if changed)."""
     comments = setting_comments()
     defaults = as_dict(DEFAULTS)
-    lines = [
-        "# jtcompare align settings: edit, then pass this file with --config FILE.",
-        "# Defaults were calibrated on tests/labels/measures.csv; see README, Accuracy.",
-        "[align]",
-    ]
+    lines = [f"# {label('config.head', lang)}", f"# {label('config.calibrated', lang)}", "[align]"]
     described = ""  # the last field with a comment: one comment may describe the fields under it
     for key, value in as_dict(settings).items():
         lines.append("")
@@ -49,10 +48,10 @@ def settings_toml(settings: Settings) -> str:
         if comment:
             described = key
         elif described and key in comments.get(described, ""):
-            comment = f"{key}: see {described} above"
+            comment = label("config.see_above", lang).format(key=key, described=described)
         lines += [f"# {line}" for line in _wrap(comment or key.replace("_", " "))]
         if value != defaults[key]:
-            lines.append(f"# default: {defaults[key]}")
+            lines.append(f"# {label('config.default', lang).format(value=defaults[key])}")
         lines.append(f"{key} = {value}")
     return "\n".join(lines) + "\n"
 

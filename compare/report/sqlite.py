@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtcompare.atomic import update_atomic
-from jtcompare.errors import WriteFailed
+from jtcompare.errors import WriteFailed, detail, message, os_reason
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.report.frames import chapter_label, departments
@@ -288,18 +288,26 @@ def check_export_target(path: Path) -> None:
         with open(path, "rb") as stream:
             head = stream.read(len(_HEADER))
     except OSError as exc:
-        raise WriteFailed(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise WriteFailed(
+            f"{path}: cannot read ({exc.strerror or exc})",
+            message("error.cannot_read", path=path, reason=os_reason(exc)),
+        ) from None
     if head != _HEADER:
-        raise WriteFailed(f"{path}: is not a SQLite database; refusing to overwrite it (give a new file name)")
+        raise WriteFailed(
+            f"{path}: is not a SQLite database; refusing to overwrite it (give a new file name)",
+            message("error.sqlite.not_sqlite", path=path),
+        )
     try:
         with _connect(path) as conn:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        raise WriteFailed(f"{path}: is a damaged SQLite database ({exc}); give a new file name") from None
+        said = message("error.sqlite.damaged", path=path, reason=detail(exc))
+        raise WriteFailed(f"{path}: is a damaged SQLite database ({exc}); give a new file name", said) from None
     if tables and "export_info" not in tables:
         raise WriteFailed(
             f"{path}: is a SQLite database not written by `jtcompare export`; refusing to change it "
-            "(give a new file name)"
+            "(give a new file name)",
+            message("error.sqlite.not_ours", path=path),
         )
 
 

@@ -142,7 +142,8 @@ def checked_override(
     if plan.id == base.id:
         raise BadOption(
             f"'{plan.id}' is the base plan: an override corrects how another plan takes up {base.id}'s measures; "
-            f"name a plan other than the base"
+            f"name a plan other than the base",
+            message("error.override_base", plan=plan.id, base=base.id),
         )
     for what, value, allow in (("note", note, "\n\r\t"), ("by", by, "")):  # a note may run over lines
         if hidden := hidden_characters(value, allow):
@@ -162,7 +163,9 @@ def checked_override(
             message("error.no_measure", base=base.id, measure=measure_id),
         )
     if match and match not in {m.id for m in plan.measures}:
-        raise BadOption(f"{plan.id} has no measure '{match}'")
+        raise BadOption(
+            f"{plan.id} has no measure '{match}'", message("error.no_plan_measure", plan=plan.id, measure=match)
+        )
     return Override(base.id, measure_id, status, match, note, by, date.today().isoformat(), texts[measure_id])
 
 

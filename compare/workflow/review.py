@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jtcompare.errors import BadOption, Said, UnreadableFile, message
+from jtcompare.errors import BadOption, Message, Said, UnreadableFile, detail, message
 from jtcompare.match.results import STATUSES
 from jtcompare.plans.library_edit import locked
 from jtcompare.plans.registry import Library
@@ -52,7 +52,7 @@ def import_review(lib: Library, path: Path, *, default_base: str = "national") -
         return _apply(lib, path, rows, default_base)
 
 
-def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], default_base: str) -> ReviewImport:
+def _apply(lib: Library, path: Path, rows: list[tuple[Said, dict[str, str]]], default_base: str) -> ReviewImport:
     result = ReviewImport()
     pending: dict[str, list[Override]] = {}
     for where, row in rows:
@@ -61,7 +61,10 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
         if status is None and agrees:
             status = _status(row["status"].rstrip("*?"), path, where)  # the reviewer confirms the call as shown
             if status is None:
-                raise BadOption(f"{path}: {where}: agree is yes but the row shows no status; give the analyst status")
+                raise BadOption(
+                    f"{path}: {where}: agree is yes but the row shows no status; give the analyst status",
+                    message("error.review.agree_no_status", path=path, where=where.said),
+                )
         if status is None:
             if agrees is False:
                 result.stale.append(
@@ -84,7 +87,8 @@ def _apply(lib: Library, path: Path, rows: list[tuple[str, dict[str, str]]], def
             )
             new = dataclasses.replace(new, date=_date(row["analyst_date"], path, where) or new.date)
         except BadOption as exc:
-            raise BadOption(f"{path}: {where}: {exc}") from None
+            said = message("error.review.in_row", path=path, where=where.said, text=exc.said or str(exc))
+            raise BadOption(f"{path}: {where}: {exc}", said) from None
         if row.get("text") and row["text"] != new.text:
             result.stale.append(
                 Said(
@@ -119,18 +123,24 @@ def _plan_ref(cell: str) -> str:
     return cell
 
 
-def _status(value: str, path: Path, where: str) -> str | None:
+def _choices() -> Message:
+    """The statuses a review may name: in English as `status_choices` lists them, in Chinese by their names."""
+    return message("error.detail", en=status_choices(), zh=[message(f"status.{s}") for s in STATUSES])
+
+
+def _status(value: str, path: Path, where: Said) -> str | None:
     value = value.strip()
     if not value:
         return None
     # by id or by its name in either language, as the outputs print them, or by the matrix sheet's symbol
     status = parse_status(value) or next((s for s in STATUSES if style(s).symbol == value), None)
     if status is None:
-        raise BadOption(f"{path}: {where}: unknown status '{value}' (use one of {status_choices()})")
+        said = message("error.review.unknown_status", path=path, where=where.said, status=value, choices=_choices())
+        raise BadOption(f"{path}: {where}: unknown status '{value}' (use one of {status_choices()})", said)
     return status
 
 
-def _agrees(value: str, path: Path, where: str) -> bool | None:
+def _agrees(value: str, path: Path, where: Said) -> bool | None:
     """The agree column: yes (in either language, or x, ✓, 1), no, or None when empty."""
     value = value.strip().lower()
     if not value:
@@ -141,14 +151,15 @@ def _agrees(value: str, path: Path, where: str) -> bool | None:
         return True
     yes, no = label("word.yes", "en"), label("word.no", "en")
     raise BadOption(
-        f"{path}: {where}: agree is '{value}'; use {yes} or {no} (or their Chinese words), or leave it empty"
+        f"{path}: {where}: agree is '{value}'; use {yes} or {no} (or their Chinese words), or leave it empty",
+        message("error.review.agree", path=path, where=where.said, value=value),
     )
 
 
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]00:00(?::00)?)?")
 
 
-def _date(value: str, path: Path, where: str) -> str:
+def _date(value: str, path: Path, where: Said) -> str:
     """The review date as YYYY-MM-DD ('' when empty): a spreadsheet's date cell reads back as '2026-12-01 00:00:00',
     a typed one as 2026-12-01, 2026/12/1 or 2026年12月1日."""
     value = value.strip()
@@ -158,24 +169,31 @@ def _date(value: str, path: Path, where: str) -> str:
     try:
         return dt.date(*map(int, found.groups())).isoformat() if found else dt.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise BadOption(f"{path}: {where}: review date '{value}' is not a date (write it as YYYY-MM-DD)") from None
+        raise BadOption(
+            f"{path}: {where}: review date '{value}' is not a date (write it as YYYY-MM-DD)",
+            message("error.review.date", path=path, where=where.said, value=value),
+        ) from None
 
 
-def _read_rows(path: Path) -> list[tuple[str, dict[str, str]]]:
+def _read_rows(path: Path) -> list[tuple[Said, dict[str, str]]]:
     """(where, {column key: text}) for every data row under a header row; `where` names the row for messages."""
     if not path.is_file():
-        raise UnreadableFile(f"{path}: no such file")
+        raise UnreadableFile(f"{path}: no such file", message("error.no_such_file", path=path))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         tables = {"": _csv_table(path)}
     elif suffix == ".xlsx":
         tables = _xlsx_tables(path)
     else:
-        raise BadOption(f"{path}: a review file is .csv or .xlsx")
+        raise BadOption(f"{path}: a review file is .csv or .xlsx", message("error.review.suffix", path=path))
     rows = [row for name, table in tables.items() for row in _keyed(name, table)]
     if not any(_header_at(t) is not None for t in tables.values()):
         need = ", ".join(label(f"col.{k}", "en") for k in _REQUIRED)
-        raise BadOption(f"{path}: no header row with the columns {need}")
+        columns = [message(f"col.{k}") for k in _REQUIRED]
+        raise BadOption(
+            f"{path}: no header row with the columns {need}",
+            message("error.review.no_header", path=path, columns=columns),
+        )
     return rows
 
 
@@ -183,7 +201,8 @@ def _csv_table(path: Path) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise UnreadableFile(f"{path}: cannot read the review file ({exc})") from None
+        said = message("error.review.unreadable", path=path, reason=detail(exc))
+        raise UnreadableFile(f"{path}: cannot read the review file ({exc})", said) from None
 
 
 def _xlsx_tables(path: Path) -> dict[str, list[list[str]]]:
@@ -193,12 +212,11 @@ def _xlsx_tables(path: Path) -> dict[str, list[list[str]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise UnreadableFile(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
+        said = message("error.review.not_xlsx", path=path, kind=type(exc).__name__)
+        raise UnreadableFile(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})", said) from None
     try:
         return {
-            f"sheet {sheet.title}, ": [
-                ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-            ]
+            sheet.title: [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
             for sheet in book.worksheets
         }
     finally:
@@ -225,7 +243,7 @@ def _header_at(rows: list[list[str]]) -> int | None:
     return None
 
 
-def _keyed(name: str, table: list[list[str]]) -> list[tuple[str, dict[str, str]]]:
+def _keyed(name: str, table: list[list[str]]) -> list[tuple[Said, dict[str, str]]]:
     header = _header_at(table)
     if header is None:
         return []
@@ -235,5 +253,11 @@ def _keyed(name: str, table: list[list[str]]) -> list[tuple[str, dict[str, str]]
     for n, row in enumerate(table[header + 1 :], header + 2):
         record = {k: v.strip() for k, v in zip(keys, row, strict=False) if k}
         if record.get("measure"):
-            out.append((f"{name}row {n}", {k: record.get(k, "") for k in _COLUMNS}))
+            where = message("error.review.sheet_row", sheet=name, row=n) if name else message("error.review.row", row=n)
+            out.append(
+                (
+                    Said(f"sheet {name}, row {n}" if name else f"row {n}", where),
+                    {k: record.get(k, "") for k in _COLUMNS},
+                )
+            )
     return out

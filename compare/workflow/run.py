@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from jtcompare.errors import JtError, PlanNotFound
+from jtcompare.errors import JtError, PlanNotFound, message
 from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
@@ -74,7 +74,15 @@ class Stream(Generic[T]):
         base, folder = self._where
         problems = self.problems
         found = f": {len(problems)} could not be read, the first: {problems[0]}" if problems else ""
-        raise PlanNotFound(f"no plans to compare with '{base}' in {folder}{found}; add one with `jtcompare import`")
+        first = (
+            message("error.unread", count=len(problems), first=problems[0].said or str(problems[0]))
+            if problems
+            else None
+        )
+        raise PlanNotFound(
+            f"no plans to compare with '{base}' in {folder}{found}; add one with `jtcompare import`",
+            message("error.no_plans", base=base, folder=folder, found=first),
+        )
 
 
 def whole(a: Alignment) -> Alignment:
