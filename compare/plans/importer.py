@@ -188,7 +188,7 @@ def _check_province(province: str | None) -> str | None:
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", province.strip()):
         raise BadOption(
             f"--province {province!r} must be a province's Chinese name, e.g. 湖北 or 湖北省",
-            message("error.bad_province", value=repr(province)),
+            message("error.bad_province", value=province),
         )
     return province.strip()
 
