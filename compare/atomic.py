@@ -202,7 +202,10 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
         for backup in backups.values():
             backup.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise WriteFailed(f"{folder}: cannot write the plan ({exc.strerror or exc}); nothing was changed") from None
+            said = message("error.plan_not_written", folder=folder, reason=os_reason(exc))
+            raise WriteFailed(
+                f"{folder}: cannot write the plan ({exc.strerror or exc}); nothing was changed", said
+            ) from None
         raise
     for backup in backups.values():
         backup.unlink(missing_ok=True)

@@ -201,6 +201,14 @@ def _errors(tmp: Path) -> list[tuple[list[object], str, list[object]]]:
             "--province “hubei”须是省份的中文名",
             ["hubei"],
         ),
+        (["import", FIXTURES / "wuhan-plan.docx", "--id", "9x", "--dry-run"], "--id “9x”只能由小写字母", ["9x"]),
+        (["import", FIXTURES / "wuhan-plan.docx", "--date", "soon", "--dry-run"], "--date “soon”不是日期", ["soon"]),
+        (["import", FIXTURES / "wuhan-plan.docx", "--name", "武\x1b汉", "--dry-run"], "须是可打印的文字", []),
+        (
+            ["override", "wuhan", "N99.99", "adopted", "--note", "a\x07b"],
+            "备注中含有控制字符或不可见字符（U+0007）",
+            [],
+        ),
         (["override", "--import", tmp / "review.csv"], "review.csv：第 2 行：未知判定“fine”（可选 采纳、", ["fine"]),
         (["override", "--import", tmp / "review.txt"], "复核文件须是 .csv 或 .xlsx 文件", []),
         (["override", "--import", tmp / "noheader.csv"], "没有含 方案、国家措施编号、分析员判定 各列的标题行", []),
@@ -218,7 +226,8 @@ def test_the_less_common_errors_are_one_chinese_line_naming_the_file(tmp_path) -
         lines = out.splitlines()
         assert len(lines) == 1 and lines[0].startswith("错误："), (args, out)
         assert says in lines[0], (args, out)
-        named = next((a for a in args if isinstance(a, Path)), None) if "--province" not in args else None
+        options = {"--province", "--id", "--date", "--name"}
+        named = next((a for a in args if isinstance(a, Path)), None) if not options & set(map(str, args)) else None
         assert named is None or str(named) in lines[0] or named.name in lines[0], (args, out)
         typed_re = [t for t in typed if not isinstance(t, str) or not re.search(r"[\\\[+]", t)]
         rest = re.sub("|".join(t for t in typed if isinstance(t, str) and re.search(r"[\\\[+]", t)) or "$^", " ", out)
@@ -262,6 +271,13 @@ def test_the_new_errors_english_labels_are_their_own_text(tmp_path) -> None:
     big.write_text("推进" * 50, encoding="utf-8")
     errors_.append(_raised(lambda: read_regular(big, 10, "a plan's text")))
     errors_.append(_raised(lambda: check_is_plan(big, big.read_text(encoding="utf-8"))))
+    from jtcompare.plans.metadata import check_id, parse_date
+
+    errors_ += [
+        _raised(lambda: check_id("x" * 80)),
+        _raised(lambda: check_id("9x")),
+        _raised(lambda: parse_date("soon")),
+    ]
     with zipfile.ZipFile(tmp_path / "n.docx", "w") as z:
         z.writestr("a.txt", "x")
     (tmp_path / "b.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)

@@ -152,7 +152,10 @@ def _check_options(
         if value is not None and (not value.strip() or hidden):
             invisible = [ch for ch in hidden if unicodedata.category(ch) != "Cc"]
             also = f" or invisible formatting characters ({describe_characters(invisible)})" if invisible else ""
-            raise BadOption(f"{option} {value!r} must be printable text, without control characters{also}")
+            codes = [f"U+{ord(ch):04X}" for ch in hidden]
+            also_said = message("error.detail", en=also, zh="")
+            said = message("error.not_printable", option=option, value=value, codes=codes, also=also_said)
+            raise BadOption(f"{option} {value!r} must be printable text, without control characters{also}", said)
     if level is not None and level not in LEVELS:
         raise BadOption(
             f"unknown level '{level}'; choose one of {', '.join(LEVELS)}",
@@ -371,7 +374,14 @@ def _second_national(read: _Read, lib: Library, plan_id: str, *, replace_base: b
                 BadOption(
                     f"{read.path}: read as a national plan from {read.national_because}, but {m.id} ({m.title}) "
                     "is the library's national plan; give --level national to add a second one, or --name and "
-                    "--level for what it is (e.g. --name 武汉市 --level city)"
+                    "--level for what it is (e.g. --name 武汉市 --level city)",
+                    message(
+                        "error.second_national",
+                        path=read.path,
+                        because=message("error.detail", en=read.national_because, zh=message("error.why.national")),
+                        plan=m.id,
+                        title=m.title,
+                    ),
                 )
             ]
     return []

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from jtcompare.atomic import write_atomic
-from jtcompare.errors import BadMetadata, BadOption, Message, Said, message
+from jtcompare.errors import BadMetadata, BadOption, Message, Said, detail, message
 from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import read_regular
@@ -58,14 +58,19 @@ def read_overrides(folder: Path, plan_id: str) -> list[Override]:
         data = read_regular(path, OVERRIDES_LIMIT, "an overrides file")  # a FIFO or device would hang align
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise BadMetadata(f"{path}: cannot read overrides ({exc})") from None
+        raise BadMetadata(
+            f"{path}: cannot read overrides ({exc})",
+            message("error.overrides_unreadable", path=path, reason=detail(exc)),
+        ) from None
     from jtcompare.report.vocab import parse_status, status_choices  # the status names: only when a file exists
 
     out = []
     for n, row in enumerate(rows, 2):
         status = parse_status(row.get("status") or "")  # an analyst may have edited the file by hand: 采纳
         if status is None or not row.get("measure"):
-            raise BadMetadata(f"{path}: line {n}: needs a measure id and a status ({status_choices()})")
+            choices = message("error.detail", en=status_choices(), zh=[message(f"status.{s}") for s in STATUSES])
+            said = message("error.overrides_line", path=path, line=n, choices=choices)
+            raise BadMetadata(f"{path}: line {n}: needs a measure id and a status ({status_choices()})", said)
         fields = {c: _as_written((row.get(c) or "").strip()) for c in COLUMNS}
         out.append(Override(**{**fields, "status": status}))
     return out
@@ -149,7 +154,13 @@ def checked_override(
         if hidden := hidden_characters(value, allow):
             raise BadOption(
                 f"the {what} {value!r} holds {describe_characters(hidden)}: control and invisible characters "
-                f"are refused, not stored; remove them"
+                f"are refused, not stored; remove them",
+                message(
+                    "error.hidden_in_note",
+                    what=message(f"error.note_field.{what}"),
+                    codes=[f"U+{ord(ch):04X}" for ch in hidden],
+                    en=f"the {what} {value!r} holds {describe_characters(hidden)}",
+                ),
             )
     from jtcompare.report.vocab import parse_status, status_choices
 
