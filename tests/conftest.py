@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from jtcompare.plans.registry import open_library
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "data" / "plans"
+
+# typer's CliRunner builds the click command from the app again on every invoke (13 ms: it reads the signature and
+# type hints of every command), about a thousand times a run. Built once, as `jtcompare` builds it once a process:
+# the commands are fixed at import, and no test replaces one.
+typer.testing._get_command = functools.cache(typer.main.get_command)
 
 
 @pytest.fixture(autouse=True, scope="session")
