@@ -47,13 +47,15 @@ def plans(library):
 
 
 @pytest.fixture(scope="session")
-def city_alignments(plans):
-    """The three shipped cities aligned with the national plan under the default settings, once per test process
-    (the modules that compare them used to align them again each)."""
-    from jtcompare.match.classify import align
+def city_alignments(library):
+    """The three shipped cities aligned with the national plan under the default settings, once per test run:
+    through the alignment cache the commands read (the run's shared cache), so the process that aligns a city
+    first writes it for the other process and for every `align`, `report` or `matrix` the tests run after it."""
     from jtcompare.match.settings import DEFAULTS
+    from jtcompare.workflow.cache import Aligner
 
-    return {c: align(plans["national"], plans[c], DEFAULTS) for c in ("chongqing", "wuhan", "chengdu")}
+    aligner = Aligner(library, "national", DEFAULTS)
+    return {c: aligner(c) for c in ("chongqing", "wuhan", "chengdu")}
 
 
 def copy_library(folder: Path) -> Path:
