@@ -493,14 +493,22 @@ def _print_as_matrix(ws: Worksheet, keys: list[str], last: int) -> None:
     whole in the cell's comment (text left to run under the next column would still be printed there, under the
     status cells); the plan columns' titles turned upright so a plan's two columns stay narrow."""
     widths = [s.width for s in MATRIX_SPECS.values()]
+    restyled: dict[tuple[tuple[int, ...], bool], StyleArray] = {}  # (style before, a text column) -> style after
     for row in ws.iter_rows(min_row=2, max_row=last):
         for cell in row:
-            font = copy(cell.font)
-            font.size = MATRIX_FONT
-            cell.font = font
-            if cell.column > len(MATRIX_SPECS):
+            texts = cell.column <= len(MATRIX_SPECS)
+            before = (tuple(cell._style), texts)
+            if before in restyled:  # the same style restyled the same way: copied, not looked up again (write_table)
+                cell._style = copy(restyled[before])
+            else:
+                font = copy(cell.font)
+                font.size = MATRIX_FONT
+                cell.font = font
+                if texts:
+                    cell.alignment = Align(wrap_text=False, vertical="top", shrink_to_fit=False)
+                restyled[before] = copy(cell._style)
+            if not texts:
                 continue
-            cell.alignment = Align(wrap_text=False, vertical="top", shrink_to_fit=False)
             if isinstance(cell.value, str) and (cut := _clipped(cell.value, widths[cell.column - 1])) != cell.value:
                 cell.comment = Comment(cell.value[:2000], "jtcompare", width=400, height=120)
                 cell.value = cut
