@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "data" / "plans"
 
 # typer's CliRunner builds the click command from the app again on every invoke (13 ms: it reads the signature and
-# type hints of every command), about a thousand times a run. Built once, as `jtcompare` builds it once a process:
+# type hints of every command), about 700 times a run. Built once, as `jtcompare` builds it once a process:
 # the commands are fixed at import, and no test replaces one.
 typer.testing._get_command = functools.cache(typer.main.get_command)
 
