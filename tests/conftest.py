@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from jtcompare.plans.registry import open_library
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "data" / "plans"
+
+# typer's CliRunner builds the click command from the app again on every invoke (13 ms: it reads the signature and
+# type hints of every command), about 700 times a run. Built once, as `jtcompare` builds it once a process:
+# the commands are fixed at import, and no test replaces one.
+typer.testing._get_command = functools.cache(typer.main.get_command)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -39,13 +47,15 @@ def plans(library):
 
 
 @pytest.fixture(scope="session")
-def city_alignments(plans):
-    """The three shipped cities aligned with the national plan under the default settings, once per test process
-    (the modules that compare them used to align them again each)."""
-    from jtcompare.match.classify import align
+def city_alignments(library):
+    """The three shipped cities aligned with the national plan under the default settings, once per test run:
+    through the alignment cache the commands read (the run's shared cache), so the process that aligns a city
+    first writes it for the other process and for every `align`, `report` or `matrix` the tests run after it."""
     from jtcompare.match.settings import DEFAULTS
+    from jtcompare.workflow.cache import Aligner
 
-    return {c: align(plans["national"], plans[c], DEFAULTS) for c in ("chongqing", "wuhan", "chengdu")}
+    aligner = Aligner(library, "national", DEFAULTS)
+    return {c: aligner(c) for c in ("chongqing", "wuhan", "chengdu")}
 
 
 def copy_library(folder: Path) -> Path:

