@@ -85,10 +85,10 @@ def _apply(lib: Library, path: Path, rows: list[tuple[Said, dict[str, str]]], de
                 by=row.get("by", ""),
                 match=row.get("match", ""),
             )
-            new = dataclasses.replace(new, date=_date(row["analyst_date"], path, where) or new.date)
         except BadOption as exc:
             said = message("error.review.in_row", path=path, where=where.said, text=exc.said or str(exc))
             raise BadOption(f"{path}: {where}: {exc}", said) from None
+        new = dataclasses.replace(new, date=_date(row["analyst_date"], path, where) or new.date)  # names its row
         if row.get("text") and row["text"] != new.text:
             result.stale.append(
                 Said(
