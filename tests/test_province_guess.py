@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from jtcompare.cli.main import app
+from jtcompare.match import regions
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.plans.importer import import_plan
-from jtcompare.plans.metadata import guess_province
+from jtcompare.plans.metadata import guess_province, short_province
 from jtcompare.plans.registry import open_library
 from typer.testing import CliRunner
 
@@ -110,3 +111,32 @@ def test_what_the_text_does_not_settle_is_not_guessed(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "province" not in entry(folder, "plain")
     assert "- province not told by the name or the text: give --province" in result.output
+
+
+def test_a_province_is_its_whole_name_not_a_prefix() -> None:
+    """海南藏族自治州 is a prefecture of 青海 and 河南县 a county of it: their names begin with a province's, they are
+    not it; 新疆维吾尔自治区 and 广西壮族自治区 are 新疆 and 广西 (once cut to 新疆维吾尔 and 广西壮族, which lie
+    in no region, so every measure bound to a region 新疆 is in was left out of its coverage)."""
+    assert guess_province("", "海南藏族自治州", "city") is None
+    assert guess_province("落实青海省部署。青海省要求。", "海南藏族自治州", "city").province == "青海"
+    assert guess_province("", "新疆维吾尔自治区", "province").province == "新疆"
+    assert [short_province(n) for n in ("湖北省", "重庆市", "广西壮族自治区", "宁夏回族自治区", "香港特别行政区")] == [
+        "湖北", "重庆", "广西", "宁夏", "香港"
+    ]  # fmt: skip
+    bound = [row for row in regions.table().values() if row.kind == "region"]
+    inside = [row for row in bound if any("新疆" in r.provinces for r in row.regions)]
+    assert inside, "the reviewed table binds some measure to a region 新疆 lies in"
+    for row in inside:
+        assert regions.not_applicable(row.measure, row.quote, "新疆维吾尔自治区", "province") is None
+        assert regions.not_applicable(row.measure, row.quote, "湖北省", "city") is row
+
+
+@pytest.mark.parametrize("province", ["胡北", "武汉", "海南藏族自治州"])
+def test_a_province_that_is_none_is_refused_before_anything_is_written(tmp_path, province) -> None:
+    folder = library(tmp_path)
+    result = runner.invoke(
+        app, ["import", str(PLANS / "wuhan.txt"), "--province", province, "--plans-dir", str(folder)]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"--province '{province}' must be a province's Chinese name" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["national.txt", "plans.toml"]

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from jtcompare.match.lexicon import MATCH_DATA
 from jtcompare.match.results import CENTRAL_ONLY
+from jtcompare.plans import metadata
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def table() -> dict[str, Applicability]:
 
 
 def short_province(province: str) -> str:
-    return province.removesuffix("省").removesuffix("市").removesuffix("自治区")
+    """The short name regions.toml lists (新疆 for 新疆维吾尔自治区); a name that is no province's, as written."""
+    return metadata.short_province(province) or province.strip()
 
 
 def not_applicable(measure_id: str, text: str, province: str | None, level: str) -> Applicability | None:

@@ -36,6 +36,7 @@ from jtcompare.plans.metadata import (
     level_of,
     parse_date,
     prefix_for,
+    short_province,
 )
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse_normalised
@@ -184,11 +185,12 @@ def _kept(previous: PlanMeta | None, entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_province(province: str | None) -> str | None:
-    """The province as given (湖北, 湖北省), refused when it is not Chinese text: it is compared with the regions'
-    province lists (match/data/regions.toml), so a typo would silently bind no measure."""
+    """The province as given (湖北, 湖北省, 新疆维吾尔自治区), refused when it is no province-level division's name:
+    it is compared with the regions' province lists (match/data/regions.toml), so a typo (胡北) or a city (武汉)
+    would put the plan outside every region and silently leave out each region-bound measure."""
     if province is None:
         return None
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", province.strip()):
+    if short_province(province) is None:
         raise BadOption(
             f"--province {province!r} must be a province's Chinese name, e.g. 湖北 or 湖北省",
             message("error.bad_province", value=province),

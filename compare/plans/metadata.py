@@ -241,6 +241,15 @@ PROVINCES = (
     *("甘肃", "青海", "宁夏", "新疆", "香港", "澳门", "台湾"),
 )
 _PROVINCE = re.compile("|".join(PROVINCES))
+# a province-level division's full name: its short name and what may follow it (新疆维吾尔自治区, 重庆市)
+_PROVINCE_NAME = re.compile(rf"({'|'.join(PROVINCES)})(?:省|市|特别行政区|自治区|壮族自治区|回族自治区|维吾尔自治区)?")
+
+
+def short_province(name: str) -> str | None:
+    """The short name (湖北, 新疆) of a province-level division written short or in full (湖北省, 新疆维吾尔自治区);
+    None for anything else, a city or prefecture included (海南藏族自治州 lies in 青海, not in 海南)."""
+    m = _PROVINCE_NAME.fullmatch(name.strip())
+    return m.group(1) if m else None
 
 
 @dataclass(frozen=True)
@@ -256,8 +265,8 @@ def guess_province(text: str, name: str | None, level: str) -> ProvinceGuess | N
     and the region-bound measures are judged rather than left out."""
     if level == "national":
         return None
-    if name and (m := _PROVINCE.match(name)):
-        return ProvinceGuess(m.group(0), Said(f"its name {name}", message("note.by_name", name=name)))
+    if name and (own := short_province(name)):  # the plan of a province, or of 重庆市 and the other municipalities
+        return ProvinceGuess(own, Said(f"its name {name}", message("note.by_name", name=name)))
     counts: dict[str, int] = {}
     for m in _PROVINCE.finditer(text):
         counts[m.group(0)] = counts.get(m.group(0), 0) + 1
