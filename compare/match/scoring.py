@@ -20,7 +20,7 @@ import numpy as np
 from jtcompare.match.lexicon import words
 from jtcompare.match.settings import Settings
 from jtcompare.match.targets import extract_targets
-from jtcompare.match.tokens import load, match_tokens, tokens_of
+from jtcompare.match.tokens import known, load, match_tokens, tokens_of
 from jtcompare.match.units import char_pairs
 from jtcompare.plans.cache import memo
 from jtcompare.plans.model import Clause, Measure, Plan
@@ -55,7 +55,8 @@ def remember(plan: Plan) -> None:
     unchanged: a warm run never loads jieba. The matcher owns this cache; loading a plan never tokenises."""
     texts = token_texts(plan)
     key = (plan.meta, hashlib.sha256("\x00".join(texts).encode()).hexdigest())
-    load(key, memo("tokens", key, lambda: {t: tokens_of(t) for t in texts}))
+    if not known(key):
+        load(key, memo("tokens", key, lambda: {t: tokens_of(t) for t in texts}))
 
 
 def parts(text: str) -> list[str]:

@@ -46,6 +46,15 @@ def match_tokens(text: str) -> tuple[str, ...]:
     return known
 
 
+def known(key: object) -> bool:
+    """Whether one plan's tokens are loaded already (it then counts as the most recently loaded): a matrix
+    compares every plan with the same base, whose tokens need not be read from disk for each of them."""
+    if key not in _BY_PLAN:
+        return False
+    _BY_PLAN.move_to_end(key)
+    return True
+
+
 def load(key: object, table: dict[str, tuple[str, ...]]) -> None:
     """Make one plan's tokens known, forgetting the least recently loaded plan beyond KEEP_PLANS."""
     _BY_PLAN[key] = table
