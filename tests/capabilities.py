@@ -6,7 +6,8 @@ one-cell workbook, a one-line document or a one-line PDF, or starts the browser,
 that needs one calls `need(...)`, which skips saying what is missing and how to install it; a real failure of
 our own files still fails, because the probe's files are not ours.
 
-Each probe runs at most once per test process (a LibreOffice start is seconds).
+Each probe runs at most once per test process (a LibreOffice start is seconds), and LibreOffice's only when a
+conversion of ours made nothing (`made_by`): where it works, it is never started for the probe.
 """
 
 from __future__ import annotations
@@ -119,6 +120,15 @@ def missing(capability: str) -> str | None:
     if capability == "pdftotext":
         return _pdftotext_probe()
     raise ValueError(f"unknown capability {capability!r}")
+
+
+def made_by(component: str, output: Path) -> None:
+    """After a LibreOffice run that was to write `output` with `component` (calc, writer): skip, saying why,
+    when there is no output because this machine's LibreOffice lacks that component. Probing only after a run
+    that made nothing spares a LibreOffice start where it works; when the probe works too, the failure is our
+    file's, and the caller's assertion names it."""
+    if not output.exists():
+        need(component)
 
 
 def need(*capabilities: str) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from pathlib import Path
@@ -56,6 +57,27 @@ def city_alignments(library):
 
     aligner = Aligner(library, "national", DEFAULTS)
     return {c: aligner(c) for c in ("chongqing", "wuhan", "chengdu")}
+
+
+def cache_without_alignments(folder: Path, city_alignments: dict) -> Path:
+    """A cache folder of a test's own, holding what the run's shared cache holds (the parsed plans, their tokens,
+    the base's units, jieba's dictionary: `city_alignments` has made them) but no alignment, so that the matching
+    the test looks at is done afresh while parsing and tokenising, which it does not look at, is not. Files are
+    linked: every cache write replaces a file whole, so a test never changes the shared one."""
+    from jtcompare.cachedir import cache_root
+
+    assert city_alignments  # the shared cache is filled
+    shared = cache_root()
+    for item in shared.rglob("*"):
+        # a file starting with a dot is the other test process's write in progress (jtcompare.atomic)
+        if item.name.startswith(".") or not item.is_file() or "alignments" in item.relative_to(shared).parts:
+            continue
+        target = folder / item.relative_to(shared)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):  # replaced meanwhile: the test makes its own
+            os.link(item, target)
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def copy_library(folder: Path) -> Path:

@@ -15,7 +15,7 @@ import pytest
 from jtcompare.cli.main import app
 from typer.testing import CliRunner
 
-from tests.conftest import PLANS, copy_library
+from tests.conftest import PLANS, cache_without_alignments, copy_library
 
 runner = CliRunner()
 
@@ -27,9 +27,9 @@ def invoke(*args: str, plans: Path = PLANS) -> str:
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    """An empty cache folder of this test's own."""
-    folder = tmp_path / "cache"
+def cache(tmp_path, monkeypatch, city_alignments) -> Path:
+    """A cache folder of this test's own, holding no alignment (tests/conftest.py)."""
+    folder = cache_without_alignments(tmp_path / "cache", city_alignments)
     monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(folder))
     return folder
 

@@ -21,20 +21,11 @@ from jtcompare.report.palette import style
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from tests.capabilities import convert, missing, need
+from tests.capabilities import convert, made_by, need, office
 from tests.conftest import PLANS
 
 runner = CliRunner()
 NUMBER = "环综合〔2022〕42号"
-
-
-def to_pdf(paths: list[Path], outdir: Path) -> list[Path]:
-    """Each file printed to PDF (Calc for a workbook, Writer for a Word file) by one LibreOffice run: starting
-    LibreOffice is most of the cost of a conversion."""
-    result = convert(paths, outdir, "pdf")
-    pdfs = [outdir / (path.stem + ".pdf") for path in paths]
-    assert result.returncode == 0 and all(pdf.exists() for pdf in pdfs), result.stderr
-    return pdfs
 
 
 def page_texts(pdf: Path) -> list[str]:
@@ -87,23 +78,28 @@ PRINTED = {
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
-    """printed(name) -> (file, its PDF): the files are written and printed together (Calc's and Writer's), once,
-    and only when this machine has that component (else the test skips saying what to install)."""
+    """printed(name) -> (file, its PDF): the files are written and printed together (Calc's and Writer's) by one
+    LibreOffice run, once; a file with no PDF skips its tests when this machine's LibreOffice lacks the component
+    that prints it (capabilities.made_by: asked only then), and fails them otherwise."""
     folder = tmp_path_factory.mktemp("print")
     done: dict[str, tuple[Path, Path]] = {}
+    said: list[str] = []
 
     def get(name: str) -> tuple[Path, Path]:
-        component = PRINTED[name][1]
-        need(component, "pdftotext")
-        if name not in done:  # every file this machine can print, in one LibreOffice run: a start is seconds
-            names = [n for n, (_, c, _) in PRINTED.items() if not missing(c)]
-            files = [folder / PRINTED[n][0] for n in names]
-            for n, path in zip(names, files, strict=True):
+        need("pdftotext")
+        if not office():
+            need(PRINTED[name][1])  # skips: no LibreOffice at all
+        if not done:  # every file in one LibreOffice run: a start is seconds
+            files = {n: folder / PRINTED[n][0] for n in PRINTED}
+            for n, path in files.items():
                 result = runner.invoke(app, [*PRINTED[n][2], "--out", str(path), "--plans-dir", str(PLANS)])
                 assert result.exit_code == 0, result.output
-            for n, path, pdf in zip(names, files, to_pdf(files, folder), strict=True):
-                done[n] = (path, pdf)
-        return done[name]
+            said.append(convert(list(files.values()), folder, "pdf").stderr)
+            done.update({n: (path, folder / (path.stem + ".pdf")) for n, path in files.items()})
+        path, pdf = done[name]
+        made_by(PRINTED[name][1], pdf)
+        assert pdf.exists(), said[0]
+        return path, pdf
 
     return get
 

@@ -12,7 +12,8 @@ from tests.conftest import PLANS
 
 # Run in a fresh interpreter: jieba and our tokenizer are built once per process. The three states (no cached
 # dictionary, a cached one, a damaged one) run in that one interpreter, each after our caches are cleared: stock
-# jieba's reference is built once, and that is most of the time.
+# jieba's reference is built once, and that is most of the time. The tags of the whole plan are compared in the
+# first state; the later ones build the same tables (checked equal to jieba's) and tag the plan's first lines.
 _COMPARE = """
 import os, re, sys
 import jieba, jieba.posseg
@@ -34,7 +35,9 @@ for state in ("empty", "cached", "damaged"):
     assert ours[1] == total, (state, ours[1], total)
     assert ours[2] == word_tags, (state, "tags differ from jieba's")
     tagger = jieba.posseg.POSTokenizer(tokens.jieba_instance())
-    for line in re.split("[，。；：\\n]", text):  # the matcher tags one comma part at a time
+    lines = re.split("[，。；：\\n]", text)  # the matcher tags one comma part at a time
+    # the whole plan once; after that the dictionary, checked equal above, is all a state changes
+    for line in lines if state == "empty" else lines[:200]:
         assert tokens.pos_tagger()(line) == [(p.word, p.flag) for p in tagger.lcut(line)], (state, line)
     assert len(list(cache_root().glob("jieba-*.dict"))) == 1, state
     assert os.listdir({tmp!r}) == [], (state, "jieba wrote its own cache outside JTCOMPARE_CACHE_DIR")
