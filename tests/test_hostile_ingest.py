@@ -11,7 +11,7 @@
 5. A .docx whose 一、 (一) 1. are Word's automatic list numbers (numbering.xml), not text: put back, so that
    every clause is found; hostile numbering definitions invent no number and end quickly.
 
-Time and memory are measured in a child process that reads the file (`measure`): seconds spent reading and the
+Time and memory are measured in a child process, forked, that reads the file (`measure`): seconds spent reading and the
 growth of its peak resident memory over what the libraries themselves take.
 """
 
@@ -22,11 +22,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
-import subprocess
 import sys
 import threading
 import time
+import traceback
 import zipfile
 import zlib
 from pathlib import Path
@@ -46,45 +47,61 @@ runner = CliRunner()
 SECONDS = 10  # a generous bound on reading any of these files
 POSIX = pytest.mark.skipif(os.name != "posix", reason="a fake pdftotext is a shell script")
 
-CHILD = r"""
-import json, resource, sys, time
-from pathlib import Path
-import docx, pypdf, selectolax.lexbor
-from jtcompare.errors import JtError
-from jtcompare.ingest.readers import read_document
 
-
-def status(field):  # Linux: kB of the resident memory now (VmRSS) or at its peak since the reset (VmHWM)
+def _status(field: str) -> int:
+    """Linux: bytes of the resident memory now (VmRSS) or at its peak since the last reset (VmHWM)."""
     with open("/proc/self/status") as lines:
         return next(int(line.split()[1]) * 1024 for line in lines if line.startswith(field + ":"))
 
 
-try:  # the peak so far is the libraries' import; count from now on
-    with open("/proc/self/clear_refs", "w") as reset:
-        reset.write("5")
-    before, peak = status("VmRSS"), lambda: status("VmHWM")
-except OSError:  # elsewhere the peak since the start (bytes on macOS, KB on Linux)
-    scale = 1 if sys.platform == "darwin" else 1024
-    peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-    before = peak()
-start = time.perf_counter()
-try:
-    said = "text: " + read_document(Path(sys.argv[1])).text
-except JtError as error:
-    said = f"error: {error}"
-seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "mb": (peak() - before) / 2**20, "said": said}))
-"""
+def _read_measured(path: Path) -> dict:
+    """Read `path` in this process: what it says, its seconds, and the growth of the peak resident memory."""
+    import resource
+
+    try:  # count the peak from now on, not from whatever this process held before
+        with open("/proc/self/clear_refs", "w") as reset:
+            reset.write("5")
+        before, peak = _status("VmRSS"), lambda: _status("VmHWM")
+    except OSError:  # elsewhere the peak since the start (bytes on macOS, KB on Linux)
+        scale = 1 if sys.platform == "darwin" else 1024
+        peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale  # noqa: E731
+        before = peak()
+    start = time.perf_counter()
+    try:
+        said = "text: " + read_document(path).text
+    except JtError as error:
+        said = f"error: {error}"
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "mb": (peak() - before) / 2**20, "said": said}
 
 
 def measure(path: Path) -> dict:
-    """What reading `path` says (`text: ...` or `error: ...`), its seconds and the MB its peak memory grew."""
+    """What reading `path` says (`text: ...` or `error: ...`), its seconds and the MB its peak memory grew, in a
+    child forked from this process: the libraries are loaded already (starting an interpreter and loading them
+    was most of each measurement), and the child's peak is its own."""
     pytest.importorskip("resource")
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, timeout=120, env=os.environ
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    if not hasattr(os, "fork"):
+        pytest.skip("measuring a child's memory needs os.fork")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: measure, answer, and leave without running any of the parent's clean-up
+        code = 1
+        try:
+            os.close(read)
+            signal.alarm(120)  # a read that never ends kills the child, and the parent's assertion says so
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(json.dumps(_read_measured(path)).encode())
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        answer = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and answer, f"the child reading {path} ended with {status}"
+    return json.loads(answer)
 
 
 def one_line_error(path: Path, tmp_path: Path) -> str:
