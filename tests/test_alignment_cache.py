@@ -82,12 +82,26 @@ def test_overrides_apply_on_top_of_a_cached_alignment(cache, tmp_path, monkeypat
     assert no_overrides == before
 
 
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, city_alignments) -> Path:
+    """A cache filled by one cold matrix (JSON), whose output is kept beside it as cold.json."""
+    folder = cache_without_alignments(tmp_path_factory.mktemp("filled") / "cache", city_alignments)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JTCOMPARE_CACHE_DIR", str(folder))
+        (folder / "cold.json").write_text(invoke("matrix", "--format", "json"), encoding="utf-8")
+    assert len(list((folder / "alignments").glob("*.pickle"))) == 3
+    return folder
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "md", "table"])
-def test_matrix_says_the_same_cold_warm_and_uncached(cache, fmt) -> None:
-    cold = invoke("matrix", "--format", fmt)
+def test_matrix_says_the_same_cold_warm_and_uncached(filled, monkeypatch, fmt) -> None:
+    """Each format: read back from the cache (warm) as computed afresh (uncached); JSON, which carries every
+    field of a judgement, also as the run that computed and stored them (cold)."""
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(filled))
     warm = invoke("matrix", "--format", fmt)
-    uncached = invoke("matrix", "--format", fmt, "--no-cache")
-    assert cold == warm == uncached
+    assert warm == invoke("matrix", "--format", fmt, "--no-cache")
+    if fmt == "json":
+        assert warm == (filled / "cold.json").read_text(encoding="utf-8")
 
 
 def test_matrix_streams_the_same_json_as_one_document(cache) -> None:
