@@ -14,7 +14,7 @@ from jtcompare.report.i18n import label
 from jtcompare.report.palette import style
 from typer.testing import CliRunner
 
-from tests.conftest import PLANS
+from tests.conftest import PLANS, cache_without_alignments
 
 runner = CliRunner()
 
@@ -179,7 +179,7 @@ def test_a_warm_run_never_loads_jieba(tmp_path) -> None:
     assert cold.stdout.strip() == "True" and warm.stdout.strip() == "False"
 
 
-def test_a_command_that_succeeds_never_loads_the_help_and_error_formatter(tmp_path) -> None:
+def test_a_command_that_succeeds_never_loads_the_help_and_error_formatter(tmp_path, city_alignments) -> None:
     """Typer's rich formatter (typer.rich_utils, with rich's markdown) costs about 70 ms to import; the command
     line replaces its usage-error formatter only when Typer loads it for help or an error, never up front."""
     import subprocess
@@ -191,7 +191,8 @@ def test_a_command_that_succeeds_never_loads_the_help_and_error_formatter(tmp_pa
         "import atexit; atexit.register(lambda: print('typer.rich_utils' in sys.modules, file=sys.stderr));"
         "app()"
     )
-    env = {**__import__("os").environ, "JTCOMPARE_CACHE_DIR": str(tmp_path)}
+    cache = cache_without_alignments(tmp_path / "cache", city_alignments)  # the matching is done: all is loaded
+    env = {**__import__("os").environ, "JTCOMPARE_CACHE_DIR": str(cache)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "False"

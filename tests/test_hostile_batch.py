@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PLANS
+from tests.conftest import PLANS, cache_without_alignments
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads the process table in /proc")
 CITIES = ("chongqing", "wuhan", "chengdu")
@@ -76,6 +76,11 @@ def parts(*folders: Path) -> set[Path]:
     return {p for folder in folders if folder.is_dir() for p in folder.rglob("*.part")}
 
 
+def cached(tmp_path: Path, city_alignments: dict) -> Path:
+    """A cache of the test's own, holding no alignment: the batch's own work is all these tests watch."""
+    return cache_without_alignments(tmp_path / "cache", city_alignments)
+
+
 def environment(cache: Path) -> dict[str, str]:
     return {**os.environ, "JTCOMPARE_CACHE_DIR": str(cache)}
 
@@ -85,8 +90,8 @@ def matrix(lib: Path, out: Path, cache: Path, *plans: str) -> list[str]:
     return [*command, "--jobs", "2", "--format", "csv", "--out", str(out), "--force", "--quiet"]
 
 
-def test_a_batch_killed_outright_takes_its_workers_along_and_the_next_run_tidies_up(tmp_path) -> None:
-    lib, outdir, cache = many_plans(tmp_path / "lib", 12), tmp_path / "out", tmp_path / "cache"
+def test_a_batch_killed_outright_takes_its_workers_along_and_the_next_run_tidies_up(tmp_path, city_alignments) -> None:
+    lib, outdir, cache = many_plans(tmp_path / "lib", 12), tmp_path / "out", cached(tmp_path, city_alignments)
     outdir.mkdir()
     out = outdir / "matrix.csv"
     run = subprocess.Popen(
@@ -140,8 +145,8 @@ def start_writing(target: Path, cache: Path) -> subprocess.Popen:
     return writer
 
 
-def test_only_the_temporary_files_of_dead_writers_are_removed(tmp_path) -> None:
-    lib, outdir, cache = many_plans(tmp_path / "lib", 1), tmp_path / "out", tmp_path / "cache"
+def test_only_the_temporary_files_of_dead_writers_are_removed(tmp_path, city_alignments) -> None:
+    lib, outdir, cache = many_plans(tmp_path / "lib", 1), tmp_path / "out", cached(tmp_path, city_alignments)
     (cache / "alignments").mkdir(parents=True)
     outdir.mkdir()
     killed = [start_writing(cache / "alignments" / "x.pickle", cache), start_writing(outdir / "matrix.csv", cache)]
@@ -164,10 +169,10 @@ def test_only_the_temporary_files_of_dead_writers_are_removed(tmp_path) -> None:
         writing.wait(timeout=30)
 
 
-def test_a_writer_killed_but_never_reaped_counts_as_dead(tmp_path) -> None:
+def test_a_writer_killed_but_never_reaped_counts_as_dead(tmp_path, city_alignments) -> None:
     """In a container whose first process never reaps adopted children, a killed run's workers stay zombies:
     the process table still lists them, yet their temporary files are stale."""
-    lib, outdir, cache = many_plans(tmp_path / "lib", 1), tmp_path / "out", tmp_path / "cache"
+    lib, outdir, cache = many_plans(tmp_path / "lib", 1), tmp_path / "out", cached(tmp_path, city_alignments)
     (cache / "alignments").mkdir(parents=True)
     outdir.mkdir()
     writer = start_writing(cache / "alignments" / "x.pickle", cache)
