@@ -91,3 +91,20 @@ def test_a_new_version_of_a_plan_keeps_what_the_curator_wrote_and_its_region_bou
     now = lib.align("wuhan").to_frame()
     assert (now["status"] == "not_applicable").equals(was["status"] == "not_applicable")
     assert lib.moved_cells(done) == ("national", [])  # the same text: no cell moves
+
+
+def test_a_notebook_aligning_again_over_a_fresh_cache_does_not_tokenise_again(tmp_path, monkeypatch) -> None:
+    """Tokens of the plans this process has matched stay in memory: a second alignment over an empty cache
+    folder (a notebook pointed elsewhere, every test of its own) gives the same judgement without jieba."""
+    from jtcompare.match import scoring
+
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "first"))
+    first = jtcompare.Library().align("wuhan", "national", use_cache=False)
+
+    def no_jieba(text: str) -> tuple[str, ...]:
+        raise AssertionError(f"tokenised again: {text[:20]}")
+
+    monkeypatch.setattr(scoring, "tokens_of", no_jieba)
+    monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "second"))
+    again = jtcompare.Library().align("wuhan", "national", use_cache=False)
+    assert [(m.measure.id, m.status) for m in again.measures] == [(m.measure.id, m.status) for m in first.measures]
