@@ -11,8 +11,8 @@
 5. A .docx whose 一、 (一) 1. are Word's automatic list numbers (numbering.xml), not text: put back, so that
    every clause is found; hostile numbering definitions invent no number and end quickly.
 
-Time and memory are measured in a child process, forked, that reads the file (`measure`): seconds spent reading and the
-growth of its peak resident memory over what the libraries themselves take.
+Time and memory are measured in a child process, forked, that reads the file (`measure`) or imports it
+(`refused`): seconds spent reading and the growth of its peak resident memory over what the libraries take.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import time
 import traceback
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,8 +55,8 @@ def _status(field: str) -> int:
         return next(int(line.split()[1]) * 1024 for line in lines if line.startswith(field + ":"))
 
 
-def _read_measured(path: Path) -> dict:
-    """Read `path` in this process: what it says, its seconds, and the growth of the peak resident memory."""
+def _measured(work: Callable[[], dict]) -> dict:
+    """`work()`'s answer, with the seconds it took and the growth of this process's peak resident memory."""
     import resource
 
     try:  # count the peak from now on, not from whatever this process held before
@@ -67,18 +68,14 @@ def _read_measured(path: Path) -> dict:
         peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale  # noqa: E731
         before = peak()
     start = time.perf_counter()
-    try:
-        said = "text: " + read_document(path).text
-    except JtError as error:
-        said = f"error: {error}"
+    answer = work()
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "mb": (peak() - before) / 2**20, "said": said}
+    return {**answer, "seconds": seconds, "mb": (peak() - before) / 2**20}
 
 
-def measure(path: Path) -> dict:
-    """What reading `path` says (`text: ...` or `error: ...`), its seconds and the MB its peak memory grew, in a
-    child forked from this process: the libraries are loaded already (starting an interpreter and loading them
-    was most of each measurement), and the child's peak is its own."""
+def in_child(work: Callable[[], dict]) -> dict:
+    """`work()` measured (`_measured`) in a child forked from this process: the libraries are loaded already
+    (starting an interpreter and loading them was most of each measurement), and the child's peak is its own."""
     pytest.importorskip("resource")
     if not hasattr(os, "fork"):
         pytest.skip("measuring a child's memory needs os.fork")
@@ -88,9 +85,9 @@ def measure(path: Path) -> dict:
         code = 1
         try:
             os.close(read)
-            signal.alarm(120)  # a read that never ends kills the child, and the parent's assertion says so
+            signal.alarm(120)  # work that never ends kills the child, and the parent's assertion says so
             with os.fdopen(write, "wb") as pipe:
-                pipe.write(json.dumps(_read_measured(path)).encode())
+                pipe.write(json.dumps(_measured(work)).encode())
             code = 0
         except BaseException:
             traceback.print_exc()
@@ -100,18 +97,45 @@ def measure(path: Path) -> dict:
     with os.fdopen(read, "rb") as pipe:
         answer = pipe.read()
     _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0 and answer, f"the child reading {path} ended with {status}"
+    assert os.waitstatus_to_exitcode(status) == 0 and answer, f"the measured child ended with {status}"
     return json.loads(answer)
+
+
+def measure(path: Path) -> dict:
+    """What reading `path` says (`text: ...` or `error: ...`), its seconds and the MB its peak memory grew."""
+
+    def read() -> dict:
+        try:
+            return {"said": "text: " + read_document(path).text}
+        except JtError as error:
+            return {"said": f"error: {error}"}
+
+    return in_child(read)
+
+
+def _import(path: Path, folder: Path) -> dict:
+    result = runner.invoke(app, ["import", str(path), "--plans-dir", str(folder), "--dry-run"])
+    return {"code": result.exit_code, "output": result.output, "stderr": result.stderr}
+
+
+def _one_line(path: Path, done: dict) -> str:
+    assert done["code"] == 2, done["output"]
+    assert "Traceback" not in done["output"]
+    lines = done["stderr"].splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: "), done["stderr"]
+    return lines[0]
 
 
 def one_line_error(path: Path, tmp_path: Path) -> str:
     """`jtcompare import` of `path` fails with exit 2 and one line, which is returned."""
-    result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--dry-run"])
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: "), result.stderr
-    return lines[0]
+    return _one_line(path, _import(path, tmp_path))
+
+
+def refused(path: Path, tmp_path: Path) -> tuple[str, dict]:
+    """`jtcompare import` of `path`, in a measured child: its one line (as one_line_error) and the seconds and
+    MB its peak memory grew. Reading a hostile file once, through the command, is the test's cost."""
+    done = in_child(lambda: _import(path, tmp_path))
+    return _one_line(path, done), done
 
 
 def outline(plan):
@@ -282,10 +306,8 @@ def test_a_docx_whose_headers_understate_its_size_is_refused_unpacking_little(tm
     path = tmp_path / "understated.docx"
     path.write_bytes(declare(data, "word/document.xml", file_size=4096, crc=zlib.crc32(first)))
     assert zipfile.ZipFile(path).read("word/document.xml") == first  # what the headers make of it
-    line = one_line_error(path, tmp_path)
+    line, run = refused(path, tmp_path)
     assert "its XML parts would unpack to more than 32 MB (limit 32 MB); refusing a possible zip bomb" in line
-    run = measure(path)
-    assert run["said"] == line
     assert run["seconds"] < SECONDS and run["mb"] < 40, run
 
 
@@ -296,20 +318,17 @@ def test_a_docx_whose_headers_overstate_its_packed_size_is_refused(tmp_path) -> 
     real = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").compress_size
     path = tmp_path / "overstated.docx"
     path.write_bytes(declare(data, "word/document.xml", compress_size=real * 1000))
-    line = one_line_error(path, tmp_path)
+    line, run = refused(path, tmp_path)
     assert "times its size (limit 100); refusing a possible zip bomb" in line
-    run = measure(path)
-    assert run["said"] == line
     assert run["seconds"] < SECONDS and run["mb"] < 40, run
 
 
 def test_a_docx_whose_headers_claim_gigabytes_is_refused_at_once(tmp_path) -> None:
     path = tmp_path / "claims.docx"
     path.write_bytes(declare(make.docx_bytes(make.seed("wuhan")), "word/document.xml", file_size=0xF000_0000))
-    line = one_line_error(path, tmp_path)
+    line, run = refused(path, tmp_path)
     assert "would unpack to 3840 MB (limit 200 MB); refusing a possible zip bomb" in line
-    run = measure(path)
-    assert run["said"] == line and run["seconds"] < SECONDS and run["mb"] < 40, run
+    assert run["seconds"] < SECONDS and run["mb"] < 40, run
 
 
 # --- 3. Web pages that nest without looking deep, or multiply their nodes ----------------------------------------
@@ -337,10 +356,8 @@ def test_a_deceptively_deep_or_large_page_is_refused_in_one_line(tmp_path, name)
     data, problem = HOSTILE_PAGES[name]
     path = tmp_path / "page.html"
     path.write_bytes(data)
-    line = one_line_error(path, tmp_path)
+    line, run = refused(path, tmp_path)
     assert problem in line and line.endswith("save the article's text as .txt and import that")
-    run = measure(path)
-    assert run["said"] == line
     assert run["seconds"] < SECONDS and run["mb"] < 100, run
 
 
