@@ -84,3 +84,7 @@ _.__getattr__  # compare/__init__.py
 
 # --- a library's module attribute the tests replace: typer's CliRunner reads it on every invoke ---
 _._get_command  # tests/conftest.py: the command built once a process
+
+# --- attributes Typer's help formatter and rich read, set by cli/app.py and cli/helptext.py ---
+_._fix_linebreaks  # typer.rich_utils: how a help's paragraphs are joined (cli/helptext.unwrapped)
+_.overflow  # rich.text.Text: a table cell folds a long line of Chinese instead of cutting it

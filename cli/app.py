@@ -97,9 +97,15 @@ def _format_usage_error(exc: Exception) -> None:
 
 
 def _patch_format_error(rich_utils: ModuleType) -> None:
+    """Typer's formatters, when Typer loads them: usage errors in Chinese under zh (above); help whose paragraphs
+    wrap to the terminal, in Chinese under zh (cli/helptext.py)."""
+    from jtcompare.cli import helptext
+
     global _typer_format_error
     _typer_format_error = rich_utils.rich_format_error
     rich_utils.rich_format_error = _format_usage_error
+    rich_utils._fix_linebreaks = helptext.unwrapped
+    rich_utils.rich_format_help = helptext.format_help(rich_utils.rich_format_help, rich_utils)
 
 
 class _PatchOnImport(importlib.abc.MetaPathFinder):

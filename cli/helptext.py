@@ -1,0 +1,136 @@
+"""`--help` as a reader sees it: paragraphs that wrap to the terminal, and Chinese under zh.
+
+Loaded only when Typer loads its help formatter (typer.rich_utils), that is for `--help` or a usage error, never
+by a command that runs (cli/app.py patches the formatter then). Under zh (`--lang zh` on the command line, or
+$JTCOMPARE_LANG=zh) every command's help, every option's, the panel titles and the usage line are Chinese: the
+translations are cli/help_zh.toml, one entry per English text, and a test checks that every help text has one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from types import ModuleType
+from typing import Any
+
+# Typer's words around the help texts, and the type shown beside an option, in Chinese
+_PANELS = {
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+    "DEFAULT_STRING": "[默认：{}]",
+}
+_USAGE = (("Usage:", "用法："), ("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."))
+TYPES = {"<str>": "<文本>", "<path>": "<路径>", "<float>": "<数>", "<int>": "<整数>", "<list[str]>": "<文本，可重复>"}
+
+
+def help_lang() -> str:
+    """zh when the command line asks for Chinese, read as jtcompare.report.i18n.message_lang reads it (--lang if it
+    names a language, else $JTCOMPARE_LANG): --lang is not parsed yet when --help runs, so it is read here, and
+    help loads nothing of the engine or the renderers."""
+    argv, given = sys.argv[1:], None
+    for k, arg in enumerate(argv):
+        if arg == "--lang" and k + 1 < len(argv):
+            given = argv[k + 1]
+        elif arg.startswith("--lang="):
+            given = arg.split("=", 1)[1]
+    for chosen in (given, os.environ.get("JTCOMPARE_LANG")):
+        if chosen in ("zh", "en"):
+            return chosen
+    return "en"
+
+
+@cache
+def translations() -> dict[str, str]:
+    """English help text -> its Chinese (cli/help_zh.toml)."""
+    data = tomllib.loads(resources.files("jtcompare.cli").joinpath("help_zh.toml").read_text(encoding="utf-8"))
+    return {entry["en"]: entry["zh"] for entry in data["help"]}
+
+
+def unwrapped(paragraphs: list[str], markup_mode: object = None) -> str:
+    """The help's paragraphs with their source line breaks removed, so the terminal wraps them (Typer kept them,
+    and a docstring's lines of 110 characters broke in mid-sentence at 80); a block marked \\b (the examples)
+    keeps its lines, without the marker's empty line. Typer then strips the indentation its lines share but the
+    first's: the leading empty line makes "Examples:" count, so the examples keep theirs."""
+    kept = (p.removeprefix("\b\n") if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
+    return "\n" + "\n\n".join(kept)
+
+
+def format_help(original: Callable[..., None], rich_utils: ModuleType) -> Callable[..., None]:
+    """Typer's help formatter, in Chinese when help_lang() is zh."""
+
+    def formatted(*, obj: Any, ctx: Any, markup_mode: Any) -> None:
+        if help_lang() != "zh":
+            original(obj=obj, ctx=ctx, markup_mode=markup_mode)
+            return
+        with _chinese(obj, ctx, rich_utils):
+            original(obj=obj, ctx=ctx, markup_mode=markup_mode)
+
+    return formatted
+
+
+@contextmanager
+def _chinese(obj: Any, ctx: Any, rich_utils: ModuleType) -> Iterator[None]:
+    """While the help of `obj` is printed: its texts, its options', its commands' and Typer's own words in
+    Chinese; all put back after (a test process prints English help after Chinese)."""
+    zh = translations()
+    saved: list[tuple[object, str, object]] = []
+
+    def put(target: object, name: str, value: object) -> None:
+        saved.append((target, name, getattr(target, name)))
+        setattr(target, name, value)
+
+    texts = [obj, *obj.get_params(ctx), *getattr(obj, "commands", {}).values()]
+    for item in texts:
+        if getattr(item, "help", None):
+            put(item, "help", zh.get(item.help, item.help))
+    for name, words in _PANELS.items():
+        put(rich_utils, name, words)
+    # an option's help and its [环境变量：…] one under the other, as text that folds at the column's width: rich
+    # breaks lines only at spaces, so a run of Chinese was one word, cut short with an ellipsis
+    put(rich_utils, "Columns", _stacked)
+    command_help = rich_utils._make_command_help
+    put(rich_utils, "_make_command_help", lambda **kw: _folded(command_help(**kw)))
+    usage = obj.get_usage
+    put(obj, "get_usage", lambda c: _usage_zh(usage(c)))
+    from typer.core import TyperArgument, TyperOption
+
+    for kind in (TyperArgument, TyperOption):
+        shown = kind.display_type_rich
+        put(kind, "display_type_rich", lambda self, ctx, shown=shown: _type_zh(shown(self, ctx)))
+    try:
+        yield
+    finally:
+        for target, name, value in reversed(saved):
+            if name == "get_usage":
+                delattr(target, name)  # the method was the class's: the instance had none of its own
+            else:
+                setattr(target, name, value)
+
+
+def _stacked(items: list[Any]) -> Any:
+    from rich.text import Text
+
+    return _folded(Text("\n").join(items))
+
+
+def _folded(text: Any) -> Any:
+    text.overflow = "fold"  # a table cell would otherwise cut a word longer than its column with an ellipsis
+    return text
+
+
+def _type_zh(shown: str | None) -> str | None:
+    return TYPES.get(shown, shown) if shown else shown
+
+
+def _usage_zh(line: str) -> str:
+    for en, zh in _USAGE:
+        line = line.replace(en, zh)
+    return line
