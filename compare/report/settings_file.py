@@ -1,9 +1,10 @@
 """The aligner's settings as a TOML file a user edits and passes back with --config: one comment per setting.
 
 The comments are those written above each field of `jtcompare.match.settings.Settings`, read from its
-source, so the file explains exactly what the code documents and never drifts from it. They stay English under
---lang zh for that reason (a Chinese copy would be a second text to keep in step); the file's own lines (its
-head, `default: X`) follow the language.
+source, so the file explains exactly what the code documents. Under zh each is its Chinese from
+data/settings_zh.toml, one entry per English comment: a test fails when a comment changes without its
+translation, so the two cannot drift apart silently. The file's own lines (its head, `default: X`) follow the
+language too.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 import inspect
 import io
 import tokenize
+import tomllib
+import unicodedata
 from dataclasses import fields
 from functools import lru_cache
+from importlib import resources
 
 from jtcompare.match.settings import DEFAULTS, Settings, as_dict
 from jtcompare.report.i18n import Lang, label
@@ -29,16 +33,35 @@ def setting_comments() -> dict[str, str]:
         if tok.type == tokenize.COMMENT:
             pending.append(tok.string.lstrip("#").strip())
         elif tok.type == tokenize.NAME and tok.string in names and tok.start[1] == 4 and tok.string not in out:
-            out[tok.string] = " ".join(pending)
+            out[tok.string] = _joined(pending)
             pending = []
         elif tok.type == tokenize.NAME and tok.start[1] == 4:  # another statement: its comments were not ours
             pending = []
     return out
 
 
+@lru_cache(maxsize=1)
+def chinese_comments() -> dict[str, str]:
+    """English comment -> its Chinese (data/settings_zh.toml)."""
+    text = resources.files("jtcompare.report").joinpath("data/settings_zh.toml").read_text(encoding="utf-8")
+    return {entry["en"]: entry["zh"] for entry in tomllib.loads(text)["comment"]}
+
+
+def _joined(lines: list[str]) -> str:
+    """A comment's lines as one text: with a space between them, but none inside Chinese a line break split
+    (生态环境分区管控, not 生态环境 分区管控)."""
+    text = ""
+    for line in lines:
+        glue = "" if text and _wide(text[-1]) and line and _wide(line[0]) else " "
+        text = f"{text}{glue}{line}" if text else line
+    return text
+
+
 def settings_toml(settings: Settings, lang: Lang = "en") -> str:
     """`[align]` with every setting, each under the comment that says what it does (and its default if changed)."""
     comments = setting_comments()
+    if lang == "zh":
+        comments = {key: chinese_comments().get(text, text) for key, text in comments.items()}
     defaults = as_dict(DEFAULTS)
     lines = [f"# {label('config.head', lang)}", f"# {label('config.calibrated', lang)}", "[align]"]
     described = ""  # the last field with a comment: one comment may describe the fields under it
@@ -57,11 +80,39 @@ def settings_toml(settings: Settings, lang: Lang = "en") -> str:
 
 
 def _wrap(text: str, width: int = 100) -> list[str]:
+    """Lines of at most `width` columns (a Chinese character takes two), broken at spaces, or between Chinese
+    characters where a run of them has none; a word of letters or a formula is never broken."""
     out, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            out.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return [*out, line] if line else out
+    for word in _words(text):
+        if line and _cells(line) + _cells(word) > width:
+            out.append(line.rstrip())
+            word = word.lstrip()
+            line = ""
+        line += word
+    return [*out, line.rstrip()] if line.strip() else out
+
+
+def _words(text: str) -> list[str]:
+    """`text` cut where a line may break: before each space-led word and between Chinese characters."""
+    words: list[str] = []
+    for k, part in enumerate(text.split()):
+        piece = " " if k else ""
+        for char in part:
+            if _wide(char) and piece.strip():
+                words.append(piece)
+                piece = ""
+            piece += char
+            if _wide(char):
+                words.append(piece)
+                piece = ""
+        if piece:
+            words.append(piece)
+    return words
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _cells(text: str) -> int:
+    return sum(2 if _wide(c) else 1 for c in text)
