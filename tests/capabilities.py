@@ -6,8 +6,9 @@ one-cell workbook, a one-line document or a one-line PDF, or starts the browser,
 that needs one calls `need(...)`, which skips saying what is missing and how to install it; a real failure of
 our own files still fails, because the probe's files are not ours.
 
-Each probe runs at most once per test process (a LibreOffice start is seconds), and LibreOffice's only when a
-conversion of ours made nothing (`made_by`): where it works, it is never started for the probe.
+Each probe runs at most once per test process (a LibreOffice start is seconds). Printing to PDF asks the probe
+only when a conversion of ours made nothing (`made_by`), as a missing component fails at once there; a conversion
+to CSV probes first, as LibreOffice without Calc waits on it instead of failing.
 """
 
 from __future__ import annotations

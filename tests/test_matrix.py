@@ -19,7 +19,7 @@ from jtcompare.report.workbook import FILLS
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from tests.capabilities import convert, made_by, need, office
+from tests.capabilities import convert, need
 from tests.conftest import PLANS, ROOT
 
 runner = CliRunner()
@@ -270,11 +270,9 @@ def test_readme_shell_loop_writes_one_report_per_plan(tmp_path) -> None:
 
 
 def test_workbook_opens_in_libreoffice(workbook, tmp_path) -> None:
-    if not office():
-        need("calc")
+    need("calc")  # probed first: converting a workbook to CSV where LibreOffice has no Calc waits, not fails
     path, _ = workbook
     result = convert([path], tmp_path, "csv", timeout=180)
-    made_by("calc", tmp_path / "matrix.csv")
     assert result.returncode == 0, result.stderr
     csv_text = (tmp_path / "matrix.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[0].startswith("plan,name,kind")
