@@ -28,13 +28,14 @@ _PANELS = {
     "DEFAULT_STRING": "[默认：{}]",
 }
 _USAGE = (("Usage:", "用法："), ("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."))
-TYPES = {"<str>": "<文本>", "<path>": "<路径>", "<float>": "<数>", "<int>": "<整数>", "<list[str]>": "<文本，可重复>"}
+TYPES = {"<str>": "<文本>", "<path>": "<路径>", "<float>": "<数值>", "<int>": "<整数>", "<list[str]>": "<文本，可重复>"}
 
 
 def help_lang() -> str:
     """zh when the command line asks for Chinese, read as jtcompare.report.i18n.message_lang reads it (--lang if it
-    names a language, else $JTCOMPARE_LANG): --lang is not parsed yet when --help runs, so it is read here, and
-    help loads nothing of the engine or the renderers."""
+    names a language, else $JTCOMPARE_LANG). --help and a usage error come before Click has parsed --lang, so it
+    is read from the process's arguments here (a value that names no language counts as none), and English help
+    loads nothing of the engine or the renderers."""
     argv, given = sys.argv[1:], None
     for k, arg in enumerate(argv):
         if arg == "--lang" and k + 1 < len(argv):
@@ -79,33 +80,17 @@ def format_help(original: Callable[..., None], rich_utils: ModuleType) -> Callab
 @contextmanager
 def _chinese(obj: Any, ctx: Any, rich_utils: ModuleType) -> Iterator[None]:
     """While the help of `obj` is printed: its texts, its options', its commands' and Typer's own words in
-    Chinese; all put back after (a test process prints English help after Chinese)."""
-    zh = translations()
+    Chinese; all put back after, whatever happens (a test process prints English help after Chinese). A name
+    this Typer or rich does not have is left alone: the help is then less Chinese, never broken."""
     saved: list[tuple[object, str, object]] = []
 
     def put(target: object, name: str, value: object) -> None:
-        saved.append((target, name, getattr(target, name)))
-        setattr(target, name, value)
+        if hasattr(target, name):
+            saved.append((target, name, getattr(target, name)))
+            setattr(target, name, value)
 
-    texts = [obj, *obj.get_params(ctx), *getattr(obj, "commands", {}).values()]
-    for item in texts:
-        if getattr(item, "help", None):
-            put(item, "help", zh.get(item.help, item.help))
-    for name, words in _PANELS.items():
-        put(rich_utils, name, words)
-    # an option's help and its [环境变量：…] one under the other, as text that folds at the column's width: rich
-    # breaks lines only at spaces, so a run of Chinese was one word, cut short with an ellipsis
-    put(rich_utils, "Columns", _stacked)
-    command_help = rich_utils._make_command_help
-    put(rich_utils, "_make_command_help", lambda **kw: _folded(command_help(**kw)))
-    usage = obj.get_usage
-    put(obj, "get_usage", lambda c: _usage_zh(usage(c)))
-    from typer.core import TyperArgument, TyperOption
-
-    for kind in (TyperArgument, TyperOption):
-        shown = kind.display_type_rich
-        put(kind, "display_type_rich", lambda self, ctx, shown=shown: _type_zh(shown(self, ctx)))
     try:
+        _put_chinese(obj, ctx, rich_utils, put)
         yield
     finally:
         for target, name, value in reversed(saved):
@@ -113,6 +98,30 @@ def _chinese(obj: Any, ctx: Any, rich_utils: ModuleType) -> Iterator[None]:
                 delattr(target, name)  # the method was the class's: the instance had none of its own
             else:
                 setattr(target, name, value)
+
+
+def _put_chinese(obj: Any, ctx: Any, rich_utils: ModuleType, put: Callable[[object, str, object], None]) -> None:
+    import rich._wrap
+    from jtcompare.report.layout import PIECE
+    from typer.core import TyperArgument, TyperOption
+
+    zh = translations()
+    for item in [obj, *obj.get_params(ctx), *getattr(obj, "commands", {}).values()]:
+        if getattr(item, "help", None):
+            put(item, "help", zh.get(item.help, item.help))
+    for name, words in _PANELS.items():
+        put(rich_utils, name, words)
+    # rich breaks a line only at spaces: a run of Chinese was one word, wrapped raggedly or cut with an ellipsis.
+    # Its words are the pieces a Chinese line may break between; what is still too long folds.
+    put(rich._wrap, "re_word", PIECE)
+    put(rich_utils, "Columns", _stacked)
+    command_help = rich_utils._make_command_help
+    put(rich_utils, "_make_command_help", lambda **kw: _folded(command_help(**kw)))
+    usage = obj.get_usage
+    put(obj, "get_usage", lambda c: _usage_zh(usage(c)))
+    for kind in (TyperArgument, TyperOption):
+        shown = kind.display_type_rich
+        put(kind, "display_type_rich", lambda self, ctx, shown=shown: _type_zh(shown(self, ctx)))
 
 
 def _stacked(items: list[Any]) -> Any:

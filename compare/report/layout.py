@@ -18,6 +18,18 @@ PAD_POINTS = 3.0
 _TOKEN = re.compile(r"[A-Za-z0-9.,:;()%'\"/_\-+=*<>\[\]]+ ?| ")
 
 
+# Where text wrapped to a width (a config file's comments, help in Chinese) may break: a piece is a Chinese
+# character with the punctuation that may not start a line after it and may not end one before it, or a run of
+# other characters (a word, a number, part of a formula) not ending in an opening bracket, or any one character;
+# each with the spaces around it. Lines break between pieces, never inside one.
+_OPENING, _CLOSING = "（「『“‘《〈([", "，。、；：？！）」』”’》〉,.;:?!)]"
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+PIECE = re.compile(
+    rf"\s*(?:[{re.escape(_OPENING)}]*[{_HAN}][{re.escape(_CLOSING)}]*"
+    rf"|[^\s{_HAN}]*[^\s{_HAN}{re.escape(_OPENING)}]|\S)\s*"
+)
+
+
 def char_units(ch: str) -> float:
     return CJK_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else LATIN_UNITS
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import re
 import tokenize
 import tomllib
 import unicodedata
@@ -20,6 +21,7 @@ from importlib import resources
 
 from jtcompare.match.settings import DEFAULTS, Settings, as_dict
 from jtcompare.report.i18n import Lang, label
+from jtcompare.report.layout import PIECE
 
 
 @lru_cache(maxsize=1)
@@ -72,42 +74,26 @@ def settings_toml(settings: Settings, lang: Lang = "en") -> str:
             described = key
         elif described and key in comments.get(described, ""):
             comment = label("config.see_above", lang).format(key=key, described=described)
-        lines += [f"# {line}" for line in _wrap(comment or key.replace("_", " "))]
+        lines += [f"# {line}" for line in _wrap(comment or key.replace("_", " "), lang)]
         if value != defaults[key]:
             lines.append(f"# {label('config.default', lang).format(value=defaults[key])}")
         lines.append(f"{key} = {value}")
     return "\n".join(lines) + "\n"
 
 
-def _wrap(text: str, width: int = 100) -> list[str]:
-    """Lines of at most `width` columns (a Chinese character takes two), broken at spaces, or between Chinese
-    characters where a run of them has none; a word of letters or a formula is never broken."""
+def _wrap(text: str, lang: Lang, width: int = 100) -> list[str]:
+    """Lines of at most `width` columns (a Chinese character takes two): English breaks at spaces only, as it
+    always did (a Chinese title quoted in it stays whole); Chinese also between characters, never before a
+    closing mark or after an opening one (report/layout.PIECE)."""
+    pieces = [m.group(0) for m in PIECE.finditer(text)] if lang == "zh" else re.findall(r"\s*\S+", text)
     out, line = [], ""
-    for word in _words(text):
-        if line and _cells(line) + _cells(word) > width:
+    for piece in pieces:
+        if line and _cells(line + piece.rstrip()) > width:
             out.append(line.rstrip())
-            word = word.lstrip()
+            piece = piece.lstrip()
             line = ""
-        line += word
+        line += piece
     return [*out, line.rstrip()] if line.strip() else out
-
-
-def _words(text: str) -> list[str]:
-    """`text` cut where a line may break: before each space-led word and between Chinese characters."""
-    words: list[str] = []
-    for k, part in enumerate(text.split()):
-        piece = " " if k else ""
-        for char in part:
-            if _wide(char) and piece.strip():
-                words.append(piece)
-                piece = ""
-            piece += char
-            if _wide(char):
-                words.append(piece)
-                piece = ""
-        if piece:
-            words.append(piece)
-    return words
 
 
 def _wide(char: str) -> bool:
