@@ -82,11 +82,13 @@ def _usage_message(exc: Exception) -> Message | None:
 
 
 def _format_usage_error(exc: Exception) -> None:
-    """Under zh ($JTCOMPARE_LANG: --lang itself is not read yet), Click's usage errors are one line in Chinese, as
-    the engine's errors are, with the command's help named; in English Typer's own panel, as before."""
-    from jtcompare.report.i18n import message_lang, message_text
+    """Under zh (--lang zh on the command line, read before Click parses it, or $JTCOMPARE_LANG, as for --help),
+    Click's usage errors are one line in Chinese, as the engine's errors are, with the command's help named; in
+    English Typer's own panel, as before."""
+    from jtcompare.cli.helptext import help_lang
+    from jtcompare.report.i18n import message_text
 
-    said = _usage_message(exc) if message_lang(None) == "zh" else None
+    said = _usage_message(exc) if help_lang() == "zh" else None
     if said is None:
         _typer_format_error(exc)  # type: ignore[arg-type]
         return

@@ -73,7 +73,7 @@ def test_help_is_chinese_under_zh(command: str) -> None:
     # what is typed or named as it is: environment variables, types, the arguments' names (PLAN, {plan}, [base])
     # and what a reader types: commands, file names, code in `backticks`, JSON keys and values, a table's name
     typed = re.compile(
-        r"--[a-z][a-z-]*|\$?JTCOMPARE_[A-Z_]+|<[^>]*>|[\[{]?\b[a-z_]+\b[\]}]|\b[A-Z_]{4,}\b|`[^`]*`|\"[^\"]*\"|\S*\.[a-z0-9]{2,7}\b"
+        r"YYYY-MM-DD|--[a-z][a-z-]*|\$?JTCOMPARE_[A-Z_]+|<[^>]*>|[\[{]?\b[a-z_]+\b[\]}]|\b[A-Z_]{4,}\b|`[^`]*`|\"[^\"]*\"|\S*\.[a-z0-9]{2,7}\b"
         rf"|\b(?:{'|'.join(COMMANDS)}|local|true|statuses|sqlite3|A4|GBK|GB18030|Big5|UTF-8|{'|'.join(STATUSES)})\b"
     )
     names = "|".join(p.name for p in command_obj.get_params(ctx) if p.param_type_name == "argument") or "^$"
@@ -89,10 +89,12 @@ def test_lang_zh_on_the_command_line_gives_chinese_help_and_english_follows() ->
     zh = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **EN}, check=True).stdout
     out_help = next(e["zh"] for e in entries() if e["en"].startswith("Write to this file"))
     assert "用法：" in zh and flat(out_help) in flat(zh) and "<文本>" in zh
+    before = runner.invoke(app, ["align", "--help"], env=EN).output
     chinese = runner.invoke(app, ["align", "--help"], env=ZH).output
-    english = runner.invoke(app, ["align", "--help"], env=EN).output
-    assert "用法：" in chinese
-    assert "Usage:" in english and "Options" in english and "用法" not in english and "<str>" in english
+    after = runner.invoke(app, ["align", "--help"], env=EN).output
+    assert "用法：" in chinese and flat(out_help) in flat(chinese)
+    assert after == before  # every text, title and type English again
+    assert "Usage:" in after and "Write to this file" in after and "<str>" in after
 
 
 def test_help_paragraphs_wrap_to_the_terminal_not_the_source() -> None:
