@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,8 @@ def cache_without_alignments(folder: Path, city_alignments: dict) -> Path:
     """A cache folder of a test's own, holding what the run's shared cache holds (the parsed plans, their tokens,
     the base's units, jieba's dictionary: `city_alignments` has made them) but no alignment, so that the matching
     the test looks at is done afresh while parsing and tokenising, which it does not look at, is not. Files are
-    linked: every cache write replaces a file whole, so a test never changes the shared one."""
+    linked: every cache write replaces a file whole, so a test never changes the shared one (a test that damages
+    a cache file in place must damage one it wrote itself, such as an alignment; copied where links fail)."""
     from jtcompare.cachedir import cache_root
 
     assert city_alignments  # the shared cache is filled
@@ -75,15 +77,16 @@ def cache_without_alignments(folder: Path, city_alignments: dict) -> Path:
         target = folder / item.relative_to(shared)
         target.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):  # replaced meanwhile: the test makes its own
-            os.link(item, target)
+            try:
+                os.link(item, target)
+            except OSError:  # another file system, or links not allowed
+                shutil.copy2(item, target)
     folder.mkdir(exist_ok=True)
     return folder
 
 
 def copy_library(folder: Path) -> Path:
     """A writable copy of the shipped plan library (texts and plans.toml) in `folder`."""
-    import shutil
-
     folder.mkdir()
     for f in PLANS.glob("*.t*"):
         shutil.copy(f, folder / f.name)

@@ -47,8 +47,9 @@ def match_tokens(text: str) -> tuple[str, ...]:
 
 
 def known(key: object) -> bool:
-    """Whether one plan's tokens are loaded already (it then counts as the most recently loaded): a matrix
-    compares every plan with the same base, whose tokens need not be read from disk for each of them."""
+    """Whether one plan's tokens are loaded already (it then counts as the most recently loaded): a process that
+    aligns the same plan again (a notebook, a test over a fresh cache folder) neither reads nor computes them.
+    Such a cache folder then gets no tokens entry of that plan: a later process using it tokenises once."""
     if key not in _BY_PLAN:
         return False
     _BY_PLAN.move_to_end(key)
