@@ -41,7 +41,7 @@ from jtcompare.plans.metadata import (
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse_normalised
 from jtcompare.plans.registry import LEVELS, METADATA, Library, default_plans_dir, meta_from_entry, open_library
-from jtcompare.text.normalise import Normalised, describe_characters, hidden_characters, normalise
+from jtcompare.text.normalise import Normalised, code_points, describe_characters, hidden_characters, normalise
 
 POLICY_VERBS = (
     *("推进", "推动", "加强", "加快", "实施", "落实", "建立", "完善", "开展", "提升", "强化", "健全", "严格"),
@@ -153,7 +153,7 @@ def _check_options(
         if value is not None and (not value.strip() or hidden):
             invisible = [ch for ch in hidden if unicodedata.category(ch) != "Cc"]
             also = f" or invisible formatting characters ({describe_characters(invisible)})" if invisible else ""
-            codes = [f"U+{ord(ch):04X}" for ch in hidden]
+            codes = code_points(hidden)
             also_said = message("error.detail", en=also, zh="")
             said = message("error.not_printable", option=option, value=value, codes=codes, also=also_said)
             raise BadOption(f"{option} {value!r} must be printable text, without control characters{also}", said)
@@ -264,7 +264,7 @@ def _visible_title(title: str | None) -> tuple[str | None, tuple[str, ...]]:
     if not title or not hidden:
         return title, ()
     visible = "".join(ch for ch in title if ch not in hidden) or None
-    said = message("note.title_hidden", chars=[f"U+{ord(ch):04X}" for ch in hidden])
+    said = message("note.title_hidden", chars=code_points(hidden))
     return visible, (Said(f"removed {describe_characters(hidden)} from the title read from the text", said),)
 
 

@@ -493,9 +493,14 @@ def hidden_characters(text: str, allow: str = "") -> list[str]:
 _UNNAMED = {"Cc": "(control)", "Cs": "(surrogate: an undecodable byte)"}
 
 
+def code_points(chars: Sequence[str]) -> list[str]:
+    """`["U+202E", "U+001B"]`: characters shown by their code points, for a message in any language."""
+    return [f"U+{ord(ch):04X}" for ch in chars]
+
+
 def describe_characters(chars: Sequence[str]) -> str:
     """`U+202E RIGHT-TO-LEFT OVERRIDE, U+001B (control)`: characters named without printing them."""
     return ", ".join(
-        f"U+{ord(ch):04X} " + (unicodedata.name(ch, "") or _UNNAMED.get(unicodedata.category(ch), "(noncharacter)"))
-        for ch in chars
+        f"{code} " + (unicodedata.name(ch, "") or _UNNAMED.get(unicodedata.category(ch), "(noncharacter)"))
+        for code, ch in zip(code_points(chars), chars, strict=True)
     )

@@ -25,7 +25,7 @@ from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import read_regular
 from jtcompare.report.cells import FORMULA_START
-from jtcompare.text.normalise import describe_characters, hidden_characters
+from jtcompare.text.normalise import code_points, describe_characters, hidden_characters
 
 COLUMNS = ["base", "measure", "status", "match", "note", "by", "date", "text"]
 
@@ -158,7 +158,7 @@ def checked_override(
                 message(
                     "error.hidden_in_note",
                     what=message(f"error.note_field.{what}"),
-                    codes=[f"U+{ord(ch):04X}" for ch in hidden],
+                    codes=code_points(hidden),
                     en=f"the {what} {value!r} holds {describe_characters(hidden)}",
                 ),
             )
