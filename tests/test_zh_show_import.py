@@ -8,13 +8,13 @@ for real on the shipped plans and test fixtures, whose warnings and repairs are 
 from __future__ import annotations
 
 import re
-import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
 from jtcompare.errors import JtError
 from jtcompare.report.i18n import message_text
+from jtcompare.report.layout import cells
 
 from tests.conftest import PLANS, copy_library
 from tests.test_zh_messages import EN, foreign, run
@@ -127,7 +127,7 @@ def test_config_says_everything_in_chinese_and_reads_back(tmp_path) -> None:
             assert re.sub(r"\s", "", chinese_comments()[english]) in re.sub(r"\s", "", comments), name
     for text in (zh, en):  # wrapped to 100 columns (a Chinese character takes two), at places a line may break
         for line in (line for line in text.splitlines() if line.startswith("# ")):
-            assert sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) <= 102, line
+            assert cells(line) <= 102, line
             assert not re.match(r"# [，。、；：？！）」』”’》,.;:?!)]", line), line  # no line opens on a closing mark
             assert not re.search(r"[（「『“‘《(]$", line), line  # nor ends on an opening one
     back = tmp_path / "zh.toml"

@@ -30,8 +30,18 @@ PIECE = re.compile(
 )
 
 
+def is_wide(ch: str) -> bool:
+    """A character a terminal or a spreadsheet draws two columns wide (CJK characters and full-width marks)."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def cells(text: str) -> int:
+    """Terminal columns `text` takes."""
+    return sum(2 if is_wide(ch) else 1 for ch in text)
+
+
 def char_units(ch: str) -> float:
-    return CJK_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else LATIN_UNITS
+    return CJK_UNITS if is_wide(ch) else LATIN_UNITS
 
 
 def text_units(text: str) -> float:

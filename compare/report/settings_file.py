@@ -14,14 +14,13 @@ import io
 import re
 import tokenize
 import tomllib
-import unicodedata
 from dataclasses import fields
 from functools import lru_cache
 from importlib import resources
 
 from jtcompare.match.settings import DEFAULTS, Settings, as_dict
 from jtcompare.report.i18n import Lang, label
-from jtcompare.report.layout import PIECE
+from jtcompare.report.layout import PIECE, cells, is_wide
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +53,7 @@ def _joined(lines: list[str]) -> str:
     (生态环境分区管控, not 生态环境 分区管控)."""
     text = ""
     for line in lines:
-        glue = "" if text and _wide(text[-1]) and line and _wide(line[0]) else " "
+        glue = "" if text and is_wide(text[-1]) and line and is_wide(line[0]) else " "
         text = f"{text}{glue}{line}" if text else line
     return text
 
@@ -88,17 +87,9 @@ def _wrap(text: str, lang: Lang, width: int = 100) -> list[str]:
     pieces = [m.group(0) for m in PIECE.finditer(text)] if lang == "zh" else re.findall(r"\s*\S+", text)
     out, line = [], ""
     for piece in pieces:
-        if line and _cells(line + piece.rstrip()) > width:
+        if line and cells(line + piece.rstrip()) > width:
             out.append(line.rstrip())
             piece = piece.lstrip()
             line = ""
         line += piece
     return [*out, line.rstrip()] if line.strip() else out
-
-
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
-def _cells(text: str) -> int:
-    return sum(2 if _wide(c) else 1 for c in text)
