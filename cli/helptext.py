@@ -8,7 +8,6 @@ translations are cli/help_zh.toml, one entry per English text, and a test checks
 
 from __future__ import annotations
 
-import os
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
@@ -32,20 +31,18 @@ TYPES = {"<str>": "<文本>", "<path>": "<路径>", "<float>": "<数值>", "<int
 
 
 def help_lang() -> str:
-    """zh when the command line asks for Chinese, read as jtcompare.report.i18n.message_lang reads it (--lang if it
-    names a language, else $JTCOMPARE_LANG). --help and a usage error come before Click has parsed --lang, so it
-    is read from the process's arguments here (a value that names no language counts as none), and English help
-    loads nothing of the engine or the renderers."""
+    """zh when the command line asks for Chinese, as jtcompare.report.i18n.message_lang decides it (--lang if it
+    names a language, else $JTCOMPARE_LANG). --help and a usage error come before Click has parsed --lang, so its
+    value is read from the process's arguments here."""
+    from jtcompare.report.i18n import message_lang
+
     argv, given = sys.argv[1:], None
     for k, arg in enumerate(argv):
         if arg == "--lang" and k + 1 < len(argv):
             given = argv[k + 1]
         elif arg.startswith("--lang="):
             given = arg.split("=", 1)[1]
-    for chosen in (given, os.environ.get("JTCOMPARE_LANG")):
-        if chosen in ("zh", "en"):
-            return chosen
-    return "en"
+    return message_lang(given)
 
 
 @cache
@@ -68,13 +65,24 @@ def format_help(original: Callable[..., None], rich_utils: ModuleType) -> Callab
     """Typer's help formatter, in Chinese when help_lang() is zh."""
 
     def formatted(*, obj: Any, ctx: Any, markup_mode: Any) -> None:
-        if help_lang() != "zh":
+        if help_lang() != "zh" or not _readable_translations():
             original(obj=obj, ctx=ctx, markup_mode=markup_mode)
             return
         with _chinese(obj, ctx, rich_utils):
             original(obj=obj, ctx=ctx, markup_mode=markup_mode)
 
     return formatted
+
+
+def _readable_translations() -> bool:
+    """Whether help_zh.toml can be read: a broken install shows the English help after one line saying why, never
+    a traceback instead of any help."""
+    try:
+        translations()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError) as error:
+        print(f"注意：无法读取中文帮助（{error}），以下为英文帮助", file=sys.stderr)
+        return False
+    return True
 
 
 @contextmanager

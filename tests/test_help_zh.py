@@ -104,3 +104,17 @@ def test_help_paragraphs_wrap_to_the_terminal_not_the_source() -> None:
     narrow = runner.invoke(app, ["align", "--help"], env={**EN, "COLUMNS": "80"}).output
     assert all(len(line) <= 80 for line in narrow.splitlines())
     assert "   jtcompare align wuhan --out wuhan.csv" in narrow  # the examples keep their lines and indent
+
+
+def test_unreadable_translations_give_the_english_help_and_say_why(monkeypatch) -> None:
+    """A broken install (help_zh.toml missing) still answers --help, in English, after one line saying why."""
+    from jtcompare.cli import helptext
+
+    def missing() -> dict[str, str]:
+        raise FileNotFoundError("help_zh.toml")
+
+    monkeypatch.setattr(helptext, "translations", missing)
+    result = runner.invoke(app, ["align", "--help"], env=ZH)
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert "Usage:" in result.output and "Write to this file" in result.output
+    assert result.stderr.splitlines() == ["注意：无法读取中文帮助（help_zh.toml），以下为英文帮助"]
