@@ -7,6 +7,7 @@ default 11-point font); a CJK character takes about two of them.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -40,6 +41,7 @@ def cells(text: str) -> int:
     return sum(2 if is_wide(ch) else 1 for ch in text)
 
 
+@functools.cache  # a workbook measures the same few thousand characters over and over
 def char_units(ch: str) -> float:
     return CJK_UNITS if is_wide(ch) else LATIN_UNITS
 
@@ -48,18 +50,13 @@ def text_units(text: str) -> float:
     return sum(char_units(ch) for ch in text)
 
 
-def _tokens(paragraph: str) -> list[str]:
-    """Pieces a line may not break inside: a Latin word with its space, or a single CJK character."""
-    out, pos = [], 0
-    while pos < len(paragraph):
-        m = _TOKEN.match(paragraph, pos)
-        if m and m.end() > pos:
-            out.append(m.group(0))
-            pos = m.end()
-        else:
-            out.append(paragraph[pos])
-            pos += 1
-    return out
+# the pieces a line may not break inside: a Latin word with its space, or any single character
+_PIECES = re.compile(rf"{_TOKEN.pattern}|.", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=8192)
+def _piece_units(piece: str) -> float:
+    return text_units(piece)
 
 
 def line_count(text: str, width: float) -> int:
@@ -68,8 +65,8 @@ def line_count(text: str, width: float) -> int:
     total = 0
     for paragraph in str(text).split("\n"):
         lines, used = 1, 0.0
-        for token in _tokens(paragraph):
-            w = text_units(token)
+        for piece in _PIECES.findall(paragraph):
+            w = _piece_units(piece)
             if used and used + w > usable:
                 lines += 1
                 used = 0.0
