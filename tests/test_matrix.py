@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from jtcompare.cli.main import app
-from jtcompare.match.results import STATUSES
+from jtcompare.match.results import COVERAGE_STATUSES, STATUSES
 from jtcompare.report.i18n import label
 from jtcompare.report.palette import style
 from jtcompare.report.workbook import FILLS
@@ -49,6 +49,19 @@ def test_matrix_defaults_to_every_plan_but_the_base(matrix_json) -> None:
     plans, summary = matrix_json
     assert list(plans) == CITIES
     assert [row["plan"] for row in summary] == CITIES
+
+
+def test_counted_measures_are_what_the_coverage_divides_by(matrix_json, workbook) -> None:
+    """The summary's measures are those the coverage counts (the legend: coverage = (adopted + strengthened +
+    partial/2) / counted measures): the measures bound to another region or to the central government are not."""
+    _, summary = matrix_json
+    sheet = list(workbook[1][label("excel.sheet.summary", "en")].iter_rows(values_only=True))
+    heads = [str(h) for h in sheet[0]]
+    for row, cells in zip(summary, sheet[1:], strict=False):
+        counted = sum(row[s] for s in COVERAGE_STATUSES)
+        assert row["not_applicable"] > 0 and row["measures"] == counted
+        assert row["coverage"] == round((row["adopted"] + row["strengthened"] + row["partial"] / 2) / counted, 3)
+        assert cells[heads.index(label("column.measures", "en"))] == counted
 
 
 def test_workbook_sheets_and_layout(workbook) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jtcompare.match.results import STATUSES, Alignment, Target
+from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment, Target
 from jtcompare.plans.model import Clause, Plan
 from jtcompare.report.caveats import codes
 
@@ -97,7 +97,8 @@ def summary_row(a: Alignment) -> dict:
         "kind": a.plan.meta.kind,
         "date": a.plan.meta.date or "",
         **c,
-        "measures": sum(c.values()),
+        # the coverage's denominator, as the legend and the brief say: not_applicable measures are not counted
+        "measures": sum(c[s] for s in COVERAGE_STATUSES),
         "coverage": round(a.coverage, 3),
         "local": len(a.local),
         "overridden": sum(1 for m in a.measures if m.overridden),
