@@ -74,3 +74,29 @@ def test_the_readme_sample_output_is_what_the_commands_print() -> None:
         printed = result.stdout.splitlines()
         for line in lines:
             assert line in printed, f"README shows for `jtcompare {command}` a line it does not print: {line}"
+
+
+def test_the_readme_unit_example_is_what_align_says() -> None:
+    """The README's worked example of a judgement over units (its evidence, confidence, and each unit's call,
+    key terms and covering sentence) is what `align --format json` gives for that cell today."""
+    import json
+
+    from jtcompare.cli.main import app
+    from typer.testing import CliRunner
+
+    from tests.conftest import PLANS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    intro, rest = readme.split("<!-- unit example:", 1)
+    plan, measure = re.findall(r"(\w+) on national (N[\d.]+)\s*\(", intro)[-1]
+    lines = rest.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    result = CliRunner().invoke(app, ["align", plan.lower(), "--format", "json", "--plans-dir", str(PLANS)])
+    cell = next(m for m in json.loads(result.stdout)["measures"] if m["id"] == measure)
+    assert lines[0] == cell["evidence"]
+    assert lines[1] == f"confidence {cell['confidence']:.2f}"
+    shown = [re.split(r"\s{2,}", line.removeprefix("units:").strip()) for line in lines[2:]]
+    made = [
+        [u["state"], u["text"].rstrip(",，。"), f"[{' '.join(u['key_terms'])}]", *([f"({u['by']})"] if u["by"] else [])]
+        for u in cell["units"]
+    ]
+    assert shown == made

@@ -56,7 +56,7 @@ class UnitResult:
     text: str
     key_terms: tuple[str, ...]
     coverage: float  # share of the key-term weight the plan holds (one sentence, or the best few together)
-    covered: bool  # coverage >= unit_threshold
+    covered: bool  # the unit model's call is covered (a paraphrase may be covered at a low `coverage`)
     by: str | None  # the plan measure that holds most of it (None when nothing does)
     missing: tuple[str, ...]  # key terms the plan does not hold
     # the unit model's call (match/unit_model.py): covered, weaker (in part or only softly) or missing

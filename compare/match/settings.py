@@ -32,8 +32,10 @@ class Settings:
     short_penalty: float = 3.0
     # --- statuses from action units (match/units.py, match/classify.py) ---
     # a unit's coverage = IDF**idf_power-weighted share of its key terms held by its best plan sentence, or by
-    # the measure's max_matches best-scoring sentences (those scoring >= match_floor) together
-    # a unit is reported covered at unit_threshold; at unit_partial its best sentence is cited as evidence
+    # the measure's max_matches best-scoring sentences (those scoring >= match_floor) together; the unit model
+    # (match/unit_model.py) reads it beside other features and calls the unit covered, weaker or missing.
+    # unit_threshold: a plan sentence holding this share of a unit by itself rewords it (no local addition),
+    # and answers a tentative base action firmly; at unit_partial a unit's best sentence is cited as evidence
     unit_threshold: float = 0.65
     unit_partial: float = 0.35
     # a judgement's confidence is the least sure of its key units' calls (the unit model's probability of the
