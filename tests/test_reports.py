@@ -223,6 +223,18 @@ def test_a_target_added_to_two_measures_is_listed_once_with_both(city_alignments
     assert len(joined) == 1 and sorted(joined.iloc[0]["measure"].split(", ")) == ids
 
 
+def test_a_measure_that_does_not_apply_leaves_no_target_unset(city_alignments) -> None:
+    """A national target of a measure bound to another region (or to the central government) is not one the city
+    failed to set: the targets table, and the brief's count of targets 地方未设, leave it out."""
+    from jtcompare.report.frames import targets_frame
+
+    bound = {(c, m.measure.id) for c, a in city_alignments.items() for m in a.measures if m.status == "not_applicable"}
+    assert any(m.targets for a in city_alignments.values() for m in a.measures if m.status == "not_applicable")
+    frame = targets_frame(list(city_alignments.values()))
+    unset = frame[frame["verdict"] == "not in plan"]
+    assert len(unset) and not {(p, m) for p, m in zip(unset["plan"], unset["measure"], strict=True)} & bound
+
+
 def test_rows_are_high_enough_for_their_text_and_columns_fit(report_book) -> None:
     from jtcompare.report.layout import line_count
 

@@ -197,9 +197,9 @@ def gaps_frame(a: Alignment) -> pd.DataFrame:
 def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
     """Base targets beside the plan targets the status was judged on (verdict stricter/equal/laxer/added).
 
-    A base target with no plan counterpart is listed with verdict 'not in plan'. A plan target that
-    strengthens several base measures (one 30% target read for two measures of a clause) is listed
-    once, with the measures joined.
+    A base target with no plan counterpart is listed with verdict 'not in plan', unless its measure does not
+    apply to the plan (not_applicable). A plan target that strengthens several base measures (one 30% target read
+    for two measures of a clause) is listed once, with the measures joined.
     """
     rows: list[dict] = []
     for a in alignments:
@@ -217,7 +217,8 @@ def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
                 else:
                     rows.append(_target_row(a.plan.id, m.measure.id, p.base, p.plan, p.verdict, p.plan_measure))
             for bt in m.targets:
-                if id(bt) not in paired:
+                # a national target of a measure that does not apply to the plan is no target the plan left out
+                if id(bt) not in paired and m.status != "not_applicable":
                     rows.append(_target_row(a.plan.id, m.measure.id, bt, None, "not in plan", ""))
     return _frame(rows, TARGET_COLUMNS)
 
