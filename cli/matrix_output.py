@@ -131,9 +131,10 @@ def summary_table(rows: list[dict], found: list[str], lang: Lang) -> str:
     """The terminal summary: one line per plan in the language asked for, then each caveat (`found`) in full."""
     from jtcompare.cli import render
     from jtcompare.match.results import STATUSES
-    from jtcompare.report.vocab import cell_text, column
+    from jtcompare.report.vocab import cell_text, column, summary_names
 
     # in Chinese the name column names the plan (武汉市, which `align` also takes), so the id is left out
+    rows = summary_names(rows, lang)
     keys = [k for k in (rows[0] if rows else {}) if k not in (("kind", "plan") if lang == "zh" else ("kind",))]
     # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
     optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
@@ -141,7 +142,8 @@ def summary_table(rows: list[dict], found: list[str], lang: Lang) -> str:
         optional.remove("name")
     while True:
         headers = [render.paint(cell_text("status", k, lang), k) if k in STATUSES else column(k, lang) for k in keys]
-        table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers)
+        names = [keys.index("name")] if lang == "zh" and "name" in keys else []  # the rows' ids in Chinese
+        table = render.fit_table([[cell_text(k, r[k], lang) for k in keys] for r in rows], headers, keep=names)
         if render.width_of(table) <= render.terminal_width() or not optional:
             break
         keys.remove(optional.pop(0))

@@ -38,17 +38,21 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
 
 
-def fit_table(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, width: int | None = None) -> str:
+def fit_table(
+    rows: Sequence[Sequence[Any]], headers: Sequence[str], *, width: int | None = None, keep: Sequence[int] = ()
+) -> str:
     """A plain-text table no wider than the terminal: the widest text columns are cut (with …) until it fits.
 
-    Short columns (ids, statuses, numbers) are never cut, so a line still starts with its id and status.
+    Short columns (ids, statuses, numbers) are never cut, so a line still starts with its id and status; nor are
+    the columns in `keep` (a Chinese table's plan names, which are its ids). A table that cannot be cut to fit
+    stays wider: the caller may leave columns out (cli/matrix_output.py).
     """
     width = width or terminal_width()
     cells = [[plain(v) for v in r] for r in rows]
     # tabulate makes a column at least its header plus two wide
     widths = [max([_w(h) + GAP, *(_w(r[j]) for r in cells)]) for j, h in enumerate(headers)]
     limit = list(widths)
-    floor = [widths[j] if widths[j] <= SHORT else MIN_TEXT for j in range(len(headers))]
+    floor = [widths[j] if widths[j] <= SHORT or j in keep else MIN_TEXT for j in range(len(headers))]
     excess = sum(widths) + GAP * (len(widths) - 1) - width
     while excess > 0:
         cuttable = [k for k in range(len(limit)) if limit[k] > floor[k]]

@@ -244,3 +244,20 @@ def test_two_plans_of_one_name_are_told_apart_by_id() -> None:
     assert shown == {"wuhan": "武汉市（wuhan）", "wuhan-2021": "武汉市（wuhan-2021）", "chengdu": "成都市"}
     assert [_plan_ref(s) for s in shown.values()] == ["wuhan", "wuhan-2021", "成都市"]
     assert shown_names(metas, "en") == {}
+
+
+def test_two_versions_of_a_plan_are_told_apart_in_a_chinese_matrix(tmp_path) -> None:
+    """In Chinese the name column names each plan (the id is left out), so two versions of one city's plan are
+    shown with their ids, 重庆市（chongqing） and 重庆市（cq-2024）, on a narrow terminal too."""
+    from tests.conftest import copy_library
+
+    lib = copy_library(tmp_path / "plans")
+    added = runner.invoke(app, ["import", str(PLANS / "chongqing.txt"), "--id", "cq-2024", "--plans-dir", str(lib)])
+    assert added.exit_code == 0, added.output
+    for fmt in ("table", "md"):
+        result = runner.invoke(
+            app, ["matrix", "--lang", "zh", "--format", fmt, "--plans-dir", str(lib)], env={"COLUMNS": "80"}
+        )
+        assert result.exit_code == 0, result.output
+        assert "重庆市（chongqing）" in result.stdout and "重庆市（cq-2024）" in result.stdout, fmt
+        assert "武汉市（" not in result.stdout  # a name only one plan has is shown alone

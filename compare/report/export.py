@@ -24,7 +24,7 @@ from jtcompare.report.frames import (
 )
 from jtcompare.report.i18n import Lang
 from jtcompare.report.palette import ordered, style
-from jtcompare.report.vocab import base_title, cell_text, column, plan_title, text
+from jtcompare.report.vocab import base_title, cell_text, column, plan_title, summary_names, text
 
 if TYPE_CHECKING:  # the frames are built in frames.py; the matrix's CSV and Markdown are written from rows
     import pandas as pd
@@ -213,6 +213,7 @@ def matrix_md_head(
     plans = list(coverages)
     hidden = ("kind", "plan") if lang == "zh" else ("kind",)  # in Chinese the name column names the plan
     keys = [c for c in summary[0] if c not in hidden] if summary else []
+    summary = summary_names(summary, lang)
     names = {r["plan"]: r["name"] for r in summary} if lang == "zh" else {}
     lines = [
         f"# {text('md.matrix_title', lang, base=base)}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from jtcompare.match.results import STATUSES, Status
@@ -138,8 +138,20 @@ def shown_names(metas: Iterable[PlanMeta], lang: Lang) -> dict[str, str]:
     A name is also what `override --import` reads back from a review sheet (the library finds a plan by its name);
     two plans of one name (two versions of a city's plan) are shown as 武汉市（wuhan-2021）, the id being then
     what tells them apart, and the import reads the id in the brackets."""
-    if lang == "en":
-        return {}
-    metas = list(metas)
-    seen = Counter(m.name for m in metas)
-    return {m.id: m.name if seen[m.name] == 1 else f"{m.name}（{m.id}）" for m in metas}
+    return distinct_names((m.id, m.name) for m in metas) if lang == "zh" else {}
+
+
+def distinct_names(plans: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Plan id -> its name, or 名称（id） for each of two or more plans sharing the name."""
+    plans = list(plans)
+    seen = Counter(name for _, name in plans)
+    return {pid: name if seen[name] == 1 else f"{name}（{pid}）" for pid, name in plans}
+
+
+def summary_names(rows: Sequence[dict], lang: Lang) -> list[dict]:
+    """Summary rows as a Chinese table shows them, where the name column alone names each plan: two versions of
+    one city's plan are told apart by their ids (武汉市（wuhan-2021）). English tables show the ids."""
+    if lang != "zh":
+        return list(rows)
+    names = distinct_names((r["plan"], r["name"]) for r in rows)
+    return [{**r, "name": names[r["plan"]]} for r in rows]
