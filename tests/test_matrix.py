@@ -64,6 +64,13 @@ def test_counted_measures_are_what_the_coverage_divides_by(matrix_json, workbook
         assert cells[heads.index(label("column.measures", "en"))] == counted
 
 
+def test_the_legend_explains_the_clauses_sheet_the_matrix_has(workbook) -> None:
+    _, wb = workbook
+    legend = " ".join(str(c.value) for row in wb["Legend"].iter_rows() for c in row if c.value)
+    assert "Clauses sheet colours" in legend and "white at 0%" in legend
+    assert set(re.findall(r"\b([A-Z][a-z]+) sheet", legend)) <= set(wb.sheetnames)
+
+
 def test_workbook_sheets_and_layout(workbook) -> None:
     _, wb = workbook
     assert wb.sheetnames == [

@@ -320,6 +320,10 @@ def _sheet(wb: Workbook, key: str, ctx: Context, suffix: str = "") -> Worksheet:
     return wb.create_sheet(sheet_title(name))
 
 
+def _has_sheet(wb: Workbook, key: str, ctx: Context) -> bool:
+    return sheet_title(text(f"excel.sheet.{key}", ctx.lang)) in wb.sheetnames
+
+
 def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
     """The summary table, the caveats, the chart of statuses per plan, and where the figures come from."""
     ws = _sheet(wb, "summary", ctx)
@@ -636,7 +640,7 @@ def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> Non
         text(
             "excel.legend.confidence", lang, threshold=(alignments[0].settings if alignments else DEFAULTS).check_below
         ),
-        text("excel.legend.clauses", lang),
+        *([text("excel.legend.clauses", lang)] if _has_sheet(wb, "clauses", ctx) else []),  # not in a report
         text("excel.legend.local", lang, threshold=threshold),
         text("excel.legend.targets", lang),
         text("excel.legend.override", lang),
