@@ -200,3 +200,20 @@ def test_a_command_that_succeeds_never_loads_the_help_and_error_formatter(tmp_pa
         [sys.executable, "-c", code.replace("'chongqing'", "'--bogus'")], capture_output=True, text=True, env=env
     )
     assert wrong.returncode == 2 and wrong.stderr.strip().splitlines()[-1] == "True"  # loaded to say the error
+
+
+@pytest.mark.parametrize("city", ["chongqing", "wuhan", "chengdu"])
+def test_json_carries_the_targets_the_evidence_cites(city, city_alignments) -> None:
+    """A cell strengthened by a stricter or an added plan target, or weakened by a laxer one, carries that target
+    pair in JSON (`compared`), not only in the evidence's words."""
+    result = runner.invoke(app, ["align", city, "--format", "json", "--plans-dir", str(PLANS)])
+    cited = {"stricter target": "stricter", "adds a quantified target": "added", "laxer target": "laxer"}
+    seen = 0
+    for m in json.loads(result.stdout)["measures"]:
+        for words, verdict in cited.items():
+            if words in m["evidence"]:
+                seen += 1
+                pairs = [p for p in m["compared"] if p["verdict"] == verdict]
+                assert pairs and all(p["plan"]["indicator"] and p["plan_measure"] for p in pairs), m["id"]
+                assert (verdict == "added") == all(p["base"] is None for p in pairs), m["id"]
+    assert seen

@@ -64,7 +64,18 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
             for u in m.units
         ],
         "region": m.region,
-        "targets": [target_dict(t) for t in m.targets],
+        "targets": [target_dict(t) for t in m.targets],  # the base measure's own
+        # the plan targets the status was judged on, each beside the base target it was compared with (None: the
+        # base sets none, "added"); the evidence's "stricter target" or "adds a quantified target" names one
+        "compared": [
+            {
+                "verdict": p.verdict,
+                "base": target_dict(p.base) if p.base else None,
+                "plan": target_dict(p.plan),
+                "plan_measure": p.plan_measure,
+            }
+            for p in m.compared
+        ],
         "overridden": m.overridden,
     }
 
