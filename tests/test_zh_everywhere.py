@@ -199,7 +199,7 @@ def test_evidence_parts_give_the_matchers_line_back(plans) -> None:
 
 def test_an_override_and_an_unknown_line_read_sensibly() -> None:
     line = "adopted (analyst override; engine said partial): 见第三章 (李明, 2026-01-05)"
-    assert evidence_text(line, "zh") == "采纳（分析员改判；原判定为部分采纳）：见第三章 (李明, 2026-01-05)"
+    assert evidence_text(line, "zh") == "采纳（人工改判；原判定为部分采纳）：见第三章 (李明, 2026-01-05)"
     assert evidence_text("something else", "zh") == "something else"  # shown as written, never half-translated
     assert (
         units_text("推进建筑废弃物再生利用 (weaker); 加强管理 (missing)", "zh")
