@@ -132,6 +132,19 @@ def cell_text(key: str, value: object, lang: Lang) -> str:
     return plain(value)
 
 
+# The columns of a CSV or SQLite row that are sentences for a reader: in Chinese they are worded by cell_text, the
+# renderer of the workbook and the view, so every format says them alike. Keys, ids (statuses, verdicts), numbers
+# and flags stay as they are in every language: a script reads the same file whatever language it was written in.
+PROSE = ("evidence", "units_missing", "overridden")
+
+
+def worded(key: str, value: object, lang: Lang) -> object:
+    """`value` of column `key` as a data file (CSV, SQLite) holds it: a sentence in `lang`, anything else as is."""
+    if lang == "en" or key not in PROSE or not isinstance(value, str) or not value:
+        return value
+    return cell_text(key, value, lang)
+
+
 def shown_names(metas: Iterable[PlanMeta], lang: Lang) -> dict[str, str]:
     """Plan id -> what a Chinese reader sees for it (武汉市, not wuhan); empty in English, where ids are shown.
 
