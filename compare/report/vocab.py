@@ -1,8 +1,8 @@
 """The words of every report, in Chinese or English: column titles, status and verdict words, document titles.
 
 One vocabulary for all renderers (terminal table, Markdown, Excel, Word brief): a column keeps the same
-title on every sheet and in every format. Frames and JSON/CSV keep their English keys and values; only
-what a person reads goes through here.
+title on every sheet and in every format. Frames and JSON keep their English keys and values; CSV and SQLite
+keep their keys and ids but word their sentences here (`worded`); what a person reads goes through here.
 """
 
 from __future__ import annotations
