@@ -140,7 +140,7 @@ def render_one(
         from jtcompare.report.frames import measure_frame
 
         df = measure_frame([a])
-        return frame_csv(df if shown is None else df[df["status"].isin(shown)])
+        return frame_csv(df if shown is None else df[df["status"].isin(shown)], lang)
     if fmt == "md":
         from jtcompare.report.export import alignment_markdown, report_markdown
 

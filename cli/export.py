@@ -16,6 +16,14 @@ if TYPE_CHECKING:  # the engine is imported by the command that runs it (see cli
 FORMATS = ("sqlite",)
 SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
+SentenceLang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the sentences in the database (evidence, units not covered): zh or en (default en, or "
+        "$JTCOMPARE_LANG); column names, statuses and verdicts are English ids either way.",
+    ),
+]
 Required = Annotated[
     Path,
     typer.Option("--out", "-o", help="The database to write, or to update if it exists.", show_default=False),
@@ -37,13 +45,15 @@ def export_cmd(
     jobs: Jobs = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
+    lang: SentenceLang = None,
     quiet: Quiet = False,
 ) -> None:
     """Every plan's judgements against the base as a SQLite database: plans, clauses, measures, action units,
     judgements, targets, local additions and overrides, with foreign keys, indexes and full-text search.
 
     Exporting again into the same file updates it: rows are replaced, and those of plans or measures that no
-    longer exist are removed. Statuses are stored as their English ids (the statuses table has the words).
+    longer exist are removed. Statuses and verdicts are stored as their English ids (the statuses and verdicts
+    tables have the words); the evidence and the units not covered are in the --lang language.
 
     Then, e.g.: sqlite3 plans.db "SELECT plan FROM judgements WHERE measure = 'N03.03' AND status = 'omitted'"
 
@@ -53,11 +63,12 @@ def export_cmd(
       jtcompare export --format sqlite --out plans.db
       jtcompare export wuhan chengdu --out two-cities.db --quiet
     """
-    with errors():
+    with errors(lang):
         _check_format(fmt, out)
         from jtcompare.api import Library
         from jtcompare.atomic import check_target
         from jtcompare.cli.progress import cores, progress_bar
+        from jtcompare.report.i18n import resolve_lang
         from jtcompare.report.sqlite import check_export_target
 
         lib = Library(plans_dir, config=config)
@@ -73,6 +84,7 @@ def export_cmd(
                 overrides=not no_overrides,
                 jobs=jobs or cores(),
                 progress=progress,
+                lang=resolve_lang(lang, "en"),
             )
         _report(out, done, quiet)
         fail_on_problems(done.problems)

@@ -47,9 +47,9 @@ class Reduce:
 def _extra(a: Alignment, fmt: str, lang: Lang) -> dict:
     if fmt == "csv":
         from jtcompare.report.export import csv_lines
-        from jtcompare.report.frames import measure_rows
+        from jtcompare.report.frames import MEASURE_COLUMNS, measure_rows
 
-        return {"body": csv_lines(row.values() for row in measure_rows(a))}
+        return {"body": csv_lines((row.values() for row in measure_rows(a)), MEASURE_COLUMNS, lang)}
     if fmt == "json":
         from jtcompare.cli.render import to_json
         from jtcompare.report.records import alignment_dict

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the types the command line annotates with, named here so th
     from jtcompare.plans.importer import Imported
     from jtcompare.plans.model import Plan, PlanMeta
     from jtcompare.plans.registry import Library as _Folder
+    from jtcompare.report.i18n import Lang
     from jtcompare.workflow.batch import Progress
     from jtcompare.workflow.export import Exported
     from jtcompare.workflow.reimport import Moved
@@ -269,8 +270,10 @@ class Library:
         use_cache: bool = True,
         overrides: bool = True,
         progress: Progress | None = None,
+        lang: Lang = "en",
     ) -> Exported:
-        """Write (or update in place) a SQLite database of the plans, their measures and every judgement."""
+        """Write (or update in place) a SQLite database of the plans, their measures and every judgement; `lang` is
+        the language of the judgements' sentences (evidence, units not covered), ids stay English."""
         from jtcompare.workflow.export import export_sqlite
 
         return export_sqlite(
@@ -281,6 +284,7 @@ class Library:
             Path(out),
             **_run(jobs, use_cache, overrides, progress),
             protected=self.files(),
+            lang=lang,
         )
 
 

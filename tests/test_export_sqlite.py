@@ -62,6 +62,15 @@ def test_tables_hold_every_plan_and_judgement(shipped, aligned) -> None:
     assert [s[0] for s in statuses] == list(STATUSES)
     assert ("omitted", "未采纳", "omitted") in statuses  # the ids stay English; the words are the reports' own
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in zh) for _, zh, _ in statuses)
+    # the target verdicts likewise: every verdict a target row holds is an id of the verdicts table, with the
+    # workbook's words, and the sentences are English in an export without --lang
+    verdicts = {v: (zh, en) for v, zh, en in rows(shipped, "SELECT id, zh, en FROM verdicts")}
+    assert verdicts["not in plan"] == ("地方未设", "not in plan")
+    assert {v for (v,) in rows(shipped, "SELECT DISTINCT verdict FROM targets")} <= set(verdicts)
+    assert rows(shipped, "SELECT value FROM export_info WHERE name = 'lang'") == [("en",)]
+    assert ("targets", "verdicts", "verdict", "id") in {
+        ("targets", r[2], r[3], r[4]) for r in rows(shipped, "PRAGMA foreign_key_list(targets)")
+    }
 
 
 def test_every_judgement_agrees_with_align(shipped, aligned) -> None:
@@ -190,7 +199,7 @@ def test_a_file_that_is_not_an_export_is_refused_in_one_line(tmp_path) -> None:
 def test_datasette_metadata_names_every_table_and_column(shipped) -> None:
     meta = json.loads((ROOT / "docs" / "datasette-metadata.json").read_text(encoding="utf-8"))
     tables = meta["databases"]["plans"]["tables"]
-    assert set(tables) == {*TABLES, "statuses"}
+    assert set(tables) == {*TABLES, "statuses", "verdicts"}
     for table, spec in tables.items():
         columns = [r[1] for r in rows(shipped, f"PRAGMA table_info({table})")]
         assert set(spec["columns"]) == set(columns), table

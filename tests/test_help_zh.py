@@ -74,7 +74,7 @@ def test_help_is_chinese_under_zh(command: str) -> None:
     # and what a reader types: commands, file names, code in `backticks`, JSON keys and values, a table's name
     typed = re.compile(
         r"YYYY-MM-DD|--[a-z][a-z-]*|\$?JTCOMPARE_[A-Z_]+|<[^>]*>|[\[{]?\b[a-z_]+\b[\]}]|\b[A-Z_]{4,}\b|`[^`]*`|\"[^\"]*\"|\S*\.[a-z0-9]{2,7}\b"
-        rf"|\b(?:{'|'.join(COMMANDS)}|local|true|statuses|sqlite3|A4|GBK|GB18030|Big5|UTF-8|{'|'.join(STATUSES)})\b"
+        rf"|\b(?:{'|'.join(COMMANDS)}|local|true|statuses|verdicts|sqlite3|A4|GBK|GB18030|Big5|UTF-8|{'|'.join(STATUSES)})\b"
     )
     names = "|".join(p.name for p in command_obj.get_params(ctx) if p.param_type_name == "argument") or "^$"
     shown = re.sub(rf"(?<![\w-])(?:{names})(?![\w-])", " ", typed.sub(" ", _prose(result.output)))

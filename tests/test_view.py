@@ -544,9 +544,10 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
         time.sleep(0.1)
     raw = exported.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
+    # the page is in Chinese, and so is its review file: titles, places and the status as the workbook writes them
     assert list(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == [
-        ["plan", "base", "measure", "base text", "analyst status", "analyst note"],
-        ["wuhan", "national", m["id"], m["text"], "adopted", note],
+        ["方案", "对照基准", "国家措施编号", "国家措施原文", "分析员判定", "分析员备注"],
+        ["武汉市", "国家", m["id"], m["text"], "采纳", note],
     ]
 
     result = invoke("override", "--import", str(exported), plans=lib)

@@ -197,3 +197,58 @@ def test_confidence_is_named_and_its_threshold_explained() -> None:
     assert "? = confidence below 0.4 (setting check_below)" in " ".join(foot.split())
     help_text = help_words("align")
     assert "confidence" in help_text and "check_below" in help_text and f"default {DEFAULTS.check_below:g}" in help_text
+
+
+# --- one concept, one Chinese name ---------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# the Chinese name every label gives a concept, and the other names it once had beside it
+ONE_NAME = {
+    "人工改判": ("分析员改判", "分析人员改判"),  # an analyst's override (workbook column, view badge, legend, footer)
+    "行动要点": ("行动单元", "关键单元", "关键行动要点"),  # an action unit; a key one is a 关键要点
+}
+
+
+def _zh_words() -> list[tuple[str, str]]:
+    """(where, text) for every Chinese text a reader may see: strings.toml, the help, the settings' comments
+    and the Datasette titles."""
+    import tomllib
+
+    out: list[tuple[str, str]] = []
+
+    def walk(where: str, node: object) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k != "en":
+                    walk(f"{where}.{k}", v)
+        elif isinstance(node, list):
+            for k, v in enumerate(node):
+                walk(f"{where}[{k}]", v)
+        elif isinstance(node, str):
+            out.append((where, node))
+
+    for path in ("compare/report/data/strings.toml", "cli/help_zh.toml", "compare/report/data/settings_zh.toml"):
+        walk(path, tomllib.loads((ROOT / path).read_text(encoding="utf-8")))
+    walk("datasette", json.loads((ROOT / "docs/datasette-metadata.json").read_text(encoding="utf-8")))
+    return out
+
+
+@pytest.mark.parametrize("name", list(ONE_NAME))
+def test_one_concept_has_one_chinese_name(name: str) -> None:
+    texts = _zh_words()
+    assert any(name in t for _, t in texts)
+    others = [f"{where}: {t[:80]}" for where, t in texts for other in ONE_NAME[name] if other in t]
+    assert others == []
+
+
+def test_a_units_state_has_one_word_in_every_output() -> None:
+    """A unit weaker or missing is 弱化 or 缺失 in the evidence, in the units column's marks, in the view's unit
+    list and in the title of the column that lists them."""
+    from jtcompare.report.i18n import label
+
+    for state in ("weaker", "missing"):
+        word = label(f"view.units.{state}", "zh")
+        assert label(f"evidence.state.{state}", "zh") == f"（{word}）"
+        assert label(f"evidence.{state}", "zh").startswith(f"{word}：")
+        assert word in label("column.units_missing", "zh")
+    assert label("column.overridden", "zh") == "人工改判" and "人工改判" in label("evidence.override", "zh")

@@ -5,6 +5,9 @@ may remain outside the narrow list of tokens below, each of which a reader needs
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pytest
 from docx import Document
 from jtcompare.cli.main import app
 from jtcompare.report.evidence import evidence_text, parse, render, units_text
+from jtcompare.report.vocab import verdict_word
 from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
@@ -31,6 +35,7 @@ def _quoted_words() -> set[str]:
     return words
 
 
+CHECK_BELOW = r"\bcheck_below\b"
 # Each entry: what may stay in Latin letters, and why a Chinese reader needs it so.
 ALLOWED = [
     # measure and clause ids of the national scheme and the city plans (N09.04, N1-00.01, CQ05.03, WH1-00,
@@ -40,8 +45,9 @@ ALLOWED = [
     # not run): "jtcompare 0.1.0", "jtcompare report 成都市", "jtcompare override --import", "--format json"
     r"\bjtcompare(?: \d+\.\d+\.\d+\S*| (?:report|override|config)\b(?: --import\b)?)?",
     r"--format json\b",
-    # the setting the reader changes to move the flag threshold, as it is typed in a --config file
-    r"\bcheck_below\b",
+    # the setting the reader changes to move the flag threshold, as it is typed in a --config file: in the
+    # terminal, Markdown and the workbook, which tell how to change it (never in the view, PAGE_ALLOWED)
+    CHECK_BELOW,
     # file names the page must show: the table citing why each measure does not apply, and the review file
     # the view exports (文件.csv)
     r"compare/match/data/applicability\.csv",
@@ -51,16 +57,18 @@ ALLOWED = [
     r"\bSHA-256\b",
 ]
 ALLOWED_RE = re.compile("|".join(ALLOWED))
+# a page says the threshold's meaning and value (页首注明的待核对阈值): a setting's name means nothing there
+PAGE_ALLOWED_RE = re.compile("|".join(a for a in ALLOWED if a != CHECK_BELOW))
 # Excel's page header and footer codes (&P page, &N pages, &A sheet name): Excel prints numbers and names there
 HEADER_CODES = re.compile(r"&[PNA]")
 
 
-def leftover(texts: list[str]) -> list[str]:
+def leftover(texts: list[str], allowed: re.Pattern[str] = ALLOWED_RE) -> list[str]:
     """The snippets of `texts` holding an ASCII letter outside the allowed tokens and the plans' own words."""
     quoted = _quoted_words()
     bad = []
     for t in texts:
-        rest = ALLOWED_RE.sub(" ", t)
+        rest = allowed.sub(" ", t)
         words = [w for w in re.findall(r"[A-Za-z]+", rest) if w not in quoted]
         if words:
             bad.append(f"{words[:5]} in: {t[:160]}")
@@ -103,11 +111,15 @@ def brief_texts(path: Path) -> list[str]:
 
 
 def page_texts(path: Path) -> list[str]:
-    """The text a reader sees: no scripts or styles, no attributes."""
+    """The text a reader sees: no scripts or styles; of the attributes, the tooltips and the hints in empty
+    fields."""
     tree = HTMLParser(path.read_text(encoding="utf-8"))
     for node in tree.css("script, style"):
         node.decompose()
-    return [line.strip() for line in tree.root.text(separator="\n").splitlines() if line.strip()]
+    shown = [line.strip() for line in tree.root.text(separator="\n").splitlines() if line.strip()]
+    for name in ("title", "placeholder", "aria-label"):
+        shown += [node.attributes[name] or "" for node in tree.css(f"[{name}]")]
+    return shown
 
 
 # --- the outputs ------------------------------------------------------------------------------------------------
@@ -163,13 +175,14 @@ def test_view_and_heatmap_show_chinese_text(tmp_path) -> None:
     invoke("view", "chengdu", "--out", str(view))
     texts = page_texts(view)
     assert any("部分采纳（关键要点覆盖" in t for t in texts)  # the evidence, in Chinese
-    assert leftover(texts) == []
+    assert any(t.startswith("置信度：") for t in texts)  # the tooltips are read too
+    assert leftover(texts, PAGE_ALLOWED_RE) == []
     (tmp_path / "all").mkdir()
     heat = tmp_path / "all" / "matrix.html"
     invoke("matrix", "--out", str(heat))  # the heatmap, and each plan's view beside it
     pages = sorted(heat.parent.glob("*.html"))
     assert len(pages) == 4
-    assert [p.name for p in pages if leftover(page_texts(p))] == []
+    assert [p.name for p in pages if leftover(page_texts(p), PAGE_ALLOWED_RE)] == []
     assert "wuhan" not in page_texts(heat)  # a plan is named 武汉市, not by its id
 
 
@@ -199,7 +212,7 @@ def test_evidence_parts_give_the_matchers_line_back(plans) -> None:
 
 def test_an_override_and_an_unknown_line_read_sensibly() -> None:
     line = "adopted (analyst override; engine said partial): 见第三章 (李明, 2026-01-05)"
-    assert evidence_text(line, "zh") == "采纳（分析员改判；原判定为部分采纳）：见第三章 (李明, 2026-01-05)"
+    assert evidence_text(line, "zh") == "采纳（人工改判；原判定为部分采纳）：见第三章 (李明, 2026-01-05)"
     assert evidence_text("something else", "zh") == "something else"  # shown as written, never half-translated
     assert (
         units_text("推进建筑废弃物再生利用 (weaker); 加强管理 (missing)", "zh")
@@ -261,3 +274,68 @@ def test_two_versions_of_a_plan_are_told_apart_in_a_chinese_matrix(tmp_path) -> 
         assert result.exit_code == 0, result.output
         assert "重庆市（chongqing）" in result.stdout and "重庆市（cq-2024）" in result.stdout, fmt
         assert "武汉市（" not in result.stdout  # a name only one plan has is shown alone
+
+
+# --- the data files: sentences in Chinese, keys and ids as they are -------------------------------------------------
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("args", [["align", "wuhan"], ["matrix"]], ids=lambda a: a[0])
+def test_csv_sentences_are_chinese_and_its_ids_stay(args) -> None:
+    """The CSV's evidence and units not covered are the workbook's Chinese, word for word; its column names and
+    statuses stay what a script reads in any language."""
+    zh = _csv(invoke(*args, "--format", "csv"))
+    en = _csv(runner.invoke(app, [*args, "--format", "csv", "--plans-dir", str(PLANS)], env=ENV).stdout)
+    assert list(zh[0]) == list(en[0]) and len(zh) == len(en) > 100
+    assert [(r["measure"], r["status"], r["counted"]) for r in zh] == [
+        (r["measure"], r["status"], r["counted"]) for r in en
+    ]
+    sentences = [r[k] for r in zh for k in ("evidence", "units_missing") if r[k]]
+    assert leftover(sentences) == []
+    assert [r["evidence"] for r in zh] == [evidence_text(r["evidence"], "zh") for r in en]
+    assert any(r["units_missing"].endswith("（缺失）") for r in zh)
+
+
+def test_sqlite_sentences_follow_the_language_and_ids_stay(tmp_path) -> None:
+    """JTCOMPARE_LANG=zh (as --lang zh) writes the judgements' evidence and missing units in Chinese; statuses and
+    target verdicts stay English ids, with their words in the statuses and verdicts tables."""
+    import sqlite3
+
+    out = tmp_path / "x.db"
+    result = runner.invoke(
+        app,
+        ["export", "--out", str(out), "wuhan", "-q", "--plans-dir", str(PLANS)],
+        env={**ENV, "JTCOMPARE_LANG": "zh"},
+    )
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(out) as db:
+        rows = db.execute("SELECT status, evidence, missing_units FROM judgements").fetchall()
+        verdicts = {v for (v,) in db.execute("SELECT DISTINCT verdict FROM targets")}
+        words = dict(db.execute("SELECT id, zh FROM verdicts").fetchall())
+        lang = db.execute("SELECT value FROM export_info WHERE name = 'lang'").fetchall()
+    assert lang == [("zh",)]
+    units = [u for _, _, missing in rows for u in json.loads(missing)]
+    assert units and leftover(units) == [] and leftover([e for _, e, _ in rows]) == []
+    assert any(e.startswith("部分采纳（关键要点覆盖") for _, e, _ in rows)
+    assert {s for s, _, _ in rows} <= {"adopted", "strengthened", "partial", "omitted", "not_applicable"}
+    assert verdicts and verdicts <= set(words) and words["not in plan"] == verdict_word("not in plan", "zh")
+
+
+def test_the_views_review_file_speaks_the_pages_language(library, city_alignments) -> None:
+    """The review CSV the page exports: Chinese titles, place names and status words in a Chinese page (each read
+    back by `override --import`), and in an English page the keys and ids it always had."""
+    from jtcompare.report.html import review_file
+    from jtcompare.report.vocab import parse_status
+    from jtcompare.workflow.review import _aliases, _plan_ref
+
+    a = city_alignments["wuhan"]
+    zh, en = review_file(a, "zh"), review_file(a, "en")
+    assert en["columns"] == ["plan", "base", "measure", "base text", "analyst status", "analyst note"]
+    assert (en["plan"], en["base"], en["statuses"]["not_applicable"]) == ("wuhan", "national", "not_applicable")
+    assert leftover([*zh["columns"], zh["plan"], zh["base"], *zh["statuses"].values()]) == []
+    assert [_aliases()[c.lower()] for c in zh["columns"]] == [_aliases()[c] for c in en["columns"]]
+    assert [library.find(_plan_ref(zh[k])).id for k in ("plan", "base")] == ["wuhan", "national"]
+    assert all(parse_status(word) == s for s, word in zh["statuses"].items())

@@ -1,10 +1,11 @@
 """The matcher's evidence line as a reader reads it, in Chinese or English.
 
 The matcher writes one English line per judgement (match/classify.py `_evidence`, match/strength.py, the
-analyst's override in workflow/overrides.py), and JSON and CSV keep it as written. A report in Chinese reads
-it back here into its parts, each a template of strings.toml (`evidence.*`) with the values the matcher put
-in (measure ids, clause labels, unit texts, targets), and writes it again in Chinese: the judgement is not
-touched, only its words. Rendering the parts in English gives the matcher's line back character for
+analyst's override in workflow/overrides.py), and JSON keeps it as written (data for programs, the same in
+every language). A report in Chinese, and a Chinese CSV or SQLite export (vocab.worded), reads it back here
+into its parts, each a template of strings.toml (`evidence.*`) with the values the matcher put in (measure
+ids, clause labels, unit texts, targets), and writes it again in Chinese: the judgement is not touched, only
+its words. Rendering the parts in English gives the matcher's line back character for
 character (tests/test_zh_everywhere.py checks it on every cell of the shipped plans), so no part is lost.
 A line this module cannot read is shown as written rather than half-translated.
 """

@@ -2,7 +2,8 @@
 
 Plan text is untrusted: Markdown cells escape every inline special and line break; CSV and Excel
 cells that start with = + - @ are written so no spreadsheet reads them as formulas. Markdown is
-in the language asked for; CSV keeps English keys and values.
+in the language asked for; CSV keeps English keys and ids (statuses, yes/no), its sentences (evidence,
+units not covered) in the language asked for.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from jtcompare.report.frames import (
 )
 from jtcompare.report.i18n import Lang
 from jtcompare.report.palette import ordered, style
-from jtcompare.report.vocab import base_title, cell_text, column, plan_title, summary_names, text
+from jtcompare.report.vocab import base_title, cell_text, column, plan_title, summary_names, text, worded
 
 if TYPE_CHECKING:  # the frames are built in frames.py; the matrix's CSV and Markdown are written from rows
     import pandas as pd
@@ -79,17 +80,21 @@ def _title(key: str, lang: Lang) -> str:
         return key
 
 
-def frame_csv(df: pd.DataFrame) -> str:
-    return csv_header(list(df.columns)) + csv_lines(df.itertuples(index=False))
+def frame_csv(df: pd.DataFrame, lang: Lang = "en") -> str:
+    """A frame as CSV: English keys and ids, its sentences (evidence, units not covered) in `lang`."""
+    return csv_header(list(df.columns)) + csv_lines(df.itertuples(index=False), list(df.columns), lang)
 
 
 def csv_header(columns: Sequence[str]) -> str:
     return csv_text([columns])
 
 
-def csv_lines(rows: Iterable[Sequence[object]]) -> str:
-    """CSV lines of `rows` (each a sequence of values), every cell safe for a spreadsheet: frame_csv, or the
-    rows of one plan at a time when a matrix of many plans is streamed (cells.csv_text quotes a bare \r)."""
+def csv_lines(rows: Iterable[Sequence[object]], columns: Sequence[str] = (), lang: Lang = "en") -> str:
+    """CSV lines of `rows` (each a sequence of values, under `columns`), every cell safe for a spreadsheet:
+    frame_csv, or the rows of one plan at a time when a matrix of many plans is streamed (cells.csv_text quotes a
+    bare \r). The sentences among the columns (vocab.PROSE) are worded in `lang`."""
+    if lang != "en":
+        rows = ([worded(k, v, lang) for k, v in zip(columns, row, strict=True)] for row in rows)
     return csv_text([safe_cell(_csv_value(v)) for v in row] for row in rows)
 
 

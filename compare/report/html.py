@@ -435,8 +435,27 @@ def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
             "statuses": list(STATUSES),
             "texts": {m.measure.id: m.measure.text for m in a.measures},
             "labels": {k: v for k, v in t.items() if k.startswith("js.")},
+            "review": review_file(a, lang),
         },
     )
+
+
+REVIEW_FILE = ("plan", "base", "measure", "text", "analyst_status", "analyst_note")
+
+
+def review_file(a: Alignment, lang: Lang) -> dict[str, Any]:
+    """What the script writes into the review CSV, in `lang` as the report workbook's review columns are: the
+    columns' titles, the plans' names and the statuses' words, each of which `override --import` reads back (in
+    English: keys, ids and the statuses' ids, as before)."""
+    from jtcompare.report.vocab import column, shown_names, status_word
+
+    names = shown_names([a.plan.meta, a.base.meta], lang)
+    return {
+        "columns": [column(k, lang) for k in REVIEW_FILE],
+        "plan": names.get(a.plan.id, a.plan.id),
+        "base": names.get(a.base.id, a.base.id),
+        "statuses": {s: s if lang == "en" else status_word(s, lang) for s in STATUSES},
+    }
 
 
 # --- rendering ----------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """The alignments as a SQLite database (`jtcompare export --format sqlite`), for SQL, notebooks and Datasette.
 
 Tables: plans, clauses, measures (every plan's sentences, the base's too), units (the base's action units),
-judgements (one row per plan x base measure), targets, local_additions, overrides, and statuses (the English
-status ids the other tables hold, with their Chinese and English words). Keys are compound where an id is only
-unique within its plan ((plan, id) for clauses and measures), and every reference is a declared foreign key.
+judgements (one row per plan x base measure), targets, local_additions, overrides, and statuses and verdicts (the
+English ids the other tables hold, with their Chinese and English words). Column names and ids (statuses, verdicts,
+roles, unit kinds) are English in every language, so a query reads any export; the sentences written for a reader
+(a judgement's evidence, its units not covered, the word for an override without a note) are in the export's
+language (`lang` in export_info), worded as the workbook words them (vocab.worded). Keys are compound where an id
+is only unique within its plan ((plan, id) for clauses and measures), and every reference is a declared foreign key.
 
 Full-text search: FTS5 tables measures_fts, clauses_fts and units_fts with the **trigram** tokenizer (SQLite
 3.34 or later). FTS5's default tokenizer keeps a run of Chinese characters as one token, so `MATCH '碳捕集'` would
@@ -34,6 +37,8 @@ from jtcompare.errors import WriteFailed, detail, message, os_reason
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.report.frames import chapter_label, departments
+from jtcompare.report.i18n import Lang
+from jtcompare.report.vocab import worded
 from jtcompare.version import __version__
 
 if TYPE_CHECKING:
@@ -48,6 +53,7 @@ CREATE TABLE IF NOT EXISTS export_info (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS statuses (
     id TEXT PRIMARY KEY, seq INTEGER NOT NULL, zh TEXT NOT NULL, en TEXT NOT NULL, counted INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS verdicts (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, zh TEXT NOT NULL, en TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS plans (
     id TEXT PRIMARY KEY, name TEXT, level TEXT, kind TEXT, title TEXT, date TEXT, doc_number TEXT,
     province TEXT, prefix TEXT, file TEXT
@@ -82,7 +88,7 @@ CREATE TABLE IF NOT EXISTS targets (
     plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), seq INTEGER NOT NULL,
     measure TEXT NOT NULL, base_indicator TEXT, base_year INTEGER, base_comparator TEXT, base_value REAL,
     base_unit TEXT, plan_indicator TEXT, plan_year INTEGER, plan_comparator TEXT, plan_value REAL, plan_unit TEXT,
-    verdict TEXT, plan_measure TEXT,
+    verdict TEXT REFERENCES verdicts(id), plan_measure TEXT,
     PRIMARY KEY (plan, base, seq),
     FOREIGN KEY (base, measure) REFERENCES measures(plan, id),
     FOREIGN KEY (plan, plan_measure) REFERENCES measures(plan, id)
@@ -162,13 +168,14 @@ class Rows:
     reduction from an earlier one in the same process)."""
 
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    lang: Lang = "en"  # of the sentences (evidence, units not covered)
 
     def __call__(self, a: Alignment) -> PlanRows:
         base: dict[str, list[Row]] = {}
         if self.token not in _base_sent:
             _base_sent.add(self.token)
             base = base_rows(a)
-        return PlanRows(a.plan.id, plan_rows(a), base)
+        return PlanRows(a.plan.id, plan_rows(a, self.lang), base)
 
 
 def plan_table_rows(plan: Plan, roles: Mapping[str, str] | None = None) -> dict[str, list[Row]]:
@@ -204,10 +211,11 @@ def base_rows(a: Alignment) -> dict[str, list[Row]]:
     return rows
 
 
-def plan_rows(a: Alignment) -> dict[str, list[Row]]:
-    """One plan's rows of every table but units: its own text, its judgements, targets and local additions."""
+def plan_rows(a: Alignment, lang: Lang = "en") -> dict[str, list[Row]]:
+    """One plan's rows of every table but units: its own text, its judgements (their sentences in `lang`),
+    targets and local additions."""
     rows = plan_table_rows(a.plan)
-    rows["judgements"] = [judgement_row(a.plan.id, a.base.id, m) for m in a.measures]
+    rows["judgements"] = [judgement_row(a.plan.id, a.base.id, m, lang) for m in a.measures]
     rows["targets"] = target_rows(a)
     rows["local_additions"] = [
         {"plan": a.plan.id, "base": a.base.id, "measure": x.measure.id, "clause": x.clause.id}
@@ -217,7 +225,7 @@ def plan_rows(a: Alignment) -> dict[str, list[Row]]:
     return rows
 
 
-def judgement_row(plan: str, base: str, m: MeasureResult) -> Row:
+def judgement_row(plan: str, base: str, m: MeasureResult, lang: Lang = "en") -> Row:
     key = m.key_units
     cited = [x.measure.id for x in m.matches] + [u.by for u in m.units if u.by]  # matches first, then units'
     return {
@@ -231,13 +239,13 @@ def judgement_row(plan: str, base: str, m: MeasureResult) -> Row:
         "flagged": m.check,
         "key_units_covered": sum(u.state == "covered" for u in key),
         "key_units_total": len(key),
-        "missing_units": _json(list(m.units_missing)),
+        "missing_units": _json([worded("units_missing", u, lang) for u in m.units_missing]),
         "evidence_ids": _json(list(dict.fromkeys(cited))),
         "best_match": m.matches[0].measure.id if m.matches else None,
         "weakened": m.weakened,
         "region": m.region,
-        "evidence": m.evidence,
-        "override": m.overridden,
+        "evidence": worded("evidence", m.evidence, lang),
+        "override": worded("overridden", m.overridden, lang),
     }
 
 
@@ -273,6 +281,16 @@ def status_rows() -> list[Row]:
     return [
         {"id": s, "seq": k, "zh": status_word(s, "zh"), "en": status_word(s, "en"), "counted": s != "not_applicable"}
         for k, s in enumerate(STATUSES, 1)
+    ]
+
+
+def verdict_rows() -> list[Row]:
+    """The verdicts a target row holds (targets.verdict), with their words: the workbook's and the view's."""
+    from jtcompare.report.vocab import verdict_word
+
+    verdicts = ("stricter", "equal", "laxer", "added", "not in plan")
+    return [
+        {"id": v, "seq": k, "zh": verdict_word(v, "zh"), "en": verdict_word(v, "en")} for k, v in enumerate(verdicts, 1)
     ]
 
 
@@ -334,12 +352,13 @@ def write_sqlite(
     overrides: Callable[[str], list[Row]],
     library: set[str],
     protected: Mapping[Path, str] | None = None,
+    lang: Lang = "en",
 ) -> Written:
     """Write (or update) the database at `path` from the plans' rows as they come. `overrides(plan)`: an exported
     plan's analyst overrides (rows of the overrides table); `library`: every plan id the library still has
     (the rows of any other plan are deleted). The file is replaced only once complete (atomic.update_atomic)."""
     written = Written()
-    update_atomic(path, lambda tmp: _update(tmp, parts, base, overrides, library, written), protected=protected)
+    update_atomic(path, lambda tmp: _update(tmp, parts, base, overrides, library, written, lang), protected=protected)
     return written
 
 
@@ -350,6 +369,7 @@ def _update(
     overrides: Callable[[str], list[Row]],
     library: set[str],
     written: Written,
+    lang: Lang,
 ) -> None:
     from sqlite_utils import Database
 
@@ -361,6 +381,7 @@ def _update(
     try:
         db.conn.executescript(SCHEMA)  # foreign keys stay unenforced while rows are replaced; checked at the end
         _put(db, "statuses", status_rows(), {})
+        _put(db, "verdicts", verdict_rows(), {})
         for part in parts:
             if part.base:
                 _put_plan(db, part.base, base=base)
@@ -369,7 +390,7 @@ def _update(
             written.plans.append(part.plan)
         _delete_gone(db, library)
         written.full_text = _full_text(db)
-        _info(db, base, written.full_text)
+        _info(db, base, written.full_text, lang)
         _check_references(db)
         written.counts = {t: db[t].count for t in KEYS}
         db.conn.commit()
@@ -435,10 +456,11 @@ def _full_text(db: Database) -> bool:
     return True
 
 
-def _info(db: Database, base: str, full_text: bool) -> None:
+def _info(db: Database, base: str, full_text: bool, lang: Lang) -> None:
     info = {
         "tool": f"jtcompare {__version__}",
         "last_base": base,
+        "lang": lang,  # of the sentences the last export wrote (evidence, units not covered)
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "full_text": "trigram" if full_text else f"none (SQLite {sqlite3.sqlite_version}; trigram needs 3.34)",
     }

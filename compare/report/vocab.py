@@ -1,8 +1,8 @@
 """The words of every report, in Chinese or English: column titles, status and verdict words, document titles.
 
 One vocabulary for all renderers (terminal table, Markdown, Excel, Word brief): a column keeps the same
-title on every sheet and in every format. Frames and JSON/CSV keep their English keys and values; only
-what a person reads goes through here.
+title on every sheet and in every format. Frames and JSON keep their English keys and values; CSV and SQLite
+keep their keys and ids but word their sentences here (`worded`); what a person reads goes through here.
 """
 
 from __future__ import annotations
@@ -130,6 +130,19 @@ def cell_text(key: str, value: object, lang: Lang) -> str:
     if key == "overridden" and isinstance(value, str):
         return override_text(value, lang)
     return plain(value)
+
+
+# The columns of a CSV or SQLite row that are sentences for a reader: in Chinese they are worded by cell_text, the
+# renderer of the workbook and the view, so every format says them alike. Keys, ids (statuses, verdicts), numbers
+# and flags stay as they are in every language: a script reads the same file whatever language it was written in.
+PROSE = ("evidence", "units_missing", "overridden")
+
+
+def worded(key: str, value: object, lang: Lang) -> object:
+    """`value` of column `key` as a data file (CSV, SQLite) holds it: a sentence in `lang`, anything else as is."""
+    if lang == "en" or key not in PROSE or not isinstance(value, str) or not value:
+        return value
+    return cell_text(key, value, lang)
 
 
 def shown_names(metas: Iterable[PlanMeta], lang: Lang) -> dict[str, str]:

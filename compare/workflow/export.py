@@ -9,6 +9,7 @@ from pathlib import Path
 from jtcompare.errors import JtError
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
+from jtcompare.report.i18n import Lang
 from jtcompare.report.sqlite import Row, Rows, Written, write_sqlite
 from jtcompare.workflow.batch import Progress
 from jtcompare.workflow.overrides import read_overrides
@@ -34,12 +35,22 @@ def export_sqlite(
     jobs: int = 1,
     progress: Progress | None = None,
     protected: Mapping[Path, str] | None = None,
+    lang: Lang = "en",
 ) -> Exported:
     """Align `plans` (None: every plan but the base) with `base` and write or update the database at `out`; the
-    rows of plans no longer in the library are removed. Each plan is cut down to its rows as it finishes."""
+    rows of plans no longer in the library are removed. Each plan is cut down to its rows as it finishes; the
+    judgements' sentences (evidence, units not covered) are written in `lang`."""
     base_id = lib.find(base).id
     stream = Stream(
-        lib, plans, base_id, settings, Rows(), use_cache=use_cache, overrides=overrides, jobs=jobs, progress=progress
+        lib,
+        plans,
+        base_id,
+        settings,
+        Rows(lang=lang),
+        use_cache=use_cache,
+        overrides=overrides,
+        jobs=jobs,
+        progress=progress,
     )
 
     def analyst_rows(plan_id: str) -> list[Row]:
@@ -51,5 +62,7 @@ def export_sqlite(
         ]
 
     library = set(lib.plans) | set(lib.broken)  # a broken entry is still the library's: its rows stay
-    written = write_sqlite(out, stream, base=base_id, overrides=analyst_rows, library=library, protected=protected)
+    written = write_sqlite(
+        out, stream, base=base_id, overrides=analyst_rows, library=library, protected=protected, lang=lang
+    )
     return Exported(written, stream.stale, stream.problems)

@@ -104,12 +104,17 @@
     return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
   function exportCsv() {
-    // the format `jtcompare override --import` reads: UTF-8 with BOM, status as its JSON value
+    // the format `jtcompare override --import` reads: UTF-8 with BOM, titles, names and statuses in the page's
+    // language (data.review, made by report/html.py:review_file)
     const review = current()[0];
-    const lines = [["plan", "base", "measure", "base text", "analyst status", "analyst note"]];
+    const file = data.review;
+    const lines = [file.columns];
     for (const r of rows) {
       const entry = review[r.dataset.id];
-      if (entry) lines.push([data.plan, data.base, r.dataset.id, data.texts[r.dataset.id], entry.status, entry.note]);
+      if (entry) {
+        const status = file.statuses[entry.status] || entry.status;
+        lines.push([file.plan, file.base, r.dataset.id, data.texts[r.dataset.id], status, entry.note]);
+      }
     }
     if (lines.length === 1) { window.alert(labels["js.nothing"]); return; }
     const csv = "\ufeff" + lines.map((l) => l.map(csvField).join(",")).join("\r\n") + "\r\n";
