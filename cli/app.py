@@ -9,6 +9,7 @@ the way out instead of left half-written.
 
 from __future__ import annotations
 
+import difflib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -27,8 +28,35 @@ from typing import Annotated, NoReturn
 import typer
 from jtcompare.errors import JtError, Message, message
 from jtcompare.version import __version__
+from typer import _click as click
 from typer._click import exceptions as click_errors
-from typer.core import TyperOption
+from typer.core import TyperGroup, TyperOption
+
+
+class NoSuchCommand(click_errors.UsageError):
+    """`jtcompare alin`: a command name that is none of the app's, with the names close to it."""
+
+    def __init__(self, name: str, similar: list[str], ctx: typer.Context) -> None:
+        super().__init__(f"No such command {name!r}.", ctx)
+        self.name, self.similar = name, similar
+
+
+class _Group(TyperGroup):
+    """The app's group: an unknown command is raised as NoSuchCommand, so that it is said by what it is (Click
+    raises a bare UsageError whose only trace of the name is its English)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click_errors.UsageError:
+            name = args[0] if args else None
+            if name is None or name.startswith("-") or self.get_command(ctx, name) is not None:
+                raise
+            similar = difflib.get_close_matches(name, self.list_commands(ctx))
+            raise NoSuchCommand(name, similar, ctx) from None  # type: ignore[arg-type]
+
 
 app = typer.Typer(
     help="Compare Chinese city climate and pollution plans with the national scheme, measure by measure.\n\n"
@@ -36,6 +64,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 state: dict[str, object] = {"debug": False, "lang": "en"}  # lang: what the command line itself says, in which
 
@@ -54,9 +83,12 @@ TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 def _usage_message(exc: Exception) -> Message | None:
-    """A mistake Click finds before a command runs (an unknown option, a missing argument, a value out of its
-    range), as a Message, by what the error is and the parameter it names, never by its English; None for the
-    rest, which Typer shows as it does."""
+    """A mistake Click finds before a command runs (an unknown option or command, a missing argument, a value out
+    of its range), as a Message, by what the error is and the parameter it names, never by its English; None for
+    the rest, which are said in Click's own words."""
+    if isinstance(exc, NoSuchCommand):
+        similar = message("error.usage.similar_command", commands=exc.similar) if exc.similar else None
+        return message("error.usage.no_command", command=exc.name, hint=similar)
     if isinstance(exc, click_errors.NoSuchOption):
         similar = message("error.usage.similar", options=sorted(exc.possibilities)) if exc.possibilities else None
         return message("error.usage.no_option", option=exc.option_name, hint=similar)
@@ -65,9 +97,10 @@ def _usage_message(exc: Exception) -> Message | None:
     param = getattr(exc, "param", None)
     if param is None:
         return None
-    name = max(param.opts, key=len) if param.param_type_name == "option" else message(f"cli.arg.{param.name}")
+    is_option = param.param_type_name == "option"
+    name = max(param.opts, key=len) if is_option else message(f"cli.arg.{param.name}")
     if isinstance(exc, click_errors.MissingParameter):
-        return message("error.usage.missing", name=name)
+        return message("error.usage.missing_option" if is_option else "error.usage.missing", name=name)
     if isinstance(exc, click_errors.BadParameter):
         low, high = getattr(param, "min", None), getattr(param, "max", None)
         rule = (
@@ -81,21 +114,39 @@ def _usage_message(exc: Exception) -> Message | None:
     return None
 
 
-def _format_usage_error(exc: Exception) -> None:
-    """Under zh (--lang zh on the command line, read before Click parses it, or $JTCOMPARE_LANG, as for --help),
-    Click's usage errors are one line in Chinese, as the engine's errors are, with the command's help named; in
-    English Typer's own panel, as before."""
-    from jtcompare.cli.helptext import help_lang
+def _click_words(exc: click_errors.ClickException) -> Message:
+    """A usage error this module has no words for, in Click's own (English) words, as the middle of a line."""
+    text = _one_line(exc.format_message()).strip().rstrip(".")
+    return message("error.usage.other", text=text[:1].lower() + text[1:])
+
+
+def usage_error_line(exc: click_errors.ClickException, lang: str) -> str:
+    """A mistake Click finds, as one line in `lang`, as the engine's errors are: `error: missing option --out; see
+    jtcompare brief --help` (错误：缺少 --out；用法见 jtcompare brief --help)."""
     from jtcompare.report.i18n import message_text
 
-    said = _usage_message(exc) if help_lang() == "zh" else None
-    if said is None:
+    said = _usage_message(exc) or _click_words(exc)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:  # not about a command's usage: no help to point to
+        return message_text(message("cli.error", text=said), lang)  # type: ignore[arg-type]
+    names = []  # the subcommands' names; the program's own may be `python -m jtcompare.cli.main`
+    while ctx.parent is not None:
+        names.insert(0, ctx.info_name)
+        ctx = ctx.parent
+    command = " ".join(["jtcompare", *names])
+    return message_text(message("cli.error", text=message("cli.usage_error", text=said, command=command)), lang)  # type: ignore[arg-type]
+
+
+def _format_usage_error(exc: click_errors.ClickException) -> None:
+    """Click's usage errors as one line in the language of the command line (--lang on the command line, read
+    before Click parses it, or $JTCOMPARE_LANG, as for --help), instead of Typer's panel; the exit code stays
+    Click's (2). `jtcompare` alone still shows the help, as Typer does."""
+    from jtcompare.cli.helptext import help_lang
+
+    if isinstance(exc, click_errors.NoArgsIsHelpError):
         _typer_format_error(exc)  # type: ignore[arg-type]
         return
-    typer.echo(message_text(message("cli.error", text=said), "zh"), err=True)
-    ctx = getattr(exc, "ctx", None)
-    command = " ".join(["jtcompare", *ctx.command_path.split()[1:]]) if ctx is not None else "jtcompare"
-    typer.echo(message_text(message("cli.see_help", command=command), "zh"), err=True)
+    typer.echo(usage_error_line(exc, help_lang()), err=True)
 
 
 def _patch_format_error(rich_utils: ModuleType) -> None:

@@ -16,7 +16,8 @@ command parses its options, makes one call here and renders what comes back.
     >>> m.to_frame().loc["N10.02"].index.tolist()
     ['chongqing', 'wuhan', 'chengdu']
 
-Adding a plan writes to your own library (made from the shipped plans on first use, never inside the package):
+Adding a plan writes to your own library (made from the shipped plans by the first write that succeeds, never
+inside the package):
 
     lib.import_plan("path/to/plan.docx", id="xiangyang", name="襄阳市", province="湖北")
 
@@ -247,18 +248,20 @@ class Library:
     ) -> Path:
         """Pin an analyst's status (a status id; the command line also reads the names outputs print) of one base
         measure for `plan`, with a note; the overrides file written."""
-        from jtcompare.plans.library_edit import writable_plans_dir
+        from jtcompare.plans.library_edit import library_now, writable_plans_dir
         from jtcompare.workflow.overrides import add_override
 
-        lib = open_library(writable_plans_dir(self._given))
-        return add_override(lib.folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+        folder = writable_plans_dir(self._given)
+        lib = open_library(library_now(folder))  # checked against the plans as they are; your library made on writing
+        return add_override(folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
 
     def import_review(self, path: PathLike, *, base: str = "national") -> ReviewImport:
         """Apply every analyst status filled in a reviewed file (the view's exported CSV or a report workbook)."""
-        from jtcompare.plans.library_edit import writable_plans_dir
+        from jtcompare.plans.library_edit import library_now, writable_plans_dir
         from jtcompare.workflow.review import import_review
 
-        return import_review(open_library(writable_plans_dir(self._given)), Path(path), default_base=base)
+        folder = writable_plans_dir(self._given)
+        return import_review(open_library(library_now(folder)), Path(path), default_base=base, folder=folder)
 
     def export_sqlite(
         self,

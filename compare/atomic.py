@@ -212,6 +212,45 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
     _sync_folder(folder)
 
 
+def write_folder(path: Path, files: dict[str, bytes], prepare: Callable[[Path], None] | None = None) -> None:
+    """Make the folder `path` holding `files`, whole or not at all: they are written into a temporary folder beside
+    it (named as the temporary files are, so that a killed writer's is swept), which is renamed into place after
+    `prepare(tmp)` (a lock taken on it there stays with the folder). An empty folder at `path` is replaced; anything
+    else there is left alone and the write refused."""
+    path = Path(path)
+    sweep_stale_parts(path.parent)
+    tmp = _stage_folder(path)
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the folder from other users
+        write_files(tmp, files)
+        if prepare is not None:
+            prepare(tmp)
+        os.rename(tmp, path)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise WriteFailed(
+                f"{path}: cannot write ({exc.strerror or exc})",
+                message("error.cannot_write", path=path, reason=os_reason(exc)),
+            ) from None
+        raise
+    _sync_folder(path.parent)
+
+
+def remove_folder(path: Path) -> None:
+    """Remove the folder `path` and all it holds, gone at once for a reader: it is first renamed to a temporary
+    folder's name (swept later if this process is killed while deleting it)."""
+    path = Path(path)
+    tmp = _stage_folder(path)
+    os.rename(path, tmp)  # over the empty folder just made
+    shutil.rmtree(tmp, ignore_errors=True)
+    _sync_folder(path.parent)
+
+
+def _stage_folder(path: Path) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}@{_HOST}.", suffix=".part", dir=path.parent))
+
+
 def _stage(folder: Path, name: str, content: Content, *, mode: int) -> Path:
     """A temporary file beside `name` holding `content`, flushed to disk; removed again if anything fails."""
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}@{_HOST}.", suffix=".part", dir=folder)
@@ -231,8 +270,9 @@ def _stage(folder: Path, name: str, content: Content, *, mode: int) -> Path:
 
 
 def sweep_stale_parts(folder: Path) -> int:
-    """Remove the temporary files in `folder` that a process of this host left when it was killed (SIGKILL, a
-    crash, a power cut), once per folder and process; how many were removed. Never fails: it only tidies."""
+    """Remove the temporary files (and folders, `write_folder`) in `folder` that a process of this host left when
+    it was killed (SIGKILL, a crash, a power cut), once per folder and process; how many were removed. Never
+    fails: it only tidies."""
     key = os.path.abspath(folder)
     if key in _swept:
         return 0
@@ -240,12 +280,19 @@ def sweep_stale_parts(folder: Path) -> int:
     removed = 0
     try:
         with os.scandir(folder) as entries:
-            stale = [e.path for e in entries if _stale(e.name) and e.is_file(follow_symlinks=False)]
+            stale = [
+                (e.path, e.is_dir(follow_symlinks=False))
+                for e in entries
+                if _stale(e.name) and (e.is_file(follow_symlinks=False) or e.is_dir(follow_symlinks=False))
+            ]
     except OSError:
         return 0
-    for path in stale:
+    for path, is_folder in stale:
         try:
-            os.unlink(path)
+            if is_folder:
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
             removed += 1
         except OSError:
             pass

@@ -26,7 +26,14 @@ from typing import Any
 from jtcompare.atomic import write_files
 from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, Said, WriteFailed, message
 from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
-from jtcompare.plans.library_edit import locked, read_metadata, stale_files, updated_metadata, writable_plans_dir
+from jtcompare.plans.library_edit import (
+    library_now,
+    read_metadata,
+    stale_files,
+    updated_metadata,
+    writable_plans_dir,
+    writing,
+)
 from jtcompare.plans.metadata import (
     check_id,
     guess_meta,
@@ -120,13 +127,18 @@ def import_plan(
     folder = (Path(folder) if folder else default_plans_dir()) if dry_run else writable_plans_dir(folder)
     given = _check_options(plan_id, name, level, kind, title, date)
     given["province"] = _check_province(province)
-    check_folder(folder)
-    open_library(folder)  # a broken plans.toml is reported before the file is read
+    now = library_now(folder)  # your library not made yet: the shipped one, which the first write copies
+    if now == folder:
+        check_folder(folder)
+    open_library(now)  # a broken plans.toml is reported before the file is read
     read = _read(path, given, fmt, max_size)
-    if dry_run:
-        result, _, blocked = _plan_entry(read, open_library(folder), force=force, replace_base=replace_base)
-        return replace(result, blocked=tuple(Said(str(b), b.said) for b in blocked))
-    with locked(folder):  # from here to the last rename, no other import or override changes the library
+    if dry_run or now != folder:
+        result, _, blocked = _plan_entry(read, open_library(now), force=force, replace_base=replace_base)
+        if dry_run:
+            return replace(result, blocked=tuple(Said(str(b), b.said) for b in blocked))
+        if blocked:  # refused before your library is made, and named where the plan is now
+            raise blocked[0]
+    with writing(folder):  # from here to the last rename, no other import or override changes the library
         lib = open_library(folder)
         result, entry, blocked = _plan_entry(read, lib, force=force, replace_base=replace_base)
         if blocked:

@@ -1,10 +1,11 @@
 """Changing the plan library: one writer at a time, plans.toml edited as TOML, never as text.
 
 Every read-modify-write of the library (an import, a forced replacement, an override) runs inside
-`locked(folder)`: an exclusive lock (flock) on the plans folder itself, held from reading plans.toml
+`writing(folder)`: an exclusive lock (flock) on the plans folder itself, held from reading plans.toml
 to renaming the last file into place. Two imports started together therefore run one after the
 other, and the second sees the first's entry; the lock goes with the process, so a killed import
-cannot leave it held, and no lock file is left behind in the library.
+cannot leave it held, and no lock file is left behind in the library. Your own library is made there too,
+by the first write, so that a command that fails leaves none.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from jtcompare.atomic import write_files
+from jtcompare.atomic import remove_folder, write_files, write_folder
 from jtcompare.errors import BadMetadata, WriteFailed, detail, message, os_reason
 from jtcompare.plans.registry import (
     MAX_METADATA_BYTES,
@@ -27,6 +28,7 @@ from jtcompare.plans.registry import (
     inside,
     installed_read_only,
     is_shipped,
+    is_yours,
     read_regular,
     shipped_plans_dir,
     user_plans_dir,
@@ -44,9 +46,20 @@ except ImportError:  # pragma: no cover - Windows: no advisory locks; imports ar
 @contextmanager
 def locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on the library `folder` (waiting for another writer to finish)."""
-    if fcntl is None:  # pragma: no cover
+    fd = _lock(folder)
+    if fd is None:
+        raise _removed(folder)
+    try:
         yield
-        return
+    finally:
+        _unlock(fd)
+
+
+def _lock(folder: Path) -> int | None:
+    """A descriptor of `folder` holding its lock (-1 where there are no locks); None when the folder was removed or
+    replaced while we waited (a first write that failed removes the library it made: `writing`)."""
+    if fcntl is None:  # pragma: no cover
+        return -1
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError as exc:
@@ -56,15 +69,37 @@ def locked(folder: Path) -> Iterator[None]:
         ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
+        try:
+            still = os.path.samestat(os.fstat(fd), os.stat(folder))
+        except OSError:
+            still = False
+    except BaseException:
+        os.close(fd)
+        raise
+    if still:
+        return fd
+    os.close(fd)  # closing releases the lock
+    return None
+
+
+def _removed(folder: Path) -> WriteFailed:
+    """The folder went while we waited for its lock."""
+    return WriteFailed(
+        f"{folder}: cannot lock the plans folder (No such file or directory)",
+        message("error.cannot_lock", folder=folder, reason=message("error.os.missing")),
+    )
+
+
+def _unlock(fd: int) -> None:
+    if fd >= 0:
         os.close(fd)  # closing releases the lock
 
 
 def writable_plans_dir(folder: Path | None) -> Path:
     """The library an import or an override writes to: the one given, else the default one, except that the library
-    shipped with the package is never written: your own library (`registry.user_plans_dir`) is made from it on
-    first use, and given explicitly, an installed copy's shipped library is refused."""
+    shipped with the package is never written: the write goes to your own library (`registry.user_plans_dir`),
+    which `writing` makes from the shipped one at the first write that succeeds, not before; given explicitly, an
+    installed copy's shipped library is refused."""
     if folder is not None:
         if installed_read_only(Path(folder)):
             raise WriteFailed(
@@ -74,33 +109,120 @@ def writable_plans_dir(folder: Path | None) -> Path:
             )
         return Path(folder)
     folder = default_plans_dir()
-    return seed_user_library() if is_shipped(folder) else folder
+    return user_plans_dir() if is_shipped(folder) else folder
 
 
-def seed_user_library() -> Path:
-    """Your library, made on first use as a copy of the shipped plans (texts and plans.toml; plans.toml last, so
-    an interrupted copy leaves no library, only files the next attempt replaces)."""
-    mine, shipped = user_plans_dir(), shipped_plans_dir()
+def unmade(folder: Path) -> bool:
+    """Whether `folder` is your own library not made yet: no plans.toml (reads go to the shipped library)."""
+    return not (Path(folder) / METADATA).is_file() and is_yours(folder)
+
+
+def library_now(folder: Path) -> Path:
+    """The library a write to `folder` starts from, to be read and checked before it: `folder` itself, or the
+    shipped one that your library not made yet will be a copy of."""
+    return shipped_plans_dir() if unmade(folder) else Path(folder)
+
+
+@contextmanager
+def writing(folder: Path) -> Iterator[None]:
+    """Hold the library `folder` locked (`locked`) for a read-modify-write. Your own library not made yet is made
+    here, as a copy of the shipped plans, whole (`atomic.write_folder`), and removed again if the write fails: only
+    a write that succeeds leaves it, and a command that fails before writing never gets here. First writes take
+    turns on the folder above it; a writer that waited on a library removed meanwhile starts again."""
+    folder = Path(folder)
+    while True:
+        if unmade(folder):
+            with _first_write(folder):
+                yield
+            return
+        fd = _lock(folder)
+        if fd is None:
+            continue
+        try:
+            yield
+        finally:
+            _unlock(fd)
+        return
+
+
+@contextmanager
+def _first_write(mine: Path) -> Iterator[None]:
+    home = mine.parent
     try:
-        mine.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteFailed(
             f"{mine}: cannot make your plan library ({exc.strerror or exc})",
             message("error.cannot_make_library", folder=mine, reason=os_reason(exc)),
         ) from None
-    with locked(mine):
-        if (mine / METADATA).is_file():  # made meanwhile by another command
-            return mine
-        metadata = read_metadata(shipped) or ""
-        files: dict[str, bytes] = {}
-        for entry in tomllib.loads(metadata).values():
-            for key in ("file", "original"):
-                name = entry.get(key) if isinstance(entry, dict) else None
-                if isinstance(name, str) and name and (shipped / name).is_file():
-                    files[name] = read_regular(inside(shipped, name), MAX_TEXT_BYTES, "a plan's text")
-        files[METADATA] = metadata.encode("utf-8")
-        write_files(mine, files)
-    return mine
+    with locked(home):
+        if not unmade(mine):  # made meanwhile by another command
+            with locked(mine):
+                yield
+            return
+        fd, made = _seeded(mine)
+        try:
+            yield
+        except BaseException:
+            _unmake(mine, made)
+            raise
+        finally:
+            _unlock(fd)
+
+
+def _seeded(mine: Path) -> tuple[int, bool]:
+    """Your library made as a copy of the shipped plans (texts and plans.toml), locked; and whether it is a new
+    folder (else an unfinished copy an earlier version of jtcompare left, finished in place, plans.toml last)."""
+    files = _shipped_files()
+    if mine.is_dir() and any(mine.iterdir()):
+        fd = _lock(mine)
+        if fd is None:  # pragma: no cover - removed between the two looks, under the lock of the folder above
+            raise _removed(mine)
+        try:
+            write_files(mine, files)
+        except BaseException:
+            _unlock(fd)
+            raise
+        return fd, False
+    held: list[int] = []
+
+    def hold(tmp: Path) -> None:  # locked before it takes its name: no writer comes in before ours
+        fd = _lock(tmp)
+        if fd is not None:
+            held.append(fd)
+
+    try:
+        write_folder(mine, files, prepare=hold)
+    except BaseException:
+        for fd in held:
+            _unlock(fd)
+        raise
+    return (held[0] if held else -1), True
+
+
+def _shipped_files() -> dict[str, bytes]:
+    shipped = shipped_plans_dir()
+    metadata = read_metadata(shipped) or ""
+    files: dict[str, bytes] = {}
+    for entry in tomllib.loads(metadata).values():
+        for key in ("file", "original"):
+            name = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(name, str) and name and (shipped / name).is_file():
+                files[name] = read_regular(inside(shipped, name), MAX_TEXT_BYTES, "a plan's text")
+    files[METADATA] = metadata.encode("utf-8")  # last: the copy is a library only once it is all there
+    return files
+
+
+def _unmake(mine: Path, made: bool) -> None:
+    """After a failed first write: no library of yours, as before it (the folder it made removed; in an earlier
+    unfinished copy, plans.toml)."""
+    try:
+        if made:
+            remove_folder(mine)
+        else:
+            (mine / METADATA).unlink(missing_ok=True)
+    except OSError:
+        pass  # the write's own error is the one to report
 
 
 def read_metadata(folder: Path) -> str | None:

@@ -80,6 +80,10 @@ def is_shipped(folder: Path) -> bool:
     return _same(folder, shipped_plans_dir())
 
 
+def is_yours(folder: Path) -> bool:
+    return _same(folder, user_plans_dir())
+
+
 def installed_read_only(folder: Path) -> bool:
     """True for the shipped library of an installed copy (a wheel in site-packages): nothing may be written there.
     A source checkout's data/plans (an editable install, beside pyproject.toml) is the developers' to edit."""
@@ -95,7 +99,7 @@ def describe_library(folder: Path) -> str:
             f"{folder} (shipped with jtcompare, read-only; import and override write to your own, {mine})",
             message("cli.library_shipped", folder=folder, mine=mine),
         )
-    if _same(folder, user_plans_dir()):
+    if is_yours(folder):
         return Said(f"{folder} (yours)", message("cli.library_yours", folder=folder))
     return str(folder)
 

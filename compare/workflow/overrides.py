@@ -132,10 +132,10 @@ def add_override(
     folder: Path, plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str = ""
 ) -> Path:
     """Append (or replace) one override and write the file atomically, under the library's lock."""
-    from jtcompare.plans.library_edit import locked  # tomlkit and flock: only when an override is written
+    from jtcompare.plans.library_edit import writing  # tomlkit and flock: only when an override is written
 
     new = checked_override(plan, base, measure_id, status, note=note, by=by, match=match)
-    with locked(folder):  # two analysts pinning at once: each sees the other's row
+    with writing(folder):  # two analysts pinning at once: each sees the other's row
         rows = [o for o in read_overrides(folder, plan.id) if not same_cell(o, new)]
         return write_overrides(folder, plan.id, [*rows, new])
 
@@ -185,7 +185,7 @@ def same_cell(o: Override, new: Override) -> bool:
 
 
 def write_overrides(folder: Path, plan_id: str, rows: list[Override]) -> Path:
-    """Write a plan's overrides file atomically; a caller that read it first holds `locked(folder)`."""
+    """Write a plan's overrides file atomically; a caller that read it first holds `writing(folder)`."""
     from jtcompare.report.cells import csv_text  # quotes a bare \r in a note, which csv.writer leaves bare
 
     text = csv_text([COLUMNS, *([_stored(getattr(o, c)) for c in COLUMNS] for o in rows)])

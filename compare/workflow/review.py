@@ -23,7 +23,7 @@ from pathlib import Path
 
 from jtcompare.errors import BadOption, Message, Said, UnreadableFile, detail, message
 from jtcompare.match.results import STATUSES
-from jtcompare.plans.library_edit import locked
+from jtcompare.plans.library_edit import writing
 from jtcompare.plans.registry import Library
 from jtcompare.report.i18n import LANGS, label
 from jtcompare.report.palette import style
@@ -45,14 +45,21 @@ class ReviewImport:
     files: list[Path] = field(default_factory=list)
 
 
-def import_review(lib: Library, path: Path, *, default_base: str = "national") -> ReviewImport:
-    """Apply every filled-in analyst status of `path` as an override; all checks pass before anything is written."""
+def import_review(
+    lib: Library, path: Path, *, default_base: str = "national", folder: Path | None = None
+) -> ReviewImport:
+    """Apply every filled-in analyst status of `path` as an override in `folder` (by default the library's own;
+    your library not made yet, while `lib` is the shipped one it will copy); all checks pass before anything is
+    written."""
     rows = _read_rows(path)
-    with locked(lib.folder):  # a read-modify-write of the overrides files, serialised as `jtcompare override` is
-        return _apply(lib, path, rows, default_base)
+    folder = Path(folder) if folder is not None else lib.folder
+    with writing(folder):  # a read-modify-write of the overrides files, serialised as `jtcompare override` is
+        return _apply(lib, folder, path, rows, default_base)
 
 
-def _apply(lib: Library, path: Path, rows: list[tuple[Said, dict[str, str]]], default_base: str) -> ReviewImport:
+def _apply(
+    lib: Library, folder: Path, path: Path, rows: list[tuple[Said, dict[str, str]]], default_base: str
+) -> ReviewImport:
     result = ReviewImport()
     pending: dict[str, list[Override]] = {}
     for where, row in rows:
@@ -97,7 +104,7 @@ def _apply(lib: Library, path: Path, rows: list[tuple[Said, dict[str, str]]], de
                 )
             )
             continue
-        current = pending.setdefault(plan.id, read_overrides(lib.folder, plan.id))
+        current = pending.setdefault(plan.id, read_overrides(folder, plan.id))
         before = next((o for o in current if same_cell(o, new)), None)
         if before and (before.status, before.note, before.by) == (new.status, new.note, new.by):
             result.unchanged += 1
@@ -110,7 +117,7 @@ def _apply(lib: Library, path: Path, rows: list[tuple[Said, dict[str, str]]], de
         )
         result.changed.append(Said(f"{plan.id} {new.measure}: {was} -> {new.status}", said))
     for plan_id, overrides in pending.items():
-        result.files.append(write_overrides(lib.folder, plan_id, overrides))
+        result.files.append(write_overrides(folder, plan_id, overrides))
     return result
 
 
