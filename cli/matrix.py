@@ -240,8 +240,8 @@ def override_cmd(
 ) -> None:
     """Pin the status (and optionally the match) of one base measure for a plan, with a note; or import a review.
 
-    Written to <plan>.overrides.csv in your library (made from the shipped one on first use) or in --plans-dir;
-    align, matrix and report apply it and mark the cell.
+    Written to <plan>.overrides.csv in your library (made from the shipped one by the first change that succeeds)
+    or in --plans-dir; align, matrix and report apply it and mark the cell.
     A review's statuses, too, may be ids or the names the outputs print, in either language.
 
     Examples:
@@ -256,7 +256,7 @@ def override_cmd(
     from jtcompare.report.vocab import parse_status, status_word, typed_lang
 
     with errors(lang):
-        lib = Library(plans_dir)  # it writes to your own library, made on first use: never the shipped one
+        lib = Library(plans_dir)  # writes go to your own library (made by the first that succeeds), not the shipped
         if import_file is not None:
             if plan or measure or status:
                 raise BadOption(
