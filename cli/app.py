@@ -187,6 +187,24 @@ else:
     sys.meta_path.insert(0, _PatchOnImport())
 
 
+_click_show = click_errors.UsageError.show
+
+
+def _show_usage_error(self: click_errors.UsageError, file: object = None) -> None:
+    """With TYPER_USE_RICH=0 Typer never loads its formatter and lets Click show a usage error in its three
+    English lines; the same one line as with rich, then. `jtcompare` alone still shows the help."""
+    if isinstance(self, click_errors.NoArgsIsHelpError):
+        _click_show(self, file)  # type: ignore[arg-type]
+        return
+    from jtcompare.cli.helptext import help_lang
+
+    typer.echo(usage_error_line(self, help_lang()), err=True)
+
+
+if not typer.core.HAS_RICH:
+    click_errors.UsageError.show = _show_usage_error  # type: ignore[method-assign]
+
+
 def _print_version(value: bool) -> None:
     if value:
         typer.echo(f"jtcompare {__version__}")

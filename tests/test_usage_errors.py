@@ -84,3 +84,17 @@ def test_help_and_the_bare_command_still_show_typers_help() -> None:
     assert "--out" in helped.stdout and helped.stderr == ""
     bare = runner.invoke(app, [], env=EN, prog_name="jtcompare")
     assert "Usage: jtcompare" in bare.output and "align" in bare.output and "error:" not in bare.output.lower()
+
+
+def test_without_rich_a_usage_error_is_the_same_one_line() -> None:
+    """TYPER_USE_RICH=0 (plain logs) makes Typer leave usage errors to Click's three English lines; they are
+    the same one line in either language all the same."""
+    main = [sys.executable, "-m", "jtcompare.cli.main"]
+    for args, command, english, chinese in MISTAKES[3:5]:
+        for env, said in ((EN, english), (ZH, chinese)):
+            run = subprocess.run(
+                [*main, *args], capture_output=True, text=True, env={**os.environ, **env, "TYPER_USE_RICH": "0"}
+            )
+            assert (run.returncode, run.stdout) == (2, ""), run.stderr
+            assert len(run.stderr.splitlines()) == 1 and said in run.stderr and "Usage:" not in run.stderr
+            assert run.stderr.rstrip().endswith(f"jtcompare {command} --help".replace("  ", " ")), run.stderr
