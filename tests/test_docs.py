@@ -100,3 +100,28 @@ def test_the_readme_unit_example_is_what_align_says() -> None:
         for u in cell["units"]
     ]
     assert shown == made
+
+
+def test_clause_statuses_follow_the_rule_the_readme_states(city_alignments) -> None:
+    """README: a clause is omitted when all its applicable measures are, adopted when adopted and strengthened make
+    at least two thirds of them (strengthened if one of those is), else partial; all not applicable: so is it."""
+    from jtcompare.report.records import alignment_dict
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "adopted when adopted and strengthened ones make at least two thirds of them" in readme
+    seen = set()
+    for a in city_alignments.values():
+        for clause in alignment_dict(a)["clauses"]:
+            n = {s: clause["counts"].get(s, 0) for s in ("adopted", "strengthened", "partial", "omitted")}
+            total, taken = sum(n.values()), n["adopted"] + n["strengthened"]
+            if not total:
+                want = "not_applicable" if clause["counts"].get("not_applicable") else "omitted"
+            elif n["omitted"] == total:
+                want = "omitted"
+            elif 3 * taken >= 2 * total:
+                want = "strengthened" if n["strengthened"] else "adopted"
+            else:
+                want = "partial"
+            assert clause["status"] == want, (a.plan.id, clause["number"], clause["counts"])
+            seen.add(want)
+    assert {"adopted", "strengthened", "partial"} <= seen  # the three cities exercise the rule, not one branch
