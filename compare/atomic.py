@@ -50,6 +50,14 @@ def kind_message(kind: str) -> Message:
     return message(f"error.kind.{_KIND_KEYS.get(kind, 'other')}")
 
 
+def cannot_write(path: Path, exc: OSError) -> WriteFailed:
+    """The one-line error for an OSError met while writing `path`, in either language."""
+    return WriteFailed(
+        f"{path}: cannot write ({exc.strerror or exc})",
+        message("error.cannot_write", path=path, reason=os_reason(exc)),
+    )
+
+
 def check_target(path: Path, *, force: bool, protected: Mapping[Path, str] | None = None) -> None:
     """Refuse a file of `protected` (resolved path -> what it is: the plan library's files) even with force, a
     missing or read-only folder, anything but a regular file, or an existing file unless force."""
@@ -89,10 +97,7 @@ def check_replaceable(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise WriteFailed(
-            f"{path}: cannot write ({exc.strerror or exc})",
-            message("error.cannot_write", path=path, reason=os_reason(exc)),
-        ) from None
+        raise cannot_write(path, exc) from None
     kind = file_kind(mode)
     if kind is not None:
         raise WriteFailed(
@@ -118,10 +123,7 @@ def write_atomic(
     try:
         tmp = _stage(path.parent, path.name, write, mode=_mode_for(path))
     except OSError as exc:
-        raise WriteFailed(
-            f"{path}: cannot write ({exc.strerror or exc})",
-            message("error.cannot_write", path=path, reason=os_reason(exc)),
-        ) from None
+        raise cannot_write(path, exc) from None
     _put_in_place(tmp, path)
 
 
@@ -136,10 +138,7 @@ def _put_in_place(tmp: Path, path: Path, prepare: Callable[[], None] | None = No
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise WriteFailed(
-                f"{path}: cannot write ({exc.strerror or exc})",
-                message("error.cannot_write", path=path, reason=os_reason(exc)),
-            ) from None
+            raise cannot_write(path, exc) from None
         raise
 
 
@@ -159,10 +158,7 @@ def update_atomic(path: Path, update: Callable[[Path], None], *, protected: Mapp
     try:
         tmp = _stage(path.parent, path.name, copy, mode=_mode_for(path))
     except OSError as exc:
-        raise WriteFailed(
-            f"{path}: cannot write ({exc.strerror or exc})",
-            message("error.cannot_write", path=path, reason=os_reason(exc)),
-        ) from None
+        raise cannot_write(path, exc) from None
 
     def apply() -> None:
         update(tmp)
@@ -229,10 +225,7 @@ def write_folder(path: Path, files: dict[str, bytes], prepare: Callable[[Path], 
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise WriteFailed(
-                f"{path}: cannot write ({exc.strerror or exc})",
-                message("error.cannot_write", path=path, reason=os_reason(exc)),
-            ) from None
+            raise cannot_write(path, exc) from None
         raise
     _sync_folder(path.parent)
 
