@@ -234,12 +234,13 @@ class Library:
     def moved_cells(self, imported: Imported) -> tuple[str | None, list[Moved]]:
         """For a plan an import replaced: the library's base and the base measures whose status moved between the
         old and the new version (both aligned under the default settings); (None, []) for a new plan."""
+        from jtcompare.plans.library_edit import library_now
         from jtcompare.plans.registry import open_library as open_folder
         from jtcompare.workflow.reimport import base_of, moved_cells
 
         if imported.previous is None:
             return None, []
-        lib = open_folder(imported.folder)
+        lib = open_folder(library_now(imported.folder))  # a dry run's library may not be made yet
         base = base_of(lib, imported.plan)
         return base, moved_cells(lib, base, imported.previous, imported.plan) if base else []
 
