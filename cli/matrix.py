@@ -300,12 +300,19 @@ def _clear(lib: Library, plan: str, measure: str, base: str) -> None:
 def _report_import(result: ReviewImport) -> None:
     from jtcompare.report.i18n import error_text
 
-    for line in result.changed:
+    for line in (*result.changed, *result.confirmed):
         typer.echo(error_text(line, state["lang"]))  # type: ignore[arg-type]
     for line in result.stale:
         note("stale", line)
     files = ", ".join(str(f) for f in result.files) or words("cli.nothing_written")
-    say("cli.imported", changed=len(result.changed), unchanged=result.unchanged, stale=len(result.stale), files=files)
+    say(
+        "cli.imported",
+        changed=len(result.changed),
+        confirmed=len(result.confirmed),
+        unchanged=result.unchanged,
+        stale=len(result.stale),
+        files=files,
+    )
 
 
 @dataclass(frozen=True)
