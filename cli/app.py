@@ -116,7 +116,7 @@ def _usage_message(exc: Exception) -> Message | None:
 
 def _click_words(exc: click_errors.ClickException) -> Message:
     """A usage error this module has no words for, in Click's own (English) words, as the middle of a line."""
-    text = _one_line(exc.format_message()).strip().rstrip(".")
+    text = one_line(exc.format_message()).strip().rstrip(".")
     return message("error.usage.other", text=text[:1].lower() + text[1:])
 
 
@@ -254,13 +254,13 @@ def note(kind: str, text: str) -> None:
     """A line on stderr after what a command wrote: `note: ...`, `warning: ...`, `stale: ...` (注意：...)."""
     from jtcompare.report.i18n import error_text
 
-    typer.echo(words(f"cli.{kind}", text=_one_line(error_text(text, state["lang"]))), err=True)  # type: ignore[arg-type]
+    typer.echo(words(f"cli.{kind}", text=one_line(error_text(text, state["lang"]))), err=True)  # type: ignore[arg-type]
 
 
 def error_line(exc: JtError) -> str:
     from jtcompare.report.i18n import error_text
 
-    return words("cli.error", text=_one_line(error_text(exc, state["lang"])))  # type: ignore[arg-type]
+    return words("cli.error", text=one_line(error_text(exc, state["lang"])))  # type: ignore[arg-type]
 
 
 def fail_on_problems(problems: Sequence[JtError]) -> None:
@@ -271,7 +271,7 @@ def fail_on_problems(problems: Sequence[JtError]) -> None:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return _LINE_BREAK.sub(lambda m: repr(m.group(0))[1:-1], text)  # a name may hold a line break
 
 

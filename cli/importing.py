@@ -49,7 +49,7 @@ def import_cmd(
     Examples:
 
     \b
-      jtcompare import wuhan.docx --dry-run
+      jtcompare import wuhan.docx --id wuhan-2023 --dry-run
       jtcompare import wuhan.docx --id wuhan-2023 --name 武汉市 --province 湖北
     """
     from jtcompare.api import Library
@@ -80,8 +80,10 @@ def import_cmd(
             typer.echo(render.to_json(found | ({"changes": changes} if changes else {})))
         else:
             typer.echo(render_import(result, fmt, changes))
-        for problem in result.blocked:
-            note("warning", problem)
+        if result.blocked:  # a dry run fails as the real run would: on stderr the same error alone, the same code
+            raise result.blocked[0]
+        for warning in result.warnings:
+            note("warning", warning)
 
 
 MOVED_SHOWN = 12  # cells listed one a line; the rest are counted
@@ -138,11 +140,12 @@ def summary(result: Imported) -> dict:
         "prefix": m.prefix,
         "guessed": list(result.guessed),
         "notes": list(result.notes),
+        "warnings": list(result.warnings),
         "plans_dir": str(result.folder),
         "files": list(result.files),
         "replaced": result.replaced,
         "written": result.written,
-        "blocked": list(result.blocked),
+        "blocked": [str(b) for b in result.blocked],
     }
 
 
@@ -186,7 +189,9 @@ def render_import(result: Imported, fmt: str, changes: dict | None = None) -> st
     if changes:
         lines += [render_changes(changes), ""]
     files = list(result.files)
-    if not result.written:
+    if result.blocked:
+        lines.append(words("import.dry_run_refused"))
+    elif not result.written:
         lines.append(words("import.dry_run", files=files, folder=result.folder))
     else:
         lines.append(

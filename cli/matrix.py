@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 from jtcompare.cli.align import render_one
-from jtcompare.cli.app import app, errors, fail_on_problems, note, say, state, words
+from jtcompare.cli.app import app, errors, fail_on_problems, note, one_line, say, state, words
 from jtcompare.cli.matrix_output import STREAMED, PlanPart, Reduce, write_matrix
 from jtcompare.cli.options import (
     DEFAULT_BASE,
@@ -234,6 +234,9 @@ def override_cmd(
             help="Apply every analyst status filled in a reviewed file: the view's exported CSV or a report workbook.",
         ),
     ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Remove the override of PLAN MEASURE: the engine's call applies again.")
+    ] = False,
     base: Base = DEFAULT_BASE,
     lang: Lang = None,
     plans_dir: PlansDir = None,
@@ -241,7 +244,7 @@ def override_cmd(
     """Pin the status (and optionally the match) of one base measure for a plan, with a note; or import a review.
 
     Written to <plan>.overrides.csv in your library (made from the shipped one by the first change that succeeds)
-    or in --plans-dir; align, matrix and report apply it and mark the cell.
+    or in --plans-dir; align, matrix and report apply it and mark the cell. --clear removes it again.
     A review's statuses, too, may be ids or the names the outputs print, in either language.
 
     Examples:
@@ -249,6 +252,7 @@ def override_cmd(
     \b
       jtcompare override wuhan N08.03 adopted --note "WH06 takes it up in other words"
       jtcompare override wuhan N10.02 采纳 --note "WH08 在城市更新中写明" --by LM
+      jtcompare override wuhan N08.03 --clear
       jtcompare override --import chongqing-gaps.xlsx
     """
     from jtcompare.api import Library
@@ -257,6 +261,14 @@ def override_cmd(
 
     with errors(lang):
         lib = Library(plans_dir)  # writes go to your own library (made by the first that succeeds), not the shipped
+        if clear:
+            if not (plan and measure) or status or note or by or match or import_file is not None:
+                raise BadOption(
+                    "--clear takes PLAN MEASURE alone: no STATUS, --note, --by, --match or --import",
+                    message("error.override_clear"),
+                )
+            _clear(lib, plan, measure, base)
+            return
         if import_file is not None:
             if plan or measure or status:
                 raise BadOption(
@@ -272,15 +284,35 @@ def override_cmd(
         say("cli.pinned", measure=measure, status=word, plan=lib.find(plan).id, path=path)
 
 
+def _clear(lib: Library, plan: str, measure: str, base: str) -> None:
+    path, gone = lib.clear_override(plan, measure, base=base)
+    said = message("cli.cleared_note", note=one_line(gone.note)) if gone.note else None
+    say(
+        "cli.cleared",
+        measure=measure,
+        plan=lib.find(plan).id,
+        status=message(f"status.{gone.status}"),
+        note=said,
+        path=path,
+    )
+
+
 def _report_import(result: ReviewImport) -> None:
     from jtcompare.report.i18n import error_text
 
-    for line in result.changed:
+    for line in (*result.changed, *result.confirmed):
         typer.echo(error_text(line, state["lang"]))  # type: ignore[arg-type]
     for line in result.stale:
         note("stale", line)
     files = ", ".join(str(f) for f in result.files) or words("cli.nothing_written")
-    say("cli.imported", changed=len(result.changed), unchanged=result.unchanged, stale=len(result.stale), files=files)
+    say(
+        "cli.imported",
+        changed=len(result.changed),
+        confirmed=len(result.confirmed),
+        unchanged=result.unchanged,
+        stale=len(result.stale),
+        files=files,
+    )
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # the types the command line annotates with, named here so th
     from jtcompare.report.i18n import Lang
     from jtcompare.workflow.batch import Progress
     from jtcompare.workflow.export import Exported
+    from jtcompare.workflow.overrides import Override
     from jtcompare.workflow.reimport import Moved
     from jtcompare.workflow.review import ReviewImport
     from jtcompare.workflow.run import Result, Stream
@@ -234,12 +235,13 @@ class Library:
     def moved_cells(self, imported: Imported) -> tuple[str | None, list[Moved]]:
         """For a plan an import replaced: the library's base and the base measures whose status moved between the
         old and the new version (both aligned under the default settings); (None, []) for a new plan."""
+        from jtcompare.plans.library_edit import library_now
         from jtcompare.plans.registry import open_library as open_folder
         from jtcompare.workflow.reimport import base_of, moved_cells
 
         if imported.previous is None:
             return None, []
-        lib = open_folder(imported.folder)
+        lib = open_folder(library_now(imported.folder))  # a dry run's library may not be made yet
         base = base_of(lib, imported.plan)
         return base, moved_cells(lib, base, imported.previous, imported.plan) if base else []
 
@@ -254,6 +256,17 @@ class Library:
         folder = writable_plans_dir(self._given)
         lib = open_library(library_now(folder))  # checked against the plans as they are; your library made on writing
         return add_override(folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+
+    def clear_override(self, plan: str, measure: str, *, base: str = "national") -> tuple[Path, Override]:
+        """Remove the analyst's override of one base measure for `plan` (the engine's call applies again): the
+        overrides file written and the override removed; BadOption when there is none."""
+        from jtcompare.plans.library_edit import library_now, writable_plans_dir
+        from jtcompare.workflow.overrides import remove_override
+
+        folder = writable_plans_dir(self._given)
+        start = library_now(folder)
+        lib = open_library(start)
+        return remove_override(folder, start, lib.find(plan).id, lib.find(base).id, measure)
 
     def import_review(self, path: PathLike, *, base: str = "national") -> ReviewImport:
         """Apply every analyst status filled in a reviewed file (the view's exported CSV or a report workbook)."""

@@ -124,8 +124,9 @@ def test_a_guess_that_would_add_a_second_national_plan_is_refused_saying_how(tmp
             f"({NATIONAL_TITLE}) is the library's national plan; give --level national to add a second one, or "
             "--name and --level for what it is (e.g. --name 武汉市 --level city)"
         )
-        if "--dry-run" in extra:  # a dry run shows the plan and says why a real run would be refused
-            assert result.exit_code == 0 and result.stderr == f"warning: {message}\n"
+        if "--dry-run" in extra:  # a dry run shows the plan and fails as the real run would
+            assert result.exit_code == 2 and result.stderr == f"error: {message}\n"
+            assert "would be refused" in result.stdout
         else:
             assert result.exit_code == 2, result.output
             assert result.stderr == f"error: {message}\n"

@@ -67,14 +67,14 @@ def test_given_metadata_wins_and_is_marked_given(tmp_path, docx) -> None:
     assert open_library(tmp_path).find("wh2").kind == "减污降碳协同增效实施方案"
 
 
-def test_dry_run_writes_nothing_and_warns_about_a_clash(tmp_path, docx) -> None:
-    result = run("import", docx, "--plans-dir", PLANS, "--dry-run")
-    assert result.exit_code == 0, result.output
+def test_dry_run_writes_nothing_and_fails_on_a_clash_as_the_real_run(tmp_path, docx) -> None:
+    dry = run("import", docx, "--plans-dir", PLANS, "--dry-run")
+    real = run("import", docx, "--plans-dir", PLANS)
+    assert dry.exit_code == real.exit_code == 3, dry.output
+    assert dry.stderr == real.stderr and real.stderr.startswith(f"error: {docx}: plan 'wuhan' exists already")
     assert (
-        result.stdout.splitlines()[-1]
-        == f"dry run: nothing written; would add wuhan.txt, wuhan.orig.docx, plans.toml to {PLANS}"
+        dry.stdout.splitlines()[-1] == "dry run: nothing written; a real import would be refused with the error below"
     )
-    assert "warning: " in result.stderr and "plan 'wuhan' exists already" in result.stderr
     assert not (PLANS / "wuhan.orig.docx").exists()
 
 

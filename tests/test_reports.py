@@ -304,7 +304,7 @@ def test_three_analyst_statuses_in_a_report_workbook_round_trip(lib, tmp_path) -
     wb.save(out)
     imported = runner.invoke(app, ["override", "--import", str(out), "--plans-dir", str(lib)])
     assert imported.exit_code == 0, imported.output
-    assert "3 changed, 0 unchanged, 0 stale" in imported.stdout
+    assert "3 changed, 0 confirmed, 0 unchanged, 0 stale" in imported.stdout
     table = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(lib)], env={"COLUMNS": "200"}).stdout
     starred = {ln.split()[0]: ln.split()[1] for ln in table.splitlines() if ln.split() and ln.split()[0] in picked}
     assert starred == {mid: f"{status}*" for mid, status in picked.items()}

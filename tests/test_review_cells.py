@@ -89,7 +89,7 @@ def test_a_reviewed_matrix_workbook_round_trips_with_reviewer_and_date(lib, tmp_
     wb.save(out)
 
     said = _run("override", "--import", str(out), "--plans-dir", str(lib))
-    assert "2 changed, 0 unchanged, 1 stale" in said
+    assert "1 changed, 1 confirmed, 0 unchanged, 1 stale" in said
     saved = _overrides(lib, "chengdu")
     assert set(saved) == {ids[agreed], ids[corrected]}
     assert (saved[ids[agreed]]["status"], saved[ids[agreed]]["by"], saved[ids[agreed]]["date"]) == (
@@ -108,7 +108,7 @@ def test_a_reviewed_matrix_workbook_round_trips_with_reviewer_and_date(lib, tmp_
     assert after[ids[disputed]] == before[ids[disputed]]
 
     again = _run("override", "--import", str(out), "--plans-dir", str(lib))  # the same file twice changes nothing
-    assert "0 changed, 2 unchanged" in again
+    assert "0 changed, 0 confirmed, 2 unchanged" in again
 
 
 def test_a_chinese_report_workbook_round_trips_its_review_columns(lib, tmp_path) -> None:

@@ -43,14 +43,14 @@ def test_csv_from_the_view_sets_statuses_in_either_language(lib, tmp_path) -> No
     result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
     assert result.exit_code == 0, result.output
     assert f"wuhan {first['id']}: engine's call -> omitted" in result.stdout
-    assert "2 changed, 0 unchanged, 0 stale" in result.stdout
+    assert "2 changed, 0 confirmed, 0 unchanged, 0 stale" in result.stdout
     after = _align(lib, "wuhan")
     assert after[first["id"]]["status"] == after[second["id"]]["status"] == "omitted"
     assert after[second["id"]]["overridden"].startswith("不是同一措施")
     table = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(lib)]).stdout
     assert any(line.startswith(first["id"]) and "*" in line for line in table.splitlines())
     again = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
-    assert "0 changed, 2 unchanged" in again.stdout
+    assert "0 changed, 0 confirmed, 2 unchanged" in again.stdout
 
 
 def test_workbook_review_columns_round_trip_with_a_stale_row(lib, tmp_path) -> None:
@@ -68,7 +68,7 @@ def test_workbook_review_columns_round_trip_with_a_stale_row(lib, tmp_path) -> N
     book.save(path)
     result = runner.invoke(app, ["override", "--import", str(path), "--plans-dir", str(lib)])
     assert result.exit_code == 0, result.output
-    assert "2 changed, 0 unchanged, 1 stale" in result.stdout
+    assert "2 changed, 0 confirmed, 0 unchanged, 1 stale" in result.stdout
     assert f"stale: chongqing {rows[2]['id']}: the base text changed" in result.stderr
     after = _align(lib, "chongqing")
     assert [after[m["id"]]["status"] for m in rows] == ["partial", "partial", before[rows[2]["id"]]["status"]]
@@ -96,3 +96,50 @@ def test_a_bad_review_file_changes_nothing(lib, tmp_path, content: str, message:
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: {review}: {message}"
     assert not list(lib.glob("*.overrides.csv"))
+
+
+def test_an_agreement_is_kept_as_a_confirmation_not_a_correction(lib, tmp_path) -> None:
+    """A reviewed status that is the engine's own call (the same status given, or agree yes) is recorded, so the
+    cell shows it was checked and is no longer flagged, but its note says it confirms the engine's call, in the
+    review file's language, and the import counts it apart from the changes."""
+    before = _align(lib, "wuhan")
+    same, agreed, corrected = _pick(before, 3, "omitted")
+    review = tmp_path / "review.csv"
+    review.write_text(
+        "plan,measure,status,analyst status,agree,analyst note\n"
+        f"wuhan,{same['id']},{same['status']},{same['status']},,\n"
+        f"wuhan,{agreed['id']},{agreed['status']},,yes,WH08 reads it\n"
+        f"wuhan,{corrected['id']},{corrected['status']},omitted,,only the title\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        f"wuhan {corrected['id']}: engine's call -> omitted",
+        f"wuhan {same['id']}: {same['status']}, confirms the engine's call",
+        f"wuhan {agreed['id']}: {agreed['status']}, confirms the engine's call",
+    ]
+    assert "1 changed, 2 confirmed, 0 unchanged, 0 stale" in result.stdout
+    after = _align(lib, "wuhan")
+    assert after[same["id"]]["status"] == same["status"] and not after[same["id"]]["check"]
+    assert after[same["id"]]["overridden"].startswith("confirms the engine's call (")
+    assert after[agreed["id"]]["overridden"].startswith("confirms the engine's call: WH08 reads it (")
+    assert after[corrected["id"]]["overridden"].startswith("only the title")
+    again = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+    assert "0 changed, 0 confirmed, 3 unchanged" in again.stdout
+    # a Chinese review file: the note is Chinese whatever the command's language
+    other = _pick(before, 4, "omitted")[3]
+    zh = tmp_path / "复核.csv"
+    zh.write_text(
+        f"方案,国家措施编号,分析员判定,分析员备注\n武汉市,{other['id']},{other['status']},见正文\n", encoding="utf-8"
+    )
+    result = runner.invoke(
+        app, ["override", "--import", str(zh), "--plans-dir", str(lib)], env={"JTCOMPARE_LANG": "en"}
+    )
+    assert f"wuhan {other['id']}: {other['status']}, confirms the engine's call" in result.stdout
+    assert _align(lib, "wuhan")[other["id"]]["overridden"].startswith("确认原判定：见正文 (")
+    # taking back an earlier correction is a change, back to the engine's call, and noted as a confirmation
+    review.write_text(f"plan,measure,analyst status\nwuhan,{corrected['id']},{corrected['status']}\n", encoding="utf-8")
+    result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+    assert f"wuhan {corrected['id']}: omitted -> {corrected['status']}" in result.stdout
+    assert _align(lib, "wuhan")[corrected["id"]]["overridden"].startswith("confirms the engine's call (")

@@ -64,21 +64,24 @@ def test_import_is_chinese_dry_run_and_real(tmp_path) -> None:
     # a web page: the reader's note, the repairs, a plan already there (a warning) and what changed
     page = FIXTURES / "chongqing-news.html"
     code, out = run("import", page, "--dry-run", "--plans-dir", lib)
-    assert code == 0, out
+    assert code == 3, out  # refused, as the real run is
     assert out.startswith(
         f"{page}：按网页（编码 GBK）读取\n- 略去了网页中 6 处导航、页眉、页脚和脚本\n- 省份“重庆”由名称“重庆市”得出"
     )
     assert "\n已修复：\n- 第 15 行：拼音“qi”已改为“气”" in out
     assert "\n项目 " in out and re.search(r"\n级别\s+市级\s+推断", out), out
-    assert "与原版本相比：编号条款 " in out and "试运行：未写入任何文件；将把 chongqing.txt、" in out
-    assert "警告：" in out and "中已有方案“chongqing”" in out
+    assert "与原版本相比：编号条款 " in out and "试运行：未写入任何文件；实际导入会因下面的错误被拒绝\n" in out
+    assert out.splitlines()[-1].startswith(f"错误：{page}：{lib} 中已有方案“chongqing”")
     assert chinese(out, page, lib, "chongqing.orig.html", "plans.toml") == [], out
     # a Word file, with the province read from its text, written for real
     docx = FIXTURES / "wuhan-plan.docx"
     code, out = run("import", docx, "--id", "wuhan2", "--plans-dir", lib)
     assert code == 0, out
     assert out.startswith(f"{docx}：按 .docx 文件读取\n- 省份“湖北”由正文（提到“湖北” ")
-    assert out.rstrip().endswith(f"已将方案“wuhan2”加入 {lib}：wuhan2.txt、wuhan2.orig.docx、plans.toml")
+    assert out.rstrip().splitlines()[-2:] == [
+        f"已将方案“wuhan2”加入 {lib}：wuhan2.txt、wuhan2.orig.docx、plans.toml",
+        f"警告：{docx}：方案“wuhan”也叫“武汉市”：此后请用方案编号（wuhan 或 wuhan2）指代二者",  # the name, taken
+    ]
     assert chinese(out, docx, lib, "wuhan2.orig.docx", "wuhan2", "plans.toml") == [], out
     # a text with garbled characters, replaced by itself: the parser's warning, the replaced line, in Markdown
     code, out = run("import", PLANS / "chengdu.txt", "--force", "--format", "md", "--plans-dir", lib)
@@ -96,8 +99,10 @@ def test_import_english_is_as_it_was(tmp_path) -> None:
     assert "- province 重庆 read from its name 重庆市; give --province if it is another" in out
     assert "\nrepairs:\n- line 15: pinyin 'qi' -> '气' in '效益、qi候效益'" in out
     assert re.search(r"\nlevel\s+city\s+guessed", out) and "changed: numbered clauses 28 -> 28" in out
-    assert f"dry run: nothing written; would add chongqing.txt, chongqing.orig.html, plans.toml to {lib}" in out
-    assert f"warning: {page}: plan 'chongqing' exists already in {lib}" in out
+    assert "dry run: nothing written; a real import would be refused with the error below\n" in out
+    assert out.splitlines()[-1].startswith(f"error: {page}: plan 'chongqing' exists already in {lib}")
+    _, out = run("import", page, "--dry-run", "--id", "cq2", "--plans-dir", lib, env=EN)
+    assert f"dry run: nothing written; would add cq2.txt, cq2.orig.html, plans.toml to {lib}" in out
 
 
 # --- config ------------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from jtcompare.plans.metadata import (
 )
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse_normalised
-from jtcompare.plans.registry import LEVELS, METADATA, Library, default_plans_dir, meta_from_entry, open_library
+from jtcompare.plans.registry import LEVELS, METADATA, Library, meta_from_entry, open_library
 from jtcompare.text.normalise import Normalised, code_points, describe_characters, hidden_characters, normalise
 
 POLICY_VERBS = (
@@ -73,8 +74,9 @@ class Imported:
     files: tuple[str, ...]  # names in the plans folder: the text, the original, plans.toml
     replaced: bool  # an existing plan of this id was replaced (--force)
     written: bool  # False for a dry run
-    blocked: tuple[str, ...] = ()  # why a real run would be refused (dry run only)
+    blocked: tuple[JtError, ...] = ()  # why a real run would be refused (dry run only), the first as it would say
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what a real run would do but the user should know: a name another plan has
     previous: Plan | None = None  # the version this import replaces (--force), as the library parsed it
 
     def changes(self) -> dict[str, tuple[int, int]] | None:
@@ -124,7 +126,7 @@ def import_plan(
 ) -> Imported:
     """Read, check and parse `path`, then add it to the plans `folder` (nothing written if dry_run)."""
     path = Path(path)
-    folder = (Path(folder) if folder else default_plans_dir()) if dry_run else writable_plans_dir(folder)
+    folder = writable_plans_dir(folder)  # a dry run names the library the real run would write to, not the shipped
     given = _check_options(plan_id, name, level, kind, title, date)
     given["province"] = _check_province(province)
     now = library_now(folder)  # your library not made yet: the shipped one, which the first write copies
@@ -135,7 +137,7 @@ def import_plan(
     if dry_run or now != folder:
         result, _, blocked = _plan_entry(read, open_library(now), force=force, replace_base=replace_base)
         if dry_run:
-            return replace(result, blocked=tuple(Said(str(b), b.said) for b in blocked))
+            return replace(result, folder=folder, blocked=tuple(blocked))
         if blocked:  # refused before your library is made, and named where the plan is now
             raise blocked[0]
     with writing(folder):  # from here to the last rename, no other import or override changes the library
@@ -310,19 +312,25 @@ def _plan_entry(
     entry |= _kept(previous, entry)
     plan = parse_normalised(read.norm, meta_from_entry(plan_id, entry))
     files = (entry["file"], entry["original"], METADATA)
-    notes = [*doc.notes, *read.notes]
-    notes += [
-        Said(
-            f"plan {m.id} has the name {f['name']} too: name it by id",
-            message("note.same_name", plan=m.id, name=f["name"]),
-        )
-        for m in others.values()
-        if m.name == f["name"]
-    ]
+    notes = (*doc.notes, *read.notes)
     blocked = _second_national(read, lib, plan_id, replace_base=replace_base)
     blocked += _conflicts(path, lib, plan_id, files[:2], force=force, replace_base=replace_base)
-    result = Imported(path, lib.folder, doc, plan, read.guessed, files, plan_id in lib.plans, False, (), tuple(notes))
-    return replace(result, previous=_previous(lib, plan_id)), entry, blocked
+    result = Imported(path, lib.folder, doc, plan, read.guessed, files, plan_id in lib.plans, False, (), notes)
+    warnings = _same_name(path, plan_id, str(f["name"]), others.values())
+    return replace(result, previous=_previous(lib, plan_id), warnings=warnings), entry, blocked
+
+
+def _same_name(path: Path, plan_id: str, name: str, others: Iterable[PlanMeta]) -> tuple[str, ...]:
+    """A warning for each plan of the library with this name: the name then finds neither (`Library.find` asks for
+    the id) and Chinese outputs show both as 名称（id）. Not refused: two versions of a city's plan may be kept."""
+    return tuple(
+        Said(
+            f"{path}: plan '{m.id}' has the name {name} too: from now on name each by its id ({m.id} or {plan_id})",
+            message("note.same_name", path=path, plan=m.id, name=name, new=plan_id),
+        )
+        for m in others
+        if m.name == name
+    )
 
 
 def _previous(lib: Library, plan_id: str) -> Plan | None:

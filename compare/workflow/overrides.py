@@ -140,6 +140,36 @@ def add_override(
         return write_overrides(folder, plan.id, [*rows, new])
 
 
+def remove_override(folder: Path, start: Path, plan_id: str, base_id: str, measure_id: str) -> tuple[Path, Override]:
+    """Remove the override of `measure_id` against `base_id` from `plan_id`'s file in `folder` (atomically, under
+    the library's lock), and return the file and the override removed. Looked for first in `start`, the library as
+    it is (`library_edit.library_now`), so that a clear that finds nothing neither waits nor makes your library.
+    A measure the base no longer has may be cleared too: that is how a stale override goes."""
+    from jtcompare.plans.library_edit import writing
+
+    _pinned_in(start, plan_id, base_id, measure_id)
+    with writing(folder):
+        rows = read_overrides(folder, plan_id)
+        gone = _pinned_in(folder, plan_id, base_id, measure_id, rows)
+        kept = [o for o in rows if o is not gone]
+        return write_overrides(folder, plan_id, kept), gone
+
+
+def _pinned_in(
+    folder: Path, plan_id: str, base_id: str, measure_id: str, rows: list[Override] | None = None
+) -> Override:
+    """The override of that cell in `folder`; BadOption naming the file when there is none."""
+    rows = read_overrides(folder, plan_id) if rows is None else rows
+    found = next((o for o in rows if o.measure == measure_id and o.base in ("", base_id)), None)
+    if found is None:
+        path = overrides_path(folder, plan_id)
+        raise BadOption(
+            f"{path}: no override of {measure_id} for {plan_id} against {base_id} to remove",
+            message("error.no_override", path=path, measure=measure_id, plan=plan_id, base=base_id),
+        )
+    return found
+
+
 def checked_override(
     plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str
 ) -> Override:

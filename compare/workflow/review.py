@@ -7,7 +7,9 @@ report/data/strings.toml: `plan`, `measure` and `analyst status` are required; `
 value (`partial`), its label in either language (部分采纳) or its symbol (◐). A row whose agree is yes and whose
 analyst status is empty confirms the row's status (the workbook's `status` column) as an override; a row with an
 empty analyst status and no agreement is skipped. The reviewer (`by`) and the review date (a date cell, or
-YYYY-MM-DD) go into the overrides file; a row without a date is dated today. A row whose `base text` no
+YYYY-MM-DD) go into the overrides file; a row without a date is dated today. A status that is the engine's own
+call (agree yes, or the same status given) is kept as reviewed, its note saying it confirms the engine's call, in
+the file's language, so that an agreement is not read as a correction. A row whose `base text` no
 longer matches the base measure is stale and not applied: the analyst reviewed another text.
 """
 
@@ -24,10 +26,11 @@ from pathlib import Path
 from jtcompare.errors import BadOption, Message, Said, UnreadableFile, detail, message
 from jtcompare.match.results import STATUSES
 from jtcompare.plans.library_edit import writing
+from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import Library
-from jtcompare.report.i18n import LANGS, label
+from jtcompare.report.i18n import LANGS, Lang, label
 from jtcompare.report.palette import style
-from jtcompare.report.vocab import parse_status, status_choices
+from jtcompare.report.vocab import parse_status, status_choices, text, typed_lang
 from jtcompare.workflow.overrides import Override, checked_override, read_overrides, same_cell, write_overrides
 
 _COLUMNS = (
@@ -40,6 +43,7 @@ _REQUIRED = ("plan", "measure", "analyst_status")
 @dataclass
 class ReviewImport:
     changed: list[str] = field(default_factory=list)  # "wuhan N08.03: partial -> adopted"
+    confirmed: list[str] = field(default_factory=list)  # "wuhan N08.03: adopted, confirms the engine's call"
     unchanged: int = 0
     stale: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
@@ -62,6 +66,7 @@ def _apply(
 ) -> ReviewImport:
     result = ReviewImport()
     pending: dict[str, list[Override]] = {}
+    engine: dict[tuple[str, str], dict[str, str]] = {}
     for where, row in rows:
         status = _status(row["analyst_status"], path, where)
         agrees = _agrees(row["analyst_agree"], path, where)
@@ -104,21 +109,50 @@ def _apply(
                 )
             )
             continue
+        if (plan.id, base.id) not in engine:
+            engine[plan.id, base.id] = _engine_calls(lib, plan, base)
+        agreed = engine[plan.id, base.id].get(new.measure) == new.status
+        if agreed:  # kept as reviewed, but said to be the engine's call: it is no correction
+            new = dataclasses.replace(new, note=_confirmed(new.note, row["lang"]))
         current = pending.setdefault(plan.id, read_overrides(folder, plan.id))
         before = next((o for o in current if same_cell(o, new)), None)
         if before and (before.status, before.note, before.by) == (new.status, new.note, new.by):
             result.unchanged += 1
             continue
         pending[plan.id] = [o for o in current if not same_cell(o, new)] + [new]
-        was = before.status if before else "engine's call"
-        said_was = message(f"status.{before.status}") if before else message("note.engine_call")
-        said = message(
-            "note.review_changed", plan=plan.id, measure=new.measure, was=said_was, now=message(f"status.{new.status}")
-        )
-        result.changed.append(Said(f"{plan.id} {new.measure}: {was} -> {new.status}", said))
+        _said(result, plan.id, new, before, agreed=agreed)
     for plan_id, overrides in pending.items():
         result.files.append(write_overrides(folder, plan_id, overrides))
     return result
+
+
+def _said(result: ReviewImport, plan_id: str, new: Override, before: Override | None, *, agreed: bool) -> None:
+    """The line a written row gets: a confirmation of the engine's call, or a change (one that undoes an earlier
+    correction too, back to the engine's call)."""
+    now = message(f"status.{new.status}")
+    if agreed and (before is None or before.status == new.status):
+        said = message("note.review_confirmed", plan=plan_id, measure=new.measure, status=now)
+        result.confirmed.append(Said(f"{plan_id} {new.measure}: {new.status}, confirms the engine's call", said))
+        return
+    was = before.status if before else "engine's call"
+    said_was = message(f"status.{before.status}") if before else message("note.engine_call")
+    said = message("note.review_changed", plan=plan_id, measure=new.measure, was=said_was, now=now)
+    result.changed.append(Said(f"{plan_id} {new.measure}: {was} -> {new.status}", said))
+
+
+def _engine_calls(lib: Library, plan: Plan, base: Plan) -> dict[str, str]:
+    """Base measure id -> the engine's own status for `plan` (overrides left out), under the default settings."""
+    from jtcompare.match.settings import load_settings
+    from jtcompare.workflow.run import run_alignment
+
+    a = run_alignment(lib, plan.id, base.id, load_settings(), overrides=False).alignments[0]
+    return {m.measure.id: m.status for m in a.measures}
+
+
+def _confirmed(note: str, lang: Lang) -> str:
+    """The note of an agreement, in the review file's language: that it confirms the engine's call, then the
+    analyst's own note if any."""
+    return text("review.confirmed_note", lang, note=note) if note else label("review.confirmed", lang)
 
 
 def _plan_ref(cell: str) -> str:
@@ -256,6 +290,7 @@ def _keyed(name: str, table: list[list[str]]) -> list[tuple[Said, dict[str, str]
         return []
     aliases = _aliases()
     keys = [aliases.get(c.strip().lower()) for c in table[header]]
+    lang = typed_lang("".join(table[header]))  # the file's language: its column titles are 分析员判定 or analyst status
     out = []
     for n, row in enumerate(table[header + 1 :], header + 2):
         record = {k: v.strip() for k, v in zip(keys, row, strict=False) if k}
@@ -264,7 +299,7 @@ def _keyed(name: str, table: list[list[str]]) -> list[tuple[Said, dict[str, str]
             out.append(
                 (
                     Said(f"sheet {name}, row {n}" if name else f"row {n}", where),
-                    {k: record.get(k, "") for k in _COLUMNS},
+                    {k: record.get(k, "") for k in _COLUMNS} | {"lang": lang},
                 )
             )
     return out

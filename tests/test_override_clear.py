@@ -1,0 +1,110 @@
+"""`jtcompare override PLAN MEASURE --clear` removes an analyst's override: the overrides file loses that row (and
+only it), the cell shows the engine's call again, the command says what it removed, and clearing a cell without
+an override is a one-line error naming the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from jtcompare.cli.main import app
+from typer.testing import CliRunner
+
+from tests.conftest import copy_library
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Path:
+    return copy_library(tmp_path / "plans")
+
+
+def run(*args: object, lib: Path, lang: str = "en"):
+    return runner.invoke(app, [*(str(a) for a in args), "--plans-dir", str(lib)], env={"JTCOMPARE_LANG": lang})
+
+
+def cell(lib: Path, measure: str) -> dict:
+    result = run("align", "wuhan", "--format", "json", lib=lib)
+    return next(m for m in json.loads(result.stdout)["measures"] if m["id"] == measure)
+
+
+def rows(lib: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO((lib / "wuhan.overrides.csv").read_text(encoding="utf-8"))))
+
+
+def test_clear_removes_one_override_and_the_engines_call_applies_again(lib) -> None:
+    engine = cell(lib, "N08.03")
+    other = "omitted" if engine["status"] != "omitted" else "adopted"
+    assert run("override", "wuhan", "N08.03", other, "--note", "only the title", lib=lib).exit_code == 0
+    assert run("override", "wuhan", "N10.02", "partial", "--note", "kept", lib=lib).exit_code == 0
+    assert cell(lib, "N08.03")["status"] == other
+    path = lib / "wuhan.overrides.csv"
+    cleared = run("override", "wuhan", "N08.03", "--clear", lib=lib)
+    assert cleared.exit_code == 0, cleared.output
+    assert cleared.stdout == (
+        f"removed the override of N08.03 for wuhan ({other}: only the title) from {path}; "
+        "the engine's call applies again\n"
+    )
+    assert [(r["measure"], r["status"]) for r in rows(lib)] == [("N10.02", "partial")]
+    after = cell(lib, "N08.03")
+    assert (after["status"], after["overridden"], after["confidence"]) == (
+        engine["status"],
+        engine["overridden"],
+        engine["confidence"],
+    )
+    # in Chinese, by the plan's name; the last override goes and the file keeps its header
+    zh = run("override", "武汉市", "N10.02", "--clear", lib=lib, lang="zh")
+    assert zh.exit_code == 0, zh.output
+    assert zh.stdout == f"已从 {path} 删除 wuhan 的 N10.02 的人工改判（部分采纳：kept）；恢复原判定\n"
+    assert rows(lib) == [] and path.read_text(encoding="utf-8").startswith("base,measure,status,")
+
+
+def test_clearing_a_cell_without_an_override_is_a_one_line_error(lib) -> None:
+    path = lib / "wuhan.overrides.csv"
+    none = run("override", "wuhan", "N08.03", "--clear", lib=lib)
+    assert none.exit_code == 2 and none.stdout == ""
+    assert none.stderr == f"error: {path}: no override of N08.03 for wuhan against national to remove\n"
+    assert not path.exists()  # nothing written
+    run("override", "wuhan", "N10.02", "adopted", "--note", "x", lib=lib)
+    before = path.read_bytes()
+    zh = run("override", "wuhan", "N08.03", "--clear", lib=lib, lang="zh")
+    assert zh.exit_code == 2
+    assert zh.stderr == f"错误：{path}：没有 wuhan 对照 national 的 N08.03 的人工改判，无可删除\n"
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "extra", [["adopted"], ["--note", "x"], ["--by", "LM"], ["--match", "WH06.03"], ["--import", "r.csv"]]
+)
+def test_clear_takes_plan_and_measure_alone(lib, extra) -> None:
+    result = run("override", "wuhan", "N08.03", *extra, "--clear", lib=lib)
+    assert result.exit_code == 2
+    assert result.stderr == "error: --clear takes PLAN MEASURE alone: no STATUS, --note, --by, --match or --import\n"
+
+
+def test_clear_of_the_users_library_made_by_no_failed_clear(tmp_path, monkeypatch) -> None:
+    """Without a library of one's own, a clear that finds nothing makes none; after a pin, it clears there."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("JTCOMPARE_HOME", str(home))
+    monkeypatch.delenv("JTCOMPARE_PLANS_DIR", raising=False)
+    failed = runner.invoke(app, ["override", "wuhan", "N08.03", "--clear"])
+    assert failed.exit_code == 2 and "no override of N08.03 for wuhan" in failed.stderr
+    assert not home.exists()
+    assert runner.invoke(app, ["override", "wuhan", "N08.03", "adopted", "--note", "x"]).exit_code == 0
+    cleared = runner.invoke(app, ["override", "wuhan", "N08.03", "--clear"])
+    assert cleared.exit_code == 0 and f"from {home / 'plans' / 'wuhan.overrides.csv'};" in cleared.stdout
+
+
+def test_a_stale_override_can_be_cleared(lib) -> None:
+    """An override of a measure the base no longer has is reported as stale on every align: --clear removes it."""
+    (lib / "wuhan.overrides.csv").write_text(
+        "base,measure,status,match,note,by,date,text\nnational,N99.01,adopted,,old,,2026-01-01,gone\n", encoding="utf-8"
+    )
+    assert "N99.01" in run("align", "wuhan", lib=lib).stderr
+    cleared = run("override", "wuhan", "N99.01", "--clear", lib=lib)
+    assert cleared.exit_code == 0 and "removed the override of N99.01 for wuhan (adopted: old)" in cleared.stdout
+    assert "N99.01" not in run("align", "wuhan", lib=lib).stderr
