@@ -52,7 +52,7 @@ def test_northern_winter_heating_does_not_apply_in_the_south(alignments, pid) ->
     said so, and left out of coverage."""
     m = by_text(alignments[pid], "北方地区冬季清洁取暖")
     assert m.status == "not_applicable" and m.region == "北方地区" and not m.counted
-    assert "北方地区" in m.evidence
+    assert "northern China" in m.evidence  # the matcher's line is English; a Chinese output says 北方地区
 
 
 def test_a_region_bound_measure_is_not_applicable_even_where_a_plan_takes_it_up(alignments) -> None:

@@ -317,7 +317,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     made, chance = unit_status(results)
     bound = not_applicable(sentence.measure.id, sentence.measure.text, ctx.province, ctx.level)
     if bound:
-        status, notes = "not_applicable", [bound.reason]
+        status, notes = "not_applicable", [bound.reason_en]
     elif made == "taken":
         status, notes, weakened, compared = strength.taken_up(taking, settings, ctx.base_targets, ctx.base_text)
     elif made == "partial":
@@ -345,6 +345,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         tuple(compared),
         units=tuple(results),
         region=bound.label if bound else None,
+        region_en=bound.label_en if bound else None,
         features={},
         confidence=confidence,
         check=confidence is not None and confidence < settings.check_below,
