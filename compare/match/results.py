@@ -128,7 +128,7 @@ class MeasureResult:
     # the status model's probability of the status's class (taken up / partial / omitted); None when no model
     # decided it (not_applicable, an analyst override)
     confidence: float | None = None
-    check: bool = False  # confidence below Settings.check_below: an analyst should read this cell
+    check: bool = False  # counted, and confidence below Settings.check_below: an analyst should read this cell
     highlight: Highlight = field(default_factory=Highlight)  # the terms a view marks (match/highlights.py)
 
     @property

@@ -168,9 +168,14 @@ def confidence_note(a: Alignment, lang: Lang) -> str:
 
 
 def _starred(df: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
-    """Statuses an analyst set carry a *, those to check a ? (as in the terminal table and the workbook)."""
+    """Statuses an analyst set carry a *, those to check a ? (as in the terminal table and the workbook): counted
+    ones below the threshold (MeasureResult.check)."""
     df = df.copy()
-    flagged = [c is not None and c == c and c < threshold for c in df["confidence"]] if threshold else [False] * len(df)
+    counted = df["counted"] if "counted" in df else ["yes"] * len(df)  # the gaps frame holds counted measures only
+    flagged = [
+        n == "yes" and c is not None and c == c and c < threshold
+        for n, c in zip(counted, df["confidence"], strict=True)
+    ]
     # the gaps frame has no overridden column: an analyst's call there has no confidence, so it is never flagged
     overridden = df["overridden"] if "overridden" in df else [None] * len(df)
     df["status"] = [
