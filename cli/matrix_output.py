@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from jtcompare.cli.output import Write
     from jtcompare.match.results import Alignment
+    from jtcompare.report.caveats import Caveat
     from jtcompare.report.i18n import Lang
 
 STREAMED = ("table", "md", "json", "csv")
@@ -23,7 +24,7 @@ class PlanPart:
     """What the matrix keeps of one plan."""
 
     summary: dict  # the plan's summary row (report/frames.py SUMMARY_COLUMNS)
-    caveats: tuple[str, ...]  # in the output's language
+    caveats: tuple[Caveat, ...]  # said at the end, once for the plans that share one
     coverages: tuple[float | None, ...] = ()  # md: coverage of each base clause
     body: str = ""  # csv: its measure lines; json: its alignment as JSON; md: its omitted measures
     base: tuple[str, tuple[str, ...]] = ("", ())  # md: the base's title and clause labels
@@ -40,8 +41,7 @@ class Reduce:
         from jtcompare.report.caveats import caveats
         from jtcompare.report.frames import summary_row
 
-        found = tuple(c.text(self.lang) for c in caveats(a))
-        return PlanPart(summary_row(a), found, **_extra(a, self.fmt, self.lang))
+        return PlanPart(summary_row(a), tuple(caveats(a)), **_extra(a, self.fmt, self.lang))
 
 
 def _extra(a: Alignment, fmt: str, lang: Lang) -> dict:
@@ -85,7 +85,7 @@ def write_matrix(parts: Iterable[PlanPart], fmt: str, lang: Lang, write: Write) 
             write(part.body)
         return
     summary: list[dict] = []
-    found: list[str] = []
+    found: list[Caveat] = []
     coverages: dict[str, tuple[float | None, ...]] = {}
     base: tuple[str, tuple[str, ...]] = ("", ())
     import tempfile  # not at the top: `--help` need not load it
@@ -108,7 +108,7 @@ def _head(
     fmt: str,
     lang: Lang,
     summary: list[dict],
-    found: list[str],
+    found: list[Caveat],
     coverages: dict[str, tuple[float | None, ...]],
     base: tuple[str, tuple[str, ...]],
 ) -> str:
@@ -127,10 +127,12 @@ def _tail(fmt: str) -> str:
     return {"json": "\n  ]\n}", "md": "\n"}.get(fmt, "")
 
 
-def summary_table(rows: list[dict], found: list[str], lang: Lang) -> str:
-    """The terminal summary: one line per plan in the language asked for, then each caveat (`found`) in full."""
+def summary_table(rows: list[dict], found: list[Caveat], lang: Lang) -> str:
+    """The terminal summary: one line per plan in the language asked for, then the caveats (`found`) in full,
+    one the plans share said once."""
     from jtcompare.cli import render
     from jtcompare.match.results import STATUSES
+    from jtcompare.report.caveats import said_once
     from jtcompare.report.vocab import cell_text, column, summary_names
 
     # in Chinese the name column names the plan (武汉市, which `align` also takes), so the id is left out
@@ -147,5 +149,5 @@ def summary_table(rows: list[dict], found: list[str], lang: Lang) -> str:
         if render.width_of(table) <= render.terminal_width() or not optional:
             break
         keys.remove(optional.pop(0))
-    notes = [render.wrap(f"! {c}", indent="  ") for c in found]
+    notes = [render.wrap(f"! {c}", indent="  ") for c in said_once(found, len(rows), lang)]
     return "\n".join([table, *(["", *notes] if notes else [])])

@@ -52,7 +52,7 @@ def test_northern_winter_heating_does_not_apply_in_the_south(alignments, pid) ->
     said so, and left out of coverage."""
     m = by_text(alignments[pid], "北方地区冬季清洁取暖")
     assert m.status == "not_applicable" and m.region == "北方地区" and not m.counted
-    assert "北方地区" in m.evidence
+    assert "northern China" in m.evidence  # the matcher's line is English; a Chinese output says 北方地区
 
 
 def test_a_region_bound_measure_is_not_applicable_even_where_a_plan_takes_it_up(alignments) -> None:
@@ -115,7 +115,8 @@ def test_every_format_carries_the_same_judgement(tmp_path) -> None:
     # the cells the engine is unsure of carry a ? in the human outputs, exactly those JSON flags `check`
     to_check = {m["id"] for m in data["measures"] if m["check"]}
     assert to_check and to_check == {k.strip() for k, v in md_rows.items() if v.strip().endswith("?")}
-    assert {r["measure"] for r in rows if r["confidence"] and float(r["confidence"]) < DEFAULTS.check_below} == to_check
+    unsure = {r["measure"] for r in rows if r["confidence"] and float(r["confidence"]) < DEFAULTS.check_below}
+    assert {m for m in unsure if next(r for r in rows if r["measure"] == m)["counted"] == "yes"} == to_check
     for width in ("40", "200"):
         result = runner.invoke(app, ["align", "chongqing", "--plans-dir", str(PLANS)], env={"COLUMNS": width})
         lines = [ln for ln in result.stdout.splitlines() if ln[:1] in "NC" and "." in ln[:8]]

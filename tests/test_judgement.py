@@ -53,7 +53,7 @@ def test_every_judgement_says_how_sure_it_is(alignments) -> None:
             assert m.confidence is None and not m.check
             continue
         assert 0 <= m.confidence <= 1
-        assert m.check == (m.confidence < DEFAULTS.check_below)
+        assert m.check == (m.counted and m.confidence < DEFAULTS.check_below)  # framing is never to check
         key = [u for u in m.units if u.key] or list(m.units)
         assert m.confidence == min(u.confidence for u in key)
         flagged += m.check
@@ -97,3 +97,47 @@ def test_the_view_marks_the_cells_to_check(tmp_path) -> None:
     marked = {a.attributes["data-id"] for a in tree.css("article.measure[data-check]")}
     assert marked == {m["id"] for m in data["measures"] if m["check"]}
     assert all(tree.css_first(f'article[data-id="{i}"] .badge.check') for i in marked)
+
+
+def test_a_measure_not_counted_is_never_flagged_to_check(tmp_path) -> None:
+    """面临形势 and the framing clauses (指导思想, 工作原则) are listed with a status but not counted: no output asks
+    the analyst to check them, though their confidence is shown, and the summary's "to check" counts the rest."""
+    import json
+    import sqlite3
+
+    from jtcompare.cli.main import app
+    from openpyxl import load_workbook
+    from selectolax.lexbor import LexborHTMLParser
+    from typer.testing import CliRunner
+
+    from tests.conftest import PLANS
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(app, [*args, "--plans-dir", str(PLANS)], env={"COLUMNS": "200", "NO_COLOR": "1"})
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    data = json.loads(run("align", "chongqing", "--format", "json"))
+    unsure = {m["id"] for m in data["measures"] if not m["counted"] and (m["confidence"] or 1) < DEFAULTS.check_below}
+    assert len(unsure) >= 3  # such cells exist: the engine is unsure of several framing measures' statuses
+    assert not any(m["check"] for m in data["measures"] if m["id"] in unsure)
+    assert data["summary"]["to_check"] == sum(m["check"] for m in data["measures"])
+    lines = {row.split()[0]: row for row in run("align", "chongqing").splitlines() if row.split()}
+    md_rows = [row for row in run("align", "chongqing", "--format", "md").splitlines() if row.startswith("| ")]
+    md = {row.split("|")[1].strip(): row for row in md_rows}
+    assert all("?" not in lines[i].split()[1] and "? |" not in md[i] for i in unsure), unsure
+    assert any("?" in lines[m["id"]] for m in data["measures"] if m["check"])  # counted cells still are
+    book = tmp_path / "matrix.xlsx"
+    run("matrix", "--out", str(book))  # its Measures sheet: a status symbol per plan, ? when to check
+    rows = [[str(c.value) for c in row] for row in load_workbook(book)["Measures"].iter_rows(min_row=2)]
+    assert all(not any(v.endswith("?") for v in r) for r in rows if r[3] == "no")
+    assert any(v.endswith("?") for r in rows if r[3] == "yes" for v in r)
+    page = tmp_path / "chongqing.html"
+    run("view", "chongqing", "--out", str(page))
+    tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+    assert not any(tree.css_first(f'article[data-id="{i}"]').attributes.get("data-check") for i in unsure)
+    db = tmp_path / "plans.db"
+    run("export", "chongqing", "--format", "sqlite", "--out", str(db))
+    with sqlite3.connect(db) as conn:
+        flagged = {r[0] for r in conn.execute("SELECT measure FROM judgements WHERE plan = 'chongqing' AND flagged")}
+    assert flagged and not flagged & unsure

@@ -361,3 +361,44 @@ def test_nonsense_settings_are_refused(args, message) -> None:
 def test_report_refuses_a_format_it_cannot_write(tmp_path) -> None:
     result = runner.invoke(app, ["report", "wuhan", "--plans-dir", str(PLANS), "--out", str(tmp_path / "r.txt")])
     assert result.exit_code == 2 and "this command does not write table" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_note_every_plan_shares_is_said_once(fmt, lang) -> None:
+    """The same national measures do not apply to any of the three cities: the note says so once, for every
+    plan, rather than three times; a note of one plan (chengdu's kind and date) still names it."""
+    out = runner.invoke(
+        app, ["matrix", "--format", fmt, "--lang", lang, "--plans-dir", str(PLANS)], env={"COLUMNS": "200"}
+    ).stdout
+    notes = re.split(r"\n(?:! |- )", "\n" + out.replace("\n  ", " "))[1:]  # each note on one line
+    shared = [n for n in notes if "national measures do not apply" in n or "项国家措施不适用" in n]
+    assert len(shared) == 1, notes
+    every = label("caveat.every_plan", lang)
+    assert every in shared[0] and not any(name in shared[0] for name in ("重庆市", "武汉市", "成都市"))
+    assert sum("成都市" in n for n in notes) == 2  # another kind, no date
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_note_some_plans_share_names_them(lang) -> None:
+    from jtcompare.report.caveats import Caveat, said_once
+
+    values = {"n": "2", "regional": "N06.05", "central": "-", "kind": "k", "base_kind": "b"}
+    found = [
+        Caveat("not_applicable", "wuhan", {**values, "name": "武汉市"}),
+        Caveat("no_date", "chengdu", {**values, "name": "成都市"}),
+        Caveat("not_applicable", "chengdu", {**values, "name": "成都市"}),
+    ]
+    said = said_once(found, 3, lang)
+    assert len(said) == 2
+    listed = {"en": "For 武汉市 and 成都市, the same 2 national", "zh": "武汉市、成都市的方案都有同样的 2 项"}[lang]
+    assert said[0].startswith(listed)
+    assert said[1] == found[1].text(lang)  # one plan's note as ever
+    assert said_once(found[:1], 3, lang) == [found[0].text(lang)]
+
+
+def test_the_matrix_workbook_says_a_shared_note_once(tmp_path) -> None:
+    out = tmp_path / "matrix.xlsx"
+    invoke("matrix", "--out", str(out))
+    cells = [str(c.value) for row in load_workbook(out).worksheets[0].iter_rows() for c in row if c.value]
+    assert sum("national measures do not apply" in c for c in cells) == 1

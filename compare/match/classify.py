@@ -317,7 +317,7 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     made, chance = unit_status(results)
     bound = not_applicable(sentence.measure.id, sentence.measure.text, ctx.province, ctx.level)
     if bound:
-        status, notes = "not_applicable", [bound.reason]
+        status, notes = "not_applicable", [bound.reason_en]
     elif made == "taken":
         status, notes, weakened, compared = strength.taken_up(taking, settings, ctx.base_targets, ctx.base_text)
     elif made == "partial":
@@ -329,12 +329,13 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
     share = round(sum(1 for _ in covered) / max(1, sum(1 for r in results if r.key)), 3)
     evidence = _evidence(status, share, matches, notes, results, nearest, settings)
     confidence = None if status == "not_applicable" else round(chance, 3)
+    role = clause_role(sentence.clause)
     if status == "omitted":  # words of it may be about, but nothing takes an action up: no match, no `by`
         matches, results = (), [replace(r, by=None) for r in results]
     return MeasureResult(
         sentence.measure,
         sentence.clause,
-        clause_role(sentence.clause),
+        role,
         status,
         share,
         matches,
@@ -345,9 +346,11 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         tuple(compared),
         units=tuple(results),
         region=bound.label if bound else None,
+        region_en=bound.label_en if bound else None,
         features={},
         confidence=confidence,
-        check=confidence is not None and confidence < settings.check_below,
+        # only a counted cell asks to be checked: a framing or situation measure's status is listed, never counted
+        check=role == "action" and confidence is not None and confidence < settings.check_below,
     )
 
 

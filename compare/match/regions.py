@@ -3,13 +3,12 @@ the central government can take (data/applicability.csv, reviewed; data/regions.
 
 from __future__ import annotations
 
-import csv
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
 from jtcompare.match.lexicon import MATCH_DATA
-from jtcompare.match.results import CENTRAL_ONLY
+from jtcompare.match.results import CENTRAL_ONLY, CENTRAL_ONLY_EN, applicability_rows
 from jtcompare.plans import metadata
 
 
@@ -17,6 +16,7 @@ from jtcompare.plans import metadata
 class Region:
     key: str
     name: str
+    name_en: str
     provinces: frozenset[str]
     source: str
 
@@ -28,7 +28,8 @@ class Applicability:
     measure: str
     kind: str  # region | central
     regions: tuple[Region, ...]
-    reason: str
+    reason: str  # in Chinese
+    reason_en: str  # the same in English
     quote: str
 
     @property
@@ -36,21 +37,25 @@ class Applicability:
         """What the output says the measure is bound to: the regions' names, or 中央事权 (central only)."""
         return "、".join(r.name for r in self.regions) if self.kind == "region" else CENTRAL_ONLY
 
+    @property
+    def label_en(self) -> str:
+        return ", ".join(r.name_en for r in self.regions) if self.kind == "region" else CENTRAL_ONLY_EN
+
 
 @lru_cache(maxsize=1)
 def regions() -> dict[str, Region]:
     raw = tomllib.loads((MATCH_DATA / "regions.toml").read_text(encoding="utf-8"))
-    return {key: Region(key, r["name"], frozenset(r["provinces"]), r["source"]) for key, r in raw.items()}
+    return {key: Region(key, r["name"], r["name_en"], frozenset(r["provinces"]), r["source"]) for key, r in raw.items()}
 
 
 @lru_cache(maxsize=1)
 def table() -> dict[str, Applicability]:
-    lines = (MATCH_DATA / "applicability.csv").read_text(encoding="utf-8").splitlines()
     known = regions()
     out = {}
-    for row in csv.DictReader(line for line in lines if not line.startswith("#")):
+    for row in applicability_rows():
         bound = tuple(known[k] for k in row["regions"].split(";") if k)
-        out[row["measure"]] = Applicability(row["measure"], row["kind"], bound, row["reason"], row["quote"])
+        reasons = (row["reason"], row["reason_en"])
+        out[row["measure"]] = Applicability(row["measure"], row["kind"], bound, *reasons, row["quote"])
     return out
 
 

@@ -7,7 +7,10 @@ command line read them.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
 from jtcompare.match.settings import Settings
@@ -18,6 +21,22 @@ if TYPE_CHECKING:
 
 Direction = Literal["up", "down"]  # up: more is stricter; down: less is stricter
 CENTRAL_ONLY = "中央事权"  # MeasureResult.region of a measure only the central government can carry out
+CENTRAL_ONLY_EN = "the central government"  # its region_en
+
+
+@lru_cache(maxsize=1)
+def applicability_rows() -> tuple[dict[str, str], ...]:
+    """The rows of match/data/applicability.csv, the national measures that do not apply to every plan. Read here
+    with the results, not in match/regions.py alone: the matcher decides with a row and writes its English reason
+    into the evidence line, and an output in Chinese says that reason in Chinese (`reason_in_chinese`)."""
+    lines = (resources.files("jtcompare.match") / "data" / "applicability.csv").read_text(encoding="utf-8")
+    return tuple(csv.DictReader(line for line in lines.splitlines() if not line.startswith("#")))
+
+
+@lru_cache(maxsize=1)
+def reason_in_chinese() -> dict[str, str]:
+    """A reason's English words, as an evidence line holds them -> the reviewed Chinese."""
+    return {row["reason_en"]: row["reason"] for row in applicability_rows()}
 
 
 @dataclass(frozen=True)
@@ -104,11 +123,12 @@ class MeasureResult:
     overridden: str | None = None  # the analyst's note when an override set the status
     units: tuple[UnitResult, ...] = field(default=())
     region: str | None = None  # the region the measure is bound to when not_applicable
+    region_en: str | None = None  # the same in English
     features: dict[str, float] = field(default_factory=dict, compare=False)  # what the status score read
     # the status model's probability of the status's class (taken up / partial / omitted); None when no model
     # decided it (not_applicable, an analyst override)
     confidence: float | None = None
-    check: bool = False  # confidence below Settings.check_below: an analyst should read this cell
+    check: bool = False  # counted, and confidence below Settings.check_below: an analyst should read this cell
     highlight: Highlight = field(default_factory=Highlight)  # the terms a view marks (match/highlights.py)
 
     @property

@@ -8,7 +8,9 @@ Every report (Summary sheet, Markdown, terminal, brief) shows the same caveats, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from string import Formatter
 
 from jtcompare.match.results import CENTRAL_ONLY, Alignment
 from jtcompare.plans.model import Plan
@@ -50,6 +52,30 @@ def caveats(a: Alignment) -> list[Caveat]:
         listed = {"n": str(len(bound)), "regional": "、".join(regional) or "-", "central": "、".join(central) or "-"}
         out.append(Caveat("not_applicable", plan.id, {**values, **listed}))
     return out
+
+
+def said_once(found: Sequence[Caveat], plans: int, lang: Lang) -> list[str]:
+    """The caveats of several plans as a matrix prints them: one that says the same of several plans (the same
+    national measures not applying to each) is said once, naming them, or `every plan` when all `plans` share it;
+    in the order each was first found."""
+    groups: dict[tuple, list[Caveat]] = {}
+    for c in found:
+        said = sorted((k, c.values[k]) for k in _fields(f"caveat.{c.code}") if k != "name")  # what it says of them
+        groups.setdefault((c.code, *said), []).append(c)
+    return [
+        group[0].text(lang) if len(group) == 1 else _many(group, len(group) == plans, lang) for group in groups.values()
+    ]
+
+
+def _fields(key: str) -> set[str]:
+    return {f for _, f, _, _ in Formatter().parse(label(key, "en")) if f}
+
+
+def _many(group: list[Caveat], every: bool, lang: Lang) -> str:
+    names = [c.values["name"] for c in group]
+    listed = "、".join(names) if lang == "zh" else ", ".join(names[:-1]) + " and " + names[-1]
+    who = label("caveat.every_plan", lang) if every else label("caveat.plans", lang).format(names=listed)
+    return label(f"caveat.{group[0].code}_many", lang).format(**{**group[0].values, "names": who})
 
 
 def text_share(plan: Plan, base: Plan) -> float:

@@ -5,9 +5,11 @@ analyst's override in workflow/overrides.py), and JSON keeps it as written (data
 every language). A report in Chinese, and a Chinese CSV or SQLite export (vocab.worded), reads it back here
 into its parts, each a template of strings.toml (`evidence.*`) with the values the matcher put in (measure
 ids, clause labels, unit texts, targets), and writes it again in Chinese: the judgement is not touched, only
-its words. Rendering the parts in English gives the matcher's line back character for
-character (tests/test_zh_everywhere.py checks it on every cell of the shipped plans), so no part is lost.
-A line this module cannot read is shown as written rather than half-translated.
+its words. Why a measure does not apply is no template but a reviewed sentence in both languages
+(match/data/applicability.csv): the line holds the English, a Chinese output its Chinese. Rendering the parts
+in English gives the matcher's line back character for character (tests/test_zh_everywhere.py checks it on
+every cell of the shipped plans), so no part is lost. A line this module cannot read is shown as written rather
+than half-translated.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from jtcompare.match.results import reason_in_chinese
 from jtcompare.report.i18n import Lang, label
 
 # "partial (2/3 key units covered)" and an analyst's "adopted (analyst override; engine said partial): note"
@@ -52,7 +55,9 @@ _STARTS = re.compile("|".join(re.escape(p.split("(?P")[0].replace("\\", "")) for
 
 @dataclass
 class Part:
-    code: str  # a key under evidence.* in strings.toml; "text" for words shown as written (a region's reason)
+    # a key under evidence.* in strings.toml; "text" for words no template holds: why a measure does not apply
+    # (its English reason, said in Chinese from the reviewed table, results.reason_in_chinese), else as written
+    code: str
     values: dict[str, str] = field(default_factory=dict)
     items: list[str] = field(default_factory=list)  # the units of a missing/weaker note
 
@@ -115,7 +120,8 @@ def render(ev: Evidence, lang: Lang) -> str:
 
 def _part(part: Part, lang: Lang) -> str:
     if part.code == "text":
-        return part.values["text"]
+        said = part.values["text"]
+        return reason_in_chinese().get(said, said) if lang == "zh" else said
     values = dict(part.values)
     if part.items:
         values["items"] = _t("evidence.item_sep", lang).join(part.items)

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from jtcompare.match.results import STATUSES, Alignment
-from jtcompare.report.caveats import caveats
+from jtcompare.report.caveats import Caveat, caveats, said_once
 from jtcompare.report.cells import csv_text, pct, pipe_table, safe_cell, target_phrase
 from jtcompare.report.frames import (
     clause_coverages,
@@ -168,9 +168,14 @@ def confidence_note(a: Alignment, lang: Lang) -> str:
 
 
 def _starred(df: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
-    """Statuses an analyst set carry a *, those to check a ? (as in the terminal table and the workbook)."""
+    """Statuses an analyst set carry a *, those to check a ? (as in the terminal table and the workbook): counted
+    ones below the threshold (MeasureResult.check)."""
     df = df.copy()
-    flagged = [c is not None and c == c and c < threshold for c in df["confidence"]] if threshold else [False] * len(df)
+    counted = df["counted"] if "counted" in df else ["yes"] * len(df)  # the gaps frame holds counted measures only
+    flagged = [
+        n == "yes" and c is not None and c == c and c < threshold
+        for n, c in zip(counted, df["confidence"], strict=True)
+    ]
     # the gaps frame has no overridden column: an analyst's call there has no confidence, so it is never flagged
     overridden = df["overridden"] if "overridden" in df else [None] * len(df)
     df["status"] = [
@@ -197,7 +202,7 @@ def matrix_markdown(alignments: list[Alignment], lang: Lang = "en") -> str:
         base_title(alignments[0].base.meta, lang),
         [c.label for c in alignments[0].base.clauses],
         [summary_row(a) for a in alignments],
-        [c.text(lang) for a in alignments for c in caveats(a)],
+        [c for a in alignments for c in caveats(a)],
         {a.plan.id: clause_coverages(a) for a in alignments},
         lang,
     )
@@ -208,7 +213,7 @@ def matrix_md_head(
     base: str,
     clauses: Sequence[str],
     summary: Sequence[dict],
-    found: Sequence[str],
+    found: Sequence[Caveat],
     coverages: dict[str, Sequence[float | None]],
     lang: Lang,
 ) -> str:
@@ -226,7 +231,7 @@ def matrix_md_head(
         f"## {text('md.summary', lang)}",
         "",
         rows_md(summary, lang, keys),
-        *caveat_md(found, lang),
+        *caveat_md(said_once(found, len(summary), lang), lang),
         "",
         f"## {text('md.clauses', lang)}",
         "",

@@ -217,7 +217,7 @@ def row(m: MeasureResult, chapter: int, depts: str, lang: Lang = "en") -> Row:
         score=m.score,
         units_covered=m.units_covered,
         counted=m.counted,
-        region=getattr(m, "region", None),
+        region=m.region if lang == "zh" else m.region_en,
         overridden=override_text(m.overridden, lang) if m.overridden else m.overridden,
         evidence=evidence_text(m.evidence, lang),
         pieces=highlight(m.measure.text, shared, missing),

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.match.settings import DEFAULTS
-from jtcompare.report.caveats import Caveat, caveats
+from jtcompare.report.caveats import Caveat, caveats, said_once
 from jtcompare.report.cells import sheet_title, xml_text
 from jtcompare.report.frames import (
     chapter_label,
@@ -341,9 +341,9 @@ def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
     found: list[Caveat] = [c for a in alignments for c in caveats(a)]
     if found:
         _note(ws, row, text("md.caveats", ctx.lang), ncols, bold=True)
-        for c in found:
+        for said in said_once(found, len(alignments), ctx.lang):
             row += 1
-            _note(ws, row, "! " + c.text(ctx.lang), ncols)
+            _note(ws, row, "! " + said, ncols)
         row += 2
     row = _chart(ws, alignments, ctx, row, last) + 1
     _provenance(ws, row, ctx, ncols)
