@@ -38,6 +38,14 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.pop("JTCOMPARE_LANG", None)  # the tests choose their language; a user's default must not leak in
 
 
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A user with no library of their own yet."""
+    monkeypatch.setenv("JTCOMPARE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("JTCOMPARE_PLANS_DIR", raising=False)
+    return tmp_path / "home"
+
+
 @pytest.fixture(scope="session")
 def library():
     return open_library(PLANS)

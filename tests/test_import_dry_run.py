@@ -5,9 +5,7 @@ plan still shown. A name another plan has is taken, with a warning."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from jtcompare.cli.main import app
 from jtcompare.plans.registry import shipped_plans_dir
 from typer.testing import CliRunner
@@ -20,14 +18,6 @@ WUHAN = PLANS / "wuhan.txt"
 
 def run(*args: object, lang: str = "en"):
     return runner.invoke(app, [str(a) for a in args], env={"JTCOMPARE_LANG": lang, "COLUMNS": "200"})
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    """A user with no library of their own yet."""
-    monkeypatch.setenv("JTCOMPARE_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("JTCOMPARE_PLANS_DIR", raising=False)
-    return tmp_path / "home"
 
 
 def test_a_dry_run_of_a_plan_the_library_has_fails_as_the_real_run(home) -> None:

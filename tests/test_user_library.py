@@ -24,14 +24,6 @@ def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    """A user with no library of their own yet."""
-    monkeypatch.setenv("JTCOMPARE_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("JTCOMPARE_PLANS_DIR", raising=False)
-    return tmp_path / "home"
-
-
 def test_with_no_library_of_ones_own_the_shipped_one_answers_and_plans_says_so(home) -> None:
     assert default_plans_dir() == shipped_plans_dir()
     listed = runner.invoke(app, ["plans"])
