@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from jtcompare.match.results import STATUSES, Alignment, ClauseResult, MeasureResult, Target, TargetPair
+from jtcompare.match.results import CENTRAL_ONLY, STATUSES, Alignment, ClauseResult, MeasureResult, Target, TargetPair
 from jtcompare.plans.model import Plan
 from jtcompare.report.caveats import caveats
 from jtcompare.report.evidence import evidence_text, override_text
@@ -131,6 +131,7 @@ class Row:
     units_covered: str  # key units covered / key units, "2/3"
     counted: bool
     region: str | None  # the region a not_applicable measure is bound to
+    central: bool  # not applicable because only the central government can carry it out (region is CENTRAL_ONLY)
     overridden: str | None
     evidence: str
     pieces: list[Piece]
@@ -218,6 +219,7 @@ def row(m: MeasureResult, chapter: int, depts: str, lang: Lang = "en") -> Row:
         units_covered=m.units_covered,
         counted=m.counted,
         region=m.region if lang == "zh" else m.region_en,
+        central=m.region == CENTRAL_ONLY,
         overridden=override_text(m.overridden, lang) if m.overridden else m.overridden,
         evidence=evidence_text(m.evidence, lang),
         pieces=highlight(m.measure.text, shared, missing),
