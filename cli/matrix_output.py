@@ -133,8 +133,9 @@ def summary_table(rows: list[dict], found: list[Caveat], lang: Lang) -> str:
     from jtcompare.cli import render
     from jtcompare.match.results import STATUSES
     from jtcompare.report.caveats import said_once
-    from jtcompare.report.vocab import cell_text, column, summary_names
+    from jtcompare.report.vocab import cell_text, column, distinct_names, summary_names
 
+    shown = distinct_names((r["plan"], r["name"]) for r in rows)  # the notes name plans as the rows tell them apart
     # in Chinese the name column names the plan (武汉市, which `align` also takes), so the id is left out
     rows = summary_names(rows, lang)
     keys = [k for k in (rows[0] if rows else {}) if k not in (("kind", "plan") if lang == "zh" else ("kind",))]
@@ -149,5 +150,5 @@ def summary_table(rows: list[dict], found: list[Caveat], lang: Lang) -> str:
         if render.width_of(table) <= render.terminal_width() or not optional:
             break
         keys.remove(optional.pop(0))
-    notes = [render.wrap(f"! {c}", indent="  ") for c in said_once(found, len(rows), lang)]
+    notes = [render.wrap(f"! {c}", indent="  ") for c in said_once(found, len(rows), lang, shown)]
     return "\n".join([table, *(["", *notes] if notes else [])])

@@ -143,3 +143,40 @@ def test_an_agreement_is_kept_as_a_confirmation_not_a_correction(lib, tmp_path) 
     result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
     assert f"wuhan {corrected['id']}: omitted -> {corrected['status']}" in result.stdout
     assert _align(lib, "wuhan")[corrected["id"]]["overridden"].startswith("confirms the engine's call (")
+
+
+def test_agreeing_with_a_colleagues_correction_keeps_it_and_a_confirmation_holds_only_while_true(lib, tmp_path) -> None:
+    """Agree yes on a cell a colleague corrected keeps their override, note and name; a confirmation of the
+    engine's call is shown in the output's language, and once the engine says otherwise it no longer applies."""
+    before = _align(lib, "wuhan")
+    corrected, confirmed = _pick(before, 2, "omitted")
+    pin = ["override", "wuhan", corrected["id"], "omitted", "--note", "A: only the title", "--by", "A"]
+    fixed = runner.invoke(app, [*pin, "--plans-dir", str(lib)])
+    assert fixed.exit_code == 0, fixed.output
+    review = tmp_path / "review.csv"
+    review.write_text(
+        "plan,measure,status,analyst status,agree,by\n"
+        f"wuhan,{corrected['id']},omitted*,,yes,B\n"
+        f"wuhan,{confirmed['id']},{confirmed['status']},,是,B\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+    assert result.exit_code == 0, result.output
+    assert "0 changed, 1 confirmed, 1 unchanged, 0 stale" in result.stdout
+    kept = list(csv.DictReader((lib / "wuhan.overrides.csv").open(encoding="utf-8-sig")))
+    assert {(r["measure"], r["status"], r["note"], r["by"]) for r in kept if r["measure"] == corrected["id"]} == {
+        (corrected["id"], "omitted", "A: only the title", "A")
+    }
+    # the confirmation, written in English, reads in Chinese in a Chinese Markdown
+    md = runner.invoke(app, ["align", "wuhan", "--format", "md", "--lang", "zh", "--plans-dir", str(lib)])
+    assert "确认原判定" in md.stdout and "confirms the engine's call" not in md.stdout
+    # the engine's call changes (here: the pinned status is no longer it): the confirmation is not applied
+    rows = (lib / "wuhan.overrides.csv").read_text(encoding="utf-8-sig")
+    other = next(s for s in ("omitted", "adopted") if s != confirmed["status"])
+    pinned = f"{confirmed['id']},{confirmed['status']},"
+    assert pinned in rows
+    (lib / "wuhan.overrides.csv").write_text(rows.replace(pinned, f"{confirmed['id']},{other},"), encoding="utf-8")
+    after = runner.invoke(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(lib)])
+    cell = {m["id"]: m for m in json.loads(after.stdout)["measures"]}[confirmed["id"]]
+    assert cell["status"] == confirmed["status"] and not cell["overridden"]
+    assert f"confirmation of {confirmed['id']} for wuhan: the engine now says {confirmed['status']}" in after.stderr

@@ -194,7 +194,7 @@ def test_confidence_is_named_and_its_threshold_explained() -> None:
     low = [m for m in measures("wuhan", "--check-below", "0.45", "--no-overrides").values() if m["check"]]
     assert len(flagged) == len(low) > 0
     foot = ok("align", "wuhan", "--check-below", "0.4", "--no-overrides")
-    assert "? = confidence below 0.4 (setting check_below)" in " ".join(foot.split())
+    assert "? = a counted cell's confidence below 0.4 (setting check_below)" in " ".join(foot.split())
     help_text = help_words("align")
     assert "confidence" in help_text and "check_below" in help_text and f"default {DEFAULTS.check_below:g}" in help_text
 

@@ -265,7 +265,10 @@ def test_two_versions_of_a_plan_are_told_apart_in_a_chinese_matrix(tmp_path) -> 
     from tests.conftest import copy_library
 
     lib = copy_library(tmp_path / "plans")
-    added = runner.invoke(app, ["import", str(PLANS / "chongqing.txt"), "--id", "cq-2024", "--plans-dir", str(lib)])
+    kind = ["--kind", "碳达峰实施方案"]  # another kind, as chengdu's: a note the two share names both
+    added = runner.invoke(
+        app, ["import", str(PLANS / "chongqing.txt"), "--id", "cq-2024", *kind, "--plans-dir", str(lib)]
+    )
     assert added.exit_code == 0, added.output
     for fmt in ("table", "md"):
         result = runner.invoke(
@@ -274,6 +277,12 @@ def test_two_versions_of_a_plan_are_told_apart_in_a_chinese_matrix(tmp_path) -> 
         assert result.exit_code == 0, result.output
         assert "重庆市（chongqing）" in result.stdout and "重庆市（cq-2024）" in result.stdout, fmt
         assert "武汉市（" not in result.stdout  # a name only one plan has is shown alone
+        said = " ".join(result.stdout.split())
+        assert "成都市、重庆市（cq-2024）的方案都是《碳达峰实施方案》" in said.replace(" ", ""), fmt
+    english = runner.invoke(app, ["matrix", "--plans-dir", str(lib)], env={"COLUMNS": "200"}).stdout
+    assert "For 成都市 and 重庆市（cq-2024）, the plan is a 碳达峰实施方案" in " ".join(english.split())
+    listed = " ".join(english.split()).split("not counted")[1].split("(each one")[0]  # the ids that do not apply
+    assert "N05.04, N05.05" in listed and "、" not in listed
 
 
 # --- the data files: sentences in Chinese, keys and ids as they are -------------------------------------------------

@@ -8,7 +8,7 @@ Every report (Summary sheet, Markdown, terminal, brief) shows the same caveats, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from string import Formatter
 
@@ -26,8 +26,10 @@ class Caveat:
     plan: str
     values: dict[str, str] = field(default_factory=dict, compare=False)
 
-    def text(self, lang: Lang) -> str:
-        return label(f"caveat.{self.code}", lang).format(**self.values)
+    def text(self, lang: Lang, name: str | None = None) -> str:
+        """In `lang`, the plan called `name` (a table's name for it, 武汉市（w2） where two share 武汉市)."""
+        values = {**_in_lang(self.values, lang), "name": name or self.values["name"]}
+        return label(f"caveat.{self.code}", lang).format(**values)
 
     def short(self, lang: Lang) -> str:
         return label(f"caveat.{self.code}_short", lang)
@@ -54,16 +56,28 @@ def caveats(a: Alignment) -> list[Caveat]:
     return out
 
 
-def said_once(found: Sequence[Caveat], plans: int, lang: Lang) -> list[str]:
+def _in_lang(values: dict[str, str], lang: Lang) -> dict[str, str]:
+    """Lists of measure ids joined as the language joins them (、 in Chinese, commas in English)."""
+    if lang == "zh":
+        return dict(values)
+    return {k: v.replace("、", ", ") if k in ("regional", "central") else v for k, v in values.items()}
+
+
+def said_once(found: Sequence[Caveat], plans: int, lang: Lang, names: Mapping[str, str] | None = None) -> list[str]:
     """The caveats of several plans as a matrix prints them: one that says the same of several plans (the same
     national measures not applying to each) is said once, naming them, or `every plan` when all `plans` share it;
-    in the order each was first found."""
+    in the order each was first found. `names`: plan id -> the name the table shows (vocab.distinct_names), so
+    that a note names two versions of one city's plan apart as the rows do."""
+    names = names or {}
     groups: dict[tuple, list[Caveat]] = {}
     for c in found:
         said = sorted((k, c.values[k]) for k in _fields(f"caveat.{c.code}") if k != "name")  # what it says of them
         groups.setdefault((c.code, *said), []).append(c)
     return [
-        group[0].text(lang) if len(group) == 1 else _many(group, len(group) == plans, lang) for group in groups.values()
+        group[0].text(lang, names.get(group[0].plan))
+        if len(group) == 1
+        else _many(group, len(group) == plans, lang, names)
+        for group in groups.values()
     ]
 
 
@@ -71,11 +85,11 @@ def _fields(key: str) -> set[str]:
     return {f for _, f, _, _ in Formatter().parse(label(key, "en")) if f}
 
 
-def _many(group: list[Caveat], every: bool, lang: Lang) -> str:
-    names = [c.values["name"] for c in group]
+def _many(group: list[Caveat], every: bool, lang: Lang, shown: Mapping[str, str]) -> str:
+    names = [shown.get(c.plan, c.values["name"]) for c in group]
     listed = "、".join(names) if lang == "zh" else ", ".join(names[:-1]) + " and " + names[-1]
     who = label("caveat.every_plan", lang) if every else label("caveat.plans", lang).format(names=listed)
-    return label(f"caveat.{group[0].code}_many", lang).format(**{**group[0].values, "names": who})
+    return label(f"caveat.{group[0].code}_many", lang).format(**{**_in_lang(group[0].values, lang), "names": who})
 
 
 def text_share(plan: Plan, base: Plan) -> float:

@@ -145,7 +145,7 @@ def evidence_text(line: str, lang: Lang) -> str:
             lang,
             status=label(f"status.{override['status']}", lang),
             was=label(f"status.{override['was']}", lang),
-            note=override["note"],
+            note=confirmation_in(override["note"], lang),
         ).rstrip("：")
     ev = parse(line)
     return render(ev, lang) if ev is not None else line
@@ -164,4 +164,18 @@ def units_text(cell: str, lang: Lang) -> str:
 
 def override_text(note: str, lang: Lang) -> str:
     """The overridden cell: the analyst's note, or the bare word the matcher's caller writes when there is none."""
-    return label("column.overridden", lang) if note == "override" and lang != "en" else note
+    return label("column.overridden", lang) if note == "override" and lang != "en" else confirmation_in(note, lang)
+
+
+def confirmation_in(note: str, lang: Lang) -> str:
+    """A review's confirmation of the engine's call is stored in the review file's words (确认原判定: ...); it is
+    said in the output's language, the analyst's own note after it as written."""
+    for said in ("zh", "en"):
+        for key in ("review.confirmed_note", "review.confirmed"):
+            head = label(key, said).split("{note}")[0]
+            if note.startswith(head) and said != lang:
+                rest = note[len(head) :]
+                if key == "review.confirmed":
+                    return label("review.confirmed", lang) + rest  # the reviewer and date, when shown
+                return label("review.confirmed_note", lang).replace("{note}", rest)
+    return note

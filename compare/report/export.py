@@ -25,7 +25,16 @@ from jtcompare.report.frames import (
 )
 from jtcompare.report.i18n import Lang
 from jtcompare.report.palette import ordered, style
-from jtcompare.report.vocab import base_title, cell_text, column, plan_title, summary_names, text, worded
+from jtcompare.report.vocab import (
+    base_title,
+    cell_text,
+    column,
+    distinct_names,
+    plan_title,
+    summary_names,
+    text,
+    worded,
+)
 
 if TYPE_CHECKING:  # the frames are built in frames.py; the matrix's CSV and Markdown are written from rows
     import pandas as pd
@@ -223,6 +232,7 @@ def matrix_md_head(
     plans = list(coverages)
     hidden = ("kind", "plan") if lang == "zh" else ("kind",)  # in Chinese the name column names the plan
     keys = [c for c in summary[0] if c not in hidden] if summary else []
+    shown = distinct_names((r["plan"], r["name"]) for r in summary)  # the notes name plans as the rows tell them apart
     summary = summary_names(summary, lang)
     names = {r["plan"]: r["name"] for r in summary} if lang == "zh" else {}
     lines = [
@@ -231,7 +241,7 @@ def matrix_md_head(
         f"## {text('md.summary', lang)}",
         "",
         rows_md(summary, lang, keys),
-        *caveat_md(said_once(found, len(summary), lang), lang),
+        *caveat_md(said_once(found, len(summary), lang, shown), lang),
         "",
         f"## {text('md.clauses', lang)}",
         "",

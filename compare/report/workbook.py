@@ -41,6 +41,7 @@ from jtcompare.report.vocab import (
     base_title,
     cell_text,
     column,
+    distinct_names,
     plan_title,
     shown_names,
     status_word,
@@ -341,7 +342,8 @@ def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
     found: list[Caveat] = [c for a in alignments for c in caveats(a)]
     if found:
         _note(ws, row, text("md.caveats", ctx.lang), ncols, bold=True)
-        for said in said_once(found, len(alignments), ctx.lang):
+        shown = distinct_names((a.plan.id, a.plan.meta.name) for a in alignments)
+        for said in said_once(found, len(alignments), ctx.lang, shown):
             row += 1
             _note(ws, row, "! " + said, ncols)
         row += 2

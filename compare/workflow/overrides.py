@@ -96,8 +96,26 @@ def apply_overrides(a: Alignment, overrides: list[Override]) -> tuple[Alignment,
                 Said(f"override of {o.measure} for {a.plan.id}: the measure's text changed; not applied", said)
             )
             continue
+        if is_confirmation(o.note) and o.status != m.status:
+            now = message(f"status.{m.status}")
+            said = message("note.confirmation_outdated", measure=o.measure, plan=a.plan.id, now=now)
+            stale.append(
+                Said(
+                    f"confirmation of {o.measure} for {a.plan.id}: the engine now says {m.status}; not applied",
+                    said,
+                )
+            )
+            continue
         measures[k] = _pinned(m, o, a.plan)
     return dataclasses.replace(a, measures=tuple(measures), stale=tuple(stale)), stale
+
+
+def is_confirmation(note: str) -> bool:
+    """A review's agreement with the engine's call (review.confirmed, in either language): it pins that call, so
+    when the engine's call changes (a new plan text, other settings) it no longer holds and is not applied."""
+    from jtcompare.report.i18n import LANGS, label
+
+    return any(note.startswith(label("review.confirmed", lang)) for lang in LANGS)
 
 
 def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:

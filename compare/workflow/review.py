@@ -9,8 +9,10 @@ analyst status is empty confirms the row's status (the workbook's `status` colum
 empty analyst status and no agreement is skipped. The reviewer (`by`) and the review date (a date cell, or
 YYYY-MM-DD) go into the overrides file; a row without a date is dated today. A status that is the engine's own
 call (agree yes, or the same status given) is kept as reviewed, its note saying it confirms the engine's call, in
-the file's language, so that an agreement is not read as a correction. A row whose `base text` no
-longer matches the base measure is stale and not applied: the analyst reviewed another text.
+the file's language, so that an agreement is not read as a correction; it holds while the engine's call is the
+same (overrides.is_confirmation). Agreeing with a cell an override already corrected keeps that override as it
+is. A row whose `base text` no longer matches the base measure is stale and not applied: the analyst reviewed
+another text.
 """
 
 from __future__ import annotations
@@ -116,6 +118,9 @@ def _apply(
             new = dataclasses.replace(new, note=_confirmed(new.note, row["lang"]))
         current = pending.setdefault(plan.id, read_overrides(folder, plan.id))
         before = next((o for o in current if same_cell(o, new)), None)
+        if before and before.status == new.status and agrees and not row["analyst_status"].strip():
+            result.unchanged += 1  # agreeing with a colleague's correction as the row shows it keeps theirs, note too
+            continue
         if before and (before.status, before.note, before.by) == (new.status, new.note, new.by):
             result.unchanged += 1
             continue
