@@ -104,11 +104,15 @@ def test_the_readme_unit_example_is_what_align_says() -> None:
 
 def test_clause_statuses_follow_the_rule_the_readme_states(city_alignments) -> None:
     """README: a clause is omitted when all its applicable measures are, adopted when adopted and strengthened make
-    at least two thirds of them (strengthened if one of those is), else partial; all not applicable: so is it."""
+    at least clause_taken_share of them (strengthened if one of those is), else partial; all not applicable: so is
+    it."""
     from jtcompare.report.records import alignment_dict
 
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    assert "adopted when adopted and strengthened ones make at least two thirds of them" in readme
+    from jtcompare.match.settings import DEFAULTS
+
+    share = DEFAULTS.clause_taken_share
+    assert f"adopted when adopted and strengthened ones make at least {share} of them" in readme
     seen = set()
     for a in city_alignments.values():
         for clause in alignment_dict(a)["clauses"]:
@@ -118,7 +122,7 @@ def test_clause_statuses_follow_the_rule_the_readme_states(city_alignments) -> N
                 want = "not_applicable" if clause["counts"].get("not_applicable") else "omitted"
             elif n["omitted"] == total:
                 want = "omitted"
-            elif 3 * taken >= 2 * total:
+            elif taken >= share * total:
                 want = "strengthened" if n["strengthened"] else "adopted"
             else:
                 want = "partial"

@@ -223,3 +223,22 @@ def test_readme_queries_run_and_answer(shipped, aligned) -> None:
     assert sorted(r[0] for r in rows(shipped, omitted)) == want
     found = rows(shipped, search)
     assert found and all("碳捕集" in text for *_, text in found)
+
+
+def test_an_update_in_another_language_is_refused_unless_every_plan_is_written_again(tmp_path) -> None:
+    """A database exported in Chinese, updated for one plan in English, held wuhan's evidence in English beside
+    the others' Chinese under export_info.lang = en. That is refused in one line, the file as it was; every plan
+    written again in the new language is a whole new language, and allowed."""
+    db = tmp_path / "plans.db"
+    assert export(db, "--lang", "zh").exit_code == 0
+    before = db.read_bytes()
+    mixed = export(db, "wuhan", "--lang", "en")
+    assert mixed.exit_code == 2 and mixed.stdout == "", mixed.output
+    assert mixed.stderr.strip() == (
+        f"error: {db}: its sentences are in zh (exported with --lang zh); export every plan again with --lang en, "
+        "or give --lang zh"
+    )
+    assert db.read_bytes() == before
+    assert export(db, "wuhan", "--lang", "zh").exit_code == 0  # the same language: an update as ever
+    assert export(db, "--lang", "en").exit_code == 0
+    assert rows(db, "SELECT value FROM export_info WHERE name = 'lang'") == [("en",)]

@@ -58,7 +58,8 @@ def test_a_dry_run_names_the_library_the_import_writes_to(home) -> None:
 
 def test_a_name_another_plan_has_is_taken_with_a_warning(home) -> None:
     warned = (
-        f"warning: {WUHAN}: plan 'wuhan' has the name 武汉市 too: from now on name each by its id (wuhan or wuhan2)"
+        f"warning: {WUHAN}: plan 'wuhan' (武汉市) answers to this name too: from now on name each by its id "
+        "(wuhan or wuhan2)"
     )
     dry = run("import", WUHAN, "--id", "wuhan2", "--dry-run")
     assert dry.stderr == warned + "\n"
@@ -73,9 +74,18 @@ def test_a_name_another_plan_has_is_taken_with_a_warning(home) -> None:
     assert run("show", "wuhan2").exit_code == 0
     zh = run("import", WUHAN, "--id", "wuhan3", "--dry-run", lang="zh")
     assert zh.exit_code == 0 and zh.stderr.splitlines() == [
-        f"警告：{WUHAN}：方案“wuhan”也叫“武汉市”：此后请用方案编号（wuhan 或 wuhan3）指代二者",
-        f"警告：{WUHAN}：方案“wuhan2”也叫“武汉市”：此后请用方案编号（wuhan2 或 wuhan3）指代二者",
+        f"警告：{WUHAN}：方案“wuhan”（武汉市）也可用这个名称查到：此后请用方案编号（wuhan 或 wuhan3）指代二者",
+        f"警告：{WUHAN}：方案“wuhan2”（武汉市）也可用这个名称查到：此后请用方案编号（wuhan2 或 wuhan3）指代二者",
     ]
     # a new version of wuhan2 warns of the other plan of its name, not of the version it replaces
     forced = run("import", WUHAN, "--id", "wuhan2", "--force", "--dry-run")
     assert forced.exit_code == 0 and forced.stderr == warned + "\n"
+
+
+def test_a_short_name_that_finds_another_plan_is_warned_of_too(home) -> None:
+    """武汉 finds 武汉市 (show, align take the short name): importing a plan named 武汉 makes the short name find
+    two plans, so it is warned of as a shared name is."""
+    added = run("import", WUHAN, "--id", "wuhan-short", "--name", "武汉")
+    assert added.exit_code == 0, added.output
+    assert "plan 'wuhan' (武汉市) answers to this name too" in added.stderr
+    assert "names 2 plans" in run("show", "武汉").stderr

@@ -122,3 +122,21 @@ def test_the_view_names_the_region_in_its_language(tmp_path, lang) -> None:
             continue
         line = next(n for n in notes if n.startswith(lead))
         assert line == f"{lead} {row.label_en if lang == 'en' else row.label}"
+
+
+def test_an_overruled_not_applicable_cell_no_longer_says_why_it_does_not_apply(tmp_path) -> None:
+    """An analyst who pins another status on a region-bound measure overrules the exemption: the view stops
+    saying the measure applies only to that region (it said so beside the analyst's 'adopted')."""
+    from tests.conftest import copy_library
+
+    lib = copy_library(tmp_path / "plans")
+    pinned = runner.invoke(
+        app, ["override", CITY, "N06.05", "partial", "--note", "heats homes", "--plans-dir", str(lib)]
+    )
+    assert pinned.exit_code == 0, pinned.output
+    page = tmp_path / "view.html"
+    made = runner.invoke(app, ["view", CITY, "--out", str(page), "--lang", "en", "--plans-dir", str(lib)])
+    assert made.exit_code == 0, made.output
+    tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+    notes = [n.text(deep=True).strip() for n in tree.css('article[data-id="N06.05"] .muted')]
+    assert notes and not any(n.startswith("applies only to:") for n in notes), notes

@@ -108,3 +108,17 @@ def test_a_stale_override_can_be_cleared(lib) -> None:
     cleared = run("override", "wuhan", "N99.01", "--clear", lib=lib)
     assert cleared.exit_code == 0 and "removed the override of N99.01 for wuhan (adopted: old)" in cleared.stdout
     assert "N99.01" not in run("align", "wuhan", lib=lib).stderr
+
+
+def test_a_cell_pinned_twice_by_hand_is_cleared_whole(lib) -> None:
+    """A file edited by hand may pin one cell twice (the last row is the one applied, one with no base applies
+    to any): --clear names the row in effect and removes both, so the engine's call really applies again."""
+    engine = cell(lib, "N08.03")
+    assert run("override", "wuhan", "N08.03", "omitted", "--note", "first", lib=lib).exit_code == 0
+    path = lib / "wuhan.overrides.csv"
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerow(["", "N08.03", "partial", "", "second", "", "", ""])
+    assert cell(lib, "N08.03")["status"] == "partial"
+    cleared = run("override", "wuhan", "N08.03", "--clear", lib=lib)
+    assert cleared.exit_code == 0 and "(partial: second)" in cleared.stdout, cleared.output
+    assert rows(lib) == [] and cell(lib, "N08.03")["status"] == engine["status"]

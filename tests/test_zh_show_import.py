@@ -80,7 +80,8 @@ def test_import_is_chinese_dry_run_and_real(tmp_path) -> None:
     assert out.startswith(f"{docx}：按 .docx 文件读取\n- 省份“湖北”由正文（提到“湖北” ")
     assert out.rstrip().splitlines()[-2:] == [
         f"已将方案“wuhan2”加入 {lib}：wuhan2.txt、wuhan2.orig.docx、plans.toml",
-        f"警告：{docx}：方案“wuhan”也叫“武汉市”：此后请用方案编号（wuhan 或 wuhan2）指代二者",  # the name, taken
+        # the name, taken
+        f"警告：{docx}：方案“wuhan”（武汉市）也可用这个名称查到：此后请用方案编号（wuhan 或 wuhan2）指代二者",
     ]
     assert chinese(out, docx, lib, "wuhan2.orig.docx", "wuhan2", "plans.toml") == [], out
     # a text with garbled characters, replaced by itself: the parser's warning, the replaced line, in Markdown

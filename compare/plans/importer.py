@@ -48,7 +48,7 @@ from jtcompare.plans.metadata import (
 )
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse_normalised
-from jtcompare.plans.registry import LEVELS, METADATA, Library, meta_from_entry, open_library
+from jtcompare.plans.registry import LEVELS, METADATA, Library, meta_from_entry, names_clash, open_library
 from jtcompare.text.normalise import Normalised, code_points, describe_characters, hidden_characters, normalise
 
 POLICY_VERBS = (
@@ -321,15 +321,17 @@ def _plan_entry(
 
 
 def _same_name(path: Path, plan_id: str, name: str, others: Iterable[PlanMeta]) -> tuple[str, ...]:
-    """A warning for each plan of the library with this name: the name then finds neither (`Library.find` asks for
-    the id) and Chinese outputs show both as 名称（id）. Not refused: two versions of a city's plan may be kept."""
+    """A warning for each plan of the library with this name, or one `Library.find` takes for it (武汉 and 武汉市):
+    the name then finds neither (`find` asks for the id) and Chinese outputs show plans of one name as 名称（id）.
+    Not refused: two versions of a city's plan may be kept."""
     return tuple(
         Said(
-            f"{path}: plan '{m.id}' has the name {name} too: from now on name each by its id ({m.id} or {plan_id})",
-            message("note.same_name", path=path, plan=m.id, name=name, new=plan_id),
+            f"{path}: plan '{m.id}' ({m.name}) answers to this name too: from now on name each by its id "
+            f"({m.id} or {plan_id})",
+            message("note.same_name", path=path, plan=m.id, name=m.name, new=plan_id),
         )
         for m in others
-        if m.name == name
+        if names_clash(m.name, name)
     )
 
 

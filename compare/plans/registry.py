@@ -214,6 +214,12 @@ def _key(text: str) -> str:
     return simplify_for_matching(text).lower()
 
 
+def names_clash(a: str, b: str) -> bool:
+    """Whether a name typed for one plan could find the other (`Library.find` takes 武汉 for 武汉市 too)."""
+    forms = {_key(a), _key(_short(a))}
+    return bool(a and b) and bool(forms & {_key(b), _key(_short(b))})
+
+
 def _short(name: str) -> str:
     for suffix in ("特别行政区", "自治区", "市", "省", "区", "县"):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:

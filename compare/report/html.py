@@ -218,8 +218,9 @@ def row(m: MeasureResult, chapter: int, depts: str, lang: Lang = "en") -> Row:
         score=m.score,
         units_covered=m.units_covered,
         counted=m.counted,
-        region=m.region if lang == "zh" else m.region_en,
-        central=m.region == CENTRAL_ONLY,
+        # why it does not apply, while it does not: an analyst who pinned another status overruled it
+        region=(m.region if lang == "zh" else m.region_en) if m.status == "not_applicable" else None,
+        central=m.region == CENTRAL_ONLY and m.status == "not_applicable",
         overridden=override_text(m.overridden, lang) if m.overridden else m.overridden,
         evidence=evidence_text(m.evidence, lang),
         pieces=highlight(m.measure.text, shared, missing),

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtcompare.atomic import update_atomic
-from jtcompare.errors import WriteFailed, detail, message, os_reason
+from jtcompare.errors import BadOption, WriteFailed, detail, message, os_reason
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.report.frames import chapter_label, departments
@@ -326,6 +326,23 @@ def check_export_target(path: Path) -> None:
             f"{path}: is a SQLite database not written by `jtcompare export`; refusing to change it "
             "(give a new file name)",
             message("error.sqlite.not_ours", path=path),
+        )
+
+
+def check_export_lang(path: Path, lang: Lang, plans: Iterable[str] | None) -> None:
+    """Refuse an update in another language that would leave the file's other plans in the old one (`plans`: the
+    plans this export rewrites; None: every plan, which may change the language)."""
+    if plans is None or not path.is_file() or path.stat().st_size == 0:
+        return
+    with _connect(path) as conn:
+        held = {r[0] for r in conn.execute("SELECT DISTINCT plan FROM judgements")}
+        row = conn.execute("SELECT value FROM export_info WHERE name = 'lang'").fetchone()
+    old = row[0] if row else "en"
+    if old != lang and held - set(plans):
+        raise BadOption(
+            f"{path}: its sentences are in {old} (exported with --lang {old}); export every plan again with "
+            f"--lang {lang}, or give --lang {old}",
+            message("error.sqlite.other_lang", path=path, old=old, new=lang),
         )
 
 

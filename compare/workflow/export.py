@@ -10,7 +10,7 @@ from jtcompare.errors import JtError
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
 from jtcompare.report.i18n import Lang
-from jtcompare.report.sqlite import Row, Rows, Written, write_sqlite
+from jtcompare.report.sqlite import Row, Rows, Written, check_export_lang, write_sqlite
 from jtcompare.workflow.batch import Progress
 from jtcompare.workflow.overrides import read_overrides
 from jtcompare.workflow.run import Stream
@@ -41,6 +41,7 @@ def export_sqlite(
     rows of plans no longer in the library are removed. Each plan is cut down to its rows as it finishes; the
     judgements' sentences (evidence, units not covered) are written in `lang`."""
     base_id = lib.find(base).id
+    check_export_lang(out, lang, None if plans is None else [lib.find(p).id for p in plans])
     stream = Stream(
         lib,
         plans,

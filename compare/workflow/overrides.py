@@ -169,8 +169,13 @@ def remove_override(folder: Path, start: Path, plan_id: str, base_id: str, measu
     with writing(folder):
         rows = read_overrides(folder, plan_id)
         gone = _pinned_in(folder, plan_id, base_id, measure_id, rows)
-        kept = [o for o in rows if o is not gone]
+        # every row of that cell goes (a file edited by hand may hold two; the last is the one applied)
+        kept = [o for o in rows if not _of_cell(o, base_id, measure_id)]
         return write_overrides(folder, plan_id, kept), gone
+
+
+def _of_cell(o: Override, base_id: str, measure_id: str) -> bool:
+    return o.measure == measure_id and o.base in ("", base_id)
 
 
 def _pinned_in(
@@ -178,7 +183,7 @@ def _pinned_in(
 ) -> Override:
     """The override of that cell in `folder`; BadOption naming the file when there is none."""
     rows = read_overrides(folder, plan_id) if rows is None else rows
-    found = next((o for o in rows if o.measure == measure_id and o.base in ("", base_id)), None)
+    found = next((o for o in reversed(rows) if _of_cell(o, base_id, measure_id)), None)  # the one applied
     if found is None:
         path = overrides_path(folder, plan_id)
         raise BadOption(
