@@ -34,7 +34,9 @@ def test_a_dry_run_of_a_plan_the_library_has_fails_as_the_real_run(home) -> None
     assert "would add" not in dry.stdout
     as_json = run("import", WUHAN, "--dry-run", "--format", "json")
     assert as_json.exit_code == 3 and as_json.stderr == real.stderr
-    assert json.loads(as_json.stdout)["import"]["blocked"] == [real.stderr.removeprefix("error: ").strip()]
+    found = json.loads(as_json.stdout)
+    assert found["import"]["blocked"] == [real.stderr.removeprefix("error: ").strip()]
+    assert found["import"]["replaced"] is False and "changes" not in found  # a refused import replaces nothing
     zh = run("import", WUHAN, "--dry-run", lang="zh")
     assert zh.exit_code == 3 and zh.stderr.startswith(f"错误：{WUHAN}：{shipped_plans_dir()} 中已有方案“wuhan”")
     assert zh.stdout.splitlines()[-1] == "试运行：未写入任何文件；实际导入会因下面的错误被拒绝"

@@ -70,7 +70,11 @@ def test_import_is_chinese_dry_run_and_real(tmp_path) -> None:
     )
     assert "\n已修复：\n- 第 15 行：拼音“qi”已改为“气”" in out
     assert "\n项目 " in out and re.search(r"\n级别\s+市级\s+推断", out), out
-    assert "与原版本相比：编号条款 " in out and "试运行：未写入任何文件；实际导入会因下面的错误被拒绝\n" in out
+    assert (
+        "与原版本相比" not in out and "试运行：未写入任何文件；实际导入会因下面的错误被拒绝\n" in out
+    )  # replaces nothing
+    code, forced = run("import", page, "--dry-run", "--force", "--plans-dir", lib)
+    assert code == 0 and "与原版本相比：编号条款 " in forced, forced
     assert out.splitlines()[-1].startswith(f"错误：{page}：{lib} 中已有方案“chongqing”")
     assert chinese(out, page, lib, "chongqing.orig.html", "plans.toml") == [], out
     # a Word file, with the province read from its text, written for real
@@ -99,7 +103,9 @@ def test_import_english_is_as_it_was(tmp_path) -> None:
     assert out.startswith(f"{page}: read as web page, gbk\n- left out 6 navigation, header, footer and script parts")
     assert "- province 重庆 read from its name 重庆市; give --province if it is another" in out
     assert "\nrepairs:\n- line 15: pinyin 'qi' -> '气' in '效益、qi候效益'" in out
-    assert re.search(r"\nlevel\s+city\s+guessed", out) and "changed: numbered clauses 28 -> 28" in out
+    assert re.search(r"\nlevel\s+city\s+guessed", out) and "changed:" not in out  # a refused import replaces nothing
+    _, forced = run("import", page, "--dry-run", "--force", "--plans-dir", lib, env=EN)
+    assert "changed: numbered clauses 28 -> 28" in forced
     assert "dry run: nothing written; a real import would be refused with the error below\n" in out
     assert out.splitlines()[-1].startswith(f"error: {page}: plan 'chongqing' exists already in {lib}")
     _, out = run("import", page, "--dry-run", "--id", "cq2", "--plans-dir", lib, env=EN)

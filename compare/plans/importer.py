@@ -315,9 +315,11 @@ def _plan_entry(
     notes = (*doc.notes, *read.notes)
     blocked = _second_national(read, lib, plan_id, replace_base=replace_base)
     blocked += _conflicts(path, lib, plan_id, files[:2], force=force, replace_base=replace_base)
-    result = Imported(path, lib.folder, doc, plan, read.guessed, files, plan_id in lib.plans, False, (), notes)
+    # a refused import replaces nothing: no "replaced", and no old-to-new comparison (an alignment) to show
+    replaces = plan_id in lib.plans and not blocked
+    result = Imported(path, lib.folder, doc, plan, read.guessed, files, replaces, False, (), notes)
     warnings = _same_name(path, plan_id, str(f["name"]), others.values())
-    return replace(result, previous=_previous(lib, plan_id), warnings=warnings), entry, blocked
+    return replace(result, previous=_previous(lib, plan_id) if replaces else None, warnings=warnings), entry, blocked
 
 
 def _same_name(path: Path, plan_id: str, name: str, others: Iterable[PlanMeta]) -> tuple[str, ...]:
