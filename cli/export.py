@@ -66,14 +66,10 @@ def export_cmd(
     with errors(lang):
         _check_format(fmt, out)
         from jtcompare.api import Library
-        from jtcompare.atomic import check_target
         from jtcompare.cli.progress import cores, progress_bar
         from jtcompare.report.i18n import resolve_lang
-        from jtcompare.report.sqlite import check_export_target
 
         lib = Library(plans_dir, config=config)
-        check_target(out, force=True, protected=lib.files())  # a folder, a FIFO, a library file, no folder
-        check_export_target(out)  # a file that is not one of our databases
         total = (lambda: len(plans)) if plans else (lambda: len(lib.default_plans(base)))
         with progress_bar(total, not quiet) as progress:
             done = lib.export_sqlite(

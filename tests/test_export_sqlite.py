@@ -242,3 +242,20 @@ def test_an_update_in_another_language_is_refused_unless_every_plan_is_written_a
     assert export(db, "wuhan", "--lang", "zh").exit_code == 0  # the same language: an update as ever
     assert export(db, "--lang", "en").exit_code == 0
     assert rows(db, "SELECT value FROM export_info WHERE name = 'lang'") == [("en",)]
+
+
+def test_the_python_api_refuses_what_the_command_refuses(tmp_path) -> None:
+    """Library.export_sqlite checks the file itself (the command only calls it): a file that is not one of our
+    databases is the engine's one-line error, never sqlite3's exception from deep inside."""
+    from jtcompare.api import Library
+    from jtcompare.errors import JtError
+
+    notes = tmp_path / "notes.db"
+    notes.write_text("项目笔记\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    for path, said in ((notes, "not a SQLite database"), (other, "not written by `jtcompare export`")):
+        with pytest.raises(JtError, match=said):
+            Library(PLANS).export_sqlite(path, plans=["wuhan"], lang="zh")
+    assert notes.read_text(encoding="utf-8") == "项目笔记\n"

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from jtcompare.atomic import check_target
 from jtcompare.errors import JtError
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
 from jtcompare.report.i18n import Lang
-from jtcompare.report.sqlite import Row, Rows, Written, check_export_lang, write_sqlite
+from jtcompare.report.sqlite import Row, Rows, Written, check_export_lang, check_export_target, write_sqlite
 from jtcompare.workflow.batch import Progress
 from jtcompare.workflow.overrides import read_overrides
 from jtcompare.workflow.run import Stream
@@ -41,6 +42,10 @@ def export_sqlite(
     rows of plans no longer in the library are removed. Each plan is cut down to its rows as it finishes; the
     judgements' sentences (evidence, units not covered) are written in `lang`."""
     base_id = lib.find(base).id
+    # refused before any alignment: a folder, a FIFO or a library file; a file that is not one of our databases;
+    # an update that would mix two languages
+    check_target(out, force=True, protected=protected)
+    check_export_target(out)
     check_export_lang(out, lang, None if plans is None else [lib.find(p).id for p in plans])
     stream = Stream(
         lib,
