@@ -167,15 +167,23 @@ def override_text(note: str, lang: Lang) -> str:
     return label("column.overridden", lang) if note == "override" and lang != "en" else confirmation_in(note, lang)
 
 
-def confirmation_in(note: str, lang: Lang) -> str:
-    """A review's confirmation of the engine's call is stored in the review file's words (确认原判定: ...); it is
-    said in the output's language, the analyst's own note after it as written."""
+def confirmation(note: str) -> tuple[str, str] | None:
+    """A review's confirmation of the engine's call (workflow/review.py writes it in the review file's words):
+    (its strings.toml key, what follows the words: the analyst's note, or the reviewer and date as shown); None
+    for any other note. The one place that knows those words: overrides.is_confirmation asks here too."""
     for said in ("zh", "en"):
-        for key in ("review.confirmed_note", "review.confirmed"):
+        for key in ("review.confirmed_note", "review.confirmed"):  # the longer first: 确认原判定：… before 确认原判定
             head = label(key, said).split("{note}")[0]
-            if note.startswith(head) and said != lang:
-                rest = note[len(head) :]
-                if key == "review.confirmed":
-                    return label("review.confirmed", lang) + rest  # the reviewer and date, when shown
-                return label("review.confirmed_note", lang).replace("{note}", rest)
-    return note
+            if note.startswith(head):
+                return key, note[len(head) :]
+    return None
+
+
+def confirmation_in(note: str, lang: Lang) -> str:
+    """A confirmation said in the output's language, the analyst's own note after it as written; any other note
+    as it is."""
+    found = confirmation(note)
+    if found is None:
+        return note
+    key, rest = found
+    return label(key, lang).replace("{note}", rest) if key == "review.confirmed_note" else label(key, lang) + rest

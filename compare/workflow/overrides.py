@@ -111,11 +111,11 @@ def apply_overrides(a: Alignment, overrides: list[Override]) -> tuple[Alignment,
 
 
 def is_confirmation(note: str) -> bool:
-    """A review's agreement with the engine's call (review.confirmed, in either language): it pins that call, so
-    when the engine's call changes (a new plan text, other settings) it no longer holds and is not applied."""
-    from jtcompare.report.i18n import LANGS, label
+    """A review's agreement with the engine's call (report/evidence.confirmation, in either language): it pins that
+    call, so when the engine's call changes (a new plan text, other settings) it no longer holds and is not applied."""
+    from jtcompare.report.evidence import confirmation
 
-    return any(note.startswith(label("review.confirmed", lang)) for lang in LANGS)
+    return confirmation(note) is not None
 
 
 def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
