@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from jtcompare.cli.main import app
 from jtcompare.plans.registry import shipped_plans_dir
 from typer.testing import CliRunner
@@ -91,3 +92,18 @@ def test_a_short_name_that_finds_another_plan_is_warned_of_too(home) -> None:
     assert added.exit_code == 0, added.output
     assert "plan 'wuhan' (武汉市) answers to this name too" in added.stderr
     assert "names 2 plans" in run("show", "武汉").stderr
+
+
+@pytest.mark.parametrize("where", ["home", "home/below"])
+def test_a_dry_run_where_your_library_cannot_be_made_fails_as_the_real_run(tmp_path, monkeypatch, where) -> None:
+    """Your library not made yet, and a file where its folder would go: the real import cannot make it, so the
+    dry run must not say "would add" (a read-only home is the same case, but the tests run as root)."""
+    (tmp_path / "home").write_text("a file, not a folder")
+    monkeypatch.setenv("JTCOMPARE_HOME", str(tmp_path / where))
+    dry = run("import", WUHAN, "--id", "wuhan2", "--dry-run")
+    real = run("import", WUHAN, "--id", "wuhan2")
+    assert dry.exit_code == real.exit_code != 0
+    assert dry.stderr == real.stderr
+    assert real.stderr.startswith(f"error: {tmp_path / where / 'plans'}: cannot make your plan library (")
+    assert "would add" not in dry.stdout
+    assert (tmp_path / "home").read_text() == "a file, not a folder"

@@ -28,6 +28,7 @@ from jtcompare.atomic import write_files
 from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, Said, WriteFailed, message
 from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
 from jtcompare.plans.library_edit import (
+    check_can_make,
     library_now,
     read_metadata,
     stale_files,
@@ -132,6 +133,8 @@ def import_plan(
     now = library_now(folder)  # your library not made yet: the shipped one, which the first write copies
     if now == folder:
         check_folder(folder)
+    elif dry_run:
+        check_can_make(folder)  # the real run would fail making your library: say so, not "would add"
     open_library(now)  # a broken plans.toml is reported before the file is read
     read = _read(path, given, fmt, max_size)
     if dry_run or now != folder:

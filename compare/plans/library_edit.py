@@ -123,6 +123,29 @@ def library_now(folder: Path) -> Path:
     return shipped_plans_dir() if unmade(folder) else Path(folder)
 
 
+def check_can_make(mine: Path) -> None:
+    """Refuse, as the first write would, your library not made yet where it cannot be made: its nearest existing
+    folder above is a file, or not writable. A dry run asks, so that it says what the real run will (it makes
+    nothing)."""
+    import errno
+
+    above = Path(mine)
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if not above.is_dir():  # mkdir's own complaint: the folder above is a file, or one further up is
+        code = errno.EEXIST if above == Path(mine).parent else errno.ENOTDIR
+        raise _cannot_make(mine, OSError(code, os.strerror(code)))
+    if not os.access(above, os.W_OK | os.X_OK):
+        raise _cannot_make(mine, OSError(errno.EACCES, os.strerror(errno.EACCES)))
+
+
+def _cannot_make(mine: Path, exc: OSError) -> WriteFailed:
+    return WriteFailed(
+        f"{mine}: cannot make your plan library ({exc.strerror or exc})",
+        message("error.cannot_make_library", folder=mine, reason=os_reason(exc)),
+    )
+
+
 @contextmanager
 def writing(folder: Path) -> Iterator[None]:
     """Hold the library `folder` locked (`locked`) for a read-modify-write. Your own library not made yet is made
@@ -151,10 +174,7 @@ def _first_write(mine: Path) -> Iterator[None]:
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WriteFailed(
-            f"{mine}: cannot make your plan library ({exc.strerror or exc})",
-            message("error.cannot_make_library", folder=mine, reason=os_reason(exc)),
-        ) from None
+        raise _cannot_make(mine, exc) from None
     with locked(home):
         if not unmade(mine):  # made meanwhile by another command
             with locked(mine):
