@@ -181,7 +181,7 @@ def table(a: Alignment, lang: LangCode, shown: frozenset[str] | None = None) -> 
         [
             m.measure.id,
             render.paint(cell_text("status", m.status, lang), m.status)
-            + ("*" if m.overridden else "")
+            + ("*" if m.corrected else "")
             + ("?" if m.check else ""),
             yes_no(m.counted, lang),
             m.units_covered,

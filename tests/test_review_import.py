@@ -180,3 +180,51 @@ def test_agreeing_with_a_colleagues_correction_keeps_it_and_a_confirmation_holds
     cell = {m["id"]: m for m in json.loads(after.stdout)["measures"]}[confirmed["id"]]
     assert cell["status"] == confirmed["status"] and not cell["overridden"]
     assert f"confirmation of {confirmed['id']} for wuhan: the engine now says {confirmed['status']}" in after.stderr
+
+
+def test_a_confirmation_is_shown_as_checked_not_as_an_override(lib, tmp_path) -> None:
+    """The * of an override and the count of overrides are for cells an analyst changed: a confirmed cell shows
+    its note (确认原判定) and its badge says so, in the terminal, the matrix, the workbooks and the view."""
+    from openpyxl import load_workbook
+
+    before = _align(lib, "wuhan")
+    confirmed, corrected = _pick(before, 2, "omitted")
+    review = tmp_path / "review.csv"
+    review.write_text(
+        "plan,measure,analyst status\n"
+        f"wuhan,{confirmed['id']},{confirmed['status']}\n"
+        f"wuhan,{corrected['id']},omitted\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)]).exit_code == 0
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--plans-dir", str(lib)], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    table = {line.split()[0]: line.split()[1] for line in run("align", "wuhan").splitlines()[3:] if line.strip()}
+    assert table[corrected["id"]] == "omitted*"
+    assert table[confirmed["id"]].rstrip("?") == confirmed["status"]
+    summary = json.loads(run("matrix", "--format", "json"))["summary"]
+    assert next(p for p in summary if p["plan"] == "wuhan")["overridden"] == 1
+    md = {
+        line.split("|")[1].strip(): line.split("|")[2].strip().replace("\\*", "*")  # Markdown escapes the *
+        for line in run("align", "wuhan", "--format", "md").splitlines()
+        if line.startswith("| N")
+    }
+    assert md[corrected["id"]].endswith("omitted*") and not md[confirmed["id"]].endswith("*")
+    book = tmp_path / "wuhan.xlsx"
+    run("report", "wuhan", "--out", str(book), "--lang", "zh")
+    ws = next(ws for ws in load_workbook(book, read_only=True).worksheets if ws.title == "措施")
+    rows = list(ws.iter_rows(values_only=True))
+    k, status = rows[0].index("国家措施编号"), rows[0].index("判定")
+    shown = {r[k]: r[status] for r in rows[1:]}
+    assert shown[corrected["id"]] == "未采纳*" and not shown[confirmed["id"]].endswith("*")
+    page = tmp_path / "wuhan.html"
+    run("view", "wuhan", "--out", str(page), "--lang", "zh")
+    html = page.read_text(encoding="utf-8")
+    row = html.split(f'id="ms-{confirmed["id"]}"')[1].split("</article>")[0]
+    assert '<span class="badge" title="确认原判定' in row and ">确认原判定</span>" in row
+    row = html.split(f'id="ms-{corrected["id"]}"')[1].split("</article>")[0]
+    assert ">人工改判</span>" in row

@@ -121,6 +121,7 @@ class MeasureResult:
     nearest: Match | None = None  # the best plan sentence even when it is below match_floor (never a match)
     compared: tuple[TargetPair, ...] = ()  # the target comparisons behind the status
     overridden: str | None = None  # the analyst's note when an override set the status
+    confirmed: bool = False  # that override only confirms the engine's call (a review's agreement)
     units: tuple[UnitResult, ...] = field(default=())
     region: str | None = None  # the region the measure is bound to when not_applicable
     region_en: str | None = None  # the same in English
@@ -130,6 +131,12 @@ class MeasureResult:
     confidence: float | None = None
     check: bool = False  # counted, and confidence below Settings.check_below: an analyst should read this cell
     highlight: Highlight = field(default_factory=Highlight)  # the terms a view marks (match/highlights.py)
+
+    @property
+    def corrected(self) -> bool:
+        """An analyst changed the engine's call (or pinned it without saying they agree): the * outputs show and
+        the count of overrides. A confirmation is not a correction: its note shows, not the *."""
+        return bool(self.overridden) and not self.confirmed
 
     @property
     def counted(self) -> bool:

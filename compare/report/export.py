@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from jtcompare.match.results import STATUSES, Alignment
 from jtcompare.report.caveats import Caveat, caveats, said_once
 from jtcompare.report.cells import csv_text, pct, pipe_table, safe_cell, target_phrase
+from jtcompare.report.evidence import confirmation
 from jtcompare.report.frames import (
     clause_coverages,
     gaps_frame,
@@ -188,7 +189,7 @@ def _starred(df: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
     # the gaps frame has no overridden column: an analyst's call there has no confidence, so it is never flagged
     overridden = df["overridden"] if "overridden" in df else [None] * len(df)
     df["status"] = [
-        s + ("*" if o else "") + ("?" if f and not o else "")
+        s + ("*" if o and confirmation(o) is None else "") + ("?" if f and not o else "")  # a confirmation: no *
         for s, o, f in zip(df["status"], overridden, flagged, strict=True)
     ]
     return df

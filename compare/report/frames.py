@@ -101,7 +101,7 @@ def summary_row(a: Alignment) -> dict:
         "measures": sum(c[s] for s in COVERAGE_STATUSES),
         "coverage": round(a.coverage, 3),
         "local": len(a.local),
-        "overridden": sum(1 for m in a.measures if m.overridden),
+        "overridden": sum(1 for m in a.measures if m.corrected),  # a review's confirmations are not overrides
         "caveats": codes(a),
     }
 

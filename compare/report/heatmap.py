@@ -77,7 +77,7 @@ def legend_bins(t: dict[str, str]) -> list[tuple[int, str, str]]:
 
 def plan_row(a: Alignment, columns: list[str], infos: list[StatusInfo], lang: Lang) -> PlanRow:
     results = {c.clause.id: c for c in a.clauses}
-    over = {m.clause.id for m in a.measures if m.overridden}
+    over = {m.clause.id for m in a.measures if m.corrected}
     cells = [
         Cell(cid, results[cid].coverage or 0.0, coverage_bin(results[cid].coverage), cid in over) for cid in columns
     ]
@@ -139,7 +139,7 @@ def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
                 {
                     "href": r.href,
                     "codes": "".join(code.get(m.status, "?") for m in a.measures),
-                    "overridden": [k for k, m in enumerate(a.measures) if m.overridden],
+                    "overridden": [k for k, m in enumerate(a.measures) if m.corrected],
                 }
                 for r, a in zip(rows, alignments, strict=True)
             ],

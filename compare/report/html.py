@@ -133,6 +133,7 @@ class Row:
     region: str | None  # the region a not_applicable measure is bound to
     central: bool  # not applicable because only the central government can carry it out (region is CENTRAL_ONLY)
     overridden: str | None
+    confirmed: bool  # the override only confirms the engine's call: its badge says so, not 人工改判
     evidence: str
     pieces: list[Piece]
     matches: list[Sentence]
@@ -222,6 +223,7 @@ def row(m: MeasureResult, chapter: int, depts: str, lang: Lang = "en") -> Row:
         region=(m.region if lang == "zh" else m.region_en) if m.status == "not_applicable" else None,
         central=m.region == CENTRAL_ONLY and m.status == "not_applicable",
         overridden=override_text(m.overridden, lang) if m.overridden else m.overridden,
+        confirmed=m.confirmed,
         evidence=evidence_text(m.evidence, lang),
         pieces=highlight(m.measure.text, shared, missing),
         matches=sentences if m.matches else [],

@@ -478,7 +478,7 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
         col = 6 + 2 * k
         for i, m in enumerate(a.measures, 2):
             cell = ws.cell(i, col)
-            cell.value = style(m.status).symbol + ("*" if m.overridden else "") + ("?" if m.check else "")
+            cell.value = style(m.status).symbol + ("*" if m.corrected else "") + ("?" if m.check else "")
             cell.alignment = Align(horizontal="center", vertical="top")
             paint(cell, m.status)
             cell.comment = Comment(xml_text(_comment(m, ctx.lang)), "jtcompare", width=400, height=200)
@@ -607,8 +607,9 @@ def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context,
     ws = _sheet(wb, key, ctx)
     df = measure_frame(alignments)
     rows = _frame_rows(df)
-    for r in rows:
-        r["status"] = r["status"] + ("*" if r["overridden"] else "")
+    corrected = [m.corrected for a in alignments for m in a.measures]  # the frame's rows, in its order
+    for r, star in zip(rows, corrected, strict=True):
+        r["status"] = r["status"] + ("*" if star else "")
     keys = [k for k in df.columns if k != "departments"] + list(REVIEW)
     last = write_table(ws, keys, rows, ctx)
     _review_dropdowns(ws, keys, last, ctx.lang)

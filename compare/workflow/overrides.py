@@ -141,6 +141,7 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
         matches=matches,
         evidence=evidence,
         overridden=note or "override",
+        confirmed=is_confirmation(o.note),
         confidence=None,  # an analyst's call, not the model's
         check=False,
     )
