@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType, ModuleType
 from typing import Annotated, NoReturn
@@ -201,8 +201,22 @@ def _show_usage_error(self: click_errors.UsageError, file: object = None) -> Non
     typer.echo(usage_error_line(self, help_lang()), err=True)
 
 
+def _plain_help(original: Callable[..., None]) -> Callable[..., None]:
+    """Click's plain help (TYPER_USE_RICH=0), Chinese under zh as the rich help is (cli/helptext.py, loaded only
+    when help is shown)."""
+
+    def format_help(self: object, ctx: object, formatter: object) -> None:
+        from jtcompare.cli.helptext import plain_format_help
+
+        plain_format_help(original)(self, ctx, formatter)
+
+    return format_help
+
+
 if not typer.core.HAS_RICH:
     click_errors.UsageError.show = _show_usage_error  # type: ignore[method-assign]
+    for _kind in (typer.core.TyperCommand, typer.core.TyperGroup):
+        _kind.format_help = _plain_help(_kind.format_help)  # type: ignore[method-assign]
 
 
 def _print_version(value: bool) -> None:

@@ -8,6 +8,7 @@ translations are cli/help_zh.toml, one entry per English text, and a test checks
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
@@ -85,11 +86,14 @@ def _readable_translations() -> bool:
     return True
 
 
+Put = Callable[[object, str, object], None]
+
+
 @contextmanager
-def _chinese(obj: Any, ctx: Any, rich_utils: ModuleType) -> Iterator[None]:
-    """While the help of `obj` is printed: its texts, its options', its commands' and Typer's own words in
-    Chinese; all put back after, whatever happens (a test process prints English help after Chinese). A name
-    this Typer or rich does not have is left alone: the help is then less Chinese, never broken."""
+def _swapped() -> Iterator[Put]:
+    """put(target, name, value) sets an attribute until the block ends, whatever happens (a test process prints
+    English help after Chinese). A name this Typer or rich does not have is left alone: the help is then less
+    Chinese, never broken."""
     saved: list[tuple[object, str, object]] = []
 
     def put(target: object, name: str, value: object) -> None:
@@ -98,8 +102,7 @@ def _chinese(obj: Any, ctx: Any, rich_utils: ModuleType) -> Iterator[None]:
             setattr(target, name, value)
 
     try:
-        _put_chinese(obj, ctx, rich_utils, put)
-        yield
+        yield put
     finally:
         for target, name, value in reversed(saved):
             if name == "get_usage":
@@ -108,15 +111,29 @@ def _chinese(obj: Any, ctx: Any, rich_utils: ModuleType) -> Iterator[None]:
                 setattr(target, name, value)
 
 
-def _put_chinese(obj: Any, ctx: Any, rich_utils: ModuleType, put: Callable[[object, str, object], None]) -> None:
-    import rich._wrap
-    from jtcompare.report.layout import PIECE
-    from typer.core import TyperArgument, TyperOption
+@contextmanager
+def _chinese(obj: Any, ctx: Any, rich_utils: ModuleType) -> Iterator[None]:
+    """While the help of `obj` is printed: its texts, its options', its commands' and Typer's own words in
+    Chinese; all put back after."""
+    with _swapped() as put:
+        _put_chinese(obj, ctx, rich_utils, put)
+        yield
 
+
+def _put_texts(obj: Any, ctx: Any, put: Put) -> None:
+    """The help texts of a command, its options and its commands, in Chinese."""
     zh = translations()
     for item in [obj, *obj.get_params(ctx), *getattr(obj, "commands", {}).values()]:
         if getattr(item, "help", None):
             put(item, "help", zh.get(item.help, item.help))
+
+
+def _put_chinese(obj: Any, ctx: Any, rich_utils: ModuleType, put: Put) -> None:
+    import rich._wrap
+    from jtcompare.report.layout import PIECE
+    from typer.core import TyperArgument, TyperOption
+
+    _put_texts(obj, ctx, put)
     for name, words in _PANELS.items():
         put(rich_utils, name, words)
     # rich breaks a line only at spaces: a run of Chinese was one word, wrapped raggedly or cut with an ellipsis.
@@ -151,3 +168,79 @@ def _usage_zh(line: str) -> str:
     for en, zh in _USAGE:
         line = line.replace(en, zh)
     return line
+
+
+def plain_format_help(original: Callable[..., None]) -> Callable[..., None]:
+    """Click's plain help, which Typer shows under TYPER_USE_RICH=0, in Chinese when help_lang() is zh: the same
+    texts as the rich help (help_zh.toml), Click's and Typer's words around them, lines folded where Chinese may
+    break and measured in terminal columns (Click's wrapper breaks at spaces and counts characters)."""
+
+    def formatted(self: Any, ctx: Any, formatter: Any) -> None:
+        if help_lang() != "zh" or not _readable_translations():
+            original(self, ctx, formatter)
+            return
+        from jtcompare.report.layout import cells
+        from typer._click import _textwrap, formatting
+        from typer.core import TyperArgument, TyperOption
+
+        start = len(formatter.buffer)
+        with _swapped() as put:
+            _put_texts(self, ctx, put)
+            put(_textwrap, "TextWrapper", _folding_wrapper(_textwrap.TextWrapper))
+            put(formatting, "term_len", cells)  # the options' column measured as shown: <文本> takes six
+            for kind in (TyperArgument, TyperOption):
+                shown = kind.display_type
+                put(kind, "display_type", lambda self, ctx, shown=shown: _type_zh(shown(self, ctx)))
+            original(self, ctx, formatter)
+        formatter.buffer[start:] = _plain_words(formatter.buffer[start:])
+
+    return formatted
+
+
+# Click's words around the plain help (titles, the usage line), and Typer's beside an option's help
+_TITLES = (
+    (re.compile(r"^(\s*)Usage: ", re.M), r"\1用法："),
+    (re.compile(r"^(\s*)Arguments:$", re.M), r"\1参数："),
+    (re.compile(r"^(\s*)Options:$", re.M), r"\1选项："),
+    (re.compile(r"^(\s*)Commands:$", re.M), r"\1命令："),
+)
+_EXTRAS = (
+    (re.compile(r"\[required\]"), "[必填]"),
+    (re.compile(r"\[default: ([^\]]*)\]"), r"[默认：\1]"),
+    (re.compile(r"\[env var: ([^\]]*)\]"), r"[环境变量：\1]"),
+)
+
+
+def _plain_words(pieces: list[str]) -> list[str]:
+    """What Click wrote, with its titles and the usage line's words in Chinese."""
+    out = []
+    for piece in pieces:
+        for pattern, words in _TITLES:
+            piece = pattern.sub(words, piece)
+        for en, zh in _USAGE[1:]:
+            piece = piece.replace(en, zh)
+        out.append(piece)
+    return out
+
+
+def _folding_wrapper(base: type) -> type:
+    """Click's TextWrapper, breaking lines between the pieces of jtcompare.report.layout.PIECE (a Chinese
+    character with its punctuation, a word) and measuring them in terminal columns."""
+    from jtcompare.report.layout import PIECE, cells
+
+    class Folding(base):  # type: ignore[misc, valid-type]
+        def wrap(self, text: str) -> list[str]:
+            lines: list[str] = []
+            line = self.initial_indent
+            for pattern, words in _EXTRAS:  # before folding, so that the lines are measured as shown
+                text = pattern.sub(words, text)
+            for piece in PIECE.findall(" ".join(text.split("\n"))):
+                if line.strip() and cells(line) + cells(piece.rstrip()) > self.width:
+                    lines.append(line.rstrip())
+                    line, piece = self.subsequent_indent, piece.lstrip()
+                line += piece
+            if line.strip():
+                lines.append(line.rstrip())
+            return lines
+
+    return Folding

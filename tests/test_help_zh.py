@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 from tests.test_zh_messages import EN, ZH, foreign
 
 runner = CliRunner()
+BOX = re.compile("[─│╭╮╰╯]")
 COMMANDS = [c.name for c in typer.main.get_command(app).commands.values()]  # type: ignore[attr-defined]
 
 
@@ -118,3 +119,39 @@ def test_unreadable_translations_give_the_english_help_and_say_why(monkeypatch) 
     assert result.exit_code == 0 and "Traceback" not in result.output
     assert "Usage:" in result.output and "Write to this file" in result.output
     assert result.stderr.splitlines() == ["注意：无法读取中文帮助（help_zh.toml），以下为英文帮助"]
+
+
+def test_plain_help_without_rich_is_chinese_too() -> None:
+    """TYPER_USE_RICH=0 (plain logs, some editors' terminals) makes Typer print Click's plain help: under zh it
+    is Chinese as the rich help is, its option column measured in terminal columns, no line wider than the
+    terminal; under en it is Click's own."""
+    from jtcompare.report.layout import cells
+
+    def plain(env: dict[str, str], *args: str) -> str:
+        run = subprocess.run(
+            [sys.executable, "-m", "jtcompare.cli.main", *args, "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env, "TYPER_USE_RICH": "0", "COLUMNS": "80"},
+            check=True,
+        )
+        assert not BOX.search(run.stdout) and run.stderr == ""
+        return run.stdout
+
+    zh = {e["en"]: e["zh"] for e in entries()}
+    root = typer.main.get_command(app)
+    for command in ("", "align", "export"):
+        shown = plain(ZH, *[command] * bool(command))
+        assert re.match(r"用法：.*jtcompare\S* (\S+ )?\[选项\]", shown) and "选项：" in shown
+        assert not re.search(r"Usage|Options|Arguments|Commands|\[required\]|env var|<str>|<path>", shown)
+        assert max(cells(line) for line in shown.splitlines()) <= 80
+        obj = root.commands[command] if command else root  # type: ignore[attr-defined]
+        ctx = obj.context_class(obj, info_name=command or "jtcompare")
+        for param in obj.get_params(ctx):
+            if getattr(param, "help", None) and param.name != "help":
+                assert flat(zh[param.help]) in flat(shown), (command, param.name)
+        # the option texts start in one column, whatever the width of the type beside them
+        starts = {cells(m[1]) for line in shown.splitlines() if (m := re.match(r"(\s+[-\w].*?>\s{2,})\S", line))}
+        assert len(starts) <= 2, starts  # the arguments' column and the options'
+    english = plain(EN, "align")
+    assert english.startswith("Usage: ") and "Options:" in english and "<str>" in english
