@@ -334,6 +334,22 @@ def test_brief_is_chinese_by_default_with_chart_gaps_and_targets(tmp_path) -> No
     assert bad.exit_code == 2 and "name it .docx" in bad.stderr
 
 
+@pytest.mark.parametrize("city", ["chengdu", "wuhan"])
+def test_the_brief_gaps_by_department_add_up_to_the_counts_it_leads_with(tmp_path, city) -> None:
+    """Every omitted and partial counted measure is in the department table: the leading departments, one row
+    for the rest and for the measures whose clause names no department, and the total the brief leads with."""
+    out = tmp_path / f"{city}-brief.docx"
+    invoke("brief", city, "--out", str(out))
+    rows = [[c.text for c in row.cells] for row in Document(str(out)).tables[0].rows]
+    assert rows[0] == ["牵头/责任部门", "未采纳", "部分采纳"]
+    body, total = rows[1:-1], rows[-1]
+    summary = json.loads(invoke("align", city, "--format", "json").stdout)["summary"]
+    assert total == ["合计", str(summary["omitted"]), str(summary["partial"])]
+    assert [sum(int(r[k]) for r in body) for k in (1, 2)] == [summary["omitted"], summary["partial"]]
+    assert body[-1][0] == "其他部门，及未列牵头部门的措施" and len(body) <= 6
+    assert "生态环境部" in [r[0] for r in body]
+
+
 def test_brief_tables_repeat_their_header_row_and_never_split_a_row(tmp_path) -> None:
     from docx.oxml.ns import qn
 

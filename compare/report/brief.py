@@ -211,14 +211,9 @@ def _gaps(doc, a: Alignment, lang: Lang) -> None:
     """Gaps by national lead department (counts), then the omitted measures by chapter (a selection)."""
     doc.add_heading(text("brief.gaps", lang), level=1)
     gaps = [m for m in a.measures if m.counted and m.status in GAP_STATUSES]
-    other = text("brief.other", lang)
-    by_dept: dict[str, Counter] = {}
-    for m in gaps:
-        by_dept.setdefault(_lead(m) or other, Counter())[m.status] += 1
-    ranked = sorted(by_dept.items(), key=lambda kv: (-kv[1]["omitted"], -kv[1]["partial"], kv[0]))[:TOP_DEPARTMENTS]
     heads = [status_word("omitted", lang), status_word("partial", lang)]
     doc.add_heading(text("brief.gaps_by_department", lang), level=2)
-    rows = [[dept, str(c["omitted"]), str(c["partial"])] for dept, c in ranked]
+    rows = [[dept, str(c["omitted"]), str(c["partial"])] for dept, c in by_department(gaps, lang)]
     _table(doc, [column("departments", lang), *heads], rows, [8, 2.5, 2.5])
     doc.add_heading(text("brief.top_gaps", lang), level=2)
     omitted = [m for m in gaps if m.status == "omitted"]
@@ -230,6 +225,21 @@ def _gaps(doc, a: Alignment, lang: Lang) -> None:
     _table(doc, heads, rows, [2.2, 3.2, 2.8, 1.6, 7.2])
     if len(omitted) > len(rows):
         _small(doc, text("brief.more", lang, n=len(omitted) - len(rows), plan=a.plan.id, name=a.plan.meta.name))
+
+
+def by_department(gaps: list, lang: Lang) -> list[tuple[str, Counter]]:
+    """The gaps counted by national lead department: the departments with the most omitted (then partial)
+    measures, the rest and the measures that name none in one row, and the total, so that the table adds up to
+    the counts the brief leads with."""
+    counts: dict[str, Counter] = {}
+    for m in gaps:
+        if _lead(m):
+            counts.setdefault(_lead(m), Counter())[m.status] += 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1]["omitted"], -kv[1]["partial"], kv[0]))
+    shown = ranked if len(ranked) <= TOP_DEPARTMENTS else ranked[: TOP_DEPARTMENTS - 1]
+    rest = Counter(m.status for m in gaps) - sum((c for _, c in shown), Counter())
+    rows = shown + ([(text("brief.other", lang), rest)] if rest else [])
+    return [*rows, (text("brief.total", lang), Counter(m.status for m in gaps))]
 
 
 def _lead(m) -> str:
