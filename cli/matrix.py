@@ -304,6 +304,8 @@ def _report_import(result: ReviewImport) -> None:
         typer.echo(error_text(line, state["lang"]))  # type: ignore[arg-type]
     for line in result.stale:
         note("stale", line)
+    for line in result.incomplete:
+        note("incomplete", line)
     files = ", ".join(str(f) for f in result.files) or words("cli.nothing_written")
     say(
         "cli.imported",
@@ -311,6 +313,7 @@ def _report_import(result: ReviewImport) -> None:
         confirmed=len(result.confirmed),
         unchanged=result.unchanged,
         stale=len(result.stale),
+        incomplete=len(result.incomplete),
         files=files,
     )
 

@@ -88,8 +88,10 @@ def test_a_reviewed_matrix_workbook_round_trips_with_reviewer_and_date(lib, tmp_
     ws.cell(disputed, col["analyst_agree"]).value = "no"  # no corrected status: reported, not applied
     wb.save(out)
 
-    said = _run("override", "--import", str(out), "--plans-dir", str(lib))
-    assert "1 changed, 1 confirmed, 0 unchanged, 1 stale" in said
+    result = runner.invoke(app, ["override", "--import", str(out), "--plans-dir", str(lib)])
+    assert result.exit_code == 0, result.output
+    assert "1 changed, 1 confirmed, 0 unchanged, 0 stale, 1 incomplete" in result.stdout
+    assert f"incomplete: chengdu {ids[disputed]}: not agreed, but no corrected status" in result.stderr
     saved = _overrides(lib, "chengdu")
     assert set(saved) == {ids[agreed], ids[corrected]}
     assert (saved[ids[agreed]]["status"], saved[ids[agreed]]["by"], saved[ids[agreed]]["date"]) == (

@@ -42,7 +42,7 @@ def test_csv_from_the_view_sets_statuses_in_either_language(lib, tmp_path) -> No
         w.writerow(["wuhan", "N04.01", "", "", ""])  # not reviewed: skipped
     result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
     assert result.exit_code == 0, result.output
-    assert f"wuhan {first['id']}: engine's call -> omitted" in result.stdout
+    assert f"wuhan {first['id']}: engine's call ({first['status']}) -> omitted" in result.stdout
     assert "2 changed, 0 confirmed, 0 unchanged, 0 stale" in result.stdout
     after = _align(lib, "wuhan")
     assert after[first["id"]]["status"] == after[second["id"]]["status"] == "omitted"
@@ -70,6 +70,8 @@ def test_workbook_review_columns_round_trip_with_a_stale_row(lib, tmp_path) -> N
     assert result.exit_code == 0, result.output
     assert "2 changed, 0 confirmed, 0 unchanged, 1 stale" in result.stdout
     assert f"stale: chongqing {rows[2]['id']}: the base text changed" in result.stderr
+    zh = runner.invoke(app, ["override", "--import", str(path), "--plans-dir", str(lib), "--lang", "zh"])
+    assert f"未使用：chongqing {rows[2]['id']}：复核之后国家措施的文字已变\n" in zh.stderr  # said once
     after = _align(lib, "chongqing")
     assert [after[m["id"]]["status"] for m in rows] == ["partial", "partial", before[rows[2]["id"]]["status"]]
 
@@ -115,7 +117,7 @@ def test_an_agreement_is_kept_as_a_confirmation_not_a_correction(lib, tmp_path) 
     result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:3] == [
-        f"wuhan {corrected['id']}: engine's call -> omitted",
+        f"wuhan {corrected['id']}: engine's call ({corrected['status']}) -> omitted",
         f"wuhan {same['id']}: {same['status']}, confirms the engine's call",
         f"wuhan {agreed['id']}: {agreed['status']}, confirms the engine's call",
     ]

@@ -551,7 +551,7 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
     ]
 
     result = invoke("override", "--import", str(exported), plans=lib)
-    assert f"wuhan {m['id']}: engine's call -> adopted" in result.stdout
+    assert f"wuhan {m['id']}: engine's call (partial) -> adopted" in result.stdout
     assert "1 changed, 0 confirmed, 0 unchanged, 0 stale" in result.stdout
     after = {x["id"]: x for x in json.loads(invoke("align", "wuhan", "--format", "json", plans=lib).stdout)["measures"]}
     assert after[m["id"]]["status"] == "adopted"

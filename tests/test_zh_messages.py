@@ -132,8 +132,8 @@ def test_override_and_review_import_speak_chinese(tmp_path) -> None:
     book.save(book_path)
     code, out = run("override", "--import", book_path, "--plans-dir", lib)
     assert code == 0, out
-    assert re.search(rf"wuhan {re.escape(changed)}：原判定 → 不适用", out), out
-    assert "改判 1 处，确认 0 处，未变 0 处，未使用 0 处；" in out
+    assert re.search(rf"wuhan {re.escape(changed)}：原判定（[^）]+） → 不适用", out), out
+    assert "改判 1 处，确认 0 处，未变 0 处，未使用 0 处，未填判定 0 处；" in out
     assert foreign(out, lib, changed) == []
     # in English, the lines the existing users read
     gaps.cell(row, status_at).value = "omitted"

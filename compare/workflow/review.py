@@ -47,7 +47,8 @@ class ReviewImport:
     changed: list[str] = field(default_factory=list)  # "wuhan N08.03: partial -> adopted"
     confirmed: list[str] = field(default_factory=list)  # "wuhan N08.03: adopted, confirms the engine's call"
     unchanged: int = 0
-    stale: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # reviewed on another base text: not applied
+    incomplete: list[str] = field(default_factory=list)  # not agreed, but no corrected status given
     files: list[Path] = field(default_factory=list)
 
 
@@ -81,7 +82,7 @@ def _apply(
                 )
         if status is None:
             if agrees is False:
-                result.stale.append(
+                result.incomplete.append(
                     Said(
                         f"{row['plan']} {row['measure']}: not agreed, but no corrected status; not applied",
                         message("note.review_no_status", plan=row["plan"], measure=row["measure"]),
@@ -106,7 +107,7 @@ def _apply(
         if row.get("text") and row["text"] != new.text:
             result.stale.append(
                 Said(
-                    f"{plan.id} {new.measure}: the base text changed since the review; not applied",
+                    f"{plan.id} {new.measure}: the base text changed since the review",
                     message("note.review_text_changed", plan=plan.id, measure=new.measure),
                 )
             )
@@ -125,22 +126,26 @@ def _apply(
             result.unchanged += 1
             continue
         pending[plan.id] = [o for o in current if not same_cell(o, new)] + [new]
-        _said(result, plan.id, new, before, agreed=agreed)
+        _said(result, plan.id, new, before, engine=engine[plan.id, base.id].get(new.measure))
     for plan_id, overrides in pending.items():
         result.files.append(write_overrides(folder, plan_id, overrides))
     return result
 
 
-def _said(result: ReviewImport, plan_id: str, new: Override, before: Override | None, *, agreed: bool) -> None:
-    """The line a written row gets: a confirmation of the engine's call, or a change (one that undoes an earlier
-    correction too, back to the engine's call)."""
+def _said(result: ReviewImport, plan_id: str, new: Override, before: Override | None, *, engine: str | None) -> None:
+    """The line a written row gets: a confirmation of the engine's call, or a change from the status the cell had
+    (an earlier correction's, or the engine's own call, named: one that undoes a correction goes back to it)."""
     now = message(f"status.{new.status}")
-    if agreed and (before is None or before.status == new.status):
+    if engine == new.status and (before is None or before.status == new.status):
         said = message("note.review_confirmed", plan=plan_id, measure=new.measure, status=now)
         result.confirmed.append(Said(f"{plan_id} {new.measure}: {new.status}, confirms the engine's call", said))
         return
-    was = before.status if before else "engine's call"
-    said_was = message(f"status.{before.status}") if before else message("note.engine_call")
+    if before or engine is None:
+        was = before.status if before else "engine's call"
+        said_was = message(f"status.{before.status}") if before else message("note.engine_call")
+    else:
+        was = f"engine's call ({engine})"
+        said_was = message("note.engine_call_was", status=message(f"status.{engine}"))
     said = message("note.review_changed", plan=plan_id, measure=new.measure, was=said_was, now=now)
     result.changed.append(Said(f"{plan_id} {new.measure}: {was} -> {new.status}", said))
 
