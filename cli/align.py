@@ -209,7 +209,7 @@ def table(a: Alignment, lang: LangCode, shown: frozenset[str] | None = None) -> 
 
 
 @app.command("config")
-def config_cmd(config: Config = None) -> None:
+def config_cmd(config: Config = None, lang: Lang = None) -> None:
     """Print the aligner's settings (defaults, or those of --config FILE) as an editable TOML file.
 
     Every setting comes with a comment saying what it does. Edit the file and give it back with --config.
@@ -223,5 +223,5 @@ def config_cmd(config: Config = None) -> None:
     from jtcompare.api import settings
     from jtcompare.report.settings_file import settings_toml
 
-    with errors():
+    with errors(lang):
         typer.echo(settings_toml(settings(config), state["lang"]).rstrip("\n"))  # type: ignore[arg-type]

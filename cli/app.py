@@ -348,10 +348,11 @@ def _quit_quietly() -> NoReturn:
 def errors(lang: str | None = None) -> Iterator[None]:
     """Turn engine errors into one line on stderr and an exit code; --debug shows the traceback. `lang` is the
     command's --lang, if it has one: with $JTCOMPARE_LANG it chooses the language of the command's own lines."""
-    from jtcompare.report.i18n import message_lang
+    from jtcompare.report.i18n import message_lang, resolve_lang
 
     state["lang"] = message_lang(lang)
     try:
+        resolve_lang(lang, "en")  # an unknown --lang or $JTCOMPARE_LANG is refused by every command alike
         with _signals_unwind():
             yield
     except JtError as exc:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from jtcompare.cli.app import app, errors, note, spoken, state, titled, words
-from jtcompare.cli.options import PlansDir
+from jtcompare.cli.options import Lang, PlansDir
 from jtcompare.cli.output import resolve_format
 from jtcompare.errors import Message, message
 
@@ -41,6 +41,7 @@ def import_cmd(
     ] = False,
     plans_dir: PlansDir = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="Output format: table, md or json.")] = None,
+    lang: Lang = None,
 ) -> None:
     """Read a plan file, show its clauses, measures, warnings and repairs, and add it to the plans folder.
 
@@ -56,7 +57,7 @@ def import_cmd(
     from jtcompare.cli import render
     from jtcompare.report.outline import outline
 
-    with errors():
+    with errors(lang):
         fmt = resolve_format(fmt, None, ("table", "md", "json"))
         lib = Library(plans_dir)
         result = lib.import_plan(

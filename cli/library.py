@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 from jtcompare.cli.app import app, errors, fail_on_problems, say, spoken, state, titled, words
-from jtcompare.cli.options import Format, NoCache, PlansDir
+from jtcompare.cli.options import Format, Lang, NoCache, PlansDir
 from jtcompare.cli.output import resolve_format
 
 
 @app.command("plans")
-def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache = False) -> None:
+def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache = False, lang: Lang = None) -> None:
     """List the plans in the library: id, name, level, kind, date, clause and measure counts, warnings.
 
     A plan that cannot be read (broken entry, missing file) is named on stderr; the others are listed (exit 2).
@@ -22,13 +22,14 @@ def plans_cmd(plans_dir: PlansDir = None, fmt: Format = None, no_cache: NoCache 
     \b
       jtcompare plans
       jtcompare plans --format csv
+      jtcompare plans --lang zh
     """
     from jtcompare.api import Library
     from jtcompare.cli import render  # tabulate and the engine: only when the command runs
     from jtcompare.report.i18n import error_text
     from jtcompare.report.outline import plan_row
 
-    with errors():
+    with errors(lang):
         fmt = resolve_format(fmt, None, render.FORMATS)
         lib = Library(plans_dir)
         plans, problems = lib.load_all(use_cache=not no_cache)
@@ -57,6 +58,7 @@ def show_cmd(
     plans_dir: PlansDir = None,
     fmt: Format = None,
     no_cache: NoCache = False,
+    lang: Lang = None,
 ) -> None:
     """Print a plan's outline: clauses with titles, measure counts, departments, chapter introductions, warnings,
     repairs.
@@ -73,7 +75,7 @@ def show_cmd(
     from jtcompare.cli import render
     from jtcompare.report.outline import outline
 
-    with errors():
+    with errors(lang):
         fmt = resolve_format(fmt, None, render.FORMATS)
         data = outline(Library(plans_dir).plan(plan, use_cache=not no_cache))
         if fmt == "json":

@@ -131,6 +131,27 @@ def test_lang_and_environment_choose_the_labels(tmp_path) -> None:
     assert status == {"未采纳", "部分采纳"}
 
 
+@pytest.mark.parametrize(
+    "command", [["align", "wuhan"], ["plans"], ["show", "wuhan"], ["config"], ["import", str(PLANS / "wuhan.txt")]]
+)
+def test_every_command_takes_lang_and_reads_a_locale_or_refuses_a_language_alike(command) -> None:
+    """--lang is taken by the commands that only list or show too, as a locale names a language (ZH, zh_CN,
+    en-US); a language jtcompare does not have is one line, exit 2, for every command, given or in the
+    environment."""
+    extra = ["--id", "wuhan-copy", "--dry-run"] if command[0] == "import" else []
+    args = [*command, *extra, *(["--plans-dir", str(PLANS)] if command[0] != "config" else [])]
+    english = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
+    for env, lang in (({}, ["--lang", "ZH"]), ({"JTCOMPARE_LANG": "zh_CN"}, []), ({"JTCOMPARE_LANG": "zh"}, [])):
+        zh = runner.invoke(app, [*args, *lang], env={"COLUMNS": "200", **env})
+        assert zh.exit_code == 0, zh.output
+        assert zh.stdout != english and re.search("[\u4e00-\u9fff]{2}", zh.stdout.replace("减污降碳", ""))
+    assert runner.invoke(app, args, env={"COLUMNS": "200", "JTCOMPARE_LANG": "en-US"}).stdout == english
+    for env, lang in (({}, ["--lang", "fr"]), ({"JTCOMPARE_LANG": "fr"}, [])):
+        bad = runner.invoke(app, [*args, *lang], env=env)
+        assert bad.exit_code == 2 and bad.stderr == "error: unknown language 'fr'; choose one of zh, en\n"
+        assert bad.stdout == ""
+
+
 # --- caveats ------------------------------------------------------------------------------------------------------
 
 

@@ -46,15 +46,25 @@ def keys(prefix: str) -> list[str]:
     return [k for k in _strings() if k.startswith(prefix + ".")]
 
 
+def lang_code(value: str | None) -> Lang | None:
+    """The language a code names, as a locale names it too: zh, ZH, zh_CN, zh-Hans and en_US are read as zh and
+    en; None for anything else."""
+    if not value:
+        return None
+    primary = value.strip().lower().replace("-", "_").split("_")[0]
+    return primary if primary in LANGS else None  # type: ignore[return-value]
+
+
 def resolve_lang(lang: str | None, default: Lang) -> Lang:
     """--lang if given, else $JTCOMPARE_LANG, else the output's default; an unknown code is a BadOption."""
     chosen = lang or os.environ.get(ENV_LANG) or default
-    if chosen not in LANGS:
+    found = lang_code(chosen)
+    if found is None:
         raise BadOption(
             f"unknown language '{chosen}'; choose one of {', '.join(LANGS)}",
             message("error.unknown_language", lang=chosen, choices=list(LANGS)),
         )
-    return chosen  # type: ignore[return-value]
+    return found
 
 
 def message_lang(lang: str | None) -> Lang:
@@ -62,8 +72,8 @@ def message_lang(lang: str | None) -> Lang:
     else $JTCOMPARE_LANG if it names one, else English, as before. An unknown code never hides the error saying
     so: `--lang fr` under JTCOMPARE_LANG=zh is refused in Chinese."""
     for chosen in (lang, os.environ.get(ENV_LANG)):
-        if chosen in LANGS:
-            return chosen  # type: ignore[return-value]
+        if lang_code(chosen):
+            return lang_code(chosen)  # type: ignore[return-value]
     return "en"
 
 
