@@ -75,6 +75,10 @@ def test_a_name_another_plan_has_is_taken_with_a_warning(home) -> None:
         by_name.exit_code == 2 and "names 2 plans" in by_name.stderr and "(wuhan, wuhan2); use the id" in by_name.stderr
     )
     assert run("show", "wuhan2").exit_code == 0
+    # its ids are told apart from wuhan's: a letter after the initials, not a digit that runs into a clause number
+    wuhan, wuhan2 = (json.loads(run("show", p, "--format", "json").stdout) for p in ("wuhan", "wuhan2"))
+    ids = {c["id"] for c in wuhan["clauses"]}, {c["id"] for c in wuhan2["clauses"]}
+    assert len(ids[1]) == len(ids[0]) and not ids[0] & ids[1] and all(i.startswith("WHB") for i in ids[1])
     zh = run("import", WUHAN, "--id", "wuhan3", "--dry-run", lang="zh")
     assert zh.exit_code == 0 and zh.stderr.splitlines() == [
         f"警告：{WUHAN}：方案“wuhan”（武汉市）也可用这个名称查到：此后请用方案编号（wuhan 或 wuhan3）指代二者",

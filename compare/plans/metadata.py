@@ -222,16 +222,21 @@ def id_for(name: str, level: str) -> str:
 
 
 def prefix_for(plan_id: str, name: str, level: str, taken: set[str]) -> str:
-    """Measure-id prefix: pinyin initials (WH for 武汉市), unique in the library."""
+    """Measure-id prefix: pinyin initials (WH for 武汉市), unique in the library. A second plan of the same name
+    gets a letter after them (WHB), never a digit: clause ids follow the prefix, and WH2 + clause 21 would read
+    WH221, or WH21-00 for its chapter 1, the id of wuhan's clause 21."""
     if level == "national" and name == "国家":
         base = "N"
     else:
         initials = "".join(s[0] for s in _syllables(name) if s).upper()
         base = initials if len(initials) >= 2 else plan_id[:2].upper()
-    prefix, n = base, 2
-    while prefix in taken:
-        prefix, n = f"{base}{n}", n + 1
-    return prefix
+    for suffix in ("", *"BCDEFGHJKLMNPQRSTUVWXYZ"):  # no I or O: read as 1 and 0
+        if base + suffix not in taken:
+            return base + suffix
+    n = 2
+    while f"{base}Z{n}" in taken:
+        n += 1
+    return f"{base}Z{n}"
 
 
 # the province-level divisions by their short names, as plans.toml `province` and match/data/regions.toml write them
