@@ -114,8 +114,8 @@ def render_outline(data: dict, fmt: str) -> str:
             row["departments"] = "、".join(c["departments"][:4]) + (" …" if len(c["departments"]) > 4 else "")
     numbered = sum(1 for c in data["clauses"] if c["number"] is not None)
     measures = sum(len(c["measures"]) for c in data["clauses"])
-    lines = [f"# {head}" if fmt == "md" else head, words("show.facts", facts=facts)]
-    lines += [words("show.counts", numbered=numbered, measures=measures), ""]
+    counts = words("import.counts", numbered=numbered, other=len(data["clauses"]) - numbered, measures=measures)
+    lines = [f"# {head}" if fmt == "md" else head, words("show.facts", facts=facts), counts, ""]
     lines.append(render.table(titled(rows, "show.col"), fmt))
     lines += _introductions(data["chapters"], fmt)
     for key, items in (("warnings", data["warnings"]), ("repairs", data["repairs"])):

@@ -39,8 +39,8 @@ CHECK_BELOW = r"\bcheck_below\b"
 # Each entry: what may stay in Latin letters, and why a Chinese reader needs it so.
 ALLOWED = [
     # measure and clause ids of the national scheme and the city plans (N09.04, N1-00.01, CQ05.03, WH1-00,
-    # CD3-07.01): what a reader cites and types into `override`
-    r"\b(?:N|CQ|WH|CD)\d+(?:-\d+)?(?:\.\d+)?\b",
+    # CD3-07.01), and of a second plan of a city (WHB01): what a reader cites and types into `override`
+    r"\b(?:N|CQ|WH|CD)[B-HJ-NP-Z]?\d+(?:-\d+)?(?:\.\d+)?\b",
     # the program, with its version or a command the page tells the reader to run (a translated command does
     # not run): "jtcompare 0.1.0", "jtcompare report 成都市", "jtcompare override --import", "--format json"
     r"\bjtcompare(?: \d+\.\d+\.\d+\S*| (?:report|override|config)\b(?: --import\b)?)?",

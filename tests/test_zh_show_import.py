@@ -128,7 +128,7 @@ def test_config_says_everything_in_chinese_and_reads_back(tmp_path) -> None:
     assert code == code_en == 0
     assert zh.splitlines()[:2] == [
         "# jtcompare align 的设置：修改后用 --config 文件 交回",
-        "# 默认值按 tests/labels/measures.csv 校准；见 README 中的准确率一节",
+        "# 默认值按校准部分的标注（tests/labels/calibration/，不含留出的措施）校准；见 README 的准确率一节",
     ]
     assert "# 默认值：0.6" in zh.splitlines()
     settings = [line for line in en.splitlines() if not line.startswith("#")]
