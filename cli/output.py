@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import typer
-from jtcompare.atomic import check_target, write_atomic
+from jtcompare.atomic import check_replaceable, check_target, write_atomic
 from jtcompare.errors import BadOption, message
 
 SUFFIXES = {
@@ -47,6 +47,7 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
     if fmt is None and out is not None:
         fmt = SUFFIXES.get(out.suffix.lower())
         if fmt is None:
+            check_replaceable(out)  # `--out .` is a folder, which says more than its missing extension
             raise BadOption(
                 f"{out}: cannot tell the format from '{out.suffix}'; give --format",
                 message("error.format_from_suffix", path=out, suffix=out.suffix),

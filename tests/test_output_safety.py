@@ -63,6 +63,16 @@ def test_force_never_replaces_what_is_not_a_regular_file(tmp_path, kind, words) 
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+@pytest.mark.parametrize("command", [["align", "wuhan"], ["report", "wuhan"], ["matrix"]])
+def test_a_folder_given_as_out_is_named_as_one_not_as_a_missing_extension(tmp_path, monkeypatch, command) -> None:
+    """`--out .` (a folder, whose name has no extension to read the format from) says it is a folder."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [*command, "--out", ".", "--plans-dir", str(PLANS)])
+    assert result.exit_code == 3
+    assert result.stderr == "error: .: is a folder, not a regular file; refusing to replace it (give a new file name)\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_import_does_not_write_through_a_symlink_in_the_library(tmp_path) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()
