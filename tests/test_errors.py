@@ -40,6 +40,7 @@ def pdf_without_text() -> bytes:
     return out.getvalue()
 
 
+QUOTED = "推进减污降碳协同增效，加强源头防控，落实责任，完善政策，强化支撑，健全机制，深化改革。"
 # name, content, extra options, exit code, the problem after "error: <file>: "
 CASES = [
     ("empty.txt", b"", [], 2, "empty file"),
@@ -60,6 +61,13 @@ CASES = [
         "not a plan: it uses 0 of the policy verbs 推进、加强、落实… (none); a plan uses at least 5",
     ),
     ("short.txt", "推进减污降碳。".encode(), [], 2, "not a plan: only 6 Chinese characters (a plan has at least 100)"),
+    (  # an English note quoting a plan (this project's README passed the two checks above): 144 CJK, 1,880 Latin
+        "english.txt",
+        ("The city plan is discussed here in English at some length. " * 40 + QUOTED * 4).encode(),
+        [],
+        2,
+        "not a plan: only 7% of its letters are Chinese characters (a plan's are mostly)",
+    ),
     ("fake.pdf", "推进减污降碳".encode(), [], 2, "not a PDF (it does not start with %PDF)"),
     ("broken.pdf", b"%PDF-1.4\n1 0 obj <<>>\ngarbage", [], 2, "not a readable PDF"),
     ("scan.pdf", pdf_without_text(), [], 2, "a PDF without a text layer (a scan?); run OCR on it first"),

@@ -6,9 +6,12 @@ library, refuses what is not a plan, guesses the metadata the caller did not giv
 (the file as received) and the new `plans.toml` entry to the plans folder as one transaction
 (`jtcompare.atomic.write_files`), under the library's lock (`jtcompare.plans.library_edit`).
 
-What counts as a plan (a simple, documented heuristic): at least MIN_CJK Chinese characters and
-at least MIN_VERBS different policy verbs from POLICY_VERBS (推进, 加强, 落实, ...). A price list,
-a novel's chapter or random bytes fail it; every plan in data/plans uses more than 20 of them.
+What counts as a plan (a simple, documented heuristic): at least MIN_CJK Chinese characters, written
+mostly in Chinese (at least MIN_CJK_SHARE of its letters are Chinese characters), and at least MIN_VERBS
+different policy verbs from POLICY_VERBS (推进, 加强, 落实, ...). A price list, a novel's chapter, random bytes
+or an English document quoting Chinese (this project's README: 4% of its letters) fail it; every plan in
+data/plans uses more than 20 of the verbs, and the least Chinese of them, the national scheme as published on
+the web with its page's English, has 72% (a plan printed in Chinese and English would have about a quarter).
 
 The library's base plan (the national scheme every plan is compared with) is replaced only with
 `replace_base`: `force` replaces any other plan.
@@ -57,6 +60,8 @@ POLICY_VERBS = (
     *("鼓励", "支持", "促进", "坚持", "深化", "确保", "探索", "构建", "培育", "引导", "优化", "统筹", "规范"),
 )
 MIN_CJK = 100
+MIN_CJK_SHARE = 0.15
+_LATIN = re.compile(r"[A-Za-z]")
 MIN_VERBS = 5
 _EXT = {"txt": ".txt", "docx": ".docx", "pdf": ".pdf", "html": ".html"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -370,6 +375,12 @@ def check_is_plan(path: Path, text: str) -> None:
         raise NotAPlan(
             f"{path}: not a plan: only {cjk} Chinese characters (a plan has at least {MIN_CJK})",
             message("error.not_a_plan_short", path=path, count=cjk, least=MIN_CJK),
+        )
+    share = cjk / (cjk + len(_LATIN.findall(text)))
+    if share < MIN_CJK_SHARE:
+        raise NotAPlan(
+            f"{path}: not a plan: only {share:.0%} of its letters are Chinese characters (a plan's are mostly)",
+            message("error.not_a_plan_latin", path=path, share=f"{share:.0%}"),
         )
     verbs = [v for v in POLICY_VERBS if v in text]
     if len(verbs) < MIN_VERBS:
