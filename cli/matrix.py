@@ -256,7 +256,7 @@ def override_cmd(
       jtcompare override --import chongqing-gaps.xlsx
     """
     from jtcompare.api import Library
-    from jtcompare.report.i18n import resolve_lang
+    from jtcompare.report.i18n import label, resolve_lang
     from jtcompare.report.vocab import parse_status, status_word, typed_lang
 
     with errors(lang):
@@ -276,8 +276,13 @@ def override_cmd(
                 )
             _report_import(lib.import_review(import_file, base=base))
             return
-        if not (plan and measure and status and note):
-            raise BadOption("give PLAN MEASURE STATUS and --note (or --import FILE)", message("error.override_args"))
+        missing = [w for w, v in (("plan", plan), ("measure", measure), ("status", status), ("note", note)) if not v]
+        if missing:
+            english = ", ".join(label(f"word.arg.{w}", "en") for w in missing)
+            raise BadOption(
+                f"give PLAN MEASURE STATUS and --note (or --import FILE): missing {english}",
+                message("error.override_args", missing=[message(f"word.arg.{w}") for w in missing]),
+            )
         path = lib.override(plan, measure, status, note=note, by=by, match=match, base=base)
         # said in the words typed: 采纳 is pinned as 采纳, adopted as adopted (unless --lang)
         word = status_word(str(parse_status(status)), resolve_lang(lang, typed_lang(status)))

@@ -122,3 +122,20 @@ def test_a_cell_pinned_twice_by_hand_is_cleared_whole(lib) -> None:
     cleared = run("override", "wuhan", "N08.03", "--clear", lib=lib)
     assert cleared.exit_code == 0 and "(partial: second)" in cleared.stdout, cleared.output
     assert rows(lib) == [] and cell(lib, "N08.03")["status"] == engine["status"]
+
+
+@pytest.mark.parametrize(
+    ("given", "english", "chinese"),
+    [
+        (["wuhan", "N10.02", "partial"], "--note (why the status is pinned)", "--note（改判的理由）"),
+        (["wuhan", "N10.02"], "STATUS, --note (why the status is pinned)", "判定、--note（改判的理由）"),
+    ],
+)
+def test_an_override_missing_a_part_names_what_is_missing(lib, given, english, chinese) -> None:
+    said = run("override", *given, lib=lib)
+    assert said.exit_code == 2 and said.stderr == (
+        f"error: give PLAN MEASURE STATUS and --note (or --import FILE): missing {english}\n"
+    )
+    zh = run("override", *given, lib=lib, lang="zh")
+    assert zh.exit_code == 2 and zh.stderr.rstrip().endswith(f"：缺少{chinese}")
+    assert not (lib / "wuhan.overrides.csv").exists()
