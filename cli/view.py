@@ -20,7 +20,7 @@ from jtcompare.cli.options import (
     pick_base,
 )
 from jtcompare.cli.output import emit, precheck, resolve_format
-from jtcompare.errors import BadOption, message
+from jtcompare.errors import AlreadyExists, BadOption, message
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
     from jtcompare.match.results import Alignment
@@ -114,7 +114,15 @@ def precheck_views(out: Path, plans: list[str] | None, base: str, plans_dir: Pat
     lib = Library(plans_dir)
     ids = [lib.find(p).id for p in plans] if plans else lib.default_plans(base)
     for plan_id in ids:
-        precheck(view_path(out, plan_id), force)
+        path = view_path(out, plan_id)
+        try:
+            precheck(path, force)
+        except AlreadyExists:  # a file the user did not name: say why it is written
+            raise AlreadyExists(
+                f"{path}: file exists; the heatmap writes each plan's view beside it: use --force to overwrite "
+                "them, or --no-views to write the heatmap alone",
+                message("error.view_exists", path=path),
+            ) from None
 
 
 def write_heatmap(alignments: list[Alignment], out: Path, *, lang: Lang, views: bool, force: bool, quiet: bool) -> None:

@@ -272,7 +272,10 @@ def test_bad_view_options_are_one_line_errors(tmp_path, monkeypatch, args, code,
 def test_views_beside_the_heatmap_need_force(tmp_path) -> None:
     (tmp_path / "wuhan.html").write_text("mine", encoding="utf-8")
     result = runner.invoke(app, ["matrix", "--out", str(tmp_path / "m.html"), "--plans-dir", str(PLANS)])
-    assert result.exit_code == 3 and "wuhan.html: file exists; use --force" in result.stderr
+    assert result.exit_code == 3 and result.stderr == (
+        f"error: {tmp_path / 'wuhan.html'}: file exists; the heatmap writes each plan's view beside it: use --force "
+        "to overwrite them, or --no-views to write the heatmap alone\n"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wuhan.html"]  # checked before anything was written
     invoke("matrix", "--out", str(tmp_path / "m.html"), "--no-views")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.html", "wuhan.html"]
