@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 import typer
 from jtcompare.atomic import check_replaceable, check_target, write_atomic
-from jtcompare.errors import BadOption, message
+from jtcompare.errors import BadOption, Said, message
 
 SUFFIXES = {
     ".md": "md",
@@ -65,7 +65,23 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
         )
     if fmt in NEEDS_OUT and out is None:
         raise BadOption(f"{fmt} output needs --out FILE.{fmt}", message("error.needs_out", format=fmt))
+    named = SUFFIXES.get(out.suffix.lower()) if out is not None else None
+    if named and named != fmt and _unreadable_as_named(fmt, named):
+        from jtcompare.cli.app import note  # said, not refused: a script may name its files as it likes
+
+        note(
+            "warning",
+            Said(
+                f"{out}: writing {fmt} as --format asks, though the name says {named}",
+                message("warning.format_vs_name", path=out, format=fmt, named=named),
+            ),
+        )
     return fmt
+
+
+def _unreadable_as_named(fmt: str, named: str) -> bool:
+    """A workbook or a document under a text file's name, or text under theirs: the file would not open."""
+    return fmt in BINARY or named in BINARY
 
 
 def precheck(out: Path | None, force: bool) -> None:

@@ -117,3 +117,17 @@ def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path, signame) -> N
     assert result.returncode == 128 + signum, result.stderr
     assert result.stderr.splitlines()[-1] == f"terminated ({signame}): nothing was written"
     assert list(out_dir.iterdir()) == []
+
+
+def test_a_workbook_under_a_text_files_name_is_written_with_a_warning(tmp_path) -> None:
+    """--format wins over the name, as asked; a file that would not open as its name says is warned of (a
+    workbook named .md), while text under another text name (CSV in a .txt) is not."""
+    out = tmp_path / "r.md"
+    result = runner.invoke(app, ["report", "wuhan", "--out", str(out), "--format", "xlsx", "--plans-dir", str(PLANS)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == f"warning: {out}: writing xlsx as --format asks, though the name says md"
+    assert out.read_bytes().startswith(b"PK")
+    txt = tmp_path / "r.txt"
+    result = runner.invoke(app, ["align", "wuhan", "--out", str(txt), "--format", "csv", "--plans-dir", str(PLANS)])
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    assert txt.read_text(encoding="utf-8-sig").startswith("plan,")
