@@ -71,20 +71,31 @@ def width_of(text: str) -> int:
     return max((_w(line) for line in text.splitlines()), default=0)
 
 
+# Where a terminal line may break: at spaces; after a Chinese character, with the punctuation that may not start a
+# line (。）、) kept on it; and inside a run of other characters only after a full-width mark, so that a list of ids
+# (N09.04、N10.03) breaks between them, never inside N09.04.
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+_OPENING, _CLOSING = "（「『“‘《〈", "，。、；：？！）」』”’》〉"
+_PIECE = re.compile(
+    rf"\s+|[{_OPENING}]*[{_HAN}][{_CLOSING}]*|[{_OPENING}]*[^\s{_HAN}{_OPENING}{_CLOSING}]*[{_CLOSING}]+"
+    rf"|[{_OPENING}]*[^\s{_HAN}{_OPENING}{_CLOSING}]+|."
+)
+
+
 def wrap(text: str, width: int | None = None, indent: str = "") -> str:
-    """`text` broken into lines of at most `width` display columns (CJK-aware, at spaces when it can)."""
+    """`text` broken into lines of at most `width` display columns (CJK-aware), between the pieces of _PIECE; a
+    piece wider than a line (a long path) is folded where it must."""
     width = width or terminal_width()
     lines, line = [], ""
-    for ch in text:
-        if _w(line + ch) > width:
-            head, space, tail = line.rpartition(" ")
-            if space and _w(head) > width // 2:  # break at the last space of a Latin line
-                lines.append(head)
-                line = indent + tail
-            else:
-                lines.append(line)
-                line = indent
-        line += ch
+    for piece in _PIECE.findall(text) or [text]:
+        if line.strip() and _w(line + piece.rstrip()) > width:
+            lines.append(line.rstrip())
+            line, piece = indent, piece.lstrip()
+        while _w(line + piece) > width and len(piece) > 1:  # one piece longer than the line: fold it
+            room = next(k for k in range(len(piece), 0, -1) if _w(line + piece[:k]) <= width or k == 1)
+            lines.append(line + piece[:room])
+            line, piece = indent, piece[room:]
+        line += piece
     return "\n".join([*lines, line])
 
 

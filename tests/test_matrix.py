@@ -402,3 +402,25 @@ def test_the_matrix_workbook_says_a_shared_note_once(tmp_path) -> None:
     invoke("matrix", "--out", str(out))
     cells = [str(c.value) for row in load_workbook(out).worksheets[0].iter_rows() for c in row if c.value]
     assert sum("national measures do not apply" in c for c in cells) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [50, 60, 80])
+def test_notes_wrap_to_a_narrow_terminal_between_ids_never_inside_one(lang, columns) -> None:
+    """The notes under the matrix and an alignment fit the terminal, and a line breaks between the ids they list
+    (N09.04、N10.03), never inside one, and never puts a closing mark (。、）) at the start of a line."""
+    from jtcompare.report.layout import cells
+
+    for args in (["matrix"], ["align", "chengdu"]):
+        result = runner.invoke(
+            app, [*args, "--lang", lang, "--plans-dir", str(PLANS)], env={"COLUMNS": str(columns), "NO_COLOR": "1"}
+        )
+        assert result.exit_code == 0, result.output
+        notes = [line for line in result.stdout.splitlines() if line.startswith(("! ", "  ")) and "|" not in line]
+        assert notes, args
+        for line in notes:
+            assert cells(line) <= columns, line
+            assert not re.match(r"\s*[，。、；：？！）」』”’》〉]", line), line
+        ids = re.compile(r"N\d\d\.\d\d")
+        whole = re.sub(r"\n  ", "", "\n".join(notes))  # the notes as one text: where a line was broken, joined
+        assert [i for line in notes for i in ids.findall(line)] == ids.findall(whole)
