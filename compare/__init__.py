@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from jtcompare.api import Library
 
 
+def __dir__() -> list[str]:  # tab completion offers Library, which is loaded on first use
+    return sorted({*globals(), *__all__})
+
+
 def __getattr__(name: str) -> Any:
     if name == "Library":
         from jtcompare.api import Library

@@ -134,7 +134,7 @@ class Library:
     def align_all(
         self,
         base: str = "national",
-        plans: Sequence[str] | None = None,
+        plans: str | Sequence[str] | None = None,
         *,
         jobs: int = 1,
         use_cache: bool = True,
@@ -149,7 +149,7 @@ class Library:
     def stream(
         self,
         base: str,
-        plans: Sequence[str] | None,
+        plans: str | Sequence[str] | None,
         reduce: Callable[[Alignment], T],
         *,
         jobs: int = 1,
@@ -168,7 +168,7 @@ class Library:
     def matrix(
         self,
         base: str = "national",
-        plans: Sequence[str] | None = None,
+        plans: str | Sequence[str] | None = None,
         *,
         jobs: int = 1,
         use_cache: bool = True,
@@ -280,7 +280,7 @@ class Library:
         self,
         out: PathLike,
         base: str = "national",
-        plans: Sequence[str] | None = None,
+        plans: str | Sequence[str] | None = None,
         *,
         jobs: int = 1,
         use_cache: bool = True,
@@ -311,7 +311,10 @@ def parse_size(text: str) -> int:
     return parse(text)
 
 
-def _ids(plans: Sequence[str] | None) -> list[str] | None:
+def _ids(plans: str | Sequence[str] | None) -> list[str] | None:
+    """The plans asked for: one id or name ("wuhan"), or several; a string is one plan, not its letters."""
+    if isinstance(plans, str):
+        return [plans]
     return list(plans) if plans else None
 
 
@@ -324,4 +327,4 @@ def _matrix_part(a: Alignment) -> tuple[str, dict[str, object], list[dict[str, o
     counts = a.counts()
     summary = {"plan": a.plan.meta.id, "name": a.plan.meta.name, **counts}
     summary |= {"coverage": round(a.coverage, 4), "local": len(a.local), "to_check": a.to_check}
-    return a.plan.meta.id, summary, [cell_row(a.plan.meta.id, m) for m in a.measures]
+    return a.plan.meta.id, summary, [cell_row(a.plan.meta.id, m, a.base) for m in a.measures]

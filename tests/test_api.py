@@ -53,6 +53,34 @@ def test_the_matrix_frame_is_the_coverage_matrix(lib) -> None:
     assert len(m.to_frame(long=True)) == 3 * 157
 
 
+def test_a_notebook_sees_short_results_sortable_statuses_and_every_column_it_joins_on(lib, tmp_path) -> None:
+    """What a notebook shows of a result is a line, not the plans' texts; statuses sort in their order, not
+    alphabetically; a frame has the chapter as the SQLite export writes it and the evidence line; one plan may be
+    given as a string; the package offers Library to tab completion."""
+    a = lib.align("wuhan")
+    counts = ", ".join(f"{s}={n}" for s, n in a.counts().items())
+    assert repr(a) == f"Alignment(plan='wuhan', base='national', {counts}, coverage={a.coverage:.3f})"
+    assert repr(a.plan) == "Plan(id='wuhan', name='武汉市', clauses=27, measures=160)"
+    df = a.to_frame()
+    assert list(df.sort_values("status")["status"].drop_duplicates()) == [
+        s for s in ("adopted", "strengthened", "partial", "omitted", "not_applicable") if s in set(df["status"])
+    ]
+    assert df.loc["N09.04", "chapter"] == "四、突出重点领域" and df.loc["N09.04", "status"] == "not_applicable"
+    assert (df["evidence"] == [m.evidence for m in a.measures]).all()
+    assert not df["units_missing"].str.contains(r"[,，;；。] \||[,，;；。]$").any()  # no trailing commas
+    m = lib.matrix(plans="wuhan")
+    assert m.plans == ("wuhan",) and len(repr(m)) < 100
+    out = lib.export_sqlite(tmp_path / "one.db", plans="wuhan")
+    assert out is not None
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "one.db") as db:
+        assert db.execute("SELECT DISTINCT plan FROM judgements").fetchall() == [("wuhan",)]
+        chapter = db.execute("SELECT chapter FROM measures WHERE plan = 'national' AND id = 'N09.04'").fetchone()
+    assert chapter == (df.loc["N09.04", "chapter"],)
+    assert "Library" in dir(jtcompare)
+
+
 def test_import_plan_with_a_province_writes_it_and_region_bound_measures_follow_it(lib) -> None:
     source = ROOT / "tests" / "fixtures" / "wuhan-plan.docx"
     done = lib.import_plan(source, id="xiangyang", name="襄阳市", province="湖北")

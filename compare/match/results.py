@@ -182,8 +182,12 @@ class LocalMeasure:
     nearest: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Alignment:
+    """One plan against a base: a MeasureResult per base measure (`measures`), the clause roll-ups, each plan
+    clause's nearest base clause, the plan's own additions (`local`) and the overrides gone stale. `to_frame()`
+    is the same as a table."""
+
     plan: Plan
     base: Plan
     settings: Settings
@@ -211,19 +215,35 @@ class Alignment:
         return sum(1 for m in self.measures if m.counted and m.check)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per measure of the base: its status and the evidence behind it, with English column names and
-        status ids, for scripts (the outputs word them in either language)."""
-        import pandas as pd  # only when asked for: an align from the command line never loads pandas
+        """One row per measure of the base: its chapter, status (an ordered category: adopted, strengthened,
+        partial, omitted, not_applicable), key units covered, the units not covered, the plan sentences cited and
+        the evidence line, with English column names and status ids, for scripts (the outputs word them in
+        either language). No value is missing but `confidence`, which an analyst's override leaves empty."""
+        return frame_of([cell_row(self.plan.meta.id, m, self.base) for m in self.measures]).set_index("measure")
 
-        return pd.DataFrame([cell_row(self.plan.meta.id, m) for m in self.measures]).set_index("measure")
+    def __repr__(self) -> str:  # the plans' texts would be a million characters in a notebook
+        counts = ", ".join(f"{s}={n}" for s, n in self.counts().items())
+        return f"Alignment(plan={self.plan.id!r}, base={self.base.id!r}, {counts}, coverage={self.coverage:.3f})"
 
 
-def cell_row(plan_id: str, m: MeasureResult) -> dict[str, object]:
-    """One judgement as a flat record (Alignment.to_frame, Matrix.to_frame(long=True))."""
+def frame_of(records: list[dict[str, object]]) -> pd.DataFrame:
+    """Records of cell_row as a DataFrame, the status an ordered category (sorting follows STATUSES)."""
+    import pandas as pd  # only when asked for: an align from the command line never loads pandas
+
+    frame = pd.DataFrame(records)
+    if "status" in frame:
+        frame["status"] = pd.Categorical(frame["status"], categories=list(STATUSES), ordered=True)
+    return frame
+
+
+def cell_row(plan_id: str, m: MeasureResult, base: Plan) -> dict[str, object]:
+    """One judgement as a flat record (Alignment.to_frame, Matrix.to_frame(long=True)); the chapter as the
+    base writes it, as the SQLite export has it."""
     key = m.key_units
     return {
         "plan": plan_id,
         "measure": m.measure.id,
+        "chapter": base.chapter_label(m.clause),
         "clause": m.clause.id,
         "role": m.role,
         "status": m.status,
@@ -232,14 +252,15 @@ def cell_row(plan_id: str, m: MeasureResult) -> dict[str, object]:
         "check": m.check,
         "key_units": len(key),
         "units_covered": sum(u.state == "covered" for u in key),
-        "units_missing": " | ".join(u.text for u in key if u.state != "covered"),
+        "units_missing": " | ".join(u.text.rstrip(",，;；。、 ") for u in key if u.state != "covered"),
         "plan_measures": " ".join(x.measure.id for x in m.matches),
+        "evidence": m.evidence,
         "overridden": m.overridden or "",
         "text": m.measure.text,
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Matrix:
     """Every plan against one base (jtcompare.Library.matrix): each plan's cells as flat records, its counts and
     coverage, the overrides gone stale and the plans that could not be read."""
@@ -254,9 +275,7 @@ class Matrix:
     def to_frame(self, *, long: bool = False) -> pd.DataFrame:
         """The coverage matrix: a row per measure of the base, a column per plan, the status in each cell; with
         `long=True` one row per plan x measure with every field of `Alignment.to_frame`."""
-        import pandas as pd
-
-        frame = pd.DataFrame(list(self.cells))
+        frame = frame_of(list(self.cells))
         if long or frame.empty:
             return frame
         wide = frame.pivot(index="measure", columns="plan", values="status")
@@ -267,6 +286,9 @@ class Matrix:
         import pandas as pd
 
         return pd.DataFrame(list(self.summary)).set_index("plan")
+
+    def __repr__(self) -> str:
+        return f"Matrix(base={self.base!r}, plans={list(self.plans)!r}, cells={len(self.cells)})"
 
 
 def coverage_share(counts: dict[str, int]) -> float:

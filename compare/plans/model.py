@@ -99,6 +99,16 @@ class Plan:
     def clause(self, clause_id: str) -> Clause:
         return next(c for c in self.clauses if c.id == clause_id)
 
+    def chapter_label(self, clause: Clause) -> str:
+        """三、加强源头防控: the clause's chapter with its number, as the plan writes it."""
+        number = next((c.number for c in self.chapters if c.title == clause.chapter), None)
+        return f"{number}、{clause.chapter}" if number and clause.chapter else clause.chapter
+
+    def __repr__(self) -> str:  # the whole text and tree would be a million characters in a notebook
+        return (
+            f"Plan(id={self.id!r}, name={self.meta.name!r}, clauses={len(self.clauses)}, measures={len(self.measures)})"
+        )
+
     def original_text(self, start: int, end: int) -> str:
         """The user's file as written for a span of the normalised text."""
         ostart, oend = self.norm.original_span(start, end)

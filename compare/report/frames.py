@@ -79,8 +79,7 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 def chapter_label(plan: Plan, clause: Clause) -> str:
     """三、加强源头防控: the chapter with its number, as the plan writes it."""
-    number = next((c.number for c in plan.chapters if c.title == clause.chapter), None)
-    return f"{number}、{clause.chapter}" if number and clause.chapter else clause.chapter
+    return plan.chapter_label(clause)
 
 
 def departments(clause: Clause) -> str:
