@@ -18,7 +18,17 @@ from tests.conftest import PLANS, ROOT, copy_library
 runner = CliRunner()
 CITIES = ["chongqing", "wuhan", "chengdu"]
 OMITTED = "SELECT plan FROM judgements WHERE measure = ? AND status = 'omitted' ORDER BY plan"
-TABLES = ["plans", "clauses", "measures", "units", "judgements", "targets", "local_additions", "overrides"]
+TABLES = [
+    "plans",
+    "clauses",
+    "measures",
+    "units",
+    "judgements",
+    "unit_judgements",
+    "targets",
+    "local_additions",
+    "overrides",
+]
 
 
 def export(out: Path, *args: str, plans_dir: Path = PLANS):
@@ -82,6 +92,35 @@ def test_every_judgement_agrees_with_align(shipped, aligned) -> None:
         for mid, m in aligned[p].items()
     }
     assert got == want
+
+
+def test_each_units_call_and_the_sentence_covering_it_are_rows(shipped, aligned) -> None:
+    """Which action units a city covered, by which of its sentences, is one join: the unit states agree with
+    align's, a judgement's key units covered are its covered key unit rows, and every covering sentence is a
+    measure of the city."""
+    got = {
+        (p, m, u): (state, by)
+        for p, m, u, state, by in rows(shipped, "SELECT plan, measure, unit, state, covered_by FROM unit_judgements")
+    }
+    want = {
+        (p, mid, k): (unit["state"], unit["by"])
+        for p in CITIES
+        for mid, m in aligned[p].items()
+        for k, unit in enumerate(m["units"], 1)
+    }
+    assert got == want
+    counted = rows(
+        shipped,
+        "SELECT j.plan, j.measure, j.key_units_covered, (SELECT count(*) FROM unit_judgements u WHERE u.plan = j.plan "
+        "AND u.base = j.base AND u.measure = j.measure AND u.key AND u.state = 'covered') FROM judgements j",
+    )
+    assert all(a == b for _, _, a, b in counted)
+    texts = rows(
+        shipped,
+        "SELECT units.text, m.text FROM unit_judgements uj JOIN units USING (base, measure, unit) "
+        "JOIN measures m ON m.plan = uj.plan AND m.id = uj.covered_by WHERE uj.plan = 'wuhan' AND uj.state = 'covered'",
+    )
+    assert len(texts) > 100 and all(unit and sentence for unit, sentence in texts)
 
 
 def test_which_cities_omitted_a_measure_is_one_query(shipped, aligned) -> None:
@@ -199,7 +238,7 @@ def test_a_file_that_is_not_an_export_is_refused_in_one_line(tmp_path) -> None:
 def test_datasette_metadata_names_every_table_and_column(shipped) -> None:
     meta = json.loads((ROOT / "docs" / "datasette-metadata.json").read_text(encoding="utf-8"))
     tables = meta["databases"]["plans"]["tables"]
-    assert set(tables) == {*TABLES, "statuses", "verdicts"}
+    assert set(tables) == {*TABLES, "statuses", "verdicts", "export_info"}
     for table, spec in tables.items():
         columns = [r[1] for r in rows(shipped, f"PRAGMA table_info({table})")]
         assert set(spec["columns"]) == set(columns), table

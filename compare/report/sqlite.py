@@ -84,6 +84,13 @@ CREATE TABLE IF NOT EXISTS judgements (
     FOREIGN KEY (base, measure) REFERENCES measures(plan, id),
     FOREIGN KEY (plan, best_match) REFERENCES measures(plan, id)
 );
+CREATE TABLE IF NOT EXISTS unit_judgements (
+    plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL,
+    unit INTEGER NOT NULL, state TEXT NOT NULL, key INTEGER, confidence REAL, covered_by TEXT,
+    PRIMARY KEY (plan, base, measure, unit),
+    FOREIGN KEY (base, measure, unit) REFERENCES units(base, measure, unit),
+    FOREIGN KEY (plan, covered_by) REFERENCES measures(plan, id)
+);
 CREATE TABLE IF NOT EXISTS targets (
     plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), seq INTEGER NOT NULL,
     measure TEXT NOT NULL, base_indicator TEXT, base_year INTEGER, base_comparator TEXT, base_value REAL,
@@ -108,6 +115,7 @@ CREATE INDEX IF NOT EXISTS judgements_measure_status ON judgements (measure, sta
 CREATE INDEX IF NOT EXISTS judgements_status ON judgements (status);
 CREATE INDEX IF NOT EXISTS judgements_base ON judgements (base, measure);
 CREATE INDEX IF NOT EXISTS measures_clause ON measures (plan, clause);
+CREATE INDEX IF NOT EXISTS unit_judgements_state ON unit_judgements (base, measure, unit, state);
 CREATE INDEX IF NOT EXISTS targets_indicator ON targets (plan_indicator, plan_year);
 CREATE INDEX IF NOT EXISTS targets_measure ON targets (base, measure);
 """
@@ -119,6 +127,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "measures": ("plan", "id"),
     "units": ("base", "measure", "unit"),
     "judgements": ("plan", "base", "measure"),
+    "unit_judgements": ("plan", "base", "measure", "unit"),
     "targets": ("plan", "base", "seq"),
     "local_additions": ("plan", "base", "measure"),
     "overrides": ("plan", "base", "measure"),
@@ -133,6 +142,11 @@ _ORPHANS = (
         "judgements",
         "plan NOT IN (SELECT id FROM plans) OR NOT EXISTS "
         "(SELECT 1 FROM measures m WHERE m.plan = judgements.base AND m.id = judgements.measure)",
+    ),
+    (
+        "unit_judgements",
+        "plan NOT IN (SELECT id FROM plans) OR NOT EXISTS (SELECT 1 FROM units u WHERE u.base = "
+        "unit_judgements.base AND u.measure = unit_judgements.measure AND u.unit = unit_judgements.unit)",
     ),
     (
         "targets",
@@ -212,10 +226,17 @@ def base_rows(a: Alignment) -> dict[str, list[Row]]:
 
 
 def plan_rows(a: Alignment, lang: Lang = "en") -> dict[str, list[Row]]:
-    """One plan's rows of every table but units: its own text, its judgements (their sentences in `lang`),
-    targets and local additions."""
+    """One plan's rows of every table but units: its own text, its judgements (their sentences in `lang`), each
+    action unit's call (covered, weaker, missing, and the plan sentence that covers it), targets and local
+    additions."""
     rows = plan_table_rows(a.plan)
     rows["judgements"] = [judgement_row(a.plan.id, a.base.id, m, lang) for m in a.measures]
+    rows["unit_judgements"] = [
+        {"plan": a.plan.id, "base": a.base.id, "measure": m.measure.id, "unit": k, "state": u.state}
+        | {"key": int(u.key), "confidence": u.confidence, "covered_by": u.by}
+        for m in a.measures
+        for k, u in enumerate(m.units, 1)
+    ]
     rows["targets"] = target_rows(a)
     rows["local_additions"] = [
         {"plan": a.plan.id, "base": a.base.id, "measure": x.measure.id, "clause": x.clause.id}
@@ -422,7 +443,7 @@ def _put_plan(db: Database, tables: dict[str, list[Row]], *, base: str) -> None:
         _put(db, table, tables[table], {"plan": plan})
     if "units" in tables:
         _put(db, "units", tables["units"], {"base": plan})
-    for table in ("judgements", "targets", "local_additions"):
+    for table in ("judgements", "unit_judgements", "targets", "local_additions"):
         if table in tables:
             _put(db, table, tables[table], {"plan": plan, "base": base})
 
