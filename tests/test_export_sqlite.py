@@ -298,3 +298,22 @@ def test_the_python_api_refuses_what_the_command_refuses(tmp_path) -> None:
         with pytest.raises(JtError, match=said):
             Library(PLANS).export_sqlite(path, plans=["wuhan"], lang="zh")
     assert notes.read_text(encoding="utf-8") == "项目笔记\n"
+
+
+def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -> None:
+    """A file written by an earlier jtcompare (no judgements.engine_status, no unit_judgements) is updated in
+    place: the new column and table are added, nothing else of the file is lost."""
+    out = tmp_path / "plans.db"
+    assert export(out, "wuhan").exit_code == 0
+    with sqlite3.connect(out) as conn:
+        if sqlite3.sqlite_version_info < (3, 35, 0):
+            pytest.skip("DROP COLUMN needs SQLite 3.35 to make the older file")
+        conn.execute("ALTER TABLE judgements DROP COLUMN engine_status")
+        conn.execute("DROP TABLE unit_judgements")
+        conn.execute("CREATE TABLE mine (x)")
+    result = export(out, "wuhan")
+    assert result.exit_code == 0, result.output
+    columns = [r[1] for r in rows(out, "PRAGMA table_info(judgements)")]
+    assert "engine_status" in columns
+    assert rows(out, "SELECT count(*) FROM unit_judgements WHERE plan = 'wuhan'")[0][0] > 300
+    assert rows(out, "SELECT name FROM sqlite_master WHERE name = 'mine'") == [("mine",)]

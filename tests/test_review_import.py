@@ -205,6 +205,21 @@ def test_a_confirmation_is_shown_as_checked_not_as_an_override(lib, tmp_path) ->
         assert result.exit_code == 0, result.output
         return result.stdout
 
+    cells = {m["id"]: m for m in json.loads(run("align", "wuhan", "--format", "json"))["measures"]}
+    assert cells[corrected["id"]]["engine_status"] == corrected["status"]  # what the engine said, kept
+    assert cells[confirmed["id"]]["engine_status"] == confirmed["status"]
+    assert all(m["engine_status"] is None for i, m in cells.items() if i not in (corrected["id"], confirmed["id"]))
+    db = tmp_path / "p.db"
+    run("export", "--format", "sqlite", "--out", str(db))
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        said = conn.execute(
+            "SELECT measure, status, engine_status FROM judgements WHERE plan = 'wuhan' AND engine_status IS NOT NULL"
+        ).fetchall()
+    assert sorted(said) == sorted(
+        [(corrected["id"], "omitted", corrected["status"]), (confirmed["id"], confirmed["status"], confirmed["status"])]
+    )
     table = {line.split()[0]: line.split()[1] for line in run("align", "wuhan").splitlines()[3:] if line.strip()}
     assert table[corrected["id"]] == "omitted*"
     assert table[confirmed["id"]].rstrip("?") == confirmed["status"]

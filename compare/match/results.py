@@ -122,6 +122,7 @@ class MeasureResult:
     compared: tuple[TargetPair, ...] = ()  # the target comparisons behind the status
     overridden: str | None = None  # the analyst's note when an override set the status
     confirmed: bool = False  # that override only confirms the engine's call (a review's agreement)
+    engine_status: Status | None = None  # the engine's own call when an override set the status
     units: tuple[UnitResult, ...] = field(default=())
     region: str | None = None  # the region the measure is bound to when not_applicable
     region_en: str | None = None  # the same in English
@@ -256,6 +257,7 @@ def cell_row(plan_id: str, m: MeasureResult, base: Plan) -> dict[str, object]:
         "plan_measures": " ".join(x.measure.id for x in m.matches),
         "evidence": m.evidence,
         "overridden": m.overridden or "",
+        "engine_status": m.engine_status or "",
         "text": m.measure.text,
     }
 

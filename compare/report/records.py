@@ -77,6 +77,7 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
             for p in m.compared
         ],
         "overridden": m.overridden,
+        "engine_status": m.engine_status,  # the engine's call under an override (agreement can be measured)
     }
 
 

@@ -79,7 +79,7 @@ CREATE TABLE IF NOT EXISTS judgements (
     plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL,
     status TEXT NOT NULL REFERENCES statuses(id), counted INTEGER, score REAL, confidence REAL, flagged INTEGER,
     key_units_covered INTEGER, key_units_total INTEGER, missing_units TEXT, evidence_ids TEXT, best_match TEXT,
-    weakened INTEGER, region TEXT, evidence TEXT, override TEXT,
+    weakened INTEGER, region TEXT, evidence TEXT, override TEXT, engine_status TEXT REFERENCES statuses(id),
     PRIMARY KEY (plan, base, measure),
     FOREIGN KEY (base, measure) REFERENCES measures(plan, id),
     FOREIGN KEY (plan, best_match) REFERENCES measures(plan, id)
@@ -267,6 +267,7 @@ def judgement_row(plan: str, base: str, m: MeasureResult, lang: Lang = "en") -> 
         "region": m.region,
         "evidence": worded("evidence", m.evidence, lang),
         "override": worded("overridden", m.overridden, lang),
+        "engine_status": m.engine_status,
     }
 
 
@@ -418,6 +419,7 @@ def _update(
     db.conn.execute("PRAGMA synchronous = OFF")
     try:
         db.conn.executescript(SCHEMA)  # foreign keys stay unenforced while rows are replaced; checked at the end
+        _add_columns(db)
         _put(db, "statuses", status_rows(), {})
         _put(db, "verdicts", verdict_rows(), {})
         for part in parts:
@@ -434,6 +436,18 @@ def _update(
         db.conn.commit()
     finally:
         db.close()
+
+
+# columns added since the first version of the file: an export made before gets them when it is updated
+ADDED = {"judgements": {"engine_status": "TEXT REFERENCES statuses(id)"}}
+
+
+def _add_columns(db: Database) -> None:
+    for table, columns in ADDED.items():
+        have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def _put_plan(db: Database, tables: dict[str, list[Row]], *, base: str) -> None:

@@ -142,6 +142,7 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
         evidence=evidence,
         overridden=note or "override",
         confirmed=is_confirmation(o.note),
+        engine_status=m.status,
         confidence=None,  # an analyst's call, not the model's
         check=False,
     )
