@@ -207,6 +207,12 @@ def test_a_confirmation_is_shown_as_checked_not_as_an_override(lib, tmp_path) ->
 
     cells = {m["id"]: m for m in json.loads(run("align", "wuhan", "--format", "json"))["measures"]}
     assert cells[corrected["id"]]["engine_status"] == corrected["status"]  # what the engine said, kept
+    # a confirmation keeps the engine's reasons and confidence, the confirmation after them; not 人工改判
+    assert cells[confirmed["id"]]["confidence"] == confirmed["confidence"]
+    assert cells[confirmed["id"]]["evidence"].startswith(confirmed["evidence"] + "; confirms the engine's call")
+    zh_md = run("align", "wuhan", "--format", "md", "--lang", "zh")
+    row = next(line for line in zh_md.splitlines() if line.startswith(f"| {confirmed['id']} "))
+    assert "确认原判定" in row and "人工改判" not in row
     assert cells[confirmed["id"]]["engine_status"] == confirmed["status"]
     assert all(m["engine_status"] is None for i, m in cells.items() if i not in (corrected["id"], confirmed["id"]))
     db = tmp_path / "p.db"

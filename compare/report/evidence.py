@@ -139,6 +139,9 @@ def evidence_text(line: str, lang: Lang) -> str:
     analyst's note is the analyst's own words and stays as typed)."""
     if lang == "en" or not line:
         return line
+    if confirmed := split_confirmation(line):
+        engine, note = confirmed
+        return f"{evidence_text(engine, lang)}{_t('evidence.item_sep', lang)}{confirmation_in(note, lang)}"
     if override := _OVERRIDE.match(line):
         return _t(
             "evidence.override",
@@ -176,6 +179,18 @@ def confirmation(note: str) -> tuple[str, str] | None:
             head = label(key, said).split("{note}")[0]
             if note.startswith(head):
                 return key, note[len(head) :]
+    return None
+
+
+def split_confirmation(line: str) -> tuple[str, str] | None:
+    """A confirmed cell's evidence line (the engine's own, then "; " and the confirmation: workflow/overrides.py)
+    as (the engine's line, the confirmation); None for any other line. The matcher never writes the
+    confirmation's words, so the first place they follow "; " is where the note starts."""
+    for said in ("zh", "en"):
+        for key in ("review.confirmed_note", "review.confirmed"):
+            k = line.find("; " + label(key, said).split("{note}")[0])
+            if k >= 0:
+                return line[:k], line[k + 2 :]
     return None
 
 

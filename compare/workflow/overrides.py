@@ -134,16 +134,19 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
     who = ", ".join(x for x in (o.by, o.date) if x)
     who = f" ({who})" if who else ""
     note = f"{o.note}{who}".strip()
+    confirmed = is_confirmation(o.note)
     evidence = f"{o.status} (analyst override; engine said {m.status}): {note}"
     return dataclasses.replace(
         m,
         status=o.status,
         matches=matches,
-        evidence=evidence,
+        # a confirmation agrees with the engine's call: its reasons and how sure it was still stand, and the
+        # confirmation follows them (report/evidence.split_confirmation reads it back)
+        evidence=f"{m.evidence}; {note}" if confirmed else evidence,
         overridden=note or "override",
-        confirmed=is_confirmation(o.note),
+        confirmed=confirmed,
         engine_status=m.status,
-        confidence=None,  # an analyst's call, not the model's
+        confidence=m.confidence if confirmed else None,  # else an analyst's call, not the model's
         check=False,
     )
 
