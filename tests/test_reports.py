@@ -128,7 +128,10 @@ def test_lang_and_environment_choose_the_labels(tmp_path) -> None:
     header = [c.value for c in gaps[1]]
     assert header[:3] == ["方案", "国家措施编号", "章"]
     status = {r[header.index("判定")] for r in gaps.iter_rows(min_row=2, values_only=True)}
-    assert status == {"未采纳", "部分采纳"}
+    assert status == {"未采纳", "部分采纳", "未采纳?", "部分采纳?"}  # ? a cell to check, where it is reviewed
+    confidence = header.index("置信度")
+    flagged = [r for r in gaps.iter_rows(min_row=2, values_only=True) if str(r[header.index("判定")]).endswith("?")]
+    assert flagged and all(r[confidence] is not None and float(r[confidence]) < 0.6 for r in flagged)
 
 
 @pytest.mark.parametrize(

@@ -183,7 +183,8 @@ def _display(key: str, value: Any, lang: Lang) -> Any:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     if key == "status":
-        return status_word(str(value).rstrip("*"), lang) + ("*" if str(value).endswith("*") else "")
+        marks = str(value)[len(str(value).rstrip("*?")) :]  # * an analyst changed it, ? one to check
+        return status_word(str(value).rstrip("*?"), lang) + marks
     if key == "verdict":
         return verdict_word(str(value), lang)
     if key == "counted":
@@ -564,7 +565,9 @@ def gaps_sheet(wb: Workbook, a: Alignment, ctx: Context, *, suffix: str) -> None
     ws = _sheet(wb, "gaps", ctx, suffix)
     df = gaps_frame(a)
     keys = [k for k in df.columns if k != "base"] + list(REVIEW)
-    last = write_table(ws, keys, _frame_rows(df), ctx)
+    rows = _frame_rows(df)
+    _mark(rows, [m for m in a.measures if m.counted and m.status in ("omitted", "partial")])  # gaps_frame's rows
+    last = write_table(ws, keys, rows, ctx)
     _review_dropdowns(ws, keys, last, ctx.lang)
     page_setup(ws, ctx)
 
@@ -607,13 +610,18 @@ def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context,
     ws = _sheet(wb, key, ctx)
     df = measure_frame(alignments)
     rows = _frame_rows(df)
-    corrected = [m.corrected for a in alignments for m in a.measures]  # the frame's rows, in its order
-    for r, star in zip(rows, corrected, strict=True):
-        r["status"] = r["status"] + ("*" if star else "")
+    _mark(rows, [m for a in alignments for m in a.measures])  # the frame's rows, in its order
     keys = [k for k in df.columns if k != "departments"] + list(REVIEW)
     last = write_table(ws, keys, rows, ctx)
     _review_dropdowns(ws, keys, last, ctx.lang)
     page_setup(ws, ctx)
+
+
+def _mark(rows: list[dict], measures: list) -> None:
+    """The status of each row as the Measures sheet and the terminal show it, where the analyst reviews: * for a
+    status an analyst changed, ? for a counted cell to check (the legend says so)."""
+    for r, m in zip(rows, measures, strict=True):
+        r["status"] = r["status"] + ("*" if m.corrected else "") + ("?" if m.check else "")
 
 
 def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
