@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
 
 from tests import screenshots
-from tests.capabilities import start_browser
+from tests.capabilities import need, start_browser
 from tests.conftest import PLANS, ROOT, copy_library
 
 runner = CliRunner()
@@ -182,7 +182,7 @@ def test_units_show_covered_or_missing(library) -> None:
         for li, u in zip(items, m.units, strict=True):
             word = label(f"view.units.{u.state}", "zh")
             framing = "" if u.key else f" · {label('view.units.framing', 'zh')}"
-            assert li.text().startswith(f"{word}{framing}: {u.text}")
+            assert li.text().startswith(f"{word}{framing}：{u.text}")  # a Chinese page's colon
             assert [s.text() for s in li.css("s")] == [k for k in u.key_terms if k in u.missing]
             assert [x.attributes["href"] for x in li.css("a")] == ([f"#pt-{u.by}"] if u.by else [])
 
@@ -690,3 +690,42 @@ def test_readme_html_commands_write_the_pages(tmp_path, monkeypatch) -> None:
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == sorted(
         ["matrix.html", *(f"{c}.html" for c in CITIES)]
     )
+
+
+def _printed(driver, page: Path, tmp_path: Path, landscape: bool = False) -> list[str]:
+    """The page printed to A4 by Chromium (its print stylesheet), read back page by page with pdftotext."""
+    import base64
+
+    need("pdftotext")
+    load(driver, page)
+    pdf = tmp_path / (page.stem + ".pdf")
+    printed = driver.execute_cdp_cmd(
+        "Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "landscape": landscape, "printBackground": True}
+    )
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_the_view_prints_both_texts_whole_without_its_controls(driver, pages, library, tmp_path) -> None:
+    """On paper the view is what a reader reads: every sentence of both full texts (not one screen of each, cut
+    by a scroll box), no filter bar, review buttons or empty review boxes."""
+    text = re.sub(r"\s+", "", "".join(_printed(driver, pages / "wuhan.html", tmp_path)))
+    for plan in ("national", "wuhan"):
+        measures = library.load(plan).measures
+        for m in (measures[len(measures) // 2], measures[-1]):  # the middle and the end of each text
+            assert re.sub(r"\s+", "", m.text)[:30] in text, (plan, m.id)
+    for control in ("导出审核表", "清除审核", "搜索文字", "分析员判定", "显示157/157条措施"):
+        assert control not in text, control
+
+
+def test_the_heatmap_prints_every_clause_column_without_its_buttons(driver, pages, tmp_path) -> None:
+    """The heatmap on one landscape A4: every clause column's coverage in each city's row (none cut off by the
+    scroll box), no sort list or expand buttons."""
+    columns = len(dom(pages / "matrix.html").css("thead th.col"))
+    pages_text = _printed(driver, pages / "matrix.html", tmp_path, landscape=True)
+    assert len(pages_text) == 1
+    row = next(line for line in pages_text[0].splitlines() if line.strip().startswith("重庆市"))
+    assert len(re.findall(r"\d+%", row)) == columns + 1, row  # its coverage, then one cell per clause
+    for control in ("全部展开", "全部收起", "条款排序"):
+        assert control not in pages_text[0], control
