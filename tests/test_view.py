@@ -526,6 +526,7 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
     row = driver.find_element(By.ID, f"ms-{m['id']}")
     Select(row.find_element(By.CSS_SELECTOR, ".rv-status")).select_by_value("adopted")
     row.find_element(By.CSS_SELECTOR, ".rv-note").send_keys(note)
+    driver.find_element(By.ID, "reviewer").send_keys("王芳")  # the reviewer's name, kept for every page
     assert row.find_element(By.CSS_SELECTOR, ".badge.pending").is_displayed()
     assert driver.find_element(By.ID, "reviewed").text == "已审核 1 条"
     load(driver, out)  # kept in the browser
@@ -535,6 +536,7 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
         == "adopted"
     )
     assert row.find_element(By.CSS_SELECTOR, ".rv-note").get_attribute("value") == note
+    assert driver.find_element(By.ID, "reviewer").get_attribute("value") == "王芳"
 
     exported = downloads / "wuhan-national-review.csv"
     exported.unlink(missing_ok=True)
@@ -549,8 +551,8 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
     assert raw.startswith(b"\xef\xbb\xbf")
     # the page is in Chinese, and so is its review file: titles, places and the status as the workbook writes them
     assert list(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == [
-        ["方案", "对照基准", "国家措施编号", "国家措施原文", "分析员判定", "分析员备注"],
-        ["武汉市", "国家", m["id"], m["text"], "采纳", note],
+        ["方案", "对照基准", "国家措施编号", "国家措施原文", "分析员判定", "分析员备注", "审核人"],
+        ["武汉市", "国家", m["id"], m["text"], "采纳", note, "王芳"],
     ]
 
     result = invoke("override", "--import", str(exported), plans=lib)
@@ -558,7 +560,7 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
     assert "1 changed, 0 confirmed, 0 unchanged, 0 stale" in result.stdout
     after = {x["id"]: x for x in json.loads(invoke("align", "wuhan", "--format", "json", plans=lib).stdout)["measures"]}
     assert after[m["id"]]["status"] == "adopted"
-    assert after[m["id"]]["overridden"] == f"{note} ({datetime.date.today().isoformat()})"
+    assert after[m["id"]]["overridden"] == f"{note} (王芳, {datetime.date.today().isoformat()})"
     table = invoke("align", "wuhan", plans=lib).stdout.splitlines()
     assert any(line.startswith(m["id"]) and "adopted*" in line for line in table)
 

@@ -445,7 +445,7 @@ def view_page(a: Alignment, lang: Lang, *, back: str | None = None) -> ViewPage:
     )
 
 
-REVIEW_FILE = ("plan", "base", "measure", "text", "analyst_status", "analyst_note")
+REVIEW_FILE = ("plan", "base", "measure", "text", "analyst_status", "analyst_note", "by")
 
 
 def review_file(a: Alignment, lang: Lang) -> dict[str, Any]:

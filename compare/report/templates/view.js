@@ -99,6 +99,14 @@
   document.querySelectorAll(".rv-status").forEach((s) => s.addEventListener("change", edit));
   document.querySelectorAll(".rv-note").forEach((s) => s.addEventListener("input", edit));
 
+  // the reviewer's name, kept in this browser for every page: it goes into the review file's `by` column
+  const reviewer = document.getElementById("reviewer");
+  const whoKey = "jtcompare.reviewer";
+  try { reviewer.value = window.localStorage.getItem(whoKey) || ""; } catch (e) { /* not kept */ }
+  reviewer.addEventListener("input", () => {
+    try { window.localStorage.setItem(whoKey, reviewer.value.trim()); } catch (e) { /* kept for this visit */ }
+  });
+
   function csvField(value) {
     const text = String(value == null ? "" : value);
     return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
@@ -113,7 +121,8 @@
       const entry = review[r.dataset.id];
       if (entry) {
         const status = file.statuses[entry.status] || entry.status;
-        lines.push([file.plan, file.base, r.dataset.id, data.texts[r.dataset.id], status, entry.note]);
+        lines.push([file.plan, file.base, r.dataset.id, data.texts[r.dataset.id], status, entry.note,
+          reviewer.value.trim()]);
       }
     }
     if (lines.length === 1) { window.alert(labels["js.nothing"]); return; }
