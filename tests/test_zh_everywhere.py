@@ -342,7 +342,7 @@ def test_the_views_review_file_speaks_the_pages_language(library, city_alignment
 
     a = city_alignments["wuhan"]
     zh, en = review_file(a, "zh"), review_file(a, "en")
-    assert en["columns"] == ["plan", "base", "measure", "base text", "analyst status", "analyst note"]
+    assert en["columns"] == ["plan", "base", "measure", "base text", "analyst status", "analyst note", "by"]
     assert (en["plan"], en["base"], en["statuses"]["not_applicable"]) == ("wuhan", "national", "not_applicable")
     assert leftover([*zh["columns"], zh["plan"], zh["base"], *zh["statuses"].values()]) == []
     assert [_aliases()[c.lower()] for c in zh["columns"]] == [_aliases()[c] for c in en["columns"]]
