@@ -95,6 +95,11 @@ def test_view_header_counts_and_local_additions(pages, aligned) -> None:
     assert abs(shown - summary["coverage"] * 100) <= 0.51
     local = [li.attributes["id"] for li in tree.css("ol.local li[id]")]
     assert local == [f"lc-{x['id']}" for x in aligned["wuhan"]["local"]]
+    # a framing or situation clause is listed, not counted: its heading says so and shows no status counts
+    counted = {m["clause_id"] for m in aligned["wuhan"]["measures"] if m["counted"]}
+    for clause in tree.css("section.clause"):
+        head = clause.css_first("header")
+        assert bool(head.css("span.counts")) == (clause.attributes["id"][3:] in counted), clause.attributes["id"]
 
 
 def test_every_link_in_the_view_has_its_target(pages) -> None:
