@@ -416,7 +416,7 @@ def _evidence(
         if len(matches) > 1:
             head += f", +{len(matches) - 1} more"
     elif nearest is not None and status != "not_applicable":
-        head += ": no plan sentence holds its key terms"
+        head += ": no plan sentence holds enough of its key terms"  # some may hold a few (the view marks them)
     elif nearest is None:
         head += ": the plan has no measures"
     key = [r for r in results if r.key] or results
@@ -430,7 +430,7 @@ def _evidence(
     elif status == "omitted" and results:
         terms = list(dict.fromkeys(t for r in results for t in r.missing))[:6]
         if terms:
-            notes = [*notes, "key terms not found: " + "、".join(terms)]
+            notes = [*notes, "key terms missing from its closest sentences: " + "、".join(terms)]
     return "; ".join([head, *notes])
 
 

@@ -29,7 +29,7 @@ _WHERE = (
     ("no_action", r"no action taken up \(at most words of one in (?P<id>\S+)\)"),
     ("best_more", r"best match (?P<id>\S+) in (?P<clause>.+), \+(?P<more>\d+) more"),
     ("best", r"best match (?P<id>\S+) in (?P<clause>.+)"),
-    ("none_holds", r"no plan sentence holds its key terms"),
+    ("none_holds", r"no plan sentence holds enough of its key terms"),
     ("no_measures", r"the plan has no measures"),
 )
 
@@ -37,7 +37,7 @@ _WHERE = (
 _NOTES = (
     ("missing", r"missing: (?P<items>.*)"),
     ("weaker", r"weaker: (?P<items>.*)"),
-    ("terms", r"key terms not found: (?P<terms>.*)"),
+    ("terms", r"key terms missing from its closest sentences: (?P<terms>.*)"),
     ("laxer", r"weakened: laxer target (?P<plan>.*) vs (?P<base>.*)"),
     ("stricter", r"stricter target (?P<plan>.*) vs (?P<base>.*)"),
     ("same", r"same target (?P<plan>.*) vs (?P<base>.*)"),
