@@ -251,3 +251,33 @@ def test_a_confirmation_is_shown_as_checked_not_as_an_override(lib, tmp_path) ->
     assert '<span class="badge" title="确认原判定' in row and ">确认原判定</span>" in row
     row = html.split(f'id="ms-{corrected["id"]}"')[1].split("</article>")[0]
     assert ">人工改判</span>" in row
+
+
+def test_a_confirmed_and_a_corrected_cell_are_marked_alike_in_every_gap_report(lib, tmp_path) -> None:
+    """The Markdown gap report marks a cell as the workbook and the terminal do: a confirmed cell to check loses
+    its ? (an analyst read it) and gets no *, a corrected one gets its *; the workbook's comment calls only the
+    correction an override."""
+    from openpyxl import load_workbook
+
+    before = _align(lib, "wuhan")
+    flagged = [m for m in before.values() if m["counted"] and m["check"] and m["status"] == "partial"]
+    confirmed, corrected = flagged[0], flagged[1]
+    review = tmp_path / "review.csv"
+    review.write_text(
+        f"plan,measure,analyst status\nwuhan,{confirmed['id']},partial\nwuhan,{corrected['id']},omitted\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)]).exit_code == 0
+    md, book = tmp_path / "r.md", tmp_path / "r.xlsx"
+    for out in (md, book):
+        result = runner.invoke(app, ["report", "wuhan", "--out", str(out), "--plans-dir", str(lib)])
+        assert result.exit_code == 0, result.output
+    lines = md.read_text(encoding="utf-8").splitlines()
+    rows = {line.split("|")[1].strip(): line.split("|") for line in lines if line.startswith("| N")}
+    assert any(cell.strip().endswith("omitted\\*") for cell in rows[corrected["id"]])
+    assert any(cell.strip().endswith("◐ partial") for cell in rows[confirmed["id"]])  # no ?, no *
+    gaps = next(ws for ws in load_workbook(book).worksheets if ws.title.startswith("Gaps"))
+    header = [c.value for c in gaps[1]]
+    k, s = header.index("measure") + 1, header.index("status") + 1
+    cells = {gaps.cell(r, k).value: gaps.cell(r, s) for r in range(2, gaps.max_row + 1)}
+    assert cells[corrected["id"]].value == "omitted*" and cells[confirmed["id"]].value == "partial"

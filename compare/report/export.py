@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from jtcompare.match.results import STATUSES, Alignment
+from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.report.caveats import Caveat, caveats, said_once
 from jtcompare.report.cells import csv_text, pct, pipe_table, safe_cell, target_phrase
-from jtcompare.report.evidence import confirmation
 from jtcompare.report.frames import (
     clause_coverages,
+    gap_measures,
     gaps_frame,
     local_frame,
     measure_frame,
+    status_marks,
     summary_frame,
     summary_row,
     targets_frame,
@@ -132,9 +133,10 @@ def alignment_markdown(a: Alignment, lang: Lang = "en", *, shown: Collection[str
     """The align report as Markdown: summary, caveats, clause roll-up, measures (of the statuses `shown`, or
     all), local additions."""
     summary = summary_frame([a])
-    measures = measure_frame([a])
+    frame = measure_frame([a])
+    measures = _starred(frame, a.measures)
     if shown is not None:
-        measures = measures[measures["status"].isin(shown)]
+        measures = measures[frame["status"].isin(shown)]
     lines = [
         f"# {text('md.align_title', lang, **_vs(a, lang))}",
         *legend_md(lang),
@@ -161,7 +163,7 @@ def alignment_markdown(a: Alignment, lang: Lang = "en", *, shown: Collection[str
         f"## {text('md.measures', lang)}",
         "",
         frame_md(
-            _starred(measures, a.settings.check_below),
+            measures,
             lang,
             ["measure", "status", "units", "confidence", "text", "plan_measure", "plan_text", "evidence"],
         ),
@@ -177,21 +179,11 @@ def confidence_note(a: Alignment, lang: Lang) -> str:
     return text("md.confidence_note", lang, threshold=f"{a.settings.check_below:g}")
 
 
-def _starred(df: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
-    """Statuses an analyst set carry a *, those to check a ? (as in the terminal table and the workbook): counted
-    ones below the threshold (MeasureResult.check)."""
+def _starred(df: pd.DataFrame, measures: Sequence[MeasureResult]) -> pd.DataFrame:
+    """The frame's statuses (its rows are `measures`, in order) with their marks, as the terminal table and the
+    workbook show them (frames.status_marks)."""
     df = df.copy()
-    counted = df["counted"] if "counted" in df else ["yes"] * len(df)  # the gaps frame holds counted measures only
-    flagged = [
-        n == "yes" and c is not None and c == c and c < threshold
-        for n, c in zip(counted, df["confidence"], strict=True)
-    ]
-    # the gaps frame has no overridden column: an analyst's call there has no confidence, so it is never flagged
-    overridden = df["overridden"] if "overridden" in df else [None] * len(df)
-    df["status"] = [
-        s + ("*" if o and confirmation(o) is None else "") + ("?" if f and not o else "")  # a confirmation: no *
-        for s, o, f in zip(df["status"], overridden, flagged, strict=True)
-    ]
+    df["status"] = [s + status_marks(m) for s, m in zip(df["status"], measures, strict=True)]
     return df
 
 
@@ -283,7 +275,7 @@ def targets_md(df: pd.DataFrame, lang: Lang, *, with_plan: bool) -> str:
 def report_markdown(a: Alignment, lang: Lang = "en") -> str:
     """The gap report of one plan: summary, caveats, gaps with the nearest plan text and evidence, targets, local."""
     summary = summary_frame([a])
-    gaps = _starred(gaps_frame(a), a.settings.check_below)
+    gaps = _starred(gaps_frame(a), gap_measures(a))
     lines = [
         f"# {text('md.report_title', lang, **_vs(a, lang))}",
         *legend_md(lang),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment, Target
+from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment, MeasureResult, Target
 from jtcompare.plans.model import Clause, Plan
 from jtcompare.report.caveats import codes
 
@@ -165,13 +165,22 @@ def measure_rows(a: Alignment) -> list[dict]:
     return rows
 
 
+def gap_measures(a: Alignment) -> list[MeasureResult]:
+    """The rows of gaps_frame: omitted and partial counted measures, in the base's order."""
+    return [m for m in a.measures if m.status in ("omitted", "partial") and m.counted]
+
+
+def status_marks(m: MeasureResult) -> str:
+    """What follows a status wherever it is shown: * a status an analyst changed (not a confirmation), ? a counted
+    cell to check (not one an analyst has reviewed)."""
+    return ("*" if m.corrected else "") + ("?" if m.check else "")
+
+
 def gaps_frame(a: Alignment) -> pd.DataFrame:
     """Omitted and partial counted measures of one plan, with the plan sentence that holds part of the measure
     (none when no sentence holds its key terms: a sentence that merely reads alike is not cited as a match)."""
     rows = []
-    for m in a.measures:
-        if m.status not in ("omitted", "partial") or not m.counted:
-            continue
+    for m in gap_measures(a):
         best = m.matches[0] if m.matches else None
         rows.append(
             {

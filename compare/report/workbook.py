@@ -27,9 +27,11 @@ from jtcompare.report.cells import sheet_title, xml_text
 from jtcompare.report.frames import (
     chapter_label,
     clause_frame,
+    gap_measures,
     gaps_frame,
     local_frame,
     measure_frame,
+    status_marks,
     summary_frame,
     targets_frame,
 )
@@ -479,7 +481,7 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
         col = 6 + 2 * k
         for i, m in enumerate(a.measures, 2):
             cell = ws.cell(i, col)
-            cell.value = style(m.status).symbol + ("*" if m.corrected else "") + ("?" if m.check else "")
+            cell.value = style(m.status).symbol + status_marks(m)
             cell.alignment = Align(horizontal="center", vertical="top")
             paint(cell, m.status)
             cell.comment = Comment(xml_text(_comment(m, ctx.lang)), "jtcompare", width=400, height=200)
@@ -554,7 +556,7 @@ def _comment(m: MeasureResult, lang: Lang = "en") -> str:
     lines = [cell_text("evidence", m.evidence, lang)]
     for x in m.matches:
         lines.append(f"[{x.score:.2f}] {x.clause.label}: {x.measure.text}")
-    if m.overridden:
+    if m.corrected:  # a confirmation is said at the end of the evidence line already
         said = label("column.overridden", lang) if lang != "en" else "override"
         lines.append(f"{said}: {cell_text('overridden', m.overridden, lang)}")
     return "\n".join(lines)[:2000]
@@ -566,7 +568,7 @@ def gaps_sheet(wb: Workbook, a: Alignment, ctx: Context, *, suffix: str) -> None
     df = gaps_frame(a)
     keys = [k for k in df.columns if k != "base"] + list(REVIEW)
     rows = _frame_rows(df)
-    _mark(rows, [m for m in a.measures if m.counted and m.status in ("omitted", "partial")])  # gaps_frame's rows
+    _mark(rows, gap_measures(a))
     last = write_table(ws, keys, rows, ctx)
     _review_dropdowns(ws, keys, last, ctx.lang)
     page_setup(ws, ctx)
@@ -617,11 +619,10 @@ def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context,
     page_setup(ws, ctx)
 
 
-def _mark(rows: list[dict], measures: list) -> None:
-    """The status of each row as the Measures sheet and the terminal show it, where the analyst reviews: * for a
-    status an analyst changed, ? for a counted cell to check (the legend says so)."""
+def _mark(rows: list[dict], measures: list[MeasureResult]) -> None:
+    """The status of each row as the Measures sheet and the terminal show it, where the analyst reviews."""
     for r, m in zip(rows, measures, strict=True):
-        r["status"] = r["status"] + ("*" if m.corrected else "") + ("?" if m.check else "")
+        r["status"] = r["status"] + status_marks(m)
 
 
 def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:
