@@ -309,11 +309,34 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
         if sqlite3.sqlite_version_info < (3, 35, 0):
             pytest.skip("DROP COLUMN needs SQLite 3.35 to make the older file")
         conn.execute("ALTER TABLE judgements DROP COLUMN engine_status")
+        conn.execute("ALTER TABLE judgements DROP COLUMN confirmed")
         conn.execute("DROP TABLE unit_judgements")
         conn.execute("CREATE TABLE mine (x)")
     result = export(out, "wuhan")
     assert result.exit_code == 0, result.output
     columns = [r[1] for r in rows(out, "PRAGMA table_info(judgements)")]
-    assert "engine_status" in columns
+    assert {"engine_status", "confirmed"} <= set(columns)
     assert rows(out, "SELECT count(*) FROM unit_judgements WHERE plan = 'wuhan'")[0][0] > 300
     assert rows(out, "SELECT name FROM sqlite_master WHERE name = 'mine'") == [("mine",)]
+
+
+def test_a_plan_changed_since_its_export_against_another_base_leaves_no_dangling_rows(tmp_path) -> None:
+    """wuhan exported against national, then its text loses a clause and it is exported against chongqing into
+    the same file: the export succeeds, and wuhan's rows against national, which cite sentences it no longer has,
+    are gone whole rather than left half-true (export it against national again to have them)."""
+    from tests.conftest import copy_library
+
+    lib = copy_library(tmp_path / "plans")
+    out = tmp_path / "plans.db"
+    assert export(out, "wuhan", plans_dir=lib).exit_code == 0
+    cited = rows(out, "SELECT covered_by FROM unit_judgements WHERE plan = 'wuhan' AND covered_by LIKE 'WH16%'")
+    assert cited, "the clause cut below must be cited, or this test proves nothing"
+    lines = (lib / "wuhan.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    k = next(k for k, line in enumerate(lines) if line.startswith("(十六)"))  # the clause, on one line
+    lines[k] = lines[k].split("。")[0] + "。\n"  # its title alone: its measures are gone
+    (lib / "wuhan.txt").write_text("".join(lines), encoding="utf-8")
+    result = export(out, "wuhan", "--base", "chongqing", plans_dir=lib)
+    assert result.exit_code == 0, result.output
+    assert rows(out, "PRAGMA foreign_key_check") == []
+    assert rows(out, "SELECT count(*) FROM judgements WHERE plan = 'wuhan' AND base = 'national'") == [(0,)]
+    assert rows(out, "SELECT count(*) FROM judgements WHERE plan = 'wuhan' AND base = 'chongqing'")[0][0] > 100

@@ -98,11 +98,15 @@ def test_a_short_name_that_finds_another_plan_is_warned_of_too(home) -> None:
     assert "names 2 plans" in run("show", "武汉").stderr
 
 
-@pytest.mark.parametrize("where", ["home", "home/below"])
-def test_a_dry_run_where_your_library_cannot_be_made_fails_as_the_real_run(tmp_path, monkeypatch, where) -> None:
-    """Your library not made yet, and a file where its folder would go: the real import cannot make it, so the
-    dry run must not say "would add" (a read-only home is the same case, but the tests run as root)."""
-    (tmp_path / "home").write_text("a file, not a folder")
+@pytest.mark.parametrize(("where", "blocker"), [("home", "home"), ("home/below", "home"), ("home", "home/plans")])
+def test_a_dry_run_where_your_library_cannot_be_made_fails_as_the_real_run(
+    tmp_path, monkeypatch, where, blocker
+) -> None:
+    """Your library not made yet, and a file where its folder (or one above it) would go: the real import cannot
+    make it, so the dry run must not say "would add" (a read-only home is the same case, but the tests run as
+    root)."""
+    (tmp_path / blocker).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / blocker).write_text("a file, not a folder")
     monkeypatch.setenv("JTCOMPARE_HOME", str(tmp_path / where))
     dry = run("import", WUHAN, "--id", "wuhan2", "--dry-run")
     real = run("import", WUHAN, "--id", "wuhan2")
@@ -110,4 +114,4 @@ def test_a_dry_run_where_your_library_cannot_be_made_fails_as_the_real_run(tmp_p
     assert dry.stderr == real.stderr
     assert real.stderr.startswith(f"error: {tmp_path / where / 'plans'}: cannot make your plan library (")
     assert "would add" not in dry.stdout
-    assert (tmp_path / "home").read_text() == "a file, not a folder"
+    assert (tmp_path / blocker).read_text() == "a file, not a folder"

@@ -467,3 +467,24 @@ def test_report_as_docx_is_the_brief(tmp_path) -> None:
     invoke("brief", "wuhan", "--out", str(by_brief))
     texts = [[p.text for p in Document(str(f)).paragraphs] for f in (by_report, by_brief)]
     assert texts[0] == texts[1] and texts[0][0].startswith("武汉市减污降碳协同增效实施方案对照国家")
+
+
+@pytest.mark.parametrize(("departments", "unnamed"), [(5, True), (6, False), (6, True), (9, True), (3, False)])
+def test_the_department_table_has_at_most_six_rows_above_its_total(departments, unnamed) -> None:
+    """Whatever the plan's shape: six departments and measures naming none must not make seven rows."""
+    from types import SimpleNamespace
+
+    from jtcompare.report.brief import TOP_DEPARTMENTS, by_department
+
+    def gap(dept: str, status: str) -> SimpleNamespace:
+        return SimpleNamespace(status=status, clause=SimpleNamespace(departments=(dept,) if dept else ()))
+
+    gaps = [gap(f"部门{k}", s) for k in range(departments) for s in ("omitted", "partial")]
+    gaps += [gap("", "omitted")] * unnamed
+    rows = by_department(gaps, "zh")
+    body, total = rows[:-1], rows[-1]
+    assert len(body) <= TOP_DEPARTMENTS and total[0] == "合计"
+    assert sum(c["omitted"] for _, c in body) == total[1]["omitted"] == departments + unnamed
+    assert sum(c["partial"] for _, c in body) == total[1]["partial"] == departments
+    rest = departments > TOP_DEPARTMENTS - unnamed
+    assert (body[-1][0] == "其他部门，及未列牵头部门的措施") == (rest or unnamed)

@@ -213,7 +213,8 @@ def test_a_confirmation_is_shown_as_checked_not_as_an_override(lib, tmp_path) ->
     zh_md = run("align", "wuhan", "--format", "md", "--lang", "zh")
     row = next(line for line in zh_md.splitlines() if line.startswith(f"| {confirmed['id']} "))
     assert "确认原判定" in row and "人工改判" not in row
-    assert cells[confirmed["id"]]["engine_status"] == confirmed["status"]
+    assert cells[confirmed["id"]]["engine_status"] == confirmed["status"] and cells[confirmed["id"]]["confirmed"]
+    assert not cells[corrected["id"]]["confirmed"]
     assert all(m["engine_status"] is None for i, m in cells.items() if i not in (corrected["id"], confirmed["id"]))
     db = tmp_path / "p.db"
     run("export", "--format", "sqlite", "--out", str(db))
@@ -221,10 +222,14 @@ def test_a_confirmation_is_shown_as_checked_not_as_an_override(lib, tmp_path) ->
 
     with sqlite3.connect(db) as conn:
         said = conn.execute(
-            "SELECT measure, status, engine_status FROM judgements WHERE plan = 'wuhan' AND engine_status IS NOT NULL"
+            "SELECT measure, status, engine_status, confirmed FROM judgements "
+            "WHERE plan = 'wuhan' AND engine_status IS NOT NULL"
         ).fetchall()
     assert sorted(said) == sorted(
-        [(corrected["id"], "omitted", corrected["status"]), (confirmed["id"], confirmed["status"], confirmed["status"])]
+        [
+            (corrected["id"], "omitted", corrected["status"], 0),
+            (confirmed["id"], confirmed["status"], confirmed["status"], 1),
+        ]
     )
     table = {line.split()[0]: line.split()[1] for line in run("align", "wuhan").splitlines()[3:] if line.strip()}
     assert table[corrected["id"]] == "omitted*"

@@ -258,6 +258,7 @@ def cell_row(plan_id: str, m: MeasureResult, base: Plan) -> dict[str, object]:
         "evidence": m.evidence,
         "overridden": m.overridden or "",
         "engine_status": m.engine_status or "",
+        "confirmed": m.confirmed,
         "text": m.measure.text,
     }
 

@@ -10,6 +10,7 @@ by the first write, so that a command that fails leaves none.
 
 from __future__ import annotations
 
+import errno
 import os
 import tomllib
 from collections.abc import Iterator
@@ -127,8 +128,6 @@ def check_can_make(mine: Path) -> None:
     """Refuse, as the first write would, your library not made yet where it cannot be made: its nearest existing
     folder above is a file, or not writable. A dry run asks, so that it says what the real run will (it makes
     nothing)."""
-    import errno
-
     above = Path(mine)
     while not above.exists() and above != above.parent:
         above = above.parent
@@ -175,6 +174,8 @@ def _first_write(mine: Path) -> Iterator[None]:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _cannot_make(mine, exc) from None
+    if mine.exists() and not mine.is_dir():  # a file where the library goes: said as the dry run says it
+        raise _cannot_make(mine, OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     with locked(home):
         if not unmade(mine):  # made meanwhile by another command
             with locked(mine):

@@ -236,7 +236,10 @@ def by_department(gaps: list, lang: Lang) -> list[tuple[str, Counter]]:
         if _lead(m):
             counts.setdefault(_lead(m), Counter())[m.status] += 1
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1]["omitted"], -kv[1]["partial"], kv[0]))
-    shown = ranked if len(ranked) <= TOP_DEPARTMENTS else ranked[: TOP_DEPARTMENTS - 1]
+    unnamed = any(not _lead(m) for m in gaps)
+    # at most TOP_DEPARTMENTS rows above the total: the rest's row takes the place of one department
+    fits = len(ranked) <= TOP_DEPARTMENTS - unnamed
+    shown = ranked if fits else ranked[: TOP_DEPARTMENTS - 1]
     rest = Counter(m.status for m in gaps) - sum((c for _, c in shown), Counter())
     rows = shown + ([(text("brief.other", lang), rest)] if rest else [])
     return [*rows, (text("brief.total", lang), Counter(m.status for m in gaps))]

@@ -7,6 +7,7 @@ the output's own default (zh for the HTML view and the Word brief, en for the re
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -51,7 +52,7 @@ def lang_code(value: str | None) -> Lang | None:
     en; None for anything else."""
     if not value:
         return None
-    primary = value.strip().lower().replace("-", "_").split("_")[0]
+    primary = re.split(r"[-_.@]", value.strip().lower())[0]  # zh_CN.UTF-8, en@euro: the language before them
     return primary if primary in LANGS else None  # type: ignore[return-value]
 
 

@@ -80,6 +80,7 @@ CREATE TABLE IF NOT EXISTS judgements (
     status TEXT NOT NULL REFERENCES statuses(id), counted INTEGER, score REAL, confidence REAL, flagged INTEGER,
     key_units_covered INTEGER, key_units_total INTEGER, missing_units TEXT, evidence_ids TEXT, best_match TEXT,
     weakened INTEGER, region TEXT, evidence TEXT, override TEXT, engine_status TEXT REFERENCES statuses(id),
+    confirmed INTEGER,
     PRIMARY KEY (plan, base, measure),
     FOREIGN KEY (base, measure) REFERENCES measures(plan, id),
     FOREIGN KEY (plan, best_match) REFERENCES measures(plan, id)
@@ -159,6 +160,14 @@ _ORPHANS = (
         "(SELECT 1 FROM measures m WHERE m.plan = local_additions.plan AND m.id = local_additions.measure)",
     ),
     ("overrides", "plan NOT IN (SELECT id FROM plans) OR base NOT IN (SELECT id FROM plans)"),
+)
+
+
+# (plan, base) pairs whose rows cite a plan measure the plan no longer has
+_CITING = tuple(
+    f"SELECT plan, base FROM {table} t WHERE {column} IS NOT NULL AND NOT EXISTS "
+    f"(SELECT 1 FROM measures m WHERE m.plan = t.plan AND m.id = t.{column})"
+    for table, column in (("judgements", "best_match"), ("unit_judgements", "covered_by"), ("targets", "plan_measure"))
 )
 
 
@@ -268,6 +277,7 @@ def judgement_row(plan: str, base: str, m: MeasureResult, lang: Lang = "en") -> 
         "evidence": worded("evidence", m.evidence, lang),
         "override": worded("overridden", m.overridden, lang),
         "engine_status": m.engine_status,
+        "confirmed": m.confirmed,
     }
 
 
@@ -439,7 +449,7 @@ def _update(
 
 
 # columns added since the first version of the file: an export made before gets them when it is updated
-ADDED = {"judgements": {"engine_status": "TEXT REFERENCES statuses(id)"}}
+ADDED = {"judgements": {"engine_status": "TEXT REFERENCES statuses(id)", "confirmed": "INTEGER"}}
 
 
 def _add_columns(db: Database) -> None:
@@ -494,6 +504,11 @@ def _delete_gone(db: Database, library: set[str]) -> None:
     db.conn.executemany("DELETE FROM plans WHERE id = ?", [(p,) for p in sorted(known - library)])
     for table, condition in _ORPHANS:
         db.execute(f"DELETE FROM {table} WHERE {condition}")
+    # a plan re-exported against one base with a new text leaves its judgements against another base citing
+    # sentences it no longer has: that pair's rows are stale, and go whole (export it against that base again)
+    stale = db.execute(" UNION ".join(_CITING)).fetchall()
+    for table in ("judgements", "unit_judgements", "targets", "local_additions"):
+        db.conn.executemany(f"DELETE FROM {table} WHERE plan = ? AND base = ?", stale)
     db.conn.commit()
 
 
