@@ -81,6 +81,7 @@ _.mark_borderline  # benchmarks/agreement.py: run once when a second reading is 
 
 # --- the package root: Python calls a module's __getattr__ for jtcompare.Library (loaded on first use) ---
 _.__getattr__  # compare/__init__.py
+_.__dir__  # compare/__init__.py: Python calls a module's __dir__ for dir() and tab completion
 
 # --- a library's module attribute the tests replace: typer's CliRunner reads it on every invoke ---
 _._get_command  # tests/conftest.py: the command built once a process
