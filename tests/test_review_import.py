@@ -215,6 +215,15 @@ def test_a_confirmation_is_shown_as_checked_not_as_an_override(lib, tmp_path) ->
     assert "确认原判定" in row and "人工改判" not in row
     assert cells[confirmed["id"]]["engine_status"] == confirmed["status"] and cells[confirmed["id"]]["confirmed"]
     assert not cells[corrected["id"]]["confirmed"]
+    as_csv = {r["measure"]: r for r in csv.DictReader(run("align", "wuhan", "--format", "csv").splitlines())}
+    assert (as_csv[confirmed["id"]]["engine_status"], as_csv[confirmed["id"]]["confirmed"]) == (
+        confirmed["status"],
+        "yes",
+    )
+    assert (as_csv[corrected["id"]]["engine_status"], as_csv[corrected["id"]]["confirmed"]) == (
+        corrected["status"],
+        "no",
+    )
     assert all(m["engine_status"] is None for i, m in cells.items() if i not in (corrected["id"], confirmed["id"]))
     db = tmp_path / "p.db"
     run("export", "--format", "sqlite", "--out", str(db))

@@ -36,7 +36,10 @@ MEASURE_COLUMNS = [
     "plan_text",
     "evidence",
     "overridden",
+    "engine_status",  # for data files (CSV): the engine's own call under an override; the workbook shows the note
+    "confirmed",
 ]
+DATA_ONLY = ("engine_status", "confirmed")  # columns of the CSV that the workbook's sheets leave out
 GAP_COLUMNS = [
     "plan",
     "base",
@@ -160,6 +163,8 @@ def measure_rows(a: Alignment) -> list[dict]:
                 "plan_text": best.measure.text if best else "",
                 "evidence": m.evidence,
                 "overridden": m.overridden or "",
+                "engine_status": m.engine_status or "",
+                "confirmed": "yes" if m.confirmed else "no",
             }
         )
     return rows

@@ -25,6 +25,7 @@ from jtcompare.match.settings import DEFAULTS
 from jtcompare.report.caveats import Caveat, caveats, said_once
 from jtcompare.report.cells import sheet_title, xml_text
 from jtcompare.report.frames import (
+    DATA_ONLY,
     chapter_label,
     clause_frame,
     gap_measures,
@@ -613,7 +614,7 @@ def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context,
     df = measure_frame(alignments)
     rows = _frame_rows(df)
     _mark(rows, [m for a in alignments for m in a.measures])  # the frame's rows, in its order
-    keys = [k for k in df.columns if k != "departments"] + list(REVIEW)
+    keys = [k for k in df.columns if k != "departments" and k not in DATA_ONLY] + list(REVIEW)
     last = write_table(ws, keys, rows, ctx)
     _review_dropdowns(ws, keys, last, ctx.lang)
     page_setup(ws, ctx)
