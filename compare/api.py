@@ -211,7 +211,8 @@ class Library:
     ) -> Imported:
         """Read a plan file (.txt, .docx, .pdf, .html), check and parse it, and add it to the library (your own
         unless a path was given; nothing written when `dry_run`). What was not given is read from the text and
-        listed in `Imported.guessed`."""
+        listed in `Imported.guessed`. A dry run the real one would refuse returns what it read with the errors in
+        `Imported.blocked` (the command prints the outline, then fails with the first); the real run raises it."""
         from jtcompare.plans.importer import import_plan
 
         size = parse_size(max_size) if isinstance(max_size, str) else max_size

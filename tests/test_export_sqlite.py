@@ -340,3 +340,14 @@ def test_a_plan_changed_since_its_export_against_another_base_leaves_no_dangling
     assert rows(out, "PRAGMA foreign_key_check") == []
     assert rows(out, "SELECT count(*) FROM judgements WHERE plan = 'wuhan' AND base = 'national'") == [(0,)]
     assert rows(out, "SELECT count(*) FROM judgements WHERE plan = 'wuhan' AND base = 'chongqing'")[0][0] > 100
+
+
+def test_an_empty_sqlite_file_takes_an_update_of_some_plans(tmp_path) -> None:
+    """A SQLite file with no tables yet (made by `sqlite3 plans.db 'PRAGMA user_version=3'`) is written into: the
+    language check has nothing to compare, and said 'no such table' before."""
+    out = tmp_path / "plans.db"
+    with sqlite3.connect(out) as conn:
+        conn.execute("PRAGMA user_version = 3")
+    result = export(out, "wuhan")
+    assert result.exit_code == 0, result.output
+    assert rows(out, "SELECT DISTINCT plan FROM judgements") == [("wuhan",)]

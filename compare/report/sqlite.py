@@ -367,6 +367,9 @@ def check_export_lang(path: Path, lang: Lang, plans: Iterable[str] | None) -> No
     if plans is None or not path.is_file() or path.stat().st_size == 0:
         return
     with _connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"judgements", "export_info"} <= tables:
+            return  # no judgements yet (an empty database of ours): nothing to mix
         held = {r[0] for r in conn.execute("SELECT DISTINCT plan FROM judgements")}
         row = conn.execute("SELECT value FROM export_info WHERE name = 'lang'").fetchone()
     old = row[0] if row else "en"

@@ -239,7 +239,7 @@ def checked_override(
 
 
 def same_cell(o: Override, new: Override) -> bool:
-    return o.measure == new.measure and o.base in ("", new.base)
+    return _of_cell(o, new.base, new.measure)
 
 
 def write_overrides(folder: Path, plan_id: str, rows: list[Override]) -> Path:
