@@ -224,23 +224,18 @@ def _plain_words(pieces: list[str]) -> list[str]:
 
 
 def _folding_wrapper(base: type) -> type:
-    """Click's TextWrapper, breaking lines between the pieces of jtcompare.report.layout.PIECE (a Chinese
-    character with its punctuation, a word) and measuring them in terminal columns."""
-    from jtcompare.report.layout import PIECE, cells
+    """Click's TextWrapper, folding lines as the terminal's notes are (cli/render.wrap: where Chinese may break,
+    measured in terminal columns)."""
+    from jtcompare.cli.render import wrap
 
     class Folding(base):  # type: ignore[misc, valid-type]
         def wrap(self, text: str) -> list[str]:
-            lines: list[str] = []
-            line = self.initial_indent
             for pattern, words in _EXTRAS:  # before folding, so that the lines are measured as shown
                 text = pattern.sub(words, text)
-            for piece in PIECE.findall(" ".join(text.split("\n"))):
-                if line.strip() and cells(line) + cells(piece.rstrip()) > self.width:
-                    lines.append(line.rstrip())
-                    line, piece = self.subsequent_indent, piece.lstrip()
-                line += piece
-            if line.strip():
-                lines.append(line.rstrip())
-            return lines
+            text = " ".join(text.split("\n")).strip()
+            if not text:
+                return []
+            folded = wrap(self.initial_indent + text, self.width, self.subsequent_indent)
+            return [line.rstrip() for line in folded.split("\n")]
 
     return Folding
