@@ -325,7 +325,7 @@ def _run(jobs: int, use_cache: bool, overrides: bool, progress: Progress | None)
 
 def _matrix_part(a: Alignment) -> tuple[str, dict[str, object], list[dict[str, object]]]:
     """One plan's share of a Matrix: its id, its summary row and its cells (run in the worker with jobs > 1)."""
-    counts = a.counts()
-    summary = {"plan": a.plan.meta.id, "name": a.plan.meta.name, **counts}
-    summary |= {"coverage": round(a.coverage, 4), "local": len(a.local), "to_check": a.to_check}
+    from jtcompare.report.frames import summary_row  # the row every report's summary has, so they agree
+
+    summary = summary_row(a) | {"to_check": a.to_check}
     return a.plan.meta.id, summary, [cell_row(a.plan.meta.id, m, a.base) for m in a.measures]

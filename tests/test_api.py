@@ -49,7 +49,12 @@ def test_the_matrix_frame_is_the_coverage_matrix(lib) -> None:
     for plan in wide.columns:
         assert wide[plan].to_dict() == lib.align(plan).to_frame()["status"].to_dict()
     summary = m.summary_frame()
-    assert summary.loc["wuhan", "coverage"] == pytest.approx(lib.align("wuhan").coverage, abs=1e-4)
+    assert summary.loc["wuhan", "coverage"] == pytest.approx(lib.align("wuhan").coverage, abs=5e-4)
+    # the row every report's summary has: chengdu's plan is of another kind, with no date, and says so
+    assert summary.loc["chengdu", "kind"] != summary.loc["wuhan", "kind"] and summary.loc["chengdu", "date"] == ""
+    assert {"kind", "no_date"} <= set(summary.loc["chengdu", "caveats"].split(";"))
+    assert not {"kind", "no_date"} & set(summary.loc["wuhan", "caveats"].split(";"))
+    assert summary.loc["wuhan", "overridden"] == 0 and summary.loc["wuhan", "to_check"] > 0
     assert len(m.to_frame(long=True)) == 3 * 157
 
 

@@ -285,7 +285,8 @@ class Matrix:
         return wide.loc[list(dict.fromkeys(frame["measure"])), list(self.plans)]
 
     def summary_frame(self) -> pd.DataFrame:
-        """A row per plan: its counts by status, coverage and local additions."""
+        """A row per plan, as every report's summary has it: name, kind, date, counts by status, the measures
+        counted, coverage, local additions, overridden cells, caveat codes ('kind;no_date') and cells to check."""
         import pandas as pd
 
         return pd.DataFrame(list(self.summary)).set_index("plan")
