@@ -10,6 +10,7 @@ import zipfile
 import jtcompare.ingest.docx as word
 import pytest
 from jtcompare.cli.main import app
+from jtcompare.errors import JtError
 from jtcompare.plans.registry import open_library
 from typer.testing import CliRunner
 
@@ -297,3 +298,31 @@ def test_a_page_nested_as_real_pages_are_is_read(tmp_path, plans) -> None:
     result = runner.invoke(app, ["import", str(path), "--plans-dir", str(tmp_path), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert f"{len(plans['wuhan'].measures)} measures" in result.stdout
+
+
+def test_a_file_given_for_the_plans_folder_is_named_a_file(tmp_path) -> None:
+    """`--plans-dir notes.txt` (or Library of a file) said the folder does not exist, though the user sees it."""
+    import jtcompare
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a library", encoding="utf-8")
+    said = f"{notes}: is a file, not a plans folder (a folder holding plans.toml)"
+    result = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(notes)])
+    assert result.exit_code != 0 and result.stderr.strip() == f"error: {said}"
+    with pytest.raises(JtError, match="is a file, not a plans folder"):
+        jtcompare.Library(notes).plans()
+    assert notes.read_text(encoding="utf-8") == "not a library"
+
+
+@pytest.mark.parametrize(
+    ("args", "named"), [(["align", "wuhan", "wuhan"], "wuhan"), (["matrix", "wuhan", "national"], "national")]
+)
+def test_a_plan_is_not_compared_with_itself(args, named) -> None:
+    """`align wuhan wuhan` read 160 adopted, 100%; a matrix naming the base gave it a row of 100%."""
+    import jtcompare
+
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().startswith(f"error: {named}: is the base (")
+    with pytest.raises(JtError, match="not compared with itself"):
+        jtcompare.Library().align("wuhan", "wuhan")

@@ -28,7 +28,7 @@ from typing import Generic, TypeVar
 
 from jtcompare.atomic import sweep_stale_parts
 from jtcompare.cachedir import cache_root
-from jtcompare.errors import BadMetadata, JtError, UnreadableFile
+from jtcompare.errors import BadMetadata, BadOption, JtError, UnreadableFile, message
 from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
@@ -201,10 +201,21 @@ def _resolve(lib: Library, plans: list[str] | None, base_id: str) -> tuple[list[
     problems: list[JtError] = []
     for query in plans:
         try:
-            ids.append(lib.find(query).id)
+            ids.append(not_the_base(lib, query, base_id))
         except BadMetadata as exc:
             problems.append(exc)
     return list(dict.fromkeys(ids)), problems
+
+
+def not_the_base(lib: Library, query: str, base_id: str) -> str:
+    """The id of plan `query`, refused when it is the base: a plan against itself reads as 100% adopted."""
+    meta = lib.find(query)
+    if meta.id == base_id:
+        raise BadOption(
+            f"{query}: is the base ({meta.name}); a plan is not compared with itself: name another plan or --base",
+            message("error.plan_against_itself", plan=query, name=meta.name),
+        )
+    return meta.id
 
 
 def default_plans(lib: Library, base: str) -> list[str]:

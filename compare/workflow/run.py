@@ -11,7 +11,7 @@ from jtcompare.errors import JtError, PlanNotFound, message
 from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
-from jtcompare.workflow.batch import Progress, align_each
+from jtcompare.workflow.batch import Progress, align_each, not_the_base
 from jtcompare.workflow.cache import Aligner
 from jtcompare.workflow.overrides import apply_overrides, read_overrides
 
@@ -28,7 +28,8 @@ class Result:
 def run_alignment(
     lib: Library, plan: str, base: str, settings: Settings, *, use_cache: bool = True, overrides: bool = True
 ) -> Result:
-    a = Aligner(lib, lib.find(base).id, settings, use_cache)(plan)
+    base_id = lib.find(base).id
+    a = Aligner(lib, base_id, settings, use_cache)(not_the_base(lib, plan, base_id))
     return with_overrides(lib, [a], overrides)
 
 
