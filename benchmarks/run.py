@@ -334,7 +334,10 @@ def accuracy_section(acc: AccuracyResults) -> str:
         "",
         _table(_accuracy_rows(e, b), ["metric (held-out)", "engine", "baseline", "engine ÷ baseline"]),
         "",
-        f"not_applicable: the engine calls {na_hit} of the {na_total} held-out rows labelled not_applicable so.",
+        f"not_applicable: the engine calls {na_hit} of the {na_total} held-out rows labelled not_applicable so. "
+        "This is no test of the engine: those measures are rows of the reviewed applicability table "
+        "(compare/match/data/applicability.csv, read from the national sentence alone), which names every measure "
+        "that does not apply, held-out ones included; the accuracy figures above leave not_applicable cells out.",
         "",
         _interval_line(e.card),
         "",
