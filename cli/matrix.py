@@ -287,6 +287,8 @@ def override_cmd(
         # said in the words typed: 采纳 is pinned as 采纳, adopted as adopted (unless --lang)
         word = status_word(str(parse_status(status)), resolve_lang(lang, typed_lang(status)))
         say("cli.pinned", measure=measure, status=word, plan=lib.find(plan).id, path=path)
+        if not lib.counted(measure, base):  # pinned all the same: the view and the workbooks show it by the cell
+            say("cli.pinned_not_counted", measure=measure)
 
 
 def _clear(lib: Library, plan: str, measure: str, base: str) -> None:

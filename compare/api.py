@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from jtcompare.errors import BadOption, message
 from jtcompare.match.results import Alignment, Matrix, cell_row
 from jtcompare.match.settings import Settings, load_settings
 from jtcompare.plans.registry import default_plans_dir, describe_library, library_files, open_library, shipped_plans_dir
@@ -257,6 +258,24 @@ class Library:
         folder = writable_plans_dir(self._given)
         lib = open_library(library_now(folder))  # checked against the plans as they are; your library made on writing
         return add_override(folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+
+    def counted(self, measure: str, base: str = "national") -> bool:
+        """Whether base measure `measure` counts in coverage: those of the framing clauses (指导思想, 基本原则) and of
+        the situation (面临形势) do not, whatever a plan or an override says of them.
+
+        >>> Library().counted("N09.04"), Library().counted("N02.01")
+        (True, False)
+        """
+        from jtcompare.match.scoring import clause_role
+
+        plan = self.plan(base)
+        clause = next((c for c in plan.clauses if any(m.id == measure for m in c.measures)), None)
+        if clause is None:
+            raise BadOption(
+                f"{plan.id} has no measure '{measure}' (ids look like N08.03; see `jtcompare show {plan.id}`)",
+                message("error.no_measure", base=plan.id, measure=measure),
+            )
+        return clause_role(clause) == "action"
 
     def clear_override(self, plan: str, measure: str, *, base: str = "national") -> tuple[Path, Override]:
         """Remove the analyst's override of one base measure for `plan` (the engine's call applies again): the

@@ -139,3 +139,14 @@ def test_an_override_missing_a_part_names_what_is_missing(lib, given, english, c
     zh = run("override", *given, lib=lib, lang="zh")
     assert zh.exit_code == 2 and zh.stderr.rstrip().endswith(f"：缺少{chinese}")
     assert not (lib / "wuhan.overrides.csv").exists()
+
+
+def test_pinning_a_measure_coverage_does_not_count_says_so(lib) -> None:
+    """An override of a 基本原则 measure was taken without a word, and no count moved: now the command says why."""
+    summary = json.loads(run("align", "wuhan", "--format", "json", lib=lib).stdout)["summary"]
+    pinned = run("override", "wuhan", "N02.02", "采纳", "--note", "原则一致", lib=lib, lang="zh")
+    assert pinned.exit_code == 0 and "N02.02 属于指导思想、基本原则或形势部分，不计入覆盖率" in pinned.output
+    after = json.loads(run("align", "wuhan", "--format", "json", lib=lib).stdout)
+    assert after["summary"] == summary and cell(lib, "N02.02")["status"] == "adopted"
+    counted = run("override", "wuhan", "N08.03", "omitted", "--note", "only the title", lib=lib)
+    assert counted.exit_code == 0 and "coverage does not count" not in counted.output
