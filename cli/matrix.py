@@ -283,11 +283,12 @@ def override_cmd(
                 f"give PLAN MEASURE STATUS and --note (or --import FILE): missing {english}",
                 message("error.override_args", missing=[message(f"word.arg.{w}") for w in missing]),
             )
-        path = lib.override(plan, measure, status, note=note, by=by, match=match, base=base)
+        pinned = lib.override(plan, measure, status, note=note, by=by, match=match, base=base)
         # said in the words typed: 采纳 is pinned as 采纳, adopted as adopted (unless --lang)
         word = status_word(str(parse_status(status)), resolve_lang(lang, typed_lang(status)))
-        say("cli.pinned", measure=measure, status=word, plan=lib.find(plan).id, path=path)
-        if not lib.counted(measure, base):  # pinned all the same: the view and the workbooks show it by the cell
+        done = "cli.confirmed" if pinned.confirmed else "cli.pinned"
+        say(done, measure=measure, status=word, plan=lib.find(plan).id, path=pinned.path)
+        if not pinned.counted:  # pinned all the same: the view and the workbooks show it by the cell
             say("cli.pinned_not_counted", measure=measure)
 
 

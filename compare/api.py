@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -60,6 +61,16 @@ PathLike = str | os.PathLike[str]
 def settings(config: PathLike | None = None, **values: float) -> Settings:
     """The aligner's settings: the defaults, those of a TOML `config` file, then `values` (e.g. check_below=0.6)."""
     return load_settings(Path(config) if config else None, **values)
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """What `Library.override` did: the overrides file written; whether the status given was the engine's own call
+    (kept as a confirmation, not a correction); whether the measure counts in coverage at all."""
+
+    path: Path
+    confirmed: bool
+    counted: bool
 
 
 class Library:
@@ -249,15 +260,24 @@ class Library:
 
     def override(
         self, plan: str, measure: str, status: str, *, note: str, by: str = "", match: str = "", base: str = "national"
-    ) -> Path:
-        """Pin an analyst's status (a status id; the command line also reads the names outputs print) of one base
-        measure for `plan`, with a note; the overrides file written."""
+    ) -> Pinned:
+        """Pin an analyst's status (a status id or the name the outputs print, 采纳) of one base measure for `plan`,
+        with a note. The engine's own call given again is kept as a confirmation (as a review's agreement is: no
+        correction, the engine's evidence kept). Returns the file written, whether it confirmed, and whether the
+        measure counts in coverage at all."""
         from jtcompare.plans.library_edit import library_now, writable_plans_dir
+        from jtcompare.report.vocab import parse_status, typed_lang
         from jtcompare.workflow.overrides import add_override
+        from jtcompare.workflow.review import confirmed_note
 
         folder = writable_plans_dir(self._given)
         lib = open_library(library_now(folder))  # checked against the plans as they are; your library made on writing
-        return add_override(folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+        engine = {m.measure.id: m.status for m in self.align(plan, base, overrides=False).measures}.get(measure)
+        confirmed = engine is not None and engine == parse_status(status)
+        if confirmed:
+            note = confirmed_note(note, typed_lang(status))
+        path = add_override(folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
+        return Pinned(path, confirmed, self.counted(measure, base))
 
     def counted(self, measure: str, base: str = "national") -> bool:
         """Whether base measure `measure` counts in coverage: those of the framing clauses (指导思想, 基本原则) and of

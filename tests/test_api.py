@@ -107,9 +107,10 @@ def test_the_default_library_is_the_shipped_one_until_you_write(tmp_path, monkey
     monkeypatch.setenv("JTCOMPARE_HOME", str(tmp_path))
     lib = jtcompare.Library()
     assert "shipped with jtcompare" in lib.describe()
-    lib.override("wuhan", "N10.02", "adopted", note="checked")
+    pinned = lib.override("wuhan", "N10.02", "omitted", note="checked")
     assert lib.path == Path(tmp_path) / "plans" and lib.describe().endswith("(yours)")
     assert lib.align("wuhan").to_frame().loc["N10.02", "overridden"].startswith("checked")
+    assert pinned.path == lib.path / "wuhan.overrides.csv" and not pinned.confirmed and pinned.counted
 
 
 def test_a_new_version_of_a_plan_keeps_what_the_curator_wrote_and_its_region_bound_cells(tmp_path) -> None:

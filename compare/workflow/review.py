@@ -116,7 +116,7 @@ def _apply(
             engine[plan.id, base.id] = _engine_calls(lib, plan, base)
         agreed = engine[plan.id, base.id].get(new.measure) == new.status
         if agreed:  # kept as reviewed, but said to be the engine's call: it is no correction
-            new = dataclasses.replace(new, note=_confirmed(new.note, row["lang"]))
+            new = dataclasses.replace(new, note=confirmed_note(new.note, row["lang"]))
         current = pending.setdefault(plan.id, read_overrides(folder, plan.id))
         before = next((o for o in current if same_cell(o, new)), None)
         if before and before.status == new.status and agrees and not row["analyst_status"].strip():
@@ -159,7 +159,7 @@ def _engine_calls(lib: Library, plan: Plan, base: Plan) -> dict[str, str]:
     return {m.measure.id: m.status for m in a.measures}
 
 
-def _confirmed(note: str, lang: Lang) -> str:
+def confirmed_note(note: str, lang: Lang) -> str:
     """The note of an agreement, in the review file's language: that it confirms the engine's call, then the
     analyst's own note if any."""
     return text("review.confirmed_note", lang, note=note) if note else label("review.confirmed", lang)
