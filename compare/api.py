@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from jtcompare.errors import BadOption, message
+from jtcompare.errors import BadOption, JtError, message
 from jtcompare.match.results import Alignment, Matrix, cell_row
 from jtcompare.match.settings import Settings, load_settings
 from jtcompare.plans.registry import default_plans_dir, describe_library, library_files, open_library, shipped_plans_dir
@@ -272,12 +272,21 @@ class Library:
 
         folder = writable_plans_dir(self._given)
         lib = open_library(library_now(folder))  # checked against the plans as they are; your library made on writing
-        engine = {m.measure.id: m.status for m in self.align(plan, base, overrides=False).measures}.get(measure)
+        engine = self._engine_call(plan, measure, base)
         confirmed = engine is not None and engine == parse_status(status)
         if confirmed:
             note = confirmed_note(note, typed_lang(status))
         path = add_override(folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
         return Pinned(path, confirmed, self.counted(measure, base))
+
+    def _engine_call(self, plan: str, measure: str, base: str) -> str | None:
+        """The engine's own status of one cell; None where there is none to give (add_override then says why the
+        override cannot be taken: the base against itself, an unknown measure)."""
+        try:
+            a = self.align(plan, base, overrides=False)
+        except JtError:
+            return None
+        return next((m.status for m in a.measures if m.measure.id == measure), None)
 
     def counted(self, measure: str, base: str = "national") -> bool:
         """Whether base measure `measure` counts in coverage: those of the framing clauses (指导思想, 基本原则) and of

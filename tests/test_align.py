@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from jtcompare.cli.main import app
@@ -104,6 +105,10 @@ def test_every_format_carries_the_same_judgement(tmp_path) -> None:
     statuses = {m["id"]: m["status"] for m in data["measures"]}
     rows = list(csv.DictReader(io.StringIO(run_json("chongqing", "--format", "csv"))))
     assert {r["measure"]: r["status"] for r in rows} == statuses
+    # key units as two numbers: "2/3" in a CSV is the 3rd of February to a spreadsheet that opens it
+    pairs = {m["id"]: m["units_covered"] for m in data["measures"]}
+    assert {r["measure"]: f"{r['units_covered']}/{r['key_units']}" for r in rows} == pairs
+    assert not any("/" in v for r in rows for v in r.values() if re.fullmatch(r"\d+/\d+", v))
     words = {k: label(f"status.{v}", "en") for k, v in statuses.items()}  # human outputs show labels
     assert "not applicable" in words.values()
     md = run_json("chongqing", "--format", "md")

@@ -289,7 +289,11 @@ FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", 
 def test_formula_looking_notes_are_stored_quoted_and_read_back_as_written(lib: Path) -> None:
     ids = [f"N08.0{k}" for k in range(1, 9)]
     for measure, note in zip(ids, FORMULAS, strict=True):
-        result = invoke("override", "wuhan", measure, "partial", "--note", note, "--by", "=cmd", "--plans-dir", lib)
+        # not_applicable: never the engine's call here, so each is a correction (the engine's own call given again
+        # would be a confirmation, its note said to be one)
+        result = invoke(
+            "override", "wuhan", measure, "not_applicable", "--note", note, "--by", "=cmd", "--plans-dir", lib
+        )
         assert result.exit_code == 0, result.output
     raw = (lib / "wuhan.overrides.csv").read_bytes().decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(raw, newline="")))
@@ -300,15 +304,15 @@ def test_formula_looking_notes_are_stored_quoted_and_read_back_as_written(lib: P
     assert [o.note for o in back] == FORMULAS and {o.by for o in back} == {"=cmd"}
     data = json.loads(invoke("align", "wuhan", "--format", "json", "--plans-dir", lib).stdout)
     pinned = {m["id"]: m for m in data["measures"] if m["overridden"]}
-    assert set(pinned) == set(ids) and all(pinned[i]["status"] == "partial" for i in ids)
+    assert set(pinned) == set(ids) and all(pinned[i]["status"] == "not_applicable" for i in ids)
     assert pinned["N08.01"]["overridden"].startswith('=HYPERLINK("http://x","y") (=cmd, ')
-    again = invoke("override", "wuhan", "N08.01", "adopted", "--note", FORMULAS[0], "--plans-dir", lib)
+    again = invoke("override", "wuhan", "N08.01", "omitted", "--note", FORMULAS[0], "--plans-dir", lib)
     assert again.exit_code == 0, again.output  # rewriting the file keeps every other note as written
     assert [o.note for o in read_overrides(lib, "wuhan")] == [*FORMULAS[1:], FORMULAS[0]]
 
 
 def test_a_plain_note_is_stored_as_it_is(lib: Path) -> None:
-    assert invoke("override", "wuhan", "N08.01", "adopted", "--note", "只是标题相同", "--plans-dir", lib).exit_code == 0
+    assert invoke("override", "wuhan", "N08.01", "omitted", "--note", "只是标题相同", "--plans-dir", lib).exit_code == 0
     rows = list(csv.DictReader(io.StringIO((lib / "wuhan.overrides.csv").read_text(encoding="utf-8"))))
     assert rows[0]["note"] == "只是标题相同"
 

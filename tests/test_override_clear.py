@@ -154,17 +154,17 @@ def test_pinning_a_measure_coverage_does_not_count_says_so(lib) -> None:
 
 def test_the_engines_own_call_pinned_from_the_command_line_is_a_confirmation(lib) -> None:
     """As a review's agreement is: no *, not counted among the overrides, the engine's evidence kept. It read
-    已将 wuhan 的 N27.03 改判为采纳 and showed 采纳* with '采纳（人工改判；原判定为采纳）'."""
-    engine = cell(lib, "N27.03")
+    已将 wuhan 的 N10.02 改判为采纳 and showed 采纳* with '采纳（人工改判；原判定为采纳）'."""
+    engine = cell(lib, "N10.02")
     word = {"adopted": "采纳", "partial": "部分采纳", "omitted": "未采纳", "strengthened": "强化"}[engine["status"]]
-    said = run("override", "wuhan", "N27.03", word, "--note", "核对无误", lib=lib, lang="zh")
-    assert said.exit_code == 0 and f"已确认 wuhan 的 N27.03 原判定为{word}（不算人工改判）" in said.output
-    now = cell(lib, "N27.03")
+    said = run("override", "wuhan", "N10.02", word, "--note", "核对无误", lib=lib, lang="zh")
+    assert said.exit_code == 0 and f"已确认 wuhan 的 N10.02 原判定为{word}（不算人工改判）" in said.output
+    now = cell(lib, "N10.02")
     assert now["status"] == engine["status"] and now["confirmed"] is True
     assert now["evidence"] == f"{engine['evidence']}; {now['overridden']}"
     assert now["overridden"].startswith("确认原判定：核对无误")
     table = run("align", "wuhan", lib=lib).output
-    assert "N27.03" in table and not any("*" in line for line in table.splitlines() if "N27.03" in line)
+    assert "N10.02" in table and not any("*" in line for line in table.splitlines() if "N10.02" in line)
     other = "omitted" if engine["status"] != "omitted" else "adopted"
-    changed = run("override", "wuhan", "N27.03", other, "--note", "再读一遍", lib=lib)
-    assert "pinned as" in changed.output and cell(lib, "N27.03")["confirmed"] is False
+    changed = run("override", "wuhan", "N10.02", other, "--note", "再读一遍", lib=lib)
+    assert "pinned as" in changed.output and cell(lib, "N10.02")["confirmed"] is False

@@ -96,17 +96,32 @@ def frame_csv(df: pd.DataFrame, lang: Lang = "en") -> str:
     return csv_header(list(df.columns)) + csv_lines(df.itertuples(index=False), list(df.columns), lang)
 
 
+# a spreadsheet opening a CSV reads "2/3" as the 3rd of February: the key units covered and their number go as
+# two numbers, under the names the frames and the SQLite export give them
+UNIT_PAIR = ("units_covered", "key_units")
+
+
 def csv_header(columns: Sequence[str]) -> str:
-    return csv_text([columns])
+    return csv_text([[c for k in columns for c in (UNIT_PAIR if k == "units" else (k,))]])
 
 
 def csv_lines(rows: Iterable[Sequence[object]], columns: Sequence[str] = (), lang: Lang = "en") -> str:
     """CSV lines of `rows` (each a sequence of values, under `columns`), every cell safe for a spreadsheet:
     frame_csv, or the rows of one plan at a time when a matrix of many plans is streamed (cells.csv_text quotes a
-    bare \r). The sentences among the columns (vocab.PROSE) are worded in `lang`."""
+    bare \r). The sentences among the columns (vocab.PROSE) are worded in `lang`; "units" (2/3) goes as two
+    numbers (UNIT_PAIR)."""
     if lang != "en":
         rows = ([worded(k, v, lang) for k, v in zip(columns, row, strict=True)] for row in rows)
+    if "units" in columns:
+        k = list(columns).index("units")
+        rows = ([*row[:k], *_unit_pair(row[k]), *row[k + 1 :]] for row in map(list, rows))
     return csv_text([safe_cell(_csv_value(v)) for v in row] for row in rows)
+
+
+def _unit_pair(value: object) -> tuple[object, object]:
+    """ "2/3" -> (2, 3); anything else (no units: "") as two empty cells."""
+    covered, _, total = str(value).partition("/")
+    return (int(covered), int(total)) if covered.isdigit() and total.isdigit() else ("", "")
 
 
 def _csv_value(value: object) -> object:
