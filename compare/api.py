@@ -339,8 +339,10 @@ class Library:
     ) -> Exported:
         """Write (or update in place) a SQLite database of the plans, their measures and every judgement; `lang` is
         the language of the judgements' sentences (evidence, units not covered), ids stay English."""
+        from jtcompare.report.i18n import resolve_lang
         from jtcompare.workflow.export import export_sqlite
 
+        lang = resolve_lang(lang, "en")  # "fr" is the one-line error a command gives, not a KeyError mid-export
         return export_sqlite(
             self.folder(),
             _ids(plans),

@@ -283,6 +283,28 @@ def test_an_update_in_another_language_is_refused_unless_every_plan_is_written_a
     assert rows(db, "SELECT value FROM export_info WHERE name = 'lang'") == [("en",)]
 
 
+def test_an_update_under_other_settings_is_refused_unless_every_plan_is_written_again(tmp_path) -> None:
+    """Plans exported under --config check_below = 0.3, then wuhan alone under the defaults, left wuhan with 46
+    cells to check and the others with none, and nothing in the file said so. The settings are recorded
+    (export_info.settings: those that differ from the defaults) and such an update is refused in one line."""
+    db, config = tmp_path / "plans.db", tmp_path / "strict.toml"
+    config.write_text("check_below = 0.3\n", encoding="utf-8")
+    assert export(db, "--config", str(config)).exit_code == 0
+    assert rows(db, "SELECT value FROM export_info WHERE name = 'settings'") == [('{"check_below": 0.3}',)]
+    before = db.read_bytes()
+    mixed = export(db, "wuhan")
+    assert mixed.exit_code == 2 and mixed.stdout == "", mixed.output
+    assert mixed.stderr.strip() == (
+        f"error: {db}: its other plans were judged under other settings (check_below = 0.3; now the defaults); "
+        "export every plan again with these, or with the same --config"
+    )
+    assert db.read_bytes() == before
+    assert export(db, "wuhan", "--config", str(config)).exit_code == 0  # the same settings: an update as ever
+    assert export(db).exit_code == 0  # every plan again: the file's settings are the defaults now
+    assert rows(db, "SELECT value FROM export_info WHERE name = 'settings'") == [("{}",)]
+    assert rows(db, "SELECT count(*) FROM judgements WHERE flagged") != [(0,)]
+
+
 def test_the_python_api_refuses_what_the_command_refuses(tmp_path) -> None:
     """Library.export_sqlite checks the file itself (the command only calls it): a file that is not one of our
     databases is the engine's one-line error, never sqlite3's exception from deep inside."""
@@ -298,6 +320,9 @@ def test_the_python_api_refuses_what_the_command_refuses(tmp_path) -> None:
         with pytest.raises(JtError, match=said):
             Library(PLANS).export_sqlite(path, plans=["wuhan"], lang="zh")
     assert notes.read_text(encoding="utf-8") == "项目笔记\n"
+    with pytest.raises(JtError, match="unknown language 'fr'"):  # was a bare KeyError: 'fr'
+        Library(PLANS).export_sqlite(tmp_path / "new.db", plans="wuhan", lang="fr")
+    assert not (tmp_path / "new.db").exists()
 
 
 def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -> None:

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtcompare.atomic import update_atomic
-from jtcompare.errors import BadOption, WriteFailed, detail, message, os_reason
+from jtcompare.errors import BadOption, Message, WriteFailed, detail, message, os_reason
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
+from jtcompare.match.settings import DEFAULTS, Settings, as_dict
 from jtcompare.plans.model import Plan
 from jtcompare.report.frames import chapter_label, departments
 from jtcompare.report.i18n import Lang
@@ -361,9 +362,17 @@ def check_export_target(path: Path) -> None:
         )
 
 
-def check_export_lang(path: Path, lang: Lang, plans: Iterable[str] | None) -> None:
-    """Refuse an update in another language that would leave the file's other plans in the old one (`plans`: the
-    plans this export rewrites; None: every plan, which may change the language)."""
+def settings_said(settings: Settings) -> str:
+    """The settings an export was made with, for export_info: JSON of those that differ from the defaults, {} for
+    none (a file exported before this row existed was made with the defaults of its day, read as {})."""
+    now, default = as_dict(settings), as_dict(DEFAULTS)
+    return json.dumps({k: v for k, v in now.items() if v != default[k]}, sort_keys=True)
+
+
+def check_export_mix(path: Path, lang: Lang, settings: Settings, plans: Iterable[str] | None) -> None:
+    """Refuse an update that would leave the file's other plans in another language, or judged under other
+    settings, than the plans it rewrites (`plans`; None: every plan, which may change both): a query over the
+    file would compare cells made two ways without a word."""
     if plans is None or not path.is_file() or path.stat().st_size == 0:
         return
     with _connect(path) as conn:
@@ -371,14 +380,32 @@ def check_export_lang(path: Path, lang: Lang, plans: Iterable[str] | None) -> No
         if not {"judgements", "export_info"} <= tables:
             return  # no judgements yet (an empty database of ours): nothing to mix
         held = {r[0] for r in conn.execute("SELECT DISTINCT plan FROM judgements")}
-        row = conn.execute("SELECT value FROM export_info WHERE name = 'lang'").fetchone()
-    old = row[0] if row else "en"
-    if old != lang and held - set(plans):
+        info = dict(conn.execute("SELECT name, value FROM export_info").fetchall())
+    if not held - set(plans):
+        return
+    old = info.get("lang", "en")
+    if old != lang:
         raise BadOption(
             f"{path}: its sentences are in {old} (exported with --lang {old}); export every plan again with "
             f"--lang {lang}, or give --lang {old}",
             message("error.sqlite.other_lang", path=path, old=old, new=lang),
         )
+    was, now = info.get("settings", "{}"), settings_said(settings)
+    if was != now:
+        raise BadOption(
+            f"{path}: its other plans were judged under other settings ({_settings_shown(was)}; now "
+            f"{_settings_shown(now)}); export every plan again with these, or with the same --config",
+            message("error.sqlite.other_settings", path=path, old=_settings_said(was), new=_settings_said(now)),
+        )
+
+
+def _settings_shown(said: str) -> str:
+    values = json.loads(said)
+    return ", ".join(f"{k} = {v}" for k, v in values.items()) or "the defaults"
+
+
+def _settings_said(said: str) -> str | Message:
+    return _settings_shown(said) if json.loads(said) else message("word.default_settings")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -405,12 +432,14 @@ def write_sqlite(
     library: set[str],
     protected: Mapping[Path, str] | None = None,
     lang: Lang = "en",
+    settings: Settings = DEFAULTS,
 ) -> Written:
     """Write (or update) the database at `path` from the plans' rows as they come. `overrides(plan)`: an exported
     plan's analyst overrides (rows of the overrides table); `library`: every plan id the library still has
     (the rows of any other plan are deleted). The file is replaced only once complete (atomic.update_atomic)."""
     written = Written()
-    update_atomic(path, lambda tmp: _update(tmp, parts, base, overrides, library, written, lang), protected=protected)
+    info = {"lang": lang, "settings": settings_said(settings)}
+    update_atomic(path, lambda tmp: _update(tmp, parts, base, overrides, library, written, info), protected=protected)
     return written
 
 
@@ -421,7 +450,7 @@ def _update(
     overrides: Callable[[str], list[Row]],
     library: set[str],
     written: Written,
-    lang: Lang,
+    info: dict[str, str],
 ) -> None:
     from sqlite_utils import Database
 
@@ -443,7 +472,7 @@ def _update(
             written.plans.append(part.plan)
         _delete_gone(db, library)
         written.full_text = _full_text(db)
-        _info(db, base, written.full_text, lang)
+        _info(db, base, written.full_text, info)
         _check_references(db)
         written.counts = {t: db[t].count for t in KEYS}
         db.conn.commit()
@@ -526,11 +555,13 @@ def _full_text(db: Database) -> bool:
     return True
 
 
-def _info(db: Database, base: str, full_text: bool, lang: Lang) -> None:
+def _info(db: Database, base: str, full_text: bool, said: dict[str, str]) -> None:
+    """export_info: the tool, the base, `said` (lang: of the sentences the last export wrote; settings: those that
+    differ from the defaults, check_export_mix keeps them one for the file), when, and the full-text search."""
     info = {
         "tool": f"jtcompare {__version__}",
         "last_base": base,
-        "lang": lang,  # of the sentences the last export wrote (evidence, units not covered)
+        **said,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "full_text": "trigram" if full_text else f"none (SQLite {sqlite3.sqlite_version}; trigram needs 3.34)",
     }

@@ -11,7 +11,7 @@ from jtcompare.errors import JtError
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
 from jtcompare.report.i18n import Lang
-from jtcompare.report.sqlite import Row, Rows, Written, check_export_lang, check_export_target, write_sqlite
+from jtcompare.report.sqlite import Row, Rows, Written, check_export_mix, check_export_target, write_sqlite
 from jtcompare.workflow.batch import Progress
 from jtcompare.workflow.overrides import read_overrides
 from jtcompare.workflow.run import Stream
@@ -43,10 +43,10 @@ def export_sqlite(
     judgements' sentences (evidence, units not covered) are written in `lang`."""
     base_id = lib.find(base).id
     # refused before any alignment: a folder, a FIFO or a library file; a file that is not one of our databases;
-    # an update that would mix two languages
+    # an update that would mix two languages or two settings
     check_target(out, force=True, protected=protected)
     check_export_target(out)
-    check_export_lang(out, lang, None if plans is None else [lib.find(p).id for p in plans])
+    check_export_mix(out, lang, settings, None if plans is None else [lib.find(p).id for p in plans])
     stream = Stream(
         lib,
         plans,
@@ -69,6 +69,13 @@ def export_sqlite(
 
     library = set(lib.plans) | set(lib.broken)  # a broken entry is still the library's: its rows stay
     written = write_sqlite(
-        out, stream, base=base_id, overrides=analyst_rows, library=library, protected=protected, lang=lang
+        out,
+        stream,
+        base=base_id,
+        overrides=analyst_rows,
+        library=library,
+        protected=protected,
+        lang=lang,
+        settings=settings,
     )
     return Exported(written, stream.stale, stream.problems)
