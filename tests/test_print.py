@@ -138,7 +138,7 @@ def test_the_brief_prints_on_two_pages_with_header_and_numbers(printed) -> None:
     text = flat("".join(pages))
     result = runner.invoke(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(PLANS)])
     coverage = f"覆盖率{pct(coverage_share(json.loads(result.stdout)['summary']))}"
-    for words in ("要点", coverage, "各章措施判定", "主要差距", "按国家牵头部门", "量化目标", "注意"):
+    for words in ("主要数据", coverage, "各章措施判定", "主要差距", "按国家牵头部门", "量化目标", "注意"):
         assert flat(words) in text, words
     assert not overprinted(pdf)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import pandas as pd
-from jtcompare.match.results import STATUSES, Alignment, MeasureResult
+from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment, MeasureResult
 from jtcompare.match.settings import DEFAULTS
 from jtcompare.report.caveats import Caveat, caveats, said_once
 from jtcompare.report.cells import sheet_title, xml_text
@@ -367,6 +367,8 @@ def _chart(ws: Worksheet, alignments: list[Alignment], ctx: Context, row: int, l
     chart.y_axis.majorGridlines = None
     first_status = 5  # plan, name, kind, date, then the statuses
     for k, status in enumerate(STATUSES):
+        if status not in COVERAGE_STATUSES:  # the axis counts the measures counted, as the brief's chart does
+            continue
         col = first_status + k
         data = Reference(ws, min_col=col, min_row=1, max_row=last)
         chart.add_data(data, titles_from_data=True)
