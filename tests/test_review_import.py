@@ -53,6 +53,22 @@ def test_csv_from_the_view_sets_statuses_in_either_language(lib, tmp_path) -> No
     assert "0 changed, 0 confirmed, 2 unchanged" in again.stdout
 
 
+def test_a_chinese_review_file_names_its_reviewer_复核人_and_one_saying_审核人_still_imports(lib, tmp_path) -> None:
+    """The outputs said 复核 on the sheets and 审核 in the view for the same act; they say 复核 now, and a review
+    file exported before, its reviewer's column headed 审核人, is read as it was."""
+    (first,) = _pick(_align(lib, "wuhan"), 1, "omitted")
+    for header in ("复核人", "审核人"):
+        review = tmp_path / f"{header}.csv"
+        with review.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["方案", "国家措施编号", "分析员判定", "分析员备注", header])
+            w.writerow(["武汉市", first["id"], "未采纳", "不是同一措施", f"LM-{header}"])
+        result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+        assert result.exit_code == 0, result.output
+        rows = list(csv.DictReader((lib / "wuhan.overrides.csv").open(encoding="utf-8")))
+        assert [r["by"] for r in rows] == [f"LM-{header}"]
+
+
 def test_workbook_review_columns_round_trip_with_a_stale_row(lib, tmp_path) -> None:
     before = _align(lib, "chongqing")
     rows = _pick(before, 3, "partial")

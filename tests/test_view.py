@@ -533,7 +533,7 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
     row.find_element(By.CSS_SELECTOR, ".rv-note").send_keys(note)
     driver.find_element(By.ID, "reviewer").send_keys("王芳")  # the reviewer's name, kept for every page
     assert row.find_element(By.CSS_SELECTOR, ".badge.pending").is_displayed()
-    assert driver.find_element(By.ID, "reviewed").text == "已审核 1 条"
+    assert driver.find_element(By.ID, "reviewed").text == "已复核 1 条"
     load(driver, out)  # kept in the browser
     row = driver.find_element(By.ID, f"ms-{m['id']}")
     assert (
@@ -556,7 +556,7 @@ def test_a_review_in_the_page_becomes_an_override(driver, downloads, tmp_path) -
     assert raw.startswith(b"\xef\xbb\xbf")
     # the page is in Chinese, and so is its review file: titles, places and the status as the workbook writes them
     assert list(csv.reader(io.StringIO(raw.decode("utf-8-sig")))) == [
-        ["方案", "对照基准", "国家措施编号", "国家措施原文", "分析员判定", "分析员备注", "审核人"],
+        ["方案", "对照基准", "国家措施编号", "国家措施原文", "分析员判定", "分析员备注", "复核人"],
         ["武汉市", "国家", m["id"], m["text"], "采纳", note, "王芳"],
     ]
 
@@ -722,7 +722,7 @@ def test_the_view_prints_both_texts_whole_without_its_controls(driver, pages, li
         measures = library.load(plan).measures
         for m in (measures[len(measures) // 2], measures[-1]):  # the middle and the end of each text
             assert re.sub(r"\s+", "", m.text)[:30] in text, (plan, m.id)
-    for control in ("导出审核表", "清除审核", "搜索文字", "分析员判定", "显示157/157条措施"):
+    for control in ("导出复核表", "清除复核", "搜索文字", "分析员判定", "显示157/157条措施"):
         assert control not in text, control
 
 

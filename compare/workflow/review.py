@@ -282,6 +282,7 @@ def _aliases() -> dict[str, str]:
         for lang in LANGS:
             # the status shown is a report column (column.status); the rest are the review columns (col.*)
             names[label(f"column.{key}" if key == "status" else f"col.{key}", lang).lower()] = key
+    names["审核人"] = "by"  # the reviewer's column before the outputs said 复核 throughout: old files still import
     return names
 
 
