@@ -137,7 +137,7 @@ def test_an_override_missing_a_part_names_what_is_missing(lib, given, english, c
         f"error: give PLAN MEASURE STATUS and --note (or --import FILE): missing {english}\n"
     )
     zh = run("override", *given, lib=lib, lang="zh")
-    assert zh.exit_code == 2 and zh.stderr.rstrip().endswith(f"：缺少{chinese}")
+    assert zh.exit_code == 2 and zh.stderr.rstrip().endswith(f"：缺少 {chinese}")
     assert not (lib / "wuhan.overrides.csv").exists()
 
 

@@ -184,6 +184,9 @@ def test_view_and_heatmap_show_chinese_text(tmp_path) -> None:
     assert len(pages) == 4
     assert [p.name for p in pages if leftover(page_texts(p), PAGE_ALLOWED_RE)] == []
     assert "wuhan" not in page_texts(heat)  # a plan is named 武汉市, not by its id
+    # the base as every other output names it (the pages read 减污降碳协同增效实施方案 (环综合〔2022〕42号))
+    named = "对照 国家《减污降碳协同增效实施方案》（环综合〔2022〕42号）"
+    assert any(named in t for t in texts) and any(named in t for t in page_texts(heat))
 
 
 # --- the evidence line: translated, never changed -----------------------------------------------------------------

@@ -24,6 +24,7 @@ from jtcompare.report.caveats import caveats
 from jtcompare.report.evidence import evidence_text, override_text
 from jtcompare.report.i18n import Lang, keys, label
 from jtcompare.report.palette import ordered
+from jtcompare.report.vocab import base_title
 from jtcompare.version import __version__
 
 if TYPE_CHECKING:
@@ -480,6 +481,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["pct"] = lambda v: "" if v is None else f"{v:.0%}"
+    # the base as every other output names it: 国家《减污降碳协同增效实施方案》（环综合〔2022〕42号）
+    env.filters["base_title"] = base_title
     return env
 
 
