@@ -28,7 +28,14 @@ _PANELS = {
     "DEFAULT_STRING": "[默认：{}]",
 }
 _USAGE = (("Usage:", "用法："), ("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."))
-TYPES = {"<str>": "<文本>", "<path>": "<路径>", "<float>": "<数值>", "<int>": "<整数>", "<list[str]>": "<文本，可重复>"}
+TYPES = {
+    "<str>": "<文本>",
+    "<path>": "<路径>",
+    "<float>": "<数值>",
+    "<int>": "<整数>",
+    "<int range>": "<整数>",
+    "<list[str]>": "<文本，可重复>",
+}
 
 
 def help_lang() -> str:
@@ -147,6 +154,8 @@ def _put_chinese(obj: Any, ctx: Any, rich_utils: ModuleType, put: Put) -> None:
     for kind in (TyperArgument, TyperOption):
         shown = kind.display_type_rich
         put(kind, "display_type_rich", lambda self, ctx, shown=shown: _type_zh(shown(self, ctx)))
+    ranged = TyperOption._get_number_range_help_str
+    put(TyperOption, "_get_number_range_help_str", lambda self: _range_zh(ranged(self)))
 
 
 def _stacked(items: list[Any]) -> Any:
@@ -162,6 +171,13 @@ def _folded(text: Any) -> Any:
 
 def _type_zh(shown: str | None) -> str | None:
     return TYPES.get(shown, shown) if shown else shown
+
+
+def _range_zh(shown: str | None) -> str | None:
+    """A range as Typer writes it beside an option (x>=1, 0<=x<=1), the x left out: ≥1, 0≤…≤1."""
+    if not shown:
+        return shown
+    return shown.replace("<=x<=", "≤…≤").replace("x>=", "≥").replace("x<=", "≤")
 
 
 def _usage_zh(line: str) -> str:
@@ -208,6 +224,7 @@ _EXTRAS = (
     (re.compile(r"\[required\]"), "[必填]"),
     (re.compile(r"\[default: ([^\]]*)\]"), r"[默认：\1]"),
     (re.compile(r"\[env var: ([^\]]*)\]"), r"[环境变量：\1]"),
+    (re.compile(r"\[(x[<>]=[^\]]*|[^\]\s]*<=x<=[^\]]*)\]"), lambda m: f"[{_range_zh(m[1])}]"),
 )
 
 

@@ -64,6 +64,7 @@ def test_help_is_chinese_under_zh(command: str) -> None:
     assert "用法：" in result.output and "选项" in result.output
     narrow = runner.invoke(app, args, env={**ZH, "COLUMNS": "80"}, prog_name="jtcompare").output
     assert "…" not in narrow  # a line of Chinese is folded, never cut short
+    assert not re.search(r"int range|x>=|x<=", result.output)  # --jobs read <int range> [x>=1]: now <整数> [≥1]
     command_obj = typer.main.get_command(app)
     command_obj = command_obj.commands[command] if command else command_obj  # type: ignore[attr-defined]
     zh = {e["en"]: e["zh"] for e in entries()}
@@ -140,10 +141,10 @@ def test_plain_help_without_rich_is_chinese_too() -> None:
 
     zh = {e["en"]: e["zh"] for e in entries()}
     root = typer.main.get_command(app)
-    for command in ("", "align", "export"):
+    for command in ("", "align", "export"):  # export has --jobs, a range
         shown = plain(ZH, *[command] * bool(command))
         assert re.match(r"用法：.*jtcompare\S* (\S+ )?\[选项\]", shown) and "选项：" in shown
-        assert not re.search(r"Usage|Options|Arguments|Commands|\[required\]|env var|<str>|<path>", shown)
+        assert not re.search(r"Usage|Options|Arguments|Commands|\[required\]|env var|<str>|<path>|int range|x>=", shown)
         assert max(cells(line) for line in shown.splitlines()) <= 80
         obj = root.commands[command] if command else root  # type: ignore[attr-defined]
         ctx = obj.context_class(obj, info_name=command or "jtcompare")
