@@ -71,14 +71,18 @@ def said_once(found: Sequence[Caveat], plans: int, lang: Lang, names: Mapping[st
     names = names or {}
     groups: dict[tuple, list[Caveat]] = {}
     for c in found:
-        said = sorted((k, c.values[k]) for k in _fields(f"caveat.{c.code}") if k != "name")  # what it says of them
-        groups.setdefault((c.code, *said), []).append(c)
+        groups.setdefault(said_of(c), []).append(c)
     return [
         group[0].text(lang, names.get(group[0].plan))
         if len(group) == 1
         else _many(group, len(group) == plans, lang, names)
         for group in groups.values()
     ]
+
+
+def said_of(c: Caveat) -> tuple:
+    """What a caveat says, the plan's name left out: two plans' caveats that say the same are said once."""
+    return (c.code, *sorted((k, c.values[k]) for k in _fields(f"caveat.{c.code}") if k != "name"))
 
 
 def _fields(key: str) -> set[str]:

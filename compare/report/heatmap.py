@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jtcompare.match.results import STATUSES, Alignment
-from jtcompare.report.caveats import caveats
+from jtcompare.report.caveats import caveats, said_of, said_once
 from jtcompare.report.html import StatusInfo, labels, render, status_info
 from jtcompare.report.i18n import Lang
 from jtcompare.report.palette import COVERAGE_BINS
@@ -75,7 +75,9 @@ def legend_bins(t: dict[str, str]) -> list[tuple[int, str, str]]:
     return out
 
 
-def plan_row(a: Alignment, columns: list[str], infos: list[StatusInfo], lang: Lang) -> PlanRow:
+def plan_row(
+    a: Alignment, columns: list[str], infos: list[StatusInfo], lang: Lang, shared: set[tuple] = frozenset()
+) -> PlanRow:
     results = {c.clause.id: c for c in a.clauses}
     over = {m.clause.id for m in a.measures if m.corrected}
     cells = [
@@ -90,6 +92,7 @@ def plan_row(a: Alignment, columns: list[str], infos: list[StatusInfo], lang: La
         bars.append((s, n, round(x, 2), round(width, 2)))
         x += width
     name = a.plan.meta.name
+    own = [c for c in caveats(a) if said_of(c) not in shared]
     return PlanRow(
         a.plan.id,
         name,
@@ -98,8 +101,17 @@ def plan_row(a: Alignment, columns: list[str], infos: list[StatusInfo], lang: La
         [(s, counts.get(s.key, 0)) for s in infos],
         cells,
         bars,
-        [c.text(lang) for c in caveats(a)],
+        [c.text(lang) for c in own],
     )
+
+
+def shared_caveats(alignments: list[Alignment]) -> set[tuple]:
+    """The caveats every plan has alike (the same national measures not applying to each): said once above the
+    plans' own, so that the ! beside a coverage marks what sets that plan apart (chengdu's other kind of plan)."""
+    if len(alignments) < 2:
+        return set()
+    keys = [{said_of(c) for c in caveats(a)} for a in alignments]
+    return set.intersection(*keys)
 
 
 def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
@@ -109,7 +121,9 @@ def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
     t = labels(lang)
     clauses = [c for c in alignments[0].clauses if c.role == "action"]
     columns = [c.clause.id for c in clauses]
-    rows = [plan_row(a, columns, infos, lang) for a in alignments]
+    shared = shared_caveats(alignments)
+    rows = [plan_row(a, columns, infos, lang, shared) for a in alignments]
+    every = [c for a in alignments for c in caveats(a) if said_of(c) in shared]
     heads = [
         ColumnHead(
             c.clause.id,
@@ -129,6 +143,7 @@ def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
         "version": __version__,
         "columns": heads,
         "rows": rows,
+        "shared": said_once(every, len(alignments), lang),  # once, of `every plan`
         "bins": legend_bins(t),
         "bar": {"row": BAR_ROW, "label": BAR_LABEL, "width": BAR_WIDTH, "height": BAR_ROW * len(rows) + 4},
         "data": {
