@@ -404,6 +404,16 @@ def test_the_matrix_workbook_says_a_shared_note_once(tmp_path) -> None:
     assert sum("national measures do not apply" in c for c in cells) == 1
 
 
+def test_the_terminal_matrix_marks_only_what_sets_a_plan_apart() -> None:
+    """Every row's 注意 read 有不适用措施 (the same 9 measures for each) and chengdu's 类型不同、无… was cut: the column
+    now leaves out what the note under the table says once for every plan."""
+    result = runner.invoke(app, ["matrix", "--lang", "zh", "--plans-dir", str(PLANS)], env={"COLUMNS": "200"})
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith(("重庆", "武汉", "成都"))}
+    assert "有不适用措施" not in result.stdout.split("\n\n")[0]
+    assert rows["成都市"].rstrip().endswith("类型不同、无日期") and not rows["武汉市"].rstrip().endswith("措施")
+    assert "! 每个方案都有同样的 9 项国家措施不适用" in result.stdout
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("columns", [50, 60, 80])
 def test_notes_wrap_to_a_narrow_terminal_between_ids_never_inside_one(lang, columns) -> None:

@@ -8,6 +8,7 @@ Every report (Summary sheet, Markdown, terminal, brief) shows the same caveats, 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from string import Formatter
@@ -78,6 +79,14 @@ def said_once(found: Sequence[Caveat], plans: int, lang: Lang, names: Mapping[st
         else _many(group, len(group) == plans, lang, names)
         for group in groups.values()
     ]
+
+
+def alike(found: Sequence[Caveat], plans: int) -> set[tuple]:
+    """What every one of `plans` plans' caveats says alike (said_of keys; none for one plan): said once, for every
+    plan, it marks none of them apart."""
+    if plans < 2:
+        return set()
+    return {k for k, n in Counter(said_of(c) for c in found).items() if n == plans}
 
 
 def said_of(c: Caveat) -> tuple:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jtcompare.match.results import STATUSES, Alignment
-from jtcompare.report.caveats import caveats, said_of, said_once
+from jtcompare.report.caveats import alike, caveats, said_of, said_once
 from jtcompare.report.html import StatusInfo, labels, render, status_info
 from jtcompare.report.i18n import Lang
 from jtcompare.report.palette import COVERAGE_BINS
@@ -105,15 +105,6 @@ def plan_row(
     )
 
 
-def shared_caveats(alignments: list[Alignment]) -> set[tuple]:
-    """The caveats every plan has alike (the same national measures not applying to each): said once above the
-    plans' own, so that the ! beside a coverage marks what sets that plan apart (chengdu's other kind of plan)."""
-    if len(alignments) < 2:
-        return set()
-    keys = [{said_of(c) for c in caveats(a)} for a in alignments]
-    return set.intersection(*keys)
-
-
 def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
     """Everything the heatmap template shows: columns (the base's counted clauses), rows, bars, script data."""
     base = alignments[0].base
@@ -121,7 +112,7 @@ def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
     t = labels(lang)
     clauses = [c for c in alignments[0].clauses if c.role == "action"]
     columns = [c.clause.id for c in clauses]
-    shared = shared_caveats(alignments)
+    shared = alike([c for a in alignments for c in caveats(a)], len(alignments))
     rows = [plan_row(a, columns, infos, lang, shared) for a in alignments]
     every = [c for a in alignments for c in caveats(a) if said_of(c) in shared]
     heads = [
