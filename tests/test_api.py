@@ -12,6 +12,7 @@ import jtcompare
 import jtcompare.api
 import pytest
 from jtcompare.cli.main import app
+from jtcompare.match.results import STATUSES
 from typer.testing import CliRunner
 
 from tests.conftest import ROOT, copy_library
@@ -56,6 +57,12 @@ def test_the_matrix_frame_is_the_coverage_matrix(lib) -> None:
     assert not {"kind", "no_date"} & set(summary.loc["wuhan", "caveats"].split(";"))
     assert summary.loc["wuhan", "overridden"] == 0 and summary.loc["wuhan", "to_check"] > 0
     assert len(m.to_frame(long=True)) == 3 * 157
+    # counting the statuses of the action measures gives the summary's counts (framing rows have a status too)
+    counted = m.to_frame(framing=False).apply(lambda column: column.value_counts())
+    for plan in wide.columns:
+        assert {s: int(n) for s, n in counted[plan].items() if n} == {
+            s: int(summary.loc[plan, s]) for s in STATUSES if summary.loc[plan, s]
+        }
 
 
 def test_a_notebook_sees_short_results_sortable_statuses_and_every_column_it_joins_on(lib, tmp_path) -> None:

@@ -275,10 +275,14 @@ class Matrix:
     stale: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
 
-    def to_frame(self, *, long: bool = False) -> pd.DataFrame:
+    def to_frame(self, *, long: bool = False, framing: bool = True) -> pd.DataFrame:
         """The coverage matrix: a row per measure of the base, a column per plan, the status in each cell; with
-        `long=True` one row per plan x measure with every field of `Alignment.to_frame`."""
+        `long=True` one row per plan x measure with every field of `Alignment.to_frame`. The measures of framing
+        and situation clauses (指导思想, 面临形势) have a status but count in no coverage: `framing=False` leaves
+        them out, so that counting the statuses gives `summary_frame()`'s counts."""
         frame = frame_of(list(self.cells))
+        if not framing and not frame.empty:
+            frame = frame[frame["role"] == "action"]
         if long or frame.empty:
             return frame
         wide = frame.pivot(index="measure", columns="plan", values="status")
