@@ -30,7 +30,7 @@ from jtcompare.cli.options import (
 from jtcompare.cli.output import TextStream, emit, precheck, resolve_format
 from jtcompare.cli.progress import cores, progress_bar
 from jtcompare.cli.view import Views, precheck_views, write_heatmap
-from jtcompare.errors import BadOption, JtError, message
+from jtcompare.errors import BadOption, JtError, message, plan_ref
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
     from jtcompare.api import Library, Progress, Result, ReviewImport, Stream
@@ -287,7 +287,8 @@ def override_cmd(
         # said in the words typed: 采纳 is pinned as 采纳, adopted as adopted (unless --lang)
         word = status_word(str(parse_status(status)), resolve_lang(lang, typed_lang(status)))
         done = "cli.confirmed" if pinned.confirmed else "cli.pinned"
-        say(done, measure=measure, status=word, plan=lib.find(plan).id, path=pinned.path)
+        found = lib.find(plan)
+        say(done, measure=measure, status=word, plan=plan_ref(found.id, found.name), path=pinned.path)
         if not pinned.counted:  # pinned all the same: the view and the workbooks show it by the cell
             say("cli.pinned_not_counted", measure=measure)
 
@@ -298,7 +299,7 @@ def _clear(lib: Library, plan: str, measure: str, base: str) -> None:
     say(
         "cli.cleared",
         measure=measure,
-        plan=lib.find(plan).id,
+        plan=plan_ref(lib.find(plan).id, lib.find(plan).name),
         status=message(f"status.{gone.status}"),
         note=said,
         path=path,

@@ -23,6 +23,12 @@ def message(key: str, **params: object) -> Message:
     return Message(key, params)
 
 
+def plan_ref(plan_id: str, name: str) -> Message:
+    """A plan as a message names it: by its id in English (wuhan, what is typed), by its name in Chinese (武汉市,
+    as the outputs name it)."""
+    return Message("word.plan_ref", {"id": plan_id, "name": name})
+
+
 _OS_REASONS = {"ENOENT": "missing", "EACCES": "denied", "EPERM": "denied", "EISDIR": "folder", "ENOTDIR": "not_dir"}
 _OS_REASONS |= {"ENOSPC": "full", "EROFS": "read_only", "ELOOP": "loop", "ENAMETOOLONG": "too_long"}
 

@@ -59,7 +59,7 @@ def test_clear_removes_one_override_and_the_engines_call_applies_again(lib) -> N
     # in Chinese, by the plan's name; the last override goes and the file keeps its header
     zh = run("override", "武汉市", "N10.02", "--clear", lib=lib, lang="zh")
     assert zh.exit_code == 0, zh.output
-    assert zh.stdout == f"已从 {path} 删除 wuhan 的 N10.02 的人工改判（部分采纳：kept）；恢复原判定\n"
+    assert zh.stdout == f"已从 {path} 删除武汉市的 N10.02 的人工改判（部分采纳：kept）；恢复原判定\n"
     assert rows(lib) == [] and path.read_text(encoding="utf-8").startswith("base,measure,status,")
 
 
@@ -158,7 +158,7 @@ def test_the_engines_own_call_pinned_from_the_command_line_is_a_confirmation(lib
     engine = cell(lib, "N10.02")
     word = {"adopted": "采纳", "partial": "部分采纳", "omitted": "未采纳", "strengthened": "强化"}[engine["status"]]
     said = run("override", "wuhan", "N10.02", word, "--note", "核对无误", lib=lib, lang="zh")
-    assert said.exit_code == 0 and f"已确认 wuhan 的 N10.02 原判定为{word}（不算人工改判）" in said.output
+    assert said.exit_code == 0 and f"已确认武汉市的 N10.02 原判定为{word}（不算人工改判）" in said.output
     now = cell(lib, "N10.02")
     assert now["status"] == engine["status"] and now["confirmed"] is True
     assert now["evidence"] == f"{engine['evidence']}; {now['overridden']}"

@@ -87,7 +87,7 @@ def test_workbook_review_columns_round_trip_with_a_stale_row(lib, tmp_path) -> N
     assert "2 changed, 0 confirmed, 0 unchanged, 1 stale" in result.stdout
     assert f"stale: chongqing {rows[2]['id']}: the base text changed" in result.stderr
     zh = runner.invoke(app, ["override", "--import", str(path), "--plans-dir", str(lib), "--lang", "zh"])
-    assert f"未使用：chongqing {rows[2]['id']}：复核之后国家措施的文字已变\n" in zh.stderr  # said once
+    assert f"未使用：重庆市 {rows[2]['id']}：复核之后国家措施的文字已变\n" in zh.stderr  # said once
     after = _align(lib, "chongqing")
     assert [after[m["id"]]["status"] for m in rows] == ["partial", "partial", before[rows[2]["id"]]["status"]]
 

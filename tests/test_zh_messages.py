@@ -117,7 +117,7 @@ def test_override_and_review_import_speak_chinese(tmp_path) -> None:
     measure = _a_measure("wuhan")
     code, out = run("override", "wuhan", measure, "adopted", "--note", "见第三章", "--plans-dir", lib)
     assert code == 0, out
-    assert out.startswith(f"已将 wuhan 的 {measure} 改判为采纳，写入 ")
+    assert out.startswith(f"已将武汉市的 {measure} 改判为采纳，写入 ")
     assert foreign(out, lib / "wuhan.overrides.csv", measure) == []
     # a reviewed workbook read back: the changed cell with its status words, the counts
     book_path = tmp_path / "wuhan.xlsx"
@@ -132,7 +132,7 @@ def test_override_and_review_import_speak_chinese(tmp_path) -> None:
     book.save(book_path)
     code, out = run("override", "--import", book_path, "--plans-dir", lib)
     assert code == 0, out
-    assert re.search(rf"wuhan {re.escape(changed)}：原判定（[^）]+） → 不适用", out), out
+    assert re.search(rf"武汉市 {re.escape(changed)}：原判定（[^）]+） → 不适用", out), out
     assert "改判 1 处，确认 0 处，未变 0 处，未使用 0 处，未填判定 0 处；" in out
     assert foreign(out, lib, changed) == []
     # in English, the lines the existing users read

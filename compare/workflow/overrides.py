@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from jtcompare.atomic import write_atomic
-from jtcompare.errors import BadMetadata, BadOption, Message, Said, detail, message
+from jtcompare.errors import BadMetadata, BadOption, Message, Said, detail, message, plan_ref
 from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import read_regular
@@ -81,24 +81,25 @@ def apply_overrides(a: Alignment, overrides: list[Override]) -> tuple[Alignment,
     by_id = {m.measure.id: k for k, m in enumerate(a.measures)}
     measures = list(a.measures)
     stale = []
+    named = plan_ref(a.plan.id, a.plan.meta.name)  # 武汉市 in a Chinese note, wuhan in an English one
     for o in overrides:
         if o.base and o.base != a.base.id:
             continue
         k = by_id.get(o.measure)
         if k is None:
-            said = message("note.override_gone", measure=o.measure, plan=a.plan.id)
+            said = message("note.override_gone", measure=o.measure, plan=named)
             stale.append(Said(f"override of {o.measure} for {a.plan.id}: no such base measure any more", said))
             continue
         m = measures[k]
         if o.text and o.text != m.measure.text:
-            said = message("note.override_text_changed", measure=o.measure, plan=a.plan.id)
+            said = message("note.override_text_changed", measure=o.measure, plan=named)
             stale.append(
                 Said(f"override of {o.measure} for {a.plan.id}: the measure's text changed; not applied", said)
             )
             continue
         if is_confirmation(o.note) and o.status != m.status:
             now = message(f"status.{m.status}")
-            said = message("note.confirmation_outdated", measure=o.measure, plan=a.plan.id, now=now)
+            said = message("note.confirmation_outdated", measure=o.measure, plan=named, now=now)
             stale.append(
                 Said(
                     f"confirmation of {o.measure} for {a.plan.id}: the engine now says {m.status}; not applied",

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jtcompare.errors import BadOption, Message, Said, UnreadableFile, detail, message
+from jtcompare.errors import BadOption, Message, Said, UnreadableFile, detail, message, plan_ref
 from jtcompare.match.results import STATUSES
 from jtcompare.plans.library_edit import writing
 from jtcompare.plans.model import Plan
@@ -108,7 +108,7 @@ def _apply(
             result.stale.append(
                 Said(
                     f"{plan.id} {new.measure}: the base text changed since the review",
-                    message("note.review_text_changed", plan=plan.id, measure=new.measure),
+                    message("note.review_text_changed", plan=plan_ref(plan.id, plan.meta.name), measure=new.measure),
                 )
             )
             continue
@@ -126,18 +126,19 @@ def _apply(
             result.unchanged += 1
             continue
         pending[plan.id] = [o for o in current if not same_cell(o, new)] + [new]
-        _said(result, plan.id, new, before, engine=engine[plan.id, base.id].get(new.measure))
+        _said(result, plan, new, before, engine=engine[plan.id, base.id].get(new.measure))
     for plan_id, overrides in pending.items():
         result.files.append(write_overrides(folder, plan_id, overrides))
     return result
 
 
-def _said(result: ReviewImport, plan_id: str, new: Override, before: Override | None, *, engine: str | None) -> None:
+def _said(result: ReviewImport, plan: Plan, new: Override, before: Override | None, *, engine: str | None) -> None:
     """The line a written row gets: a confirmation of the engine's call, or a change from the status the cell had
     (an earlier correction's, or the engine's own call, named: one that undoes a correction goes back to it)."""
     now = message(f"status.{new.status}")
+    plan_id, named = plan.id, plan_ref(plan.id, plan.meta.name)
     if engine == new.status and (before is None or before.status == new.status):
-        said = message("note.review_confirmed", plan=plan_id, measure=new.measure, status=now)
+        said = message("note.review_confirmed", plan=named, measure=new.measure, status=now)
         result.confirmed.append(Said(f"{plan_id} {new.measure}: {new.status}, confirms the engine's call", said))
         return
     if before or engine is None:
@@ -146,7 +147,7 @@ def _said(result: ReviewImport, plan_id: str, new: Override, before: Override | 
     else:
         was = f"engine's call ({engine})"
         said_was = message("note.engine_call_was", status=message(f"status.{engine}"))
-    said = message("note.review_changed", plan=plan_id, measure=new.measure, was=said_was, now=now)
+    said = message("note.review_changed", plan=named, measure=new.measure, was=said_was, now=now)
     result.changed.append(Said(f"{plan_id} {new.measure}: {was} -> {new.status}", said))
 
 
