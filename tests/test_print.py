@@ -128,6 +128,42 @@ def test_every_workbook_page_has_the_header_and_its_number(printed, name, page_w
         assert flat(page_word.format(k=k, n=len(pages))) in flat(page), f"page {k} has no page number"
 
 
+def word_heights(pdf: Path, pattern: str) -> dict[int, list[float]]:
+    """page -> the heights (points) of the words matching `pattern` printed on it."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<')
+    return {
+        n: [float(m[1]) - float(m[0]) for m in word.findall(page) if re.fullmatch(pattern, m[2])]
+        for n, page in enumerate(out.split("<page ")[1:], 1)
+    }
+
+
+@pytest.mark.parametrize("name", ["report", "report_zh"])
+def test_the_gaps_sheet_prints_what_a_reader_needs_in_readable_type(printed, name) -> None:
+    """All 17 columns fitted to an A4 width printed at about 5 points. The print area is the measure, its
+    status and key units, both texts, the evidence and two review columns to write in: about 7 points; the rest
+    (chapter, departments, confidence, reviewer) are on screen only."""
+    xlsx, pdf = printed(name)
+    zh = name.endswith("zh")
+    sheet = "差距" if zh else "Gaps"
+    header = [str(c) for c in next(load_workbook(xlsx, read_only=True)[sheet].iter_rows(values_only=True))]
+    en = ["measure", "status", "base text", "plan text", "evidence", "analyst status", "analyst note"]
+    zh_titles = ["国家措施编号", "判定", "国家措施原文", "地方措施原文", "判定依据", "分析员判定", "分析员备注"]
+    shown = zh_titles if zh else en
+    hidden = ["牵头/责任部门", "置信度"] if zh else ["departments", "confidence"]
+    assert set(shown + hidden) <= set(header)
+    # in the order the cells are drawn (-raw): a title wrapped in its cell is still one run of text
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = {k: p for k, p in enumerate(raw.split("\f")[:-1], 1) if flat(f"{sheet} ·") in flat(p)}
+    assert len(pages) > 5
+    for k, page in pages.items():
+        assert all(flat(t) in flat(page) for t in shown), f"page {k} lacks a printed column"
+        assert not any(flat(t) in flat(page) for t in hidden), f"page {k} prints a column for the screen"
+    ids = [h for k, hs in word_heights(pdf, r"N\d\d\.\d\d").items() if k in pages for h in hs]
+    # a measure id's box is 1.2 times its type size: 5.3 points at the old 44%, 9.7 at 11-point type and 67%
+    assert ids and min(ids) >= 8.5, min(ids)
+
+
 def test_the_brief_prints_on_two_pages_with_header_and_numbers(printed) -> None:
     _, pdf = printed("brief")
     pages = page_texts(pdf)

@@ -126,7 +126,8 @@ def test_lang_and_environment_choose_the_labels(tmp_path) -> None:
     assert wb.sheetnames[:3] == ["汇总", "条款", "措施"] and "差距 武汉市" in wb.sheetnames
     gaps = wb["差距 武汉市"]
     header = [c.value for c in gaps[1]]
-    assert header[:3] == ["方案", "国家措施编号", "章"]
+    # what prints first (the print area: measure, status, key units, the texts, the review columns to write in)
+    assert header[:3] == ["国家措施编号", "判定", "关键要点"] and {"方案", "章"} <= set(header)
     status = {r[header.index("判定")] for r in gaps.iter_rows(min_row=2, values_only=True)}
     assert status == {"未采纳", "部分采纳", "未采纳?", "部分采纳?"}  # ? a cell to check, where it is reviewed
     confidence = header.index("置信度")
@@ -291,7 +292,8 @@ def test_gaps_carry_chapter_departments_and_review_columns(report_book) -> None:
     for key in ("plan", "measure", "text", "analyst_status", "analyst_note"):
         assert label(f"col.{key}", "en") in header
     assert {"chapter", "departments"} <= set(header)
-    row = next(r for r in gaps.iter_rows(min_row=2, values_only=True) if r[1].startswith("N08"))
+    at = header.index(label("col.measure", "en"))
+    row = next(r for r in gaps.iter_rows(min_row=2, values_only=True) if r[at].startswith("N08"))
     assert row[header.index("departments")].startswith("工业和信息化部、国家发展改革委")
     dv, agree = gaps.data_validations.dataValidation
     letter = chr(65 + header.index("analyst status"))

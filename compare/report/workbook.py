@@ -273,22 +273,48 @@ def _escape(header_text: str) -> str:
 _A4_LANDSCAPE_PX = (11.69 - 0.8) * 96
 
 
-def _width_px(ws: Worksheet) -> float:
-    """The printed width of the used columns, on the safe side: a column of width w (characters of the default
-    font) is taken as 9w + 5 pixels (LibreOffice's default font is wider than Calibri's 7 pixels a digit)."""
-    widths = [ws.column_dimensions[get_column_letter(j)].width or 8.43 for j in range(1, ws.max_column + 1)]
+def _width_px(ws: Worksheet, columns: int | None = None) -> float:
+    """The printed width of the used columns (or the first `columns`), on the safe side: a column of width w
+    (characters of the default font) is taken as 9w + 5 pixels (LibreOffice's default font is wider than
+    Calibri's 7 pixels a digit)."""
+    last = columns or ws.max_column
+    widths = [ws.column_dimensions[get_column_letter(j)].width or 8.43 for j in range(1, last + 1)]
     return sum(9 * w + 5 for w in widths)
 
 
-def page_setup(ws: Worksheet, ctx: Context, *, title_rows: bool = True) -> None:
-    """A4 landscape, one page wide, header row on every page, header and footer with plan, base, date, page x of y."""
+# The review sheets on paper: what a reader of a printed page needs, first and alone in the print area, with the
+# two review columns to write in; the rest (chapter, departments, confidence, reviewer...) follows on screen only.
+# All 17 columns fitted to an A4 width printed at about 5 points; these print at about 7.
+PRINTED = {
+    "gaps": ("measure", "status", "units", "text", "plan_measure", "plan_text", "evidence"),
+    "review": ("plan", "measure", "status", "units", "text", "plan_measure", "plan_text", "evidence"),
+}
+PRINTED_REVIEW = ("analyst_status", "analyst_note")
+
+
+def printed_first(keys: list[str], sheet: str) -> tuple[list[str], int]:
+    """`keys` with the sheet's printed columns first (PRINTED, then the review columns to write in), and how
+    many there are: the print area's width."""
+    first = [k for k in (*PRINTED[sheet], *PRINTED_REVIEW) if k in keys]
+    return first + [k for k in keys if k not in first], len(first)
+
+
+def page_setup(ws: Worksheet, ctx: Context, *, title_rows: bool = True, printed: int | None = None) -> None:
+    """A4 landscape, one page wide, header row on every page, header and footer with plan, base, date, page x of y;
+    `printed`: only the first columns are printed (the print area), the rest are for the screen."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     # shrink to one page wide only when the columns are wider than the page: a sheet that fits at 100% then
     # prints at 100% (LibreOffice, asked to fit a sheet that already fits, laid out a blank last page)
-    ws.sheet_properties.pageSetUpPr.fitToPage = _width_px(ws) > _A4_LANDSCAPE_PX
+    ws.sheet_properties.pageSetUpPr.fitToPage = _width_px(ws, printed) > _A4_LANDSCAPE_PX
+    if printed:
+        ws.print_area = f"A1:{get_column_letter(printed)}{ws.max_row}"
+        # a print area fitted to the width left a blank page after the sheet in LibreOffice: the scale is given
+        # instead, from the same safe measure of the columns, so the area is one page wide all the same
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = min(100, int(100 * _A4_LANDSCAPE_PX / _width_px(ws, printed)))
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.75
@@ -569,12 +595,12 @@ def gaps_sheet(wb: Workbook, a: Alignment, ctx: Context, *, suffix: str) -> None
     """Omitted and partial measures with the nearest plan text, and the analyst's review columns."""
     ws = _sheet(wb, "gaps", ctx, suffix)
     df = gaps_frame(a)
-    keys = [k for k in df.columns if k != "base"] + list(REVIEW)
+    keys, printed = printed_first([k for k in df.columns if k != "base"] + list(REVIEW), "gaps")
     rows = _frame_rows(df)
     _mark(rows, gap_measures(a))
     last = write_table(ws, keys, rows, ctx)
     _review_dropdowns(ws, keys, last, ctx.lang)
-    page_setup(ws, ctx)
+    page_setup(ws, ctx, printed=printed)
 
 
 def _review_dropdowns(ws: Worksheet, keys: list[str], last: int, lang: Lang) -> None:
@@ -617,9 +643,10 @@ def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context,
     rows = _frame_rows(df)
     _mark(rows, [m for a in alignments for m in a.measures])  # the frame's rows, in its order
     keys = [k for k in df.columns if k != "departments" and k not in DATA_ONLY] + list(REVIEW)
+    keys, printed = printed_first(keys, "review")
     last = write_table(ws, keys, rows, ctx)
     _review_dropdowns(ws, keys, last, ctx.lang)
-    page_setup(ws, ctx)
+    page_setup(ws, ctx, printed=printed)
 
 
 def _mark(rows: list[dict], measures: list[MeasureResult]) -> None:
