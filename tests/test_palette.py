@@ -150,9 +150,19 @@ def test_workbook_fills_chart_and_legend_use_the_table(tmp_path) -> None:
         "#" + str(getattr(s.graphicalProperties.solidFill.srgbClr, "val", s.graphicalProperties.solidFill.srgbClr))
         for s in chart.series
     ] == [style(s).colour for s in COVERAGE_STATUSES]  # the bars add up to the measures counted, as the axis says
-    scale = wb.worksheets[1].conditional_formatting  # Clauses: the heatmap's coverage colours
-    colours = ["#" + c.rgb[-6:] for rule in scale for r in rule.rules for c in r.colorScale.color]
-    assert colours and set(colours) <= {c for _, c in COVERAGE_BINS}
+    scale = wb.worksheets[1].conditional_formatting  # Clauses: the heatmap's coverage colours, bin by bin
+    rules = [r for rule in scale for r in rule.rules]
+    colours = ["#" + r.dxf.fill.fgColor.rgb[-6:] for r in rules]
+    assert colours == [c for _, c in COVERAGE_BINS[1:]]  # it stopped at the second purple, the page reaches indigo
+    assert ["#" + r.dxf.font.color.rgb[-6:] for r in rules] == ["#000000", "#000000", "#FFFFFF", "#FFFFFF"]
+    from jtcompare.report.heatmap import coverage_bin
+
+    def holds(formula: str, value: float) -> bool:  # AND(ISNUMBER(D2),D2>=0.5,D2<0.75) read for D2 = value
+        parts = formula.removeprefix("AND(").removesuffix(")").split(",")[1:]
+        return all(eval(p.replace("D2", repr(value)).replace(">=", " >= ").replace("<=", " <= ")) for p in parts)
+
+    for value in (0.1, 0.25, 0.3, 0.5, 0.6, 0.75, 0.8, 1.0):  # each bound in the bin the heatmap puts it in
+        assert [k + 1 for k, r in enumerate(rules) if holds(r.formula[0], value)] == [coverage_bin(value)], value
     legend = wb.worksheets[-1]
     cells = {str(c.value): c for row in legend.iter_rows() for c in row if c.value}
     for s in STATUSES:

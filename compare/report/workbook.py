@@ -55,7 +55,6 @@ from jtcompare.report.vocab import (
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
-from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment as Align
 from openpyxl.styles import Border, Color, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -440,26 +439,36 @@ def clauses_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
     ws = _sheet(wb, "clauses", ctx)
     df = clause_frame(alignments)
     plans = [a.plan.id for a in alignments]
-    specs = {p: Spec(10, number_format="0%") for p in plans}
+    # 30 rows took five pages when the department lists wrapped in a column of 18: the sheet has the width
+    specs = {p: Spec(10, number_format="0%") for p in plans} | CLAUSE_SPECS
     last = write_table(ws, list(df.columns), _frame_rows(df), ctx, specs=specs)
     if len(df) and plans:
-        first, end = get_column_letter(4), get_column_letter(3 + len(plans))
-        ws.conditional_formatting.add(
-            f"{first}2:{end}{last}",
-            # the heatmap's coverage hue, white to purple, stopping at its second step so black text stays legible
-            ColorScaleRule(
-                start_type="num",
-                start_value=0,
-                start_color=COVERAGE_BINS[0][1].lstrip("#"),
-                mid_type="num",
-                mid_value=0.5,
-                mid_color=COVERAGE_BINS[1][1].lstrip("#"),
-                end_type="num",
-                end_value=1,
-                end_color=COVERAGE_BINS[2][1].lstrip("#"),
-            ),
-        )
+        _coverage_bins(ws, f"{get_column_letter(4)}2:{get_column_letter(3 + len(plans))}{last}")
     page_setup(ws, ctx)
+
+
+CLAUSE_SPECS = {"chapter": Spec(14, wrap=True), "clause": Spec(26, wrap=True), "departments": Spec(40, wrap=True)}
+
+
+def _coverage_bins(ws: Worksheet, cells: str) -> None:
+    """The heatmap's colours for a coverage, bin by bin (report.palette.COVERAGE_BINS: the same quarters, the
+    same purples, white type on the two darkest as the page has it; heatmap.coverage_bin's bounds, a bin holding
+    its lower bound); 0% stays white."""
+    from openpyxl.formatting.rule import FormulaRule
+
+    corner = cells.split(":")[0]
+    low = 0.0
+    for k, (top, colour) in enumerate(COVERAGE_BINS[1:], 1):
+        last = k == len(COVERAGE_BINS) - 1
+        below = f"{corner}<={top}" if last else f"{corner}<{top}"
+        rule = FormulaRule(
+            formula=[f"AND(ISNUMBER({corner}),{corner}{'>' if k == 1 else '>='}{low},{below})"],
+            fill=PatternFill("solid", fgColor=colour.lstrip("#"), bgColor=colour.lstrip("#")),
+            font=Font(color="FFFFFF" if k >= 3 else "000000"),
+            stopIfTrue=True,
+        )
+        ws.conditional_formatting.add(cells, rule)
+        low = top
 
 
 # the matrix sheet as printed: one line a row (ids, the measure's opening words clipped at the column's edge, a
