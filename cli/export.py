@@ -97,6 +97,13 @@ def _check_format(fmt: str | None, out: Path) -> None:
             f"unknown format '{fmt}'; export writes {', '.join(FORMATS)}",
             message("error.export_unknown_format", format=fmt, choices=list(FORMATS)),
         )
+    from jtcompare.cli.output import SUFFIXES as NAMED
+
+    if (named := NAMED.get(out.suffix.lower())) is not None:  # a database under x.csv would not open as one
+        from jtcompare.errors import Said
+
+        said = message("warning.format_vs_name", path=out, format="sqlite", named=named)
+        note("warning", Said(f"{out}: writing sqlite as --format asks, though the name says {named}", said))
 
 
 def _report(out: Path, done: Exported, quiet: bool) -> None:

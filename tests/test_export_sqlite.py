@@ -376,3 +376,14 @@ def test_an_empty_sqlite_file_takes_an_update_of_some_plans(tmp_path) -> None:
     result = export(out, "wuhan")
     assert result.exit_code == 0, result.output
     assert rows(out, "SELECT DISTINCT plan FROM judgements") == [("wuhan",)]
+
+
+def test_a_database_under_another_formats_name_is_written_with_a_warning(tmp_path) -> None:
+    """--format sqlite --out plans.csv wrote a database a spreadsheet would open as garbage, without a word."""
+    out = tmp_path / "plans.csv"
+    result = export(out, "wuhan", "--format", "sqlite")
+    assert result.exit_code == 0, result.output
+    assert f"warning: {out}: writing sqlite as --format asks, though the name says csv" in result.stderr
+    assert rows(out, "SELECT count(*) FROM judgements") == [(157,)]
+    plain = export(tmp_path / "plans.db", "wuhan")
+    assert plain.exit_code == 0 and "warning" not in plain.stderr
