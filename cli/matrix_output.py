@@ -139,7 +139,8 @@ def summary_table(rows: list[dict], found: list[Caveat], lang: Lang) -> str:
     # in Chinese the name column names the plan (武汉市, which `align` also takes), so the id is left out
     rows = summary_names(rows, lang)
     # the column marks what sets a plan apart: a caveat every plan has alike is in the notes below, said once
-    same = {c.code for c in found if said_of(c) in alike(found, len(rows))}
+    shared = alike(found, len(rows))
+    same = {c.code for c in found if said_of(c) in shared}
     rows = [{**r, "caveats": ";".join(c for c in str(r.get("caveats", "")).split(";") if c not in same)} for r in rows]
     keys = [k for k in (rows[0] if rows else {}) if k not in (("kind", "plan") if lang == "zh" else ("kind",))]
     # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)

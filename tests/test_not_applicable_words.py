@@ -140,3 +140,16 @@ def test_an_overruled_not_applicable_cell_no_longer_says_why_it_does_not_apply(t
     tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
     notes = [n.text(deep=True).strip() for n in tree.css('article[data-id="N06.05"] .muted')]
     assert notes and not any(n.startswith("applies only to:") for n in notes), notes
+
+
+def test_a_plan_with_only_central_measures_not_applying_says_none_for_the_regions() -> None:
+    """A plan whose province is not known has no region-bound measure left out, only central ones: its note read
+    'bound to regions outside its province, -'."""
+    from jtcompare.report.caveats import Caveat
+
+    values = {"name": "某市", "kind": "k", "base_kind": "k", "n": "2", "regional": "-", "central": "N22.01、N28.01"}
+    said = Caveat("not_applicable", "x", values)
+    assert "outside its province, none; only the central government can carry them out, N22.01, N28.01" in said.text(
+        "en"
+    )
+    assert "以外地区的 无；只能由中央实施的 N22.01、N28.01" in said.text("zh")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from string import Formatter
 
 from jtcompare.match.results import CENTRAL_ONLY, Alignment
@@ -58,10 +59,13 @@ def caveats(a: Alignment) -> list[Caveat]:
 
 
 def _in_lang(values: dict[str, str], lang: Lang) -> dict[str, str]:
-    """Lists of measure ids joined as the language joins them (、 in Chinese, commas in English)."""
-    if lang == "zh":
-        return dict(values)
-    return {k: v.replace("、", ", ") if k in ("regional", "central") else v for k, v in values.items()}
+    """Lists of measure ids joined as the language joins them (、 in Chinese, commas in English); an empty one
+    ("-") said as none (无), not as a dash after "bound to regions outside its province"."""
+    out = dict(values)
+    for k in ("regional", "central"):
+        if k in out:
+            out[k] = label("word.none", lang) if out[k] == "-" else out[k].replace("、", "、" if lang == "zh" else ", ")
+    return out
 
 
 def said_once(found: Sequence[Caveat], plans: int, lang: Lang, names: Mapping[str, str] | None = None) -> list[str]:
@@ -94,8 +98,9 @@ def said_of(c: Caveat) -> tuple:
     return (c.code, *sorted((k, c.values[k]) for k in _fields(f"caveat.{c.code}") if k != "name"))
 
 
-def _fields(key: str) -> set[str]:
-    return {f for _, f, _, _ in Formatter().parse(label(key, "en")) if f}
+@cache
+def _fields(key: str) -> frozenset[str]:
+    return frozenset(f for _, f, _, _ in Formatter().parse(label(key, "en")) if f)
 
 
 def _many(group: list[Caveat], every: bool, lang: Lang, shown: Mapping[str, str]) -> str:
