@@ -102,6 +102,7 @@ def _check_format(fmt: str | None, out: Path) -> None:
     if (named := NAMED.get(out.suffix.lower())) is not None:  # a database under x.csv would not open as one
         from jtcompare.errors import Said
 
+        named = "text" if named == "table" else named  # .txt is the terminal table's name
         said = message("warning.format_vs_name", path=out, format="sqlite", named=named)
         note("warning", Said(f"{out}: writing sqlite as --format asks, though the name says {named}", said))
 

@@ -250,9 +250,9 @@ def override_cmd(
     Examples:
 
     \b
-      jtcompare override wuhan N08.03 adopted --note "WH06 takes it up in other words"
-      jtcompare override wuhan N10.02 采纳 --note "WH08 在城市更新中写明" --by LM
-      jtcompare override wuhan N08.03 --clear
+      jtcompare override wuhan N08.05 adopted --note "WH06 takes it up in other words"
+      jtcompare override wuhan N10.02 部分采纳 --note "WH08 只写了装配式建筑" --by LM
+      jtcompare override wuhan N08.05 --clear
       jtcompare override --import chongqing-gaps.xlsx
     """
     from jtcompare.api import Library
@@ -289,17 +289,18 @@ def override_cmd(
         done = "cli.confirmed" if pinned.confirmed else "cli.pinned"
         found = lib.find(plan)
         say(done, measure=measure, status=word, plan=plan_ref(found.id, found.name), path=pinned.path)
-        if not pinned.counted:  # pinned all the same: the view and the workbooks show it by the cell
+        if pinned.framing:  # pinned all the same: the view and the workbooks show it by the cell
             say("cli.pinned_not_counted", measure=measure)
 
 
 def _clear(lib: Library, plan: str, measure: str, base: str) -> None:
     path, gone = lib.clear_override(plan, measure, base=base)
     said = message("cli.cleared_note", note=one_line(gone.note)) if gone.note else None
+    found = lib.find(plan)
     say(
         "cli.cleared",
         measure=measure,
-        plan=plan_ref(lib.find(plan).id, lib.find(plan).name),
+        plan=plan_ref(found.id, found.name),
         status=message(f"status.{gone.status}"),
         note=said,
         path=path,

@@ -132,17 +132,15 @@ def summary_table(rows: list[dict], found: list[Caveat], lang: Lang) -> str:
     one the plans share said once."""
     from jtcompare.cli import render
     from jtcompare.match.results import STATUSES
-    from jtcompare.report.caveats import alike, said_of, said_once
+    from jtcompare.report.caveats import apart, said_once
     from jtcompare.report.vocab import cell_text, column, distinct_names, summary_names
 
     shown = distinct_names((r["plan"], r["name"]) for r in rows)  # the notes name plans as the rows tell them apart
     # in Chinese the name column names the plan (武汉市, which `align` also takes), so the id is left out
-    rows = summary_names(rows, lang)
-    # the column marks what sets a plan apart: a caveat every plan has alike is in the notes below, said once
-    shared = alike(found, len(rows))
-    same = {c.code for c in found if said_of(c) in shared}
-    rows = [{**r, "caveats": ";".join(c for c in str(r.get("caveats", "")).split(";") if c not in same)} for r in rows]
-    keys = [k for k in (rows[0] if rows else {}) if k not in (("kind", "plan") if lang == "zh" else ("kind",))]
+    rows = apart(summary_names(rows, lang), found)  # a caveat every plan has is in the notes below, said once
+    hidden = ("kind", "plan") if lang == "zh" else ("kind",)
+    hidden += ("caveats",) if not any(r["caveats"] for r in rows) else ()  # an empty column says nothing
+    keys = [k for k in (rows[0] if rows else {}) if k not in hidden]
     # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
     optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
     if "plan" not in keys:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # the types the command line annotates with, named here so th
     from jtcompare.workflow.review import ReviewImport
     from jtcompare.workflow.run import Result, Stream
 
-__all__ = ["Alignment", "Library", "Matrix", "parse_size", "settings"]
+__all__ = ["Alignment", "Library", "Matrix", "Pinned", "parse_size", "settings"]
 
 T = TypeVar("T")
 PathLike = str | os.PathLike[str]
@@ -66,11 +66,12 @@ def settings(config: PathLike | None = None, **values: float) -> Settings:
 @dataclass(frozen=True)
 class Pinned:
     """What `Library.override` did: the overrides file written; whether the status given was the engine's own call
-    (kept as a confirmation, not a correction); whether the measure counts in coverage at all."""
+    (kept as a confirmation, not a correction); whether the measure is of a framing or situation clause, which no
+    coverage counts (`Library.framing`)."""
 
     path: Path
     confirmed: bool
-    counted: bool
+    framing: bool
 
 
 class Library:
@@ -263,36 +264,37 @@ class Library:
     ) -> Pinned:
         """Pin an analyst's status (a status id or the name the outputs print, 采纳) of one base measure for `plan`,
         with a note. The engine's own call given again is kept as a confirmation (as a review's agreement is: no
-        correction, the engine's evidence kept). Returns the file written, whether it confirmed, and whether the
-        measure counts in coverage at all."""
+        correction, the engine's evidence kept; a pinned `match` makes it a correction). Returns the file written,
+        whether it confirmed, and whether the measure is one no coverage counts (Library.framing)."""
         from jtcompare.plans.library_edit import library_now, writable_plans_dir
         from jtcompare.report.vocab import parse_status, typed_lang
         from jtcompare.workflow.overrides import add_override
-        from jtcompare.workflow.review import confirmed_note
+        from jtcompare.workflow.review import confirmed_note, confirms
 
         folder = writable_plans_dir(self._given)
         lib = open_library(library_now(folder))  # checked against the plans as they are; your library made on writing
-        engine = self._engine_call(plan, measure, base)
-        confirmed = engine is not None and engine == parse_status(status)
+        now = parse_status(status)
+        confirmed = confirms(self._engine_call(lib, plan, measure, base), str(now), match)
         if confirmed:
             note = confirmed_note(note, typed_lang(status))
         path = add_override(folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
-        return Pinned(path, confirmed, self.counted(measure, base))
+        return Pinned(path, confirmed, self.framing(measure, base))
 
-    def _engine_call(self, plan: str, measure: str, base: str) -> str | None:
-        """The engine's own status of one cell; None where there is none to give (add_override then says why the
-        override cannot be taken: the base against itself, an unknown measure)."""
+    def _engine_call(self, lib: _Folder, plan: str, measure: str, base: str) -> str | None:
+        """The engine's own status of one cell, as review_import's; None where there is none to give
+        (add_override then says why the override cannot be taken: the base against itself, an unknown measure)."""
+        from jtcompare.workflow.review import engine_calls
+
         try:
-            a = self.align(plan, base, overrides=False)
+            return engine_calls(lib, lib.find(plan).id, lib.find(base).id, self.settings).get(measure)
         except JtError:
             return None
-        return next((m.status for m in a.measures if m.measure.id == measure), None)
 
-    def counted(self, measure: str, base: str = "national") -> bool:
-        """Whether base measure `measure` counts in coverage: those of the framing clauses (指导思想, 基本原则) and of
-        the situation (面临形势) do not, whatever a plan or an override says of them.
+    def framing(self, measure: str, base: str = "national") -> bool:
+        """Whether base measure `measure` is one of a framing clause (指导思想, 基本原则) or of the situation
+        (面临形势): it has a status, but no plan's coverage counts it.
 
-        >>> Library().counted("N09.04"), Library().counted("N02.01")
+        >>> Library().framing("N02.01"), Library().framing("N09.04")
         (True, False)
         """
         from jtcompare.match.scoring import clause_role
@@ -304,7 +306,7 @@ class Library:
                 f"{plan.id} has no measure '{measure}' (ids look like N08.03; see `jtcompare show {plan.id}`)",
                 message("error.no_measure", base=plan.id, measure=measure),
             )
-        return clause_role(clause) == "action"
+        return clause_role(clause) != "action"
 
     def clear_override(self, plan: str, measure: str, *, base: str = "national") -> tuple[Path, Override]:
         """Remove the analyst's override of one base measure for `plan` (the engine's call applies again): the
@@ -323,7 +325,8 @@ class Library:
         from jtcompare.workflow.review import import_review
 
         folder = writable_plans_dir(self._given)
-        return import_review(open_library(library_now(folder)), Path(path), default_base=base, folder=folder)
+        lib = open_library(library_now(folder))
+        return import_review(lib, Path(path), default_base=base, folder=folder, settings=self.settings)
 
     def export_sqlite(
         self,

@@ -117,7 +117,7 @@ def test_the_default_library_is_the_shipped_one_until_you_write(tmp_path, monkey
     pinned = lib.override("wuhan", "N10.02", "omitted", note="checked")
     assert lib.path == Path(tmp_path) / "plans" and lib.describe().endswith("(yours)")
     assert lib.align("wuhan").to_frame().loc["N10.02", "overridden"].startswith("checked")
-    assert pinned.path == lib.path / "wuhan.overrides.csv" and not pinned.confirmed and pinned.counted
+    assert pinned.path == lib.path / "wuhan.overrides.csv" and not pinned.confirmed and not pinned.framing
 
 
 def test_a_new_version_of_a_plan_keeps_what_the_curator_wrote_and_its_region_bound_cells(tmp_path) -> None:

@@ -311,6 +311,11 @@ def test_a_file_given_for_the_plans_folder_is_named_a_file(tmp_path) -> None:
     assert result.exit_code != 0 and result.stderr.strip() == f"error: {said}"
     with pytest.raises(JtError, match="is a file, not a plans folder"):
         jtcompare.Library(notes).plans()
+    docx = notes.parent / "wuhan.docx"
+    docx.write_bytes(make.docx_bytes(make.seed("wuhan")))
+    for dry in ([], ["--dry-run"]):  # an import into it says the same
+        result = runner.invoke(app, ["import", str(docx), "--plans-dir", str(notes), *dry])
+        assert result.exit_code != 0 and result.stderr.strip() == f"error: {said}", result.output
     assert notes.read_text(encoding="utf-8") == "not a library"
 
 

@@ -147,9 +147,9 @@ def test_a_plan_with_only_central_measures_not_applying_says_none_for_the_region
     'bound to regions outside its province, -'."""
     from jtcompare.report.caveats import Caveat
 
-    values = {"name": "某市", "kind": "k", "base_kind": "k", "n": "2", "regional": "-", "central": "N22.01、N28.01"}
+    values = {"name": "某市", "kind": "k", "base_kind": "k", "n": "2", "regional": "-", "central": "N99.01、N99.02"}
     said = Caveat("not_applicable", "x", values)
-    assert "outside its province, none; only the central government can carry them out, N22.01, N28.01" in said.text(
+    assert "outside its province, none; only the central government can carry them out, N99.01, N99.02" in said.text(
         "en"
     )
-    assert "以外地区的 无；只能由中央实施的 N22.01、N28.01" in said.text("zh")
+    assert "以外地区的 无；只能由中央实施的 N99.01、N99.02" in said.text("zh")

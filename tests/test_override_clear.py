@@ -73,7 +73,7 @@ def test_clearing_a_cell_without_an_override_is_a_one_line_error(lib) -> None:
     before = path.read_bytes()
     zh = run("override", "wuhan", "N08.03", "--clear", lib=lib, lang="zh")
     assert zh.exit_code == 2
-    assert zh.stderr == f"错误：{path}：没有 wuhan 对照 national 的 N08.03 的人工改判，无可删除\n"
+    assert zh.stderr == f"错误：{path}：没有武汉市对照 national 的 N08.03 的人工改判，无可删除\n"
     assert path.read_bytes() == before
 
 

@@ -178,7 +178,9 @@ def test_chengdu_is_flagged_as_another_kind_without_a_date(tmp_path) -> None:
     out = tmp_path / "m.xlsx"
     invoke("matrix", "--out", str(out))
     rows = list(load_workbook(out)["Summary"].iter_rows(values_only=True))
-    assert rows[3][rows[0].index("caveats")] == "other kind, no date, some not applicable"
+    # the column marks what sets a plan apart; what all three have alike is said once, under the table
+    assert [r[rows[0].index("caveats")] for r in rows[1:4]] == [None, None, "other kind, no date"]
+    assert sum("For every plan, the same 9 national measures do not apply" in str(r[0]) for r in rows) == 1
     texts = [r[0] for r in rows if r[0] and str(r[0]).startswith("! ")]
     assert any("碳达峰实施方案" in t and "not comparable" in t for t in texts)
     assert any("no issue date" in t for t in texts)
@@ -403,6 +405,7 @@ def test_the_brief_says_its_figures_hold_overrides_and_word_reads_it_as_chinese(
     assert props.comments == "" and props.created.year >= 2026 and props.language == "zh-CN"
     assert props.title.startswith("武汉市") and props.author.startswith("jtcompare")
     assert 'w:eastAsia="zh-CN"' in doc.styles.element.xml and 'w:val="zh-CN"' in doc.styles.element.xml
+    assert "ja-JP" not in doc.settings.element.xml and 'w:eastAsia="zh-CN"' in doc.settings.element.xml
 
 
 def test_brief_tables_repeat_their_header_row_and_never_split_a_row(tmp_path) -> None:

@@ -360,6 +360,11 @@ def _previous(lib: Library, plan_id: str) -> Plan | None:
 
 
 def check_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():  # as open_library says it
+        raise WriteFailed(
+            f"{folder}: is a file, not a plans folder (a folder holding plans.toml)",
+            message("error.plans_folder_is_file", folder=folder),
+        )
     if not folder.is_dir():
         raise WriteFailed(f"{folder}: plans folder does not exist", message("error.no_plans_folder", folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK):

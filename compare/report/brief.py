@@ -60,6 +60,10 @@ def _properties(doc, title: str, author: str, lang: Lang) -> None:
     props.created = props.modified = datetime.now(UTC).replace(microsecond=0)
     props.revision = 1
     props.language = "zh-CN" if lang == "zh" else "en-US"
+    theme = doc.settings.element.find(qn("w:themeFontLang"))  # the template's said ja-JP: Japanese glyph forms
+    if theme is not None:
+        theme.set(qn("w:val"), props.language)
+        theme.set(qn("w:eastAsia"), "zh-CN")
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     for found in defaults.iter(qn("w:lang")) if defaults is not None else ():
         found.set(qn("w:val"), props.language)
@@ -174,9 +178,9 @@ def _headline(doc, a: Alignment, lang: Lang) -> None:
             **{s: counts.get(s, 0) for s in STATUSES},
         )
     )
-    corrected = [m for m in a.measures if m.corrected]
+    corrected = [m for m in a.measures if m.corrected and m.counted]
     if corrected:  # the figures are the analysts' where they changed the engine's call: the reader is told
-        confirmed = sum(1 for m in a.measures if m.confirmed)
+        confirmed = sum(1 for m in a.measures if m.confirmed and m.counted)
         doc.add_paragraph(text("brief.overridden_text", lang, n=len(corrected), confirmed=confirmed))
     verdicts = Counter(targets_frame([a])["verdict"])
     doc.add_paragraph(

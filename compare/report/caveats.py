@@ -93,6 +93,17 @@ def alike(found: Sequence[Caveat], plans: int) -> set[tuple]:
     return {k for k, n in Counter(said_of(c) for c in found).items() if n == plans}
 
 
+def apart(rows: Sequence[dict], found: Sequence[Caveat]) -> list[dict]:
+    """Summary rows whose caveat codes leave out what every plan has alike (`found`, said once under the table):
+    the column marks what sets a plan apart, in the terminal, the Markdown and the workbook alike."""
+    shared = alike(found, len(rows))
+    same = {c.code for c in found if said_of(c) in shared}
+    return [
+        {**r, "caveats": ";".join(c for c in str(r.get("caveats") or "").split(";") if c and c not in same)}
+        for r in rows
+    ]
+
+
 def said_of(c: Caveat) -> tuple:
     """What a caveat says, the plan's name left out: two plans' caveats that say the same are said once."""
     return (c.code, *sorted((k, c.values[k]) for k in _fields(f"caveat.{c.code}") if k != "name"))

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
-from jtcompare.report.caveats import Caveat, caveats, said_once
+from jtcompare.report.caveats import Caveat, apart, caveats, said_once
 from jtcompare.report.cells import csv_text, pct, pipe_table, safe_cell, target_phrase
 from jtcompare.report.frames import (
     clause_coverages,
@@ -96,9 +96,9 @@ def frame_csv(df: pd.DataFrame, lang: Lang = "en") -> str:
     return csv_header(list(df.columns)) + csv_lines(df.itertuples(index=False), list(df.columns), lang)
 
 
-# a spreadsheet opening a CSV reads "2/3" as the 3rd of February: the key units covered and their number go as
-# two numbers, under the names the frames and the SQLite export give them
-UNIT_PAIR = ("units_covered", "key_units")
+# a spreadsheet opening a CSV reads "2/3" as the 3rd of February: the key units and those covered go as two
+# numbers, in the order and under the names of the frames' columns (SQLite's are key_units_total, _covered)
+UNIT_PAIR = ("key_units", "units_covered")
 
 
 def csv_header(columns: Sequence[str]) -> str:
@@ -119,9 +119,9 @@ def csv_lines(rows: Iterable[Sequence[object]], columns: Sequence[str] = (), lan
 
 
 def _unit_pair(value: object) -> tuple[object, object]:
-    """ "2/3" -> (2, 3); anything else (no units: "") as two empty cells."""
+    """ "2/3" -> (3, 2), UNIT_PAIR's order; anything else (no units: "") as two empty cells."""
     covered, _, total = str(value).partition("/")
-    return (int(covered), int(total)) if covered.isdigit() and total.isdigit() else ("", "")
+    return (int(total), int(covered)) if covered.isdigit() and total.isdigit() else ("", "")
 
 
 def _csv_value(value: object) -> object:
@@ -241,7 +241,7 @@ def matrix_md_head(
     hidden = ("kind", "plan") if lang == "zh" else ("kind",)  # in Chinese the name column names the plan
     keys = [c for c in summary[0] if c not in hidden] if summary else []
     shown = distinct_names((r["plan"], r["name"]) for r in summary)  # the notes name plans as the rows tell them apart
-    summary = summary_names(summary, lang)
+    summary = apart(summary_names(summary, lang), found)  # what every plan has alike is said once, below
     names = {r["plan"]: r["name"] for r in summary} if lang == "zh" else {}
     lines = [
         f"# {text('md.matrix_title', lang, base=base)}",

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment, MeasureResult
 from jtcompare.match.settings import DEFAULTS
-from jtcompare.report.caveats import Caveat, caveats, said_once
+from jtcompare.report.caveats import Caveat, apart, caveats, said_once
 from jtcompare.report.cells import sheet_title, xml_text
 from jtcompare.report.frames import (
     DATA_ONLY,
@@ -282,13 +282,18 @@ def _width_px(ws: Worksheet, columns: int | None = None) -> float:
 
 
 # The review sheets on paper: what a reader of a printed page needs, first and alone in the print area, with the
-# two review columns to write in; the rest (chapter, departments, confidence, reviewer...) follows on screen only.
-# All 17 columns fitted to an A4 width printed at about 5 points; these print at about 7.
+# review columns to write in (a status, a note: on paper a status written is the agreement or the correction);
+# the rest (agree, chapter, departments, confidence, reviewer...) follows on screen only. All 17 columns fitted
+# to an A4 width printed at about 5 points; these print at 7.
+# The plan column prints where a sheet holds several plans (the matrix's Review), not on one plan's sheets.
 PRINTED = {
-    "gaps": ("measure", "status", "units", "text", "plan_measure", "plan_text", "evidence"),
-    "review": ("plan", "measure", "status", "units", "text", "plan_measure", "plan_text", "evidence"),
+    "one plan": ("measure", "status", "units", "text", "plan_measure", "plan_text", "evidence"),
+    "plans": ("plan", "measure", "status", "units", "text", "plan_measure", "plan_text", "evidence"),
 }
 PRINTED_REVIEW = ("analyst_status", "analyst_note")
+# _width_px is about what LibreOffice prints, not more: a scale from it alone filled the page to its edge, and a
+# column more went over onto a page of its own
+SCALE_MARGIN = 0.96
 
 
 def printed_first(keys: list[str], sheet: str) -> tuple[list[str], int]:
@@ -313,7 +318,7 @@ def page_setup(ws: Worksheet, ctx: Context, *, title_rows: bool = True, printed:
         # a print area fitted to the width left a blank page after the sheet in LibreOffice: the scale is given
         # instead, from the same safe measure of the columns, so the area is one page wide all the same
         ws.sheet_properties.pageSetUpPr.fitToPage = False
-        ws.page_setup.scale = min(100, int(100 * _A4_LANDSCAPE_PX / _width_px(ws, printed)))
+        ws.page_setup.scale = min(100, int(100 * SCALE_MARGIN * _A4_LANDSCAPE_PX / _width_px(ws, printed)))
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.75
@@ -359,7 +364,8 @@ def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
     ws = _sheet(wb, "summary", ctx)
     df = summary_frame(alignments)
     keys = list(df.columns)
-    rows = _frame_rows(df)
+    found: list[Caveat] = [c for a in alignments for c in caveats(a)]
+    rows = apart(_frame_rows(df), found)  # what every plan has alike is said once, under the table
     specs: dict[str, Spec] = {}
     if ctx.names:  # the name column names the place: a Chinese sheet's plan column gives the plan's title
         titles = {a.plan.id: plan_title(a.plan.meta) for a in alignments}
@@ -368,7 +374,6 @@ def summary_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> No
     last = write_table(ws, keys, rows, ctx, specs=specs)
     ncols = len(keys)
     row = last + 2
-    found: list[Caveat] = [c for a in alignments for c in caveats(a)]
     if found:
         _note(ws, row, text("md.caveats", ctx.lang), ncols, bold=True)
         shown = distinct_names((a.plan.id, a.plan.meta.name) for a in alignments)
@@ -604,7 +609,7 @@ def gaps_sheet(wb: Workbook, a: Alignment, ctx: Context, *, suffix: str) -> None
     """Omitted and partial measures with the nearest plan text, and the analyst's review columns."""
     ws = _sheet(wb, "gaps", ctx, suffix)
     df = gaps_frame(a)
-    keys, printed = printed_first([k for k in df.columns if k != "base"] + list(REVIEW), "gaps")
+    keys, printed = printed_first([k for k in df.columns if k != "base"] + list(REVIEW), "one plan")
     rows = _frame_rows(df)
     _mark(rows, gap_measures(a))
     last = write_table(ws, keys, rows, ctx)
@@ -652,7 +657,7 @@ def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context,
     rows = _frame_rows(df)
     _mark(rows, [m for a in alignments for m in a.measures])  # the frame's rows, in its order
     keys = [k for k in df.columns if k != "departments" and k not in DATA_ONLY] + list(REVIEW)
-    keys, printed = printed_first(keys, "review")
+    keys, printed = printed_first(keys, "plans" if len(alignments) > 1 else "one plan")
     last = write_table(ws, keys, rows, ctx)
     _review_dropdowns(ws, keys, last, ctx.lang)
     page_setup(ws, ctx, printed=printed)

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from jtcompare.atomic import write_atomic
-from jtcompare.errors import BadMetadata, BadOption, Message, Said, detail, message, plan_ref
+from jtcompare.errors import BadMetadata, BadOption, JtError, Message, Said, detail, message, plan_ref
 from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import read_regular
@@ -180,6 +180,16 @@ def remove_override(folder: Path, start: Path, plan_id: str, base_id: str, measu
         return write_overrides(folder, plan_id, kept), gone
 
 
+def _named(folder: Path, plan_id: str) -> Message:
+    """The plan as a message names it (errors.plan_ref): its name read from the library, else its id."""
+    from jtcompare.plans.registry import open_library
+
+    try:
+        return plan_ref(plan_id, open_library(folder).find(plan_id).name)
+    except JtError:
+        return plan_ref(plan_id, plan_id)
+
+
 def _of_cell(o: Override, base_id: str, measure_id: str) -> bool:
     return o.measure == measure_id and o.base in ("", base_id)
 
@@ -194,7 +204,7 @@ def _pinned_in(
         path = overrides_path(folder, plan_id)
         raise BadOption(
             f"{path}: no override of {measure_id} for {plan_id} against {base_id} to remove",
-            message("error.no_override", path=path, measure=measure_id, plan=plan_id, base=base_id),
+            message("error.no_override", path=path, measure=measure_id, plan=_named(folder, plan_id), base=base_id),
         )
     return found
 

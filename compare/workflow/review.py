@@ -27,6 +27,7 @@ from pathlib import Path
 
 from jtcompare.errors import BadOption, Message, Said, UnreadableFile, detail, message, plan_ref
 from jtcompare.match.results import STATUSES
+from jtcompare.match.settings import Settings
 from jtcompare.plans.library_edit import writing
 from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import Library
@@ -53,7 +54,12 @@ class ReviewImport:
 
 
 def import_review(
-    lib: Library, path: Path, *, default_base: str = "national", folder: Path | None = None
+    lib: Library,
+    path: Path,
+    *,
+    default_base: str = "national",
+    folder: Path | None = None,
+    settings: Settings | None = None,
 ) -> ReviewImport:
     """Apply every filled-in analyst status of `path` as an override in `folder` (by default the library's own;
     your library not made yet, while `lib` is the shipped one it will copy); all checks pass before anything is
@@ -61,11 +67,16 @@ def import_review(
     rows = _read_rows(path)
     folder = Path(folder) if folder is not None else lib.folder
     with writing(folder):  # a read-modify-write of the overrides files, serialised as `jtcompare override` is
-        return _apply(lib, folder, path, rows, default_base)
+        return _apply(lib, folder, path, rows, default_base, settings)
 
 
 def _apply(
-    lib: Library, folder: Path, path: Path, rows: list[tuple[Said, dict[str, str]]], default_base: str
+    lib: Library,
+    folder: Path,
+    path: Path,
+    rows: list[tuple[Said, dict[str, str]]],
+    default_base: str,
+    settings: Settings | None,
 ) -> ReviewImport:
     result = ReviewImport()
     pending: dict[str, list[Override]] = {}
@@ -113,9 +124,9 @@ def _apply(
             )
             continue
         if (plan.id, base.id) not in engine:
-            engine[plan.id, base.id] = _engine_calls(lib, plan, base)
-        agreed = engine[plan.id, base.id].get(new.measure) == new.status
-        if agreed:  # kept as reviewed, but said to be the engine's call: it is no correction
+            engine[plan.id, base.id] = engine_calls(lib, plan.id, base.id, settings)
+        # the engine's call given again is kept as reviewed: it is no correction
+        if confirms(engine[plan.id, base.id].get(new.measure), new.status, new.match):
             new = dataclasses.replace(new, note=confirmed_note(new.note, row["lang"]))
         current = pending.setdefault(plan.id, read_overrides(folder, plan.id))
         before = next((o for o in current if same_cell(o, new)), None)
@@ -151,13 +162,20 @@ def _said(result: ReviewImport, plan: Plan, new: Override, before: Override | No
     result.changed.append(Said(f"{plan_id} {new.measure}: {was} -> {new.status}", said))
 
 
-def _engine_calls(lib: Library, plan: Plan, base: Plan) -> dict[str, str]:
-    """Base measure id -> the engine's own status for `plan` (overrides left out), under the default settings."""
+def engine_calls(lib: Library, plan: str, base: str, settings: Settings | None = None) -> dict[str, str]:
+    """Base measure id -> the engine's own status for `plan` (overrides left out), under `settings` (those of the
+    comparisons the outputs show; the defaults if None): what a review or an override confirms or corrects."""
     from jtcompare.match.settings import load_settings
     from jtcompare.workflow.run import run_alignment
 
-    a = run_alignment(lib, plan.id, base.id, load_settings(), overrides=False).alignments[0]
+    a = run_alignment(lib, plan, base, settings or load_settings(), overrides=False).alignments[0]
     return {m.measure.id: m.status for m in a.measures}
+
+
+def confirms(engine: str | None, status: str, match: str) -> bool:
+    """Whether an analyst's status is the engine's own call, taken as it stands: the same status and no plan
+    sentence pinned in place of the engine's (a pinned match changes the cell, so it is a correction)."""
+    return engine is not None and engine == status and not match
 
 
 def confirmed_note(note: str, lang: Lang) -> str:
