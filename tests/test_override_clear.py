@@ -168,3 +168,10 @@ def test_the_engines_own_call_pinned_from_the_command_line_is_a_confirmation(lib
     other = "omitted" if engine["status"] != "omitted" else "adopted"
     changed = run("override", "wuhan", "N10.02", other, "--note", "再读一遍", lib=lib)
     assert "pinned as" in changed.output and cell(lib, "N10.02")["confirmed"] is False
+    # the same status with another plan sentence pinned changes the cell: a correction, marked *
+    matched = run(
+        "override", "wuhan", "N10.02", engine["status"], "--note", "见 WH03.01", "--match", "WH03.01", lib=lib
+    )
+    assert "pinned as" in matched.output, matched.output
+    now = cell(lib, "N10.02")
+    assert now["confirmed"] is False and now["matches"][0]["id"] == "WH03.01"
