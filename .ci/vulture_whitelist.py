@@ -59,6 +59,10 @@ _.bottom_margin
 _.top_margin
 _.space_after
 _.autofit
+_.last_modified_by  # the document's core properties, written to docProps/core.xml on save
+_.keywords
+_.modified
+_.revision
 # openpyxl (compare/report/workbook.py)
 _.border
 _.fitToHeight
@@ -75,6 +79,7 @@ _.promptTitle
 _.prompt
 _.showInputMessage
 _.showErrorMessage
+_.print_area  # written as the sheet's _xlnm.Print_Area on save
 
 # --- maintenance entry points run by hand from a Python prompt, documented where they are used ---
 _.mark_borderline  # benchmarks/agreement.py: run once when a second reading is added (its module docstring)
