@@ -97,14 +97,9 @@ def _check_format(fmt: str | None, out: Path) -> None:
             f"unknown format '{fmt}'; export writes {', '.join(FORMATS)}",
             message("error.export_unknown_format", format=fmt, choices=list(FORMATS)),
         )
-    from jtcompare.cli.output import SUFFIXES as NAMED
+    from jtcompare.cli.output import warn_if_named_otherwise
 
-    if (named := NAMED.get(out.suffix.lower())) is not None:  # a database under x.csv would not open as one
-        from jtcompare.errors import Said
-
-        named = "text" if named == "table" else named  # .txt is the terminal table's name
-        said = message("warning.format_vs_name", path=out, format="sqlite", named=named)
-        note("warning", Said(f"{out}: writing sqlite as --format asks, though the name says {named}", said))
+    warn_if_named_otherwise(out, "sqlite")  # a database under x.csv would not open as one
 
 
 def _report(out: Path, done: Exported, quiet: bool) -> None:

@@ -65,23 +65,28 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
         )
     if fmt in NEEDS_OUT and out is None:
         raise BadOption(f"{fmt} output needs --out FILE.{fmt}", message("error.needs_out", format=fmt))
-    named = SUFFIXES.get(out.suffix.lower()) if out is not None else None
-    if named and named != fmt and _unreadable_as_named(fmt, named):
-        from jtcompare.cli.app import note  # said, not refused: a script may name its files as it likes
-
-        note(
-            "warning",
-            Said(
-                f"{out}: writing {fmt} as --format asks, though the name says {named}",
-                message("warning.format_vs_name", path=out, format=fmt, named=named),
-            ),
-        )
+    if out is not None:
+        warn_if_named_otherwise(out, fmt)
     return fmt
 
 
-def _unreadable_as_named(fmt: str, named: str) -> bool:
-    """A workbook or a document under a text file's name, or text under theirs: the file would not open."""
-    return fmt in BINARY or named in BINARY
+def warn_if_named_otherwise(out: Path, fmt: str) -> None:
+    """Said, not refused (a script may name its files as it likes): a workbook, a document or a database under a
+    text file's name, or text under theirs, would not open as its name says."""
+    named = SUFFIXES.get(out.suffix.lower())
+    binary = (*BINARY, "sqlite")  # export's database too
+    if not named or named == fmt or not (fmt in binary or named in binary):
+        return
+    from jtcompare.cli.app import note
+
+    named = "text" if named == "table" else named  # .txt: the terminal table's text
+    note(
+        "warning",
+        Said(
+            f"{out}: writing {fmt} as --format asks, though the name says {named}",
+            message("warning.format_vs_name", path=out, format=fmt, named=named),
+        ),
+    )
 
 
 def precheck(out: Path | None, force: bool) -> None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from jtcompare.errors import BadOption, JtError, message
+from jtcompare.errors import JtError
 from jtcompare.match.results import Alignment, Matrix, cell_row
 from jtcompare.match.settings import Settings, load_settings
 from jtcompare.plans.registry import default_plans_dir, describe_library, library_files, open_library, shipped_plans_dir
@@ -298,14 +298,12 @@ class Library:
         (True, False)
         """
         from jtcompare.match.scoring import clause_role
+        from jtcompare.workflow.overrides import no_such_measure
 
         plan = self.plan(base)
         clause = next((c for c in plan.clauses if any(m.id == measure for m in c.measures)), None)
         if clause is None:
-            raise BadOption(
-                f"{plan.id} has no measure '{measure}' (ids look like N08.03; see `jtcompare show {plan.id}`)",
-                message("error.no_measure", base=plan.id, measure=measure),
-            )
+            raise no_such_measure(plan.id, measure)
         return clause_role(clause) != "action"
 
     def clear_override(self, plan: str, measure: str, *, base: str = "national") -> tuple[Path, Override]:

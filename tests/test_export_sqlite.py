@@ -303,6 +303,13 @@ def test_an_update_under_other_settings_is_refused_unless_every_plan_is_written_
     assert export(db).exit_code == 0  # every plan again: the file's settings are the defaults now
     assert rows(db, "SELECT value FROM export_info WHERE name = 'settings'") == [("{}",)]
     assert rows(db, "SELECT count(*) FROM judgements WHERE flagged") != [(0,)]
+    with sqlite3.connect(db) as conn:  # a value edited by hand is shown as it is, not a traceback
+        conn.execute("UPDATE export_info SET value = 'oops' WHERE name = 'settings'")
+    edited = export(db, "wuhan")
+    assert edited.exit_code == 2 and "Traceback" not in edited.output
+    assert edited.stderr.strip().startswith(
+        f"error: {db}: its other plans were judged under other settings (settings = oops"
+    )
 
 
 def test_the_python_api_refuses_what_the_command_refuses(tmp_path) -> None:

@@ -394,7 +394,8 @@ def test_the_brief_says_its_figures_hold_overrides_and_word_reads_it_as_chinese(
     plain = tmp_path / "plain.docx"
     assert runner.invoke(app, ["brief", "wuhan", "--out", str(plain), "--plans-dir", str(lib)]).exit_code == 0
     assert "人工改判" not in "\n".join(p.text for p in Document(str(plain)).paragraphs)
-    for measure, status in (("N08.03", "omitted"), ("N10.02", "partial")):
+    # two corrections of counted measures, and one of a 基本原则 measure, which no figure counts
+    for measure, status in (("N08.03", "omitted"), ("N10.02", "partial"), ("N02.02", "adopted")):
         pinned = ["override", "wuhan", measure, status, "--note", "复核", "--plans-dir", str(lib)]
         assert runner.invoke(app, pinned).exit_code == 0
     out = tmp_path / "b.docx"

@@ -52,7 +52,15 @@ from jtcompare.plans.metadata import (
 )
 from jtcompare.plans.model import Plan, PlanMeta
 from jtcompare.plans.parse import parse_normalised
-from jtcompare.plans.registry import LEVELS, METADATA, Library, meta_from_entry, names_clash, open_library
+from jtcompare.plans.registry import (
+    LEVELS,
+    METADATA,
+    Library,
+    meta_from_entry,
+    names_clash,
+    open_library,
+    refuse_a_file,
+)
 from jtcompare.text.normalise import Normalised, code_points, describe_characters, hidden_characters, normalise
 
 POLICY_VERBS = (
@@ -360,11 +368,7 @@ def _previous(lib: Library, plan_id: str) -> Plan | None:
 
 
 def check_folder(folder: Path) -> None:
-    if folder.exists() and not folder.is_dir():  # as open_library says it
-        raise WriteFailed(
-            f"{folder}: is a file, not a plans folder (a folder holding plans.toml)",
-            message("error.plans_folder_is_file", folder=folder),
-        )
+    refuse_a_file(folder, WriteFailed)  # as reading the library says it
     if not folder.is_dir():
         raise WriteFailed(f"{folder}: plans folder does not exist", message("error.no_plans_folder", folder=folder))
     if not os.access(folder, os.W_OK | os.X_OK):

@@ -227,15 +227,20 @@ def _short(name: str) -> str:
     return name
 
 
+def refuse_a_file(folder: Path, error: type[JtError]) -> None:
+    """A file given for the plans folder is said to be a file: "does not exist" would puzzle whoever sees it."""
+    if folder.exists() and not folder.is_dir():
+        raise error(
+            f"{folder}: is a file, not a plans folder (a folder holding plans.toml)",
+            message("error.plans_folder_is_file", folder=folder),
+        )
+
+
 def open_library(folder: Path | None = None) -> Library:
     """Read plans.toml of `folder`; entries that fail validation go to `Library.broken`."""
     folder = Path(folder) if folder else default_plans_dir()
     lib = Library(folder)
-    if folder.exists() and not folder.is_dir():  # a file given for the folder: "does not exist" would puzzle
-        raise PlanNotFound(
-            f"{folder}: is a file, not a plans folder (a folder holding plans.toml)",
-            message("error.plans_folder_is_file", folder=folder),
-        )
+    refuse_a_file(folder, PlanNotFound)
     if not folder.is_dir():
         raise PlanNotFound(f"{folder}: plans folder does not exist", message("error.no_plans_folder", folder=folder))
     path = lib.metadata_path

@@ -20,10 +20,10 @@ from jtcompare.report.frames import (
     gaps_frame,
     local_frame,
     measure_frame,
-    status_marks,
     summary_frame,
     summary_row,
     targets_frame,
+    with_marks,
 )
 from jtcompare.report.i18n import Lang
 from jtcompare.report.palette import ordered, style
@@ -198,7 +198,7 @@ def _starred(df: pd.DataFrame, measures: Sequence[MeasureResult]) -> pd.DataFram
     """The frame's statuses (its rows are `measures`, in order) with their marks, as the terminal table and the
     workbook show them (frames.status_marks)."""
     df = df.copy()
-    df["status"] = [s + status_marks(m) for s, m in zip(df["status"], measures, strict=True)]
+    df["status"] = with_marks(list(df["status"]), measures)
     return df
 
 

@@ -8,6 +8,7 @@ columns): 42 stays 42, a missing year stays None, never NaN or 42.0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment, MeasureResult, Target
@@ -173,6 +174,11 @@ def measure_rows(a: Alignment) -> list[dict]:
 def gap_measures(a: Alignment) -> list[MeasureResult]:
     """The rows of gaps_frame: omitted and partial counted measures, in the base's order."""
     return [m for m in a.measures if m.status in ("omitted", "partial") and m.counted]
+
+
+def with_marks(statuses: Sequence[str], measures: Sequence[MeasureResult]) -> list[str]:
+    """Each row's status (the rows are `measures`, in order) followed by its marks (status_marks)."""
+    return [s + status_marks(m) for s, m in zip(statuses, measures, strict=True)]
 
 
 def status_marks(m: MeasureResult) -> str:

@@ -400,12 +400,21 @@ def check_export_mix(path: Path, lang: Lang, settings: Settings, plans: Iterable
 
 
 def _settings_shown(said: str) -> str:
-    values = json.loads(said)
+    values = _settings_values(said)
     return ", ".join(f"{k} = {v}" for k, v in values.items()) or "the defaults"
 
 
 def _settings_said(said: str) -> str | Message:
-    return _settings_shown(said) if json.loads(said) else message("word.default_settings")
+    return _settings_shown(said) if _settings_values(said) else message("word.default_settings")
+
+
+def _settings_values(said: str) -> dict[str, object]:
+    """export_info.settings read back; a value edited by hand into something else is shown as it is."""
+    try:
+        values = json.loads(said)
+    except ValueError:
+        return {"settings": said}
+    return values if isinstance(values, dict) else {"settings": said}
 
 
 def _connect(path: Path) -> sqlite3.Connection:

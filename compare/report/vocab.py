@@ -102,6 +102,12 @@ def plan_title(meta: PlanMeta) -> str:
     return meta.title if meta.name in meta.title else f"{meta.name}{meta.title}"
 
 
+def marked_word(value: str, lang: Lang) -> str:
+    """A status with its marks (frames.status_marks: * an analyst changed it, ? one to check) in words: 采纳*?."""
+    bare = value.rstrip("*?")
+    return status_word(bare, lang) + value[len(bare) :]
+
+
 def cell_text(key: str, value: object, lang: Lang) -> str:
     """A frame value as a person reads it in a text table: words for statuses, 67% for coverage, 0.39 for scores."""
     from jtcompare.report.caveats import short_words
@@ -111,8 +117,7 @@ def cell_text(key: str, value: object, lang: Lang) -> str:
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return ""
     if key in ("status", "analyst_status") and isinstance(value, str):
-        marks = value[len(value.rstrip("*?")) :]  # * an analyst's call, ? one to check
-        return status_word(value.rstrip("*?"), lang) + marks
+        return marked_word(value, lang)
     if key == "verdict":
         return verdict_word(str(value), lang)
     if key == "counted":

@@ -35,6 +35,7 @@ from jtcompare.report.frames import (
     status_marks,
     summary_frame,
     targets_frame,
+    with_marks,
 )
 from jtcompare.report.i18n import Lang, label
 from jtcompare.report.layout import char_units, row_height
@@ -45,6 +46,7 @@ from jtcompare.report.vocab import (
     cell_text,
     column,
     distinct_names,
+    marked_word,
     plan_title,
     shown_names,
     status_word,
@@ -185,8 +187,7 @@ def _display(key: str, value: Any, lang: Lang) -> Any:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     if key == "status":
-        marks = str(value)[len(str(value).rstrip("*?")) :]  # * an analyst changed it, ? one to check
-        return status_word(str(value).rstrip("*?"), lang) + marks
+        return marked_word(str(value), lang)
     if key == "verdict":
         return verdict_word(str(value), lang)
     if key == "counted":
@@ -273,9 +274,9 @@ _A4_LANDSCAPE_PX = (11.69 - 0.8) * 96
 
 
 def _width_px(ws: Worksheet, columns: int | None = None) -> float:
-    """The printed width of the used columns (or the first `columns`), on the safe side: a column of width w
-    (characters of the default font) is taken as 9w + 5 pixels (LibreOffice's default font is wider than
-    Calibri's 7 pixels a digit)."""
+    """The printed width of the used columns (or the first `columns`): a column of width w (characters of the
+    default font) is taken as 9w + 5 pixels (LibreOffice's default font is wider than Calibri's 7 pixels a digit),
+    which is about what LibreOffice prints (SCALE_MARGIN)."""
     last = columns or ws.max_column
     widths = [ws.column_dimensions[get_column_letter(j)].width or 8.43 for j in range(1, last + 1)]
     return sum(9 * w + 5 for w in widths)
@@ -291,8 +292,8 @@ PRINTED = {
     "plans": ("plan", "measure", "status", "units", "text", "plan_measure", "plan_text", "evidence"),
 }
 PRINTED_REVIEW = ("analyst_status", "analyst_note")
-# _width_px is about what LibreOffice prints, not more: a scale from it alone filled the page to its edge, and a
-# column more went over onto a page of its own
+# _width_px is within about 1% of what LibreOffice prints: a scale from it alone filled the Gaps page to its
+# edge, and one column more went over onto pages of its own; the margin keeps rounding on the page
 SCALE_MARGIN = 0.96
 
 
@@ -665,8 +666,8 @@ def long_measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context,
 
 def _mark(rows: list[dict], measures: list[MeasureResult]) -> None:
     """The status of each row as the Measures sheet and the terminal show it, where the analyst reviews."""
-    for r, m in zip(rows, measures, strict=True):
-        r["status"] = r["status"] + status_marks(m)
+    for r, marked in zip(rows, with_marks([r["status"] for r in rows], measures), strict=True):
+        r["status"] = marked
 
 
 def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> None:

@@ -238,15 +238,19 @@ def checked_override(
         raise BadOption(f"unknown status '{typed}'; choose one of {status_choices()}", _unknown_status(typed))
     texts = {m.id: m.text for m in base.measures}
     if measure_id not in texts:
-        raise BadOption(
-            f"{base.id} has no measure '{measure_id}' (ids look like N08.03; see `jtcompare show {base.id}`)",
-            message("error.no_measure", base=base.id, measure=measure_id),
-        )
+        raise no_such_measure(base.id, measure_id)
     if match and match not in {m.id for m in plan.measures}:
         raise BadOption(
             f"{plan.id} has no measure '{match}'", message("error.no_plan_measure", plan=plan.id, measure=match)
         )
     return Override(base.id, measure_id, status, match, note, by, date.today().isoformat(), texts[measure_id])
+
+
+def no_such_measure(base_id: str, measure_id: str) -> BadOption:
+    return BadOption(
+        f"{base_id} has no measure '{measure_id}' (ids look like N08.03; see `jtcompare show {base_id}`)",
+        message("error.no_measure", base=base_id, measure=measure_id),
+    )
 
 
 def same_cell(o: Override, new: Override) -> bool:

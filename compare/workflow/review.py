@@ -148,7 +148,7 @@ def _said(result: ReviewImport, plan: Plan, new: Override, before: Override | No
     (an earlier correction's, or the engine's own call, named: one that undoes a correction goes back to it)."""
     now = message(f"status.{new.status}")
     plan_id, named = plan.id, plan_ref(plan.id, plan.meta.name)
-    if engine == new.status and (before is None or before.status == new.status):
+    if confirms(engine, new.status, new.match) and (before is None or before.status == new.status):
         said = message("note.review_confirmed", plan=named, measure=new.measure, status=now)
         result.confirmed.append(Said(f"{plan_id} {new.measure}: {new.status}, confirms the engine's call", said))
         return
