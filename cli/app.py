@@ -26,7 +26,7 @@ from types import FrameType, ModuleType
 from typing import Annotated, NoReturn
 
 import typer
-from jtcompare.errors import JtError, Message, message
+from jtcompare.errors import JtError, Message, for_the_command_line, message
 from jtcompare.version import __version__
 from typer import _click as click
 from typer._click import exceptions as click_errors
@@ -353,7 +353,7 @@ def errors(lang: str | None = None) -> Iterator[None]:
     state["lang"] = message_lang(lang)
     try:
         resolve_lang(lang, "en")  # an unknown --lang or $JTCOMPARE_LANG is refused by every command alike
-        with _signals_unwind():
+        with _signals_unwind(), for_the_command_line():  # the engine's errors name options, not Python arguments
             yield
     except JtError as exc:
         if state["debug"]:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from jtcompare.errors import AlreadyExists, Message, WriteFailed, message, os_reason
+from jtcompare.errors import AlreadyExists, Message, WriteFailed, flag, message, os_reason
 
 Content = bytes | Callable[[BinaryIO], None]
 
@@ -64,12 +64,13 @@ def check_target(path: Path, *, force: bool, protected: Mapping[Path, str] | Non
     path = Path(path)
     if protected and (what := protected.get(resolved(path))):
         raise WriteFailed(
-            f"{path}: is {what}; refusing to overwrite it, even with --force (give another file name)",
+            f"{path}: is {what}; refusing to overwrite it, even with {flag('force')} (give another file name)",
             message("error.protected", path=path, what=what),
         )
     check_replaceable(path)
     if path.exists() and not force:
-        raise AlreadyExists(f"{path}: file exists; use --force to overwrite it", message("error.exists", path=path))
+        said = message("error.exists", path=path)
+        raise AlreadyExists(f"{path}: file exists; use {flag('force')} to overwrite it", said)
     if not path.parent.is_dir():
         raise WriteFailed(
             f"{path}: folder {path.parent} does not exist", message("error.no_folder", path=path, folder=path.parent)

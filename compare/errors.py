@@ -7,6 +7,9 @@ same thing in Chinese (`i18n.message_text`) without reading the English back.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 
@@ -17,6 +20,41 @@ class Message:
 
     key: str
     params: dict[str, object] = field(default_factory=dict)
+
+
+# Who reads an error: the engine raises the same errors under the command line and under the Python API, and each
+# names what its reader typed (`--max-size 20x` for one, `max_size='20x'` for the other).
+_READER: ContextVar[str] = ContextVar("jtcompare_error_reader", default="python")
+
+
+@contextmanager
+def for_the_command_line() -> Iterator[None]:
+    """Errors raised inside name the command line's options; outside, the Python API's arguments. A process
+    forked inside (a batch's worker) inherits it."""
+    token = _READER.set("cli")
+    try:
+        yield
+    finally:
+        _READER.reset(token)
+
+
+def on_the_command_line() -> bool:
+    return _READER.get() == "cli"
+
+
+def option(name: str, *value: object, quoted: bool = True) -> str:
+    """An option as an error's reader gives it, by the Python argument's `name`: `--max-size '20x'` on the command
+    line, `max_size='20x'` in Python; without a value, `--max-size` or `max_size=`. A value suggested rather than
+    quoted back (`quoted=False`) is bare on the command line, as it would be typed: `--level city`."""
+    if on_the_command_line():
+        flag = "--" + name.replace("_", "-")
+        return flag if not value else f"{flag} {value[0]!r}" if quoted else f"{flag} {value[0]}"
+    return f"{name}={value[0]!r}" if value else f"{name}="
+
+
+def flag(name: str) -> str:
+    """A yes-or-no option: `--force` on the command line, `force=True` in Python."""
+    return "--" + name.replace("_", "-") if on_the_command_line() else f"{name}=True"
 
 
 def message(key: str, **params: object) -> Message:

@@ -106,8 +106,30 @@ def test_import_plan_with_a_province_writes_it_and_region_bound_measures_follow_
 def test_a_province_that_is_not_a_chinese_name_is_refused_in_one_line(lib) -> None:
     from jtcompare.errors import BadOption
 
-    with pytest.raises(BadOption, match="--province 'Hubei' must be a province's Chinese name"):
+    with pytest.raises(BadOption, match="^province='Hubei' must be a province's Chinese name"):
         lib.import_plan(ROOT / "tests" / "fixtures" / "wuhan-plan.docx", id="x", name="襄阳市", province="Hubei")
+
+
+def test_errors_in_python_name_the_arguments_and_on_the_command_line_the_options(lib, tmp_path) -> None:
+    """A notebook is told what to pass (id=, force=True), the shell what to type (--id, --force): one engine."""
+    from jtcompare.errors import BadOption, JtError
+
+    plan = ROOT / "tests" / "fixtures" / "wuhan-plan.docx"
+    lib.import_plan(plan, id="shiyan", name="十堰市", province="湖北")
+    tried = {
+        "^id='Bad id!' must be a-z": lambda: lib.import_plan(plan, id="Bad id!"),
+        "give another id=, or force=True to replace it": lambda: lib.import_plan(plan, id="shiyan"),
+        "^max_size='lots' is not a size": lambda: lib.import_plan(plan, id="y", max_size="lots"),
+        "^setting 'check_below' must be between 0 and 1, not 2": lambda: jtcompare.Library(check_below=2),
+    }
+    for said, call in tried.items():
+        with pytest.raises(JtError, match=said) as caught:
+            call()
+        assert "--" not in str(caught.value)
+    shell = runner.invoke(app, ["import", str(plan), "--id", "Bad id!", "--plans-dir", str(lib.path)])
+    assert "--id 'Bad id!' must be a-z" in shell.output and shell.exit_code == 2
+    with pytest.raises(BadOption, match="^id='Bad id!'"):  # and the command line's wording stays with it
+        lib.import_plan(plan, id="Bad id!")
 
 
 def test_the_default_library_is_the_shipped_one_until_you_write(tmp_path, monkeypatch) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from jtcompare.cli.main import app
-from jtcompare.errors import JtError, Said, message
+from jtcompare.errors import JtError, Said, for_the_command_line, message
 from jtcompare.report.i18n import label, message_lang, message_text
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -207,16 +207,28 @@ def _raised(call) -> JtError:
 def test_an_errors_english_label_is_its_own_text(tmp_path) -> None:
     """The `en` label of each keyed error, filled in, is the error's English line word for word: the two
     languages say the same thing, and the English a user or a test reads is unchanged."""
+    from jtcompare.plans.registry import open_library
+
+    (tmp_path / "have.csv").write_text("x")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    lib = open_library(PLANS)
+    with for_the_command_line():  # the labels are what the command line says (in Python, arguments are named)
+        errors = _errors_raised(lib, tmp_path)
+    for exc in errors:
+        assert exc.said is not None, str(exc)
+        assert message_text(exc.said, "en") == str(exc)
+        assert foreign(message_text(exc.said, "zh"), tmp_path, PLANS, "nowhere", "wuhn", "fr", "yaml") == []
+        assert pickle.loads(pickle.dumps(exc)).said == exc.said  # a batch worker's error keeps its Message
+
+
+def _errors_raised(lib, tmp_path) -> list[JtError]:
     from jtcompare.atomic import check_target
     from jtcompare.cli.output import resolve_format
     from jtcompare.ingest.readers import read_document
     from jtcompare.plans.registry import open_library
     from jtcompare.report.i18n import resolve_lang
 
-    (tmp_path / "have.csv").write_text("x")
-    (tmp_path / "empty.txt").write_bytes(b"")
-    lib = open_library(PLANS)
-    errors = [
+    return [
         _raised(lambda: lib.find("nowhere")),
         _raised(lambda: lib.find("wuhn")),
         _raised(lambda: resolve_lang("fr", "en")),
@@ -230,11 +242,6 @@ def test_an_errors_english_label_is_its_own_text(tmp_path) -> None:
         _raised(lambda: read_document(tmp_path)),
         _raised(lambda: open_library(tmp_path / "none")),
     ]
-    for exc in errors:
-        assert exc.said is not None, str(exc)
-        assert message_text(exc.said, "en") == str(exc)
-        assert foreign(message_text(exc.said, "zh"), tmp_path, PLANS, "nowhere", "wuhn", "fr", "yaml") == []
-        assert pickle.loads(pickle.dumps(exc)).said == exc.said  # a batch worker's error keeps its Message
 
 
 def test_a_said_line_is_the_english_text_and_carries_its_message() -> None:

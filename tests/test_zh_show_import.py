@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from jtcompare.errors import JtError
+from jtcompare.errors import JtError, for_the_command_line
 from jtcompare.report.i18n import message_text
 from jtcompare.report.layout import cells
 
@@ -269,7 +269,9 @@ def test_the_less_common_errors_are_one_chinese_line_naming_the_file(tmp_path) -
 
 
 def _raised(call) -> JtError:
-    with pytest.raises(JtError) as caught:
+    """The error `call` raises as the command line says it: the labels' English is the command line's (the Python
+    API names arguments, id= for --id)."""
+    with pytest.raises(JtError) as caught, for_the_command_line():
         call()
     return caught.value
 

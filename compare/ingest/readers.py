@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from jtcompare.atomic import file_kind, kind_message
-from jtcompare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile, message, os_reason
+from jtcompare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile, message, option, os_reason
 from jtcompare.ingest.document import FORMATS, MB, Document, human_size
 from jtcompare.ingest.docx import read_docx
 from jtcompare.ingest.html import read_html
@@ -55,14 +55,15 @@ def parse_size(value: str | int) -> int:
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", str(value), re.I)
     if not m or float(m.group(1)) <= 0:
         raise BadOption(
-            f"--max-size '{value}' is not a size like 20MB, 500KB or 1GB", message("error.bad_max_size", value=value)
+            f"{option('max_size', value)} is not a size like 20MB, 500KB or 1GB",
+            message("error.bad_max_size", value=value),
         )
     unit = {"k": 1024, "m": MB, "g": 1024 * MB, "": MB}[m.group(2).lower()]
     size = float(m.group(1)) * unit
     if not 1 <= size <= MAX_SIZE_LIMIT:  # inf for digits past any float, too
         shown = value if len(value) <= 24 else f"{value[:20]}…"
         raise BadOption(
-            f"--max-size '{shown}' must be between 1 byte and 1GB (e.g. 20MB, 500KB)",
+            f"{option('max_size', shown)} must be between 1 byte and 1GB (e.g. 20MB, 500KB)",
             message("error.max_size_range", value=shown),
         )
     return int(size)
@@ -99,7 +100,8 @@ def _read_bytes(path: Path, max_size: int) -> bytes:
         size = info.st_size
         if size > max_size:
             raise TooLarge(
-                f"{path}: {human_size(size)} is over the {human_size(max_size)} limit; raise it with --max-size",
+                f"{path}: {human_size(size)} is over the {human_size(max_size)} limit; "
+                f"raise it with {option('max_size')}",
                 message("error.too_large", path=path, size=human_size(size), limit=human_size(max_size)),
             )
         with path.open("rb") as fh:
@@ -113,7 +115,7 @@ def _read_bytes(path: Path, max_size: int) -> bytes:
         ) from None
     if len(data) > max_size:  # grew while we looked
         raise TooLarge(
-            f"{path}: over the {human_size(max_size)} limit; raise it with --max-size",
+            f"{path}: over the {human_size(max_size)} limit; raise it with {option('max_size')}",
             message("error.grew_too_large", path=path, limit=human_size(max_size)),
         )
     if not data:

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from jtcompare.errors import BadOption, Message, detail, message
+from jtcompare.errors import BadOption, Message, detail, message, on_the_command_line, option
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,8 @@ def _apply(settings: Settings, values: object, where: str) -> Settings:
                 f"{where}: unknown setting '{key}'; known: {', '.join(known)}",
                 message("error.unknown_setting", path=where, setting=key, known=list(known)),
             )
-        at = f"--{key.replace('_', '-')}" if where == "option" else where
+        # a value given as an option is named as the reader gave it: --check-below, or (Python) by the setting's name
+        at = (option(key) if on_the_command_line() else None) if where == "option" else where
         low, high = _RANGES[key]
         # a string, nan, inf (1e309 in TOML) or an integer past any float (10**400) is refused before it is
         # converted or reaches the arithmetic

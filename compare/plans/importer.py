@@ -28,7 +28,18 @@ from pathlib import Path
 from typing import Any
 
 from jtcompare.atomic import write_files
-from jtcompare.errors import AlreadyExists, BadOption, JtError, NotAPlan, PlanExists, Said, WriteFailed, message
+from jtcompare.errors import (
+    AlreadyExists,
+    BadOption,
+    JtError,
+    NotAPlan,
+    PlanExists,
+    Said,
+    WriteFailed,
+    flag,
+    message,
+    option,
+)
 from jtcompare.ingest.readers import DEFAULT_MAX_SIZE, Document, read_document
 from jtcompare.plans.library_edit import (
     check_can_make,
@@ -177,7 +188,7 @@ def import_plan(
 def _check_options(
     plan_id: str | None, name: str | None, level: str | None, kind: str | None, title: str | None, date: str | None
 ) -> dict[str, str | None]:
-    for option, value in (("--name", name), ("--kind", kind), ("--title", title)):
+    for field_name, value in (("name", name), ("kind", kind), ("title", title)):
         # refused, not stripped: a name is how the plan is found and shown, and must be what the user meant
         hidden = hidden_characters(value) if value is not None else []
         if value is not None and (not value.strip() or hidden):
@@ -185,8 +196,9 @@ def _check_options(
             also = f" or invisible formatting characters ({describe_characters(invisible)})" if invisible else ""
             codes = code_points(hidden)
             also_said = message("error.detail", en=also, zh="")
-            said = message("error.not_printable", option=option, value=value, codes=codes, also=also_said)
-            raise BadOption(f"{option} {value!r} must be printable text, without control characters{also}", said)
+            said = message("error.not_printable", option=option(field_name), value=value, codes=codes, also=also_said)
+            text = f"{option(field_name, value)} must be printable text, without control characters{also}"
+            raise BadOption(text, said)
     if level is not None and level not in LEVELS:
         raise BadOption(
             f"unknown level '{level}'; choose one of {', '.join(LEVELS)}",
@@ -222,7 +234,7 @@ def _check_province(province: str | None) -> str | None:
         return None
     if short_province(province) is None:
         raise BadOption(
-            f"--province {province!r} must be a province's Chinese name, e.g. 湖北 or 湖北省",
+            f"{option('province', province)} must be a province's Chinese name, e.g. 湖北 or 湖北省",
             message("error.bad_province", value=province),
         )
     return province.strip()
@@ -239,13 +251,13 @@ def _read(path: Path, given: dict[str, str | None], fmt: str | None, max_size: i
     name = given["name"] or guess.name
     if not name:
         raise BadOption(
-            f"{path}: cannot tell the plan's name (e.g. 武汉市) from its text; give it with --name",
+            f"{path}: cannot tell the plan's name (e.g. 武汉市) from its text; give it with {option('name')}",
             message("error.no_name", path=path),
         )
     title = given["title"] or guessed_title or (f"{name}{kind}" if kind else None)
     if not title:
         raise BadOption(
-            f"{path}: cannot tell the plan's title from its text; give --kind (and --title)",
+            f"{path}: cannot tell the plan's title from its text; give {option('kind')} (and {option('title')})",
             message("error.no_title", path=path),
         )
     level = given["level"] or level_of(name) or guess.level or "other"
@@ -274,12 +286,15 @@ def _province(given: str | None, text: str, name: str, level: str) -> tuple[str 
     if where := guess_province(text, name, level):
         said = message("note.province_read", province=where.province, because=where.because.said)
         return where.province, (
-            Said(f"province {where.province} read from {where.because}; give --province if it is another", said),
+            Said(
+                f"province {where.province} read from {where.because}; give {option('province')} if it is another",
+                said,
+            ),
         )
     if level in ("city", "province", "district"):
         return None, (
             Said(
-                "province not told by the name or the text: give --province, or the measures bound to other "
+                f"province not told by the name or the text: give {option('province')}, or the measures bound to other "
                 "regions count as its gaps",
                 message("note.province_unknown"),
             ),
@@ -422,8 +437,9 @@ def _second_national(read: _Read, lib: Library, plan_id: str, *, replace_base: b
             return [
                 BadOption(
                     f"{read.path}: read as a national plan from {read.national_because}, but {m.id} ({m.title}) "
-                    "is the library's national plan; give --level national to add a second one, or --name and "
-                    "--level for what it is (e.g. --name 武汉市 --level city)",
+                    f"is the library's national plan; give {option('level', 'national', quoted=False)} to add a "
+                    f"second one, or {option('name')} and {option('level')} for what it is "
+                    f"(e.g. {option('name', '武汉市', quoted=False)} {option('level', 'city', quoted=False)})",
                     message(
                         "error.second_national",
                         path=read.path,
@@ -447,7 +463,7 @@ def _conflicts(
         return [
             PlanExists(
                 f"{path}: plan '{plan_id}' is the library's base in {folder} ({m.title}), which every plan is "
-                "compared with; give another --id, or --replace-base to replace it",
+                f"compared with; give another {option('id')}, or {flag('replace_base')} to replace it",
                 message("error.plan_is_base", path=path, plan=plan_id, folder=folder, title=m.title),
             )
         ]
@@ -459,19 +475,22 @@ def _conflicts(
         out.append(
             PlanExists(
                 f"{path}: plan '{plan_id}' exists already in {folder} ({m.title}); "
-                "give another --id, or --force to replace it",
+                f"give another {option('id')}, or {flag('force')} to replace it",
                 message("error.plan_exists", path=path, plan=plan_id, folder=folder, title=m.title),
             )
         )
     elif plan_id in lib.broken:
         said = message("error.plan_exists_broken", path=path, plan=plan_id, folder=folder)
         out.append(
-            PlanExists(f"{path}: plan '{plan_id}' exists already in {folder} (a broken entry); use --force", said)
+            PlanExists(
+                f"{path}: plan '{plan_id}' exists already in {folder} (a broken entry); use {flag('force')}", said
+            )
         )
     else:
         out += [
             AlreadyExists(
-                f"{folder / n}: file exists; use --force to overwrite it", message("error.exists", path=folder / n)
+                f"{folder / n}: file exists; use {flag('force')} to overwrite it",
+                message("error.exists", path=folder / n),
             )
             for n in names
             if (folder / n).exists()

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from jtcompare.errors import BadOption, Said, message
+from jtcompare.errors import BadOption, Said, message, option
 from jtcompare.plans.parse import TITLE_END
 from jtcompare.text.numerals import cn_to_int
 
@@ -67,12 +67,12 @@ def check_id(plan_id: str) -> str:
     pid = plan_id.strip().lower()
     if len(pid) > ID_MAX:
         raise BadOption(
-            f"--id '{plan_id}' is {len(pid)} characters long; an id has at most {ID_MAX}",
+            f"{option('id', plan_id)} is {len(pid)} characters long; an id has at most {ID_MAX}",
             message("error.id_too_long", plan=plan_id, length=len(pid), most=ID_MAX),
         )
     if not _ID.fullmatch(pid):
         raise BadOption(
-            f"--id '{plan_id}' must be a-z, digits, - or _, starting with a letter (e.g. wuhan)",
+            f"{option('id', plan_id)} must be a-z, digits, - or _, starting with a letter (e.g. wuhan)",
             message("error.bad_id", plan=plan_id),
         )
     return pid
@@ -86,7 +86,7 @@ def parse_date(value: str) -> str:
         m = pattern.fullmatch(text)
         if m and (iso := _iso(m)):
             return iso
-    raise BadOption(f"--date '{value}' is not a date like 2023-05-11", message("error.bad_date", value=value))
+    raise BadOption(f"{option('date', value)} is not a date like 2023-05-11", message("error.bad_date", value=value))
 
 
 def _iso(m: re.Match[str]) -> str | None:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtcompare.atomic import update_atomic
-from jtcompare.errors import BadOption, Message, WriteFailed, detail, message, os_reason
+from jtcompare.errors import BadOption, Message, WriteFailed, detail, message, on_the_command_line, option, os_reason
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.match.settings import DEFAULTS, Settings, as_dict
 from jtcompare.plans.model import Plan
@@ -386,15 +386,16 @@ def check_export_mix(path: Path, lang: Lang, settings: Settings, plans: Iterable
     old = info.get("lang", "en")
     if old != lang:
         raise BadOption(
-            f"{path}: its sentences are in {old} (exported with --lang {old}); export every plan again with "
-            f"--lang {lang}, or give --lang {old}",
+            f"{path}: its sentences are in {old} (exported with {option('lang', old, quoted=False)}); export every "
+            f"plan again with {option('lang', lang, quoted=False)}, or give {option('lang', old, quoted=False)}",
             message("error.sqlite.other_lang", path=path, old=old, new=lang),
         )
     was, now = info.get("settings", "{}"), settings_said(settings)
     if was != now:
         raise BadOption(
             f"{path}: its other plans were judged under other settings ({_settings_shown(was)}; now "
-            f"{_settings_shown(now)}); export every plan again with these, or with the same --config",
+            f"{_settings_shown(now)}); export every plan again with these, or with the same "
+            f"{'--config' if on_the_command_line() else 'Library(config=..., check_below=...)'}",
             message("error.sqlite.other_settings", path=path, old=_settings_said(was), new=_settings_said(now)),
         )
 
