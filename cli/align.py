@@ -56,7 +56,7 @@ def align_cmd(
     Prints a table by default; --format json gives measures, clause roll-ups, the plan's clauses
     with their best base clause, and the plan's own additions ('local'). Each status comes with its
     confidence (置信度), the probability the engine gives it: below check_below (0.6 by default) the
-    cell is flagged to check (? after the status, "check": true in JSON).
+    cell is flagged to check (? after the status, "flagged": true in JSON).
 
     Examples:
 
@@ -184,7 +184,7 @@ def table(a: Alignment, lang: LangCode, shown: frozenset[str] | None = None) -> 
             + ("*" if m.corrected else "")
             + ("?" if m.check else ""),
             yes_no(m.counted, lang),
-            m.units_covered,
+            m.key_units_shown,
             m.measure.text,
             m.matches[0].clause.id if m.matches else "",
             m.matches[0].measure.text if m.matches else "",

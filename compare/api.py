@@ -7,10 +7,10 @@ command parses its options, makes one call here and renders what comes back.
     >>> a.plan.meta.name, len(a.measures)
     ('重庆市', 157)
     >>> cell = next(m for m in a.measures if m.measure.id == "N10.02")
-    >>> cell.status in ("adopted", "strengthened", "partial", "omitted"), cell.units_covered
+    >>> cell.status in ("adopted", "strengthened", "partial", "omitted"), cell.key_units_shown
     (True, '2/2')
     >>> df = a.to_frame()                            # pandas, one row per national measure
-    >>> df.loc["N10.02", ["status", "key_units", "units_covered"]].tolist() == [cell.status, 2, 2]
+    >>> df.loc["N10.02", ["status", "key_units_covered", "key_units_total"]].tolist() == [cell.status, 2, 2]
     True
     >>> m = lib.matrix("national")                   # every plan; m.to_frame() is the coverage matrix
     >>> m.to_frame().loc["N10.02"].index.tolist()
@@ -378,5 +378,5 @@ def _matrix_part(a: Alignment) -> tuple[str, dict[str, object], list[dict[str, o
     """One plan's share of a Matrix: its id, its summary row and its cells (run in the worker with jobs > 1)."""
     from jtcompare.report.frames import summary_row  # the row every report's summary has, so they agree
 
-    summary = summary_row(a) | {"to_check": a.to_check}
+    summary = summary_row(a) | {"flagged": a.to_check}
     return a.plan.meta.id, summary, [cell_row(a.plan.meta.id, m, a.base) for m in a.measures]

@@ -106,8 +106,8 @@ def test_every_format_carries_the_same_judgement(tmp_path) -> None:
     rows = list(csv.DictReader(io.StringIO(run_json("chongqing", "--format", "csv"))))
     assert {r["measure"]: r["status"] for r in rows} == statuses
     # key units as two numbers: "2/3" in a CSV is the 3rd of February to a spreadsheet that opens it
-    pairs = {m["id"]: m["units_covered"] for m in data["measures"]}
-    assert {r["measure"]: f"{r['units_covered']}/{r['key_units']}" for r in rows} == pairs
+    pairs = {m["id"]: f"{m['key_units_covered']}/{m['key_units_total']}" for m in data["measures"]}
+    assert {r["measure"]: f"{r['key_units_covered']}/{r['key_units_total']}" for r in rows} == pairs
     assert not any("/" in v for r in rows for v in r.values() if re.fullmatch(r"\d+/\d+", v))
     words = {k: label(f"status.{v}", "en") for k, v in statuses.items()}  # human outputs show labels
     assert "not applicable" in words.values()
@@ -118,7 +118,7 @@ def test_every_format_carries_the_same_judgement(tmp_path) -> None:
         k: f"{style(statuses[k]).symbol} {w}" for k, w in words.items()
     }
     # the cells the engine is unsure of carry a ? in the human outputs, exactly those JSON flags `check`
-    to_check = {m["id"] for m in data["measures"] if m["check"]}
+    to_check = {m["id"] for m in data["measures"] if m["flagged"]}
     assert to_check and to_check == {k.strip() for k, v in md_rows.items() if v.strip().endswith("?")}
     unsure = {r["measure"] for r in rows if r["confidence"] and float(r["confidence"]) < DEFAULTS.check_below}
     assert {m for m in unsure if next(r for r in rows if r["measure"] == m)["counted"] == "yes"} == to_check
@@ -145,9 +145,9 @@ def test_config_file_and_options_override_defaults(tmp_path) -> None:
     cfg.write_text("[align]\ncheck_below = 0.99\n", encoding="utf-8")
     data = json.loads(run_json("wuhan", "--format", "json", "--config", str(cfg)))
     assert data["settings"]["check_below"] == 0.99
-    strict = sum(m["check"] for m in data["measures"])
+    strict = sum(m["flagged"] for m in data["measures"])
     loose = json.loads(run_json("wuhan", "--format", "json", "--check-below", "0.3"))
-    assert strict > sum(m["check"] for m in loose["measures"])
+    assert strict > sum(m["flagged"] for m in loose["measures"])
     old = tmp_path / "old.toml"
     old.write_text("[align]\nadopt_threshold = 0.5\n", encoding="utf-8")
     result = runner.invoke(app, ["align", "wuhan", "--plans-dir", str(PLANS), "--config", str(old)])

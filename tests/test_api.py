@@ -40,7 +40,7 @@ def test_an_alignment_and_its_frame_say_what_align_says(lib) -> None:
     shown = {m["id"]: m for m in cli["measures"]}
     assert df["status"].to_dict() == {k: m["status"] for k, m in shown.items()}
     partial = df[df["status"] == "partial"].iloc[0]
-    assert 0 < partial["units_covered"] < partial["key_units"] and partial["units_missing"]
+    assert 0 < partial["key_units_covered"] < partial["key_units_total"] and partial["units_missing"]
 
 
 def test_the_matrix_frame_is_the_coverage_matrix(lib) -> None:
@@ -55,7 +55,7 @@ def test_the_matrix_frame_is_the_coverage_matrix(lib) -> None:
     assert summary.loc["chengdu", "kind"] != summary.loc["wuhan", "kind"] and summary.loc["chengdu", "date"] == ""
     assert {"kind", "no_date"} <= set(summary.loc["chengdu", "caveats"].split(";"))
     assert not {"kind", "no_date"} & set(summary.loc["wuhan", "caveats"].split(";"))
-    assert summary.loc["wuhan", "overridden"] == 0 and summary.loc["wuhan", "to_check"] > 0
+    assert summary.loc["wuhan", "overridden"] == 0 and summary.loc["wuhan", "flagged"] > 0
     assert len(m.to_frame(long=True)) == 3 * 157
     # counting the statuses of the action measures gives the summary's counts (framing rows have a status too)
     counted = m.to_frame(framing=False).apply(lambda column: column.value_counts())
@@ -106,7 +106,7 @@ def test_import_plan_with_a_province_writes_it_and_region_bound_measures_follow_
 def test_a_province_that_is_not_a_chinese_name_is_refused_in_one_line(lib) -> None:
     from jtcompare.errors import BadOption
 
-    with pytest.raises(BadOption, match="^province='Hubei' must be a province's Chinese name"):
+    with pytest.raises(BadOption, match=r"^province='Hubei' must be a province's Chinese name"):
         lib.import_plan(ROOT / "tests" / "fixtures" / "wuhan-plan.docx", id="x", name="襄阳市", province="Hubei")
 
 
@@ -128,7 +128,7 @@ def test_errors_in_python_name_the_arguments_and_on_the_command_line_the_options
         assert "--" not in str(caught.value)
     shell = runner.invoke(app, ["import", str(plan), "--id", "Bad id!", "--plans-dir", str(lib.path)])
     assert "--id 'Bad id!' must be a-z" in shell.output and shell.exit_code == 2
-    with pytest.raises(BadOption, match="^id='Bad id!'"):  # and the command line's wording stays with it
+    with pytest.raises(BadOption, match=r"^id='Bad id!'"):  # and the command line's wording stays with it
         lib.import_plan(plan, id="Bad id!")
 
 

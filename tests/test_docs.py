@@ -96,7 +96,12 @@ def test_the_readme_unit_example_is_what_align_says() -> None:
     assert lines[1] == f"confidence {cell['confidence']:.2f}"
     shown = [re.split(r"\s{2,}", line.removeprefix("units:").strip()) for line in lines[2:]]
     made = [
-        [u["state"], u["text"].rstrip(",，。"), f"[{' '.join(u['key_terms'])}]", *([f"({u['by']})"] if u["by"] else [])]
+        [
+            u["state"],
+            u["text"].rstrip(",，。"),
+            f"[{' '.join(u['key_terms'])}]",
+            *([f"({u['covered_by']})"] if u["covered_by"] else []),
+        ]
         for u in cell["units"]
     ]
     assert shown == made

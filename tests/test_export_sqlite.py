@@ -3,6 +3,8 @@ with `align`, keeps its foreign keys, and is updated in place by a second export
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -87,7 +89,7 @@ def test_every_judgement_agrees_with_align(shipped, aligned) -> None:
     sql = "SELECT plan, measure, status, key_units_covered || '/' || key_units_total, flagged FROM judgements"
     got = {(p, m): (s, units, bool(flag)) for p, m, s, units, flag in rows(shipped, sql)}
     want = {
-        (p, mid): (m["status"], m["units_covered"] or "0/0", m["check"])
+        (p, mid): (m["status"], f"{m['key_units_covered']}/{m['key_units_total']}", m["flagged"])
         for p in CITIES
         for mid, m in aligned[p].items()
     }
@@ -103,7 +105,7 @@ def test_each_units_call_and_the_sentence_covering_it_are_rows(shipped, aligned)
         for p, m, u, state, by in rows(shipped, "SELECT plan, measure, unit, state, covered_by FROM unit_judgements")
     }
     want = {
-        (p, mid, k): (unit["state"], unit["by"])
+        (p, mid, k): (unit["state"], unit["covered_by"])
         for p in CITIES
         for mid, m in aligned[p].items()
         for k, unit in enumerate(m["units"], 1)
@@ -199,7 +201,7 @@ def test_reexport_updates_in_place(tmp_path) -> None:
     for table in ("clauses", "measures", "judgements", "targets", "local_additions"):
         assert rows(out, f"SELECT count(*) FROM {table} WHERE plan = 'chengdu'") == [(0,)], table
     assert [r[0] for r in rows(out, "SELECT id FROM measures WHERE plan = 'wuhan' ORDER BY seq")] == kept
-    pinned = rows(out, "SELECT status, override FROM judgements WHERE plan = 'wuhan' AND measure = ?", measure)
+    pinned = rows(out, "SELECT status, overridden FROM judgements WHERE plan = 'wuhan' AND measure = ?", measure)
     assert pinned[0][0] == "omitted" and pinned[0][1].startswith("再核对")
     assert rows(out, "SELECT status, note FROM overrides WHERE plan = 'wuhan'") == [("omitted", "再核对")]
     after = dict(rows(out, "SELECT measure, rowid FROM judgements WHERE plan = 'wuhan'"))
@@ -333,8 +335,9 @@ def test_the_python_api_refuses_what_the_command_refuses(tmp_path) -> None:
 
 
 def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -> None:
-    """A file written by an earlier jtcompare (no judgements.engine_status, no unit_judgements) is updated in
-    place: the new column and table are added, nothing else of the file is lost."""
+    """A file written by an earlier jtcompare (no judgements.engine_status, no unit_judgements, the columns
+    missing_units and override of before the renaming) is updated in place: the new column and table are added, the
+    old columns renamed with their rows, nothing else of the file is lost."""
     out = tmp_path / "plans.db"
     assert export(out, "wuhan").exit_code == 0
     with sqlite3.connect(out) as conn:
@@ -343,11 +346,16 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
         conn.execute("ALTER TABLE judgements DROP COLUMN engine_status")
         conn.execute("ALTER TABLE judgements DROP COLUMN confirmed")
         conn.execute("DROP TABLE unit_judgements")
+        conn.execute("ALTER TABLE judgements RENAME COLUMN units_missing TO missing_units")
+        conn.execute("ALTER TABLE judgements RENAME COLUMN overridden TO override")
         conn.execute("CREATE TABLE mine (x)")
+    before = rows(out, "SELECT measure, missing_units FROM judgements WHERE plan = 'wuhan' ORDER BY measure")
     result = export(out, "wuhan")
     assert result.exit_code == 0, result.output
     columns = [r[1] for r in rows(out, "PRAGMA table_info(judgements)")]
-    assert {"engine_status", "confirmed"} <= set(columns)
+    assert {"engine_status", "confirmed", "units_missing", "overridden"} <= set(columns)
+    assert not {"missing_units", "override"} & set(columns)
+    assert rows(out, "SELECT measure, units_missing FROM judgements WHERE plan = 'wuhan' ORDER BY measure") == before
     assert rows(out, "SELECT count(*) FROM unit_judgements WHERE plan = 'wuhan'")[0][0] > 300
     assert rows(out, "SELECT name FROM sqlite_master WHERE name = 'mine'") == [("mine",)]
 
@@ -394,3 +402,28 @@ def test_a_database_under_another_formats_name_is_written_with_a_warning(tmp_pat
     assert rows(out, "SELECT count(*) FROM judgements") == [(157,)]
     plain = export(tmp_path / "plans.db", "wuhan")
     assert plain.exit_code == 0 and "warning" not in plain.stderr
+
+
+def test_a_field_has_one_name_in_every_data_output(shipped) -> None:
+    """JSON, CSV, the Python frame and SQLite name the fields a script joins on alike, with the same values."""
+    import jtcompare
+
+    names = ("flagged", "key_units_covered", "key_units_total", "units_missing", "overridden")
+    cells = json.loads(runner.invoke(app, ["align", "wuhan", "--format", "json"]).stdout)["measures"]
+    csv_rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["align", "wuhan", "--format", "csv"]).stdout)))
+    frame = jtcompare.Library(PLANS).align("wuhan").to_frame()
+    sql = "SELECT * FROM judgements WHERE plan = 'wuhan' ORDER BY rowid"
+    with sqlite3.connect(shipped) as conn:
+        found = conn.execute(sql)
+        keys = [d[0] for d in found.description]
+        db = {r["measure"]: r for r in (dict(zip(keys, row, strict=True)) for row in found)}
+    assert all(set(names) <= set(x) for x in (cells[0], csv_rows[0], frame.columns, db["N10.02"]))
+    for cell, row in zip(cells, csv_rows, strict=True):
+        mid, both = cell["id"], (cell["key_units_covered"], cell["key_units_total"])
+        assert row["measure"] == mid and (int(row["key_units_covered"]), int(row["key_units_total"])) == both
+        assert tuple(frame.loc[mid, ["key_units_covered", "key_units_total"]]) == both
+        assert (db[mid]["key_units_covered"], db[mid]["key_units_total"]) == both
+        assert bool(cell["flagged"]) == (row["flagged"] == "yes") == bool(frame.loc[mid, "flagged"])
+        assert bool(db[mid]["flagged"]) == cell["flagged"]
+        assert " | ".join(cell["units_missing"]) == row["units_missing"] == frame.loc[mid, "units_missing"]
+        assert json.loads(db[mid]["units_missing"]) == cell["units_missing"]

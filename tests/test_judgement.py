@@ -71,13 +71,13 @@ def test_an_analysts_call_is_not_flagged_to_check(tmp_path) -> None:
     lib = copy_library(tmp_path / "plans")
     run = CliRunner().invoke
     before = json.loads(run(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(lib)]).stdout)
-    flagged = next(m for m in before["measures"] if m["check"])
+    flagged = next(m for m in before["measures"] if m["flagged"])
     run(app, ["override", "wuhan", flagged["id"], "partial", "--note", "读过", "--plans-dir", str(lib)])
     after = json.loads(run(app, ["align", "wuhan", "--format", "json", "--plans-dir", str(lib)]).stdout)
     m = next(m for m in after["measures"] if m["id"] == flagged["id"])
     assert m["status"] == "partial" and m["overridden"]
-    assert m["confidence"] is None and m["check"] is False
-    assert after["summary"]["to_check"] == before["summary"]["to_check"] - (1 if flagged["counted"] else 0)
+    assert m["confidence"] is None and m["flagged"] is False
+    assert after["summary"]["flagged"] == before["summary"]["flagged"] - (1 if flagged["counted"] else 0)
 
 
 def test_the_view_marks_the_cells_to_check(tmp_path) -> None:
@@ -95,7 +95,7 @@ def test_the_view_marks_the_cells_to_check(tmp_path) -> None:
     assert run(app, ["view", "chengdu", "--out", str(page), "--plans-dir", str(PLANS)]).exit_code == 0
     tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
     marked = {a.attributes["data-id"] for a in tree.css("article.measure[data-check]")}
-    assert marked == {m["id"] for m in data["measures"] if m["check"]}
+    assert marked == {m["id"] for m in data["measures"] if m["flagged"]}
     assert all(tree.css_first(f'article[data-id="{i}"] .badge.check') for i in marked)
 
 
@@ -120,13 +120,13 @@ def test_a_measure_not_counted_is_never_flagged_to_check(tmp_path) -> None:
     data = json.loads(run("align", "chongqing", "--format", "json"))
     unsure = {m["id"] for m in data["measures"] if not m["counted"] and (m["confidence"] or 1) < DEFAULTS.check_below}
     assert len(unsure) >= 3  # such cells exist: the engine is unsure of several framing measures' statuses
-    assert not any(m["check"] for m in data["measures"] if m["id"] in unsure)
-    assert data["summary"]["to_check"] == sum(m["check"] for m in data["measures"])
+    assert not any(m["flagged"] for m in data["measures"] if m["id"] in unsure)
+    assert data["summary"]["flagged"] == sum(m["flagged"] for m in data["measures"])
     lines = {row.split()[0]: row for row in run("align", "chongqing").splitlines() if row.split()}
     md_rows = [row for row in run("align", "chongqing", "--format", "md").splitlines() if row.startswith("| ")]
     md = {row.split("|")[1].strip(): row for row in md_rows}
     assert all("?" not in lines[i].split()[1] and "? |" not in md[i] for i in unsure), unsure
-    assert any("?" in lines[m["id"]] for m in data["measures"] if m["check"])  # counted cells still are
+    assert any("?" in lines[m["id"]] for m in data["measures"] if m["flagged"])  # counted cells still are
     book = tmp_path / "matrix.xlsx"
     run("matrix", "--out", str(book))  # its Measures sheet: a status symbol per plan, ? when to check
     rows = [[str(c.value) for c in row] for row in load_workbook(book)["Measures"].iter_rows(min_row=2)]

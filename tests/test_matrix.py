@@ -111,12 +111,12 @@ def test_measures_sheet_equals_the_align_json(workbook, matrix_json) -> None:
             mid = ws.cell(row, 1).value
             cell = ws.cell(row, col)
             m = expected[mid]
-            mark = "?" if m["check"] else ""  # a cell the engine is unsure of is marked for the analyst
+            mark = "?" if m["flagged"] else ""  # a cell the engine is unsure of is marked for the analyst
             assert cell.value == style(m["status"]).symbol + mark, (plan, mid)  # a symbol: the matrix prints narrow
             # the evidence line, which opens with the status
             assert cell.comment.text.startswith((label(f"status.{m['status']}", "en"), m["status"]))
             assert cell.fill.fgColor.rgb.endswith(FILLS[m["status"]]), (plan, mid)
-            assert ws.cell(row, col + 1).value == m["units_covered"]
+            assert ws.cell(row, col + 1).value == f"{m['key_units_covered']}/{m['key_units_total']}"
             if m["matches"]:
                 assert m["matches"][0]["text"] in cell.comment.text
             seen += 1

@@ -139,7 +139,7 @@ def test_an_agreement_is_kept_as_a_confirmation_not_a_correction(lib, tmp_path) 
     ]
     assert "1 changed, 2 confirmed, 0 unchanged, 0 stale" in result.stdout
     after = _align(lib, "wuhan")
-    assert after[same["id"]]["status"] == same["status"] and not after[same["id"]]["check"]
+    assert after[same["id"]]["status"] == same["status"] and not after[same["id"]]["flagged"]
     assert after[same["id"]]["overridden"].startswith("confirms the engine's call (")
     assert after[agreed["id"]]["overridden"].startswith("confirms the engine's call: WH08 reads it (")
     assert after[corrected["id"]]["overridden"].startswith("only the title")
@@ -290,7 +290,7 @@ def test_a_confirmed_and_a_corrected_cell_are_marked_alike_in_every_gap_report(l
     from openpyxl import load_workbook
 
     before = _align(lib, "wuhan")
-    flagged = [m for m in before.values() if m["counted"] and m["check"] and m["status"] == "partial"]
+    flagged = [m for m in before.values() if m["counted"] and m["flagged"] and m["status"] == "partial"]
     confirmed, corrected = flagged[0], flagged[1]
     review = tmp_path / "review.csv"
     review.write_text(

@@ -77,7 +77,7 @@ def test_view_has_every_base_measure_with_the_engines_judgement(pages, aligned) 
             row = found[m["id"]]
             assert row.attributes["data-status"] == m["status"]
             assert row.css_first(".judge .chip").text().strip() == label(f"status.{m['status']}", "zh")
-            assert row.css_first(".score").text().split()[-1] == m["units_covered"]
+            assert row.css_first(".score").text().split()[-1] == f"{m['key_units_covered']}/{m['key_units_total']}"
             assert row.css_first(".nat p").text().endswith(m["text"])
             cited = [a.attributes["href"] for a in row.css(".city a.cite")]
             if m["matches"]:

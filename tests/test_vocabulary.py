@@ -191,7 +191,7 @@ def test_confidence_is_named_and_its_threshold_explained() -> None:
     assert "| confidence |" in en and "below 0.45 (setting check_below" in en
     rows = [ln for ln in en.splitlines() if re.match(r"\| N\d", ln)]
     flagged = [ln for ln in rows if re.search(r"\| (\S+ )?(adopted|strengthened|partial|omitted)\? \|", ln)]
-    low = [m for m in measures("wuhan", "--check-below", "0.45", "--no-overrides").values() if m["check"]]
+    low = [m for m in measures("wuhan", "--check-below", "0.45", "--no-overrides").values() if m["flagged"]]
     assert len(flagged) == len(low) > 0
     foot = ok("align", "wuhan", "--check-below", "0.4", "--no-overrides")
     assert "? = a counted cell's confidence below 0.4 (setting check_below)" in " ".join(foot.split())

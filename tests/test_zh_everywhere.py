@@ -221,7 +221,7 @@ def test_an_override_and_an_unknown_line_read_sensibly() -> None:
     assert evidence_text(line, "zh") == "采纳（人工改判；原判定为部分采纳）：见第三章 (李明, 2026-01-05)"
     assert evidence_text("something else", "zh") == "something else"  # shown as written, never half-translated
     assert (
-        units_text("推进建筑废弃物再生利用 (weaker); 加强管理 (missing)", "zh")
+        units_text("推进建筑废弃物再生利用 (weaker) | 加强管理 (missing)", "zh")
         == "推进建筑废弃物再生利用（弱化）；加强管理（缺失）"
     )
 
@@ -327,7 +327,7 @@ def test_sqlite_sentences_follow_the_language_and_ids_stay(tmp_path) -> None:
     )
     assert result.exit_code == 0, result.output
     with sqlite3.connect(out) as db:
-        rows = db.execute("SELECT status, evidence, missing_units FROM judgements").fetchall()
+        rows = db.execute("SELECT status, evidence, units_missing FROM judgements").fetchall()
         verdicts = {v for (v,) in db.execute("SELECT DISTINCT verdict FROM targets")}
         words = dict(db.execute("SELECT id, zh FROM verdicts").fetchall())
         lang = db.execute("SELECT value FROM export_info WHERE name = 'lang'").fetchall()

@@ -90,6 +90,12 @@ STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted",
 COVERAGE_STATUSES: tuple[Status, ...] = ("adopted", "strengthened", "partial", "omitted")  # n/a is left out
 
 
+# Field names are one vocabulary across the outputs (JSON, CSV, frames, SQLite): `flagged`, `key_units_covered` and
+# `key_units_total`, `units_missing`, `overridden`, `covered_by`. In flat outputs (CSV, frames) the units not
+# covered, each marked (weaker) or (missing), are joined with this: evidence holds "; " itself.
+UNITS_JOINED = " | "
+
+
 @dataclass(frozen=True)
 class Highlight:
     """What a view marks (match/highlights.py): the measure's key terms the city sentences hold and those they
@@ -149,13 +155,21 @@ class MeasureResult:
         return tuple(u for u in self.units if u.key) or self.units
 
     @property
-    def units_covered(self) -> str:
-        """Key units covered out of key units, as every output shows it: "2/3" ("" for a measure with no units)."""
-        key = self.key_units
-        return f"{sum(u.state == 'covered' for u in key)}/{len(key)}" if key else ""
+    def key_units_covered(self) -> int:
+        return sum(u.state == "covered" for u in self.key_units)
 
     @property
-    def units_missing(self) -> tuple[str, ...]:
+    def key_units_total(self) -> int:
+        return len(self.key_units)
+
+    @property
+    def key_units_shown(self) -> str:
+        """Key units covered out of key units, as every output shows it to a reader: "2/3" ("" for a measure with
+        no units); data outputs give the two numbers (key_units_covered, key_units_total)."""
+        return f"{self.key_units_covered}/{self.key_units_total}" if self.key_units else ""
+
+    @property
+    def units_missing(self) -> tuple[str, ...]:  # joined with UNITS_JOINED in flat outputs (CSV, frames)
         """The key units the plan does not cover, each marked weaker or missing: what to look for."""
         return tuple(f"{u.text.rstrip('。,;')} ({u.state})" for u in self.key_units if u.state != "covered")
 
@@ -240,20 +254,22 @@ def frame_of(records: list[dict[str, object]]) -> pd.DataFrame:
 def cell_row(plan_id: str, m: MeasureResult, base: Plan) -> dict[str, object]:
     """One judgement as a flat record (Alignment.to_frame, Matrix.to_frame(long=True)); the chapter as the
     base writes it, as the SQLite export has it."""
-    key = m.key_units
     return {
         "plan": plan_id,
+        "base": base.meta.id,
         "measure": m.measure.id,
         "chapter": base.chapter_label(m.clause),
-        "clause": m.clause.id,
+        "clause_id": m.clause.id,
+        "clause": m.clause.label,
         "role": m.role,
         "status": m.status,
         "counted": m.counted,
+        "score": m.score,
         "confidence": m.confidence,
-        "check": m.check,
-        "key_units": len(key),
-        "units_covered": sum(u.state == "covered" for u in key),
-        "units_missing": " | ".join(u.text.rstrip(",，;；。、 ") for u in key if u.state != "covered"),
+        "flagged": m.check,
+        "key_units_covered": m.key_units_covered,
+        "key_units_total": m.key_units_total,
+        "units_missing": UNITS_JOINED.join(m.units_missing),
         "plan_measures": " ".join(x.measure.id for x in m.matches),
         "evidence": m.evidence,
         "overridden": m.overridden or "",

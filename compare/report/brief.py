@@ -242,7 +242,7 @@ def _gaps(doc, a: Alignment, lang: Lang) -> None:
     doc.add_heading(text("brief.top_gaps", lang), level=2)
     omitted = [m for m in gaps if m.status == "omitted"]
     rows = [
-        [m.measure.id, chapter_label(a.base, m.clause), _lead(m), m.units_covered, _clip(m.measure.text, 54)]
+        [m.measure.id, chapter_label(a.base, m.clause), _lead(m), m.key_units_shown, _clip(m.measure.text, 54)]
         for m in _spread(omitted)
     ]
     heads = [column(k, lang) for k in ("measure", "chapter", "departments", "units", "text")]

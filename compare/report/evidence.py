@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jtcompare.match.results import reason_in_chinese
+from jtcompare.match.results import UNITS_JOINED, reason_in_chinese
 from jtcompare.report.i18n import Lang, label
 
 # "partial (2/3 key units covered)" and an analyst's "adopted (analyst override; engine said partial): note"
@@ -154,15 +154,15 @@ def evidence_text(line: str, lang: Lang) -> str:
     return render(ev, lang) if ev is not None else line
 
 
-_UNIT_STATE = re.compile(r" \((weaker|missing)\)(?=; |\Z)")
+_UNIT_STATE = re.compile(r" \((weaker|missing)\)(?=" + re.escape(UNITS_JOINED) + r"|\Z)")
 
 
 def units_text(cell: str, lang: Lang) -> str:
-    """The units-not-covered cell ("推进… (weaker); 建设… (missing)") in `lang`."""
+    """The units-not-covered cell ("推进… (weaker) | 建设… (missing)") in `lang`."""
     if lang == "en" or not cell:
         return cell
     marked = _UNIT_STATE.sub(lambda m: label(f"evidence.state.{m[1]}", lang), cell)
-    return marked.replace("; ", label("evidence.item_sep", lang))
+    return marked.replace(UNITS_JOINED, label("evidence.item_sep", lang))
 
 
 def override_text(note: str, lang: Lang) -> str:

@@ -96,9 +96,9 @@ def frame_csv(df: pd.DataFrame, lang: Lang = "en") -> str:
     return csv_header(list(df.columns)) + csv_lines(df.itertuples(index=False), list(df.columns), lang)
 
 
-# a spreadsheet opening a CSV reads "2/3" as the 3rd of February: the key units and those covered go as two
-# numbers, in the order and under the names of the frames' columns (SQLite's are key_units_total, _covered)
-UNIT_PAIR = ("key_units", "units_covered")
+# a spreadsheet opening a CSV reads "2/3" as the 3rd of February: the key units covered and their total go as two
+# numbers, under the names every data output gives them (JSON, frames, SQLite)
+UNIT_PAIR = ("key_units_covered", "key_units_total")
 
 
 def csv_header(columns: Sequence[str]) -> str:
@@ -119,9 +119,9 @@ def csv_lines(rows: Iterable[Sequence[object]], columns: Sequence[str] = (), lan
 
 
 def _unit_pair(value: object) -> tuple[object, object]:
-    """ "2/3" -> (3, 2), UNIT_PAIR's order; anything else (no units: "") as two empty cells."""
+    """ "2/3" -> (2, 3), UNIT_PAIR's order; anything else (no units: "") as two empty cells."""
     covered, _, total = str(value).partition("/")
-    return (int(total), int(covered)) if covered.isdigit() and total.isdigit() else ("", "")
+    return (int(covered), int(total)) if covered.isdigit() and total.isdigit() else ("", "")
 
 
 def _csv_value(value: object) -> object:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment, MeasureResult, Target
+from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, UNITS_JOINED, Alignment, MeasureResult, Target
 from jtcompare.plans.model import Clause, Plan
 from jtcompare.report.caveats import codes
 
@@ -39,8 +39,13 @@ MEASURE_COLUMNS = [
     "overridden",
     "engine_status",  # for data files (CSV): the engine's own call under an override; the workbook shows the note
     "confirmed",
+    # added last, so that a script reading columns by position reads what it did
+    "base",
+    "clause_id",
+    "flagged",
 ]
-DATA_ONLY = ("engine_status", "confirmed")  # columns of the CSV that the workbook's sheets leave out
+# columns of the CSV that the workbook's sheets leave out (a flagged cell is marked ? after its status there)
+DATA_ONLY = ("base", "clause_id", "flagged", "engine_status", "confirmed")
 GAP_COLUMNS = [
     "plan",
     "base",
@@ -154,11 +159,11 @@ def measure_rows(a: Alignment) -> list[dict]:
                 "departments": departments(m.clause),
                 "counted": "yes" if m.counted else "no",
                 "status": m.status,
-                "units": m.units_covered,
+                "units": m.key_units_shown,
                 "score": m.score,
                 "confidence": m.confidence,
                 "text": m.measure.text,
-                "units_missing": "; ".join(m.units_missing),
+                "units_missing": UNITS_JOINED.join(m.units_missing),
                 "plan_measure": best.measure.id if best else "",
                 "plan_clause": best.clause.label if best else "",
                 "plan_text": best.measure.text if best else "",
@@ -166,6 +171,9 @@ def measure_rows(a: Alignment) -> list[dict]:
                 "overridden": m.overridden or "",
                 "engine_status": m.engine_status or "",
                 "confirmed": "yes" if m.confirmed else "no",
+                "base": a.base.id,
+                "clause_id": m.clause.id,
+                "flagged": "yes" if m.check else "no",
             }
         )
     return rows
@@ -202,7 +210,7 @@ def gaps_frame(a: Alignment) -> pd.DataFrame:
                 "clause": m.clause.label,
                 "departments": departments(m.clause),
                 "status": m.status,
-                "units": m.units_covered,
+                "units": m.key_units_shown,
                 "confidence": m.confidence,
                 "text": m.measure.text,
                 "plan_measure": best.measure.id if best else "",

@@ -129,7 +129,7 @@ class Row:
     text: str  # as the CSV exports it (`base text`): the importer checks it against the base
     status: str
     score: float
-    units_covered: str  # key units covered / key units, "2/3"
+    key_units_shown: str  # key units covered / key units, "2/3"
     counted: bool
     region: str | None  # the region a not_applicable measure is bound to
     central: bool  # not applicable because only the central government can carry it out (region is CENTRAL_ONLY)
@@ -218,7 +218,7 @@ def row(m: MeasureResult, chapter: int, depts: str, lang: Lang = "en") -> Row:
         text=m.measure.text,
         status=m.status,
         score=m.score,
-        units_covered=m.units_covered,
+        key_units_shown=m.key_units_shown,
         counted=m.counted,
         # why it does not apply, while it does not: an analyst who pinned another status overruled it
         region=(m.region if lang == "zh" else m.region_en) if m.status == "not_applicable" else None,

@@ -33,10 +33,11 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
         "text": m.measure.text,
         "status": m.status,
         "score": m.score,
-        "units_covered": m.units_covered,
+        "key_units_covered": m.key_units_covered,
+        "key_units_total": m.key_units_total,
         "units_missing": list(m.units_missing),
         "confidence": m.confidence,
-        "check": m.check,
+        "flagged": m.check,
         "counted": m.counted,
         "weakened": m.weakened,
         "matches": [
@@ -59,7 +60,7 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
                 "key_terms": list(u.key_terms),
                 "covered": u.covered,
                 "coverage": u.coverage,
-                "by": u.by,
+                "covered_by": u.by,
             }
             for u in m.units
         ],
@@ -91,7 +92,7 @@ def alignment_dict(a: Alignment) -> dict[str, Any]:
             **a.counts(),
             "coverage": round(a.coverage, 3),
             "local": len(a.local),
-            "to_check": a.to_check,
+            "flagged": a.to_check,
             "caveats": [c.code for c in caveats(a)],
         },
         "settings": as_dict(a.settings),

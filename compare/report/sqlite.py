@@ -79,8 +79,8 @@ CREATE TABLE IF NOT EXISTS units (
 CREATE TABLE IF NOT EXISTS judgements (
     plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL,
     status TEXT NOT NULL REFERENCES statuses(id), counted INTEGER, score REAL, confidence REAL, flagged INTEGER,
-    key_units_covered INTEGER, key_units_total INTEGER, missing_units TEXT, evidence_ids TEXT, best_match TEXT,
-    weakened INTEGER, region TEXT, evidence TEXT, override TEXT, engine_status TEXT REFERENCES statuses(id),
+    key_units_covered INTEGER, key_units_total INTEGER, units_missing TEXT, evidence_ids TEXT, best_match TEXT,
+    weakened INTEGER, region TEXT, evidence TEXT, overridden TEXT, engine_status TEXT REFERENCES statuses(id),
     confirmed INTEGER,
     PRIMARY KEY (plan, base, measure),
     FOREIGN KEY (base, measure) REFERENCES measures(plan, id),
@@ -257,7 +257,6 @@ def plan_rows(a: Alignment, lang: Lang = "en") -> dict[str, list[Row]]:
 
 
 def judgement_row(plan: str, base: str, m: MeasureResult, lang: Lang = "en") -> Row:
-    key = m.key_units
     cited = [x.measure.id for x in m.matches] + [u.by for u in m.units if u.by]  # matches first, then units'
     return {
         "plan": plan,
@@ -268,15 +267,15 @@ def judgement_row(plan: str, base: str, m: MeasureResult, lang: Lang = "en") -> 
         "score": m.score,
         "confidence": m.confidence,
         "flagged": m.check,
-        "key_units_covered": sum(u.state == "covered" for u in key),
-        "key_units_total": len(key),
-        "missing_units": _json([worded("units_missing", u, lang) for u in m.units_missing]),
+        "key_units_covered": m.key_units_covered,
+        "key_units_total": m.key_units_total,
+        "units_missing": _json([worded("units_missing", u, lang) for u in m.units_missing]),
         "evidence_ids": _json(list(dict.fromkeys(cited))),
         "best_match": m.matches[0].measure.id if m.matches else None,
         "weakened": m.weakened,
         "region": m.region,
         "evidence": worded("evidence", m.evidence, lang),
-        "override": worded("overridden", m.overridden, lang),
+        "overridden": worded("overridden", m.overridden, lang),
         "engine_status": m.engine_status,
         "confirmed": m.confirmed,
     }
@@ -471,6 +470,7 @@ def _update(
     db.conn.execute("PRAGMA synchronous = OFF")
     try:
         db.conn.executescript(SCHEMA)  # foreign keys stay unenforced while rows are replaced; checked at the end
+        _rename_columns(db)
         _add_columns(db)
         _put(db, "statuses", status_rows(), {})
         _put(db, "verdicts", verdict_rows(), {})
@@ -492,6 +492,19 @@ def _update(
 
 # columns added since the first version of the file: an export made before gets them when it is updated
 ADDED = {"judgements": {"engine_status": "TEXT REFERENCES statuses(id)", "confirmed": "INTEGER"}}
+
+
+# columns renamed since (old -> new), so that a field has one name in every output: an export made before has
+# them renamed when it is updated, its rows kept
+RENAMED = {"judgements": {"missing_units": "units_missing", "override": "overridden"}}
+
+
+def _rename_columns(db: Database) -> None:
+    for table, names in RENAMED.items():
+        have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+        for old, new in names.items():
+            if old in have and new not in have:
+                db.execute(f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
 
 
 def _add_columns(db: Database) -> None:

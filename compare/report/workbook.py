@@ -514,7 +514,7 @@ def measures_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> N
             "text": base_m.measure.text,
         }
         for a in alignments:
-            row[f"{a.plan.id} units"] = a.measures[i].units_covered
+            row[f"{a.plan.id} units"] = a.measures[i].key_units_shown
         rows.append(row)
     headers = {f"{a.plan.id} units": f"{ctx.name(a.plan.id)} {column('units', ctx.lang)}" for a in alignments}
     last = write_table(ws, keys, rows, ctx, specs=specs)
