@@ -114,8 +114,10 @@ def _head(
 ) -> str:
     if fmt == "json":
         from jtcompare.cli.render import to_json
+        from jtcompare.report.records import json_summary
 
-        return '{\n  "summary": ' + _indented(to_json(summary), "  ", first=False) + ',\n  "plans": [\n'
+        rows = [json_summary(r) for r in summary]
+        return '{\n  "summary": ' + _indented(to_json(rows), "  ", first=False) + ',\n  "plans": [\n'
     if fmt == "md":
         from jtcompare.report.export import matrix_md_head
 
@@ -142,7 +144,7 @@ def summary_table(rows: list[dict], found: list[Caveat], lang: Lang) -> str:
     hidden += ("caveats",) if not any(r["caveats"] for r in rows) else ()  # an empty column says nothing
     keys = [k for k in (rows[0] if rows else {}) if k not in hidden]
     # left out, in this order, on a narrow terminal (not_applicable last: its count explains the coverage)
-    optional = ["overridden", "measures", "date", "caveats", "name", "local", "not_applicable"]
+    optional = ["overridden", "flagged", "measures", "date", "caveats", "name", "local", "not_applicable"]
     if "plan" not in keys:
         optional.remove("name")
     while True:

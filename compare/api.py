@@ -378,5 +378,4 @@ def _matrix_part(a: Alignment) -> tuple[str, dict[str, object], list[dict[str, o
     """One plan's share of a Matrix: its id, its summary row and its cells (run in the worker with jobs > 1)."""
     from jtcompare.report.frames import summary_row  # the row every report's summary has, so they agree
 
-    summary = summary_row(a) | {"flagged": a.to_check}
-    return a.plan.meta.id, summary, [cell_row(a.plan.meta.id, m, a.base) for m in a.measures]
+    return a.plan.meta.id, summary_row(a), [cell_row(a.plan.meta.id, m, a.base) for m in a.measures]

@@ -77,7 +77,7 @@ def test_tables_hold_every_plan_and_judgement(shipped, aligned) -> None:
     # the target verdicts likewise: every verdict a target row holds is an id of the verdicts table, with the
     # workbook's words, and the sentences are English in an export without --lang
     verdicts = {v: (zh, en) for v, zh, en in rows(shipped, "SELECT id, zh, en FROM verdicts")}
-    assert verdicts["not in plan"] == ("地方未设", "not in plan")
+    assert verdicts["not_in_plan"] == ("地方未设", "not in plan")
     assert {v for (v,) in rows(shipped, "SELECT DISTINCT verdict FROM targets")} <= set(verdicts)
     assert rows(shipped, "SELECT value FROM export_info WHERE name = 'lang'") == [("en",)]
     assert ("targets", "verdicts", "verdict", "id") in {
@@ -339,7 +339,9 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
     missing_units and override of before the renaming) is updated in place: the new column and table are added, the
     old columns renamed with their rows, nothing else of the file is lost."""
     out = tmp_path / "plans.db"
-    assert export(out, "wuhan").exit_code == 0
+    assert export(out, "wuhan", "chongqing").exit_code == 0
+    unset = "SELECT count(*) FROM targets WHERE plan = 'chongqing' AND verdict = ?"
+    chongqing_unset = rows(out, unset, "not_in_plan")
     with sqlite3.connect(out) as conn:
         if sqlite3.sqlite_version_info < (3, 35, 0):
             pytest.skip("DROP COLUMN needs SQLite 3.35 to make the older file")
@@ -348,6 +350,8 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
         conn.execute("DROP TABLE unit_judgements")
         conn.execute("ALTER TABLE judgements RENAME COLUMN units_missing TO missing_units")
         conn.execute("ALTER TABLE judgements RENAME COLUMN overridden TO override")
+        conn.execute("INSERT INTO verdicts VALUES ('not in plan', 9, '地方未设', 'not in plan')")
+        conn.execute("UPDATE targets SET verdict = 'not in plan' WHERE verdict = 'not_in_plan'")
         conn.execute("CREATE TABLE mine (x)")
     before = rows(out, "SELECT measure, missing_units FROM judgements WHERE plan = 'wuhan' ORDER BY measure")
     result = export(out, "wuhan")
@@ -356,6 +360,9 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
     assert {"engine_status", "confirmed", "units_missing", "overridden"} <= set(columns)
     assert not {"missing_units", "override"} & set(columns)
     assert rows(out, "SELECT measure, units_missing FROM judgements WHERE plan = 'wuhan' ORDER BY measure") == before
+    # chongqing was not exported again: its targets follow the verdict's new id, which is the only one left
+    assert rows(out, unset, "not_in_plan") == chongqing_unset and chongqing_unset[0][0] > 0
+    assert rows(out, "SELECT count(*) FROM verdicts WHERE id = 'not in plan'") == [(0,)]
     assert rows(out, "SELECT count(*) FROM unit_judgements WHERE plan = 'wuhan'")[0][0] > 300
     assert rows(out, "SELECT name FROM sqlite_master WHERE name = 'mine'") == [("mine",)]
 

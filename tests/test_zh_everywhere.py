@@ -336,7 +336,7 @@ def test_sqlite_sentences_follow_the_language_and_ids_stay(tmp_path) -> None:
     assert units and leftover(units) == [] and leftover([e for _, e, _ in rows]) == []
     assert any(e.startswith("部分采纳（关键要点覆盖") for _, e, _ in rows)
     assert {s for s, _, _ in rows} <= {"adopted", "strengthened", "partial", "omitted", "not_applicable"}
-    assert verdicts and verdicts <= set(words) and words["not in plan"] == verdict_word("not in plan", "zh")
+    assert verdicts and verdicts <= set(words) and words["not_in_plan"] == verdict_word("not_in_plan", "zh")
 
 
 def test_the_views_review_file_speaks_the_pages_language(library, city_alignments) -> None:

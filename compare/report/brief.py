@@ -191,7 +191,7 @@ def _headline(doc, a: Alignment, lang: Lang) -> None:
             equal=verdicts["equal"],
             laxer=verdicts["laxer"],
             added=verdicts["added"],
-            missing=verdicts["not in plan"],
+            missing=verdicts["not_in_plan"],
         )
     )
 

@@ -132,7 +132,7 @@ def _kind(kind: str) -> str:
 
 
 def codes(a: Alignment) -> str:
-    """The caveat codes of a plan as one CSV/JSON cell: 'kind;no_date'."""
+    """The caveat codes of a plan as one CSV cell: 'kind;no_date' (a list in JSON: records.json_summary)."""
     return ";".join(c.code for c in caveats(a))
 
 

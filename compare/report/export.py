@@ -49,6 +49,7 @@ NUMERIC = {
     "measures",
     "local",
     "overridden",
+    "flagged",
     *STATUSES,
     "base_year",
     "plan_year",

@@ -18,7 +18,19 @@ from jtcompare.report.caveats import codes
 if TYPE_CHECKING:  # pandas is imported where a frame is built: `matrix --format csv|json` streams rows without it
     import pandas as pd
 
-SUMMARY_COLUMNS = ["plan", "name", "kind", "date", *STATUSES, "measures", "coverage", "local", "overridden", "caveats"]
+SUMMARY_COLUMNS = [
+    "plan",
+    "name",
+    "kind",
+    "date",
+    *STATUSES,
+    "measures",
+    "coverage",
+    "local",
+    "overridden",
+    "flagged",
+    "caveats",
+]
 MEASURE_COLUMNS = [
     "plan",
     "measure",
@@ -110,6 +122,7 @@ def summary_row(a: Alignment) -> dict:
         "coverage": round(a.coverage, 3),
         "local": len(a.local),
         "overridden": sum(1 for m in a.measures if m.corrected),  # a review's confirmations are not overrides
+        "flagged": a.to_check,  # counted cells to check, as each cell's `flagged`
         "caveats": codes(a),
     }
 
@@ -224,7 +237,7 @@ def gaps_frame(a: Alignment) -> pd.DataFrame:
 def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
     """Base targets beside the plan targets the status was judged on (verdict stricter/equal/laxer/added).
 
-    A base target with no plan counterpart is listed with verdict 'not in plan', unless its measure does not
+    A base target with no plan counterpart is listed with verdict 'not_in_plan', unless its measure does not
     apply to the plan (not_applicable). A plan target that strengthens several base measures (one 30% target read
     for two measures of a clause) is listed once, with the measures joined.
     """
@@ -246,7 +259,7 @@ def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
             for bt in m.targets:
                 # a national target of a measure that does not apply to the plan is no target the plan left out
                 if id(bt) not in paired and m.status != "not_applicable":
-                    rows.append(_target_row(a.plan.id, m.measure.id, bt, None, "not in plan", ""))
+                    rows.append(_target_row(a.plan.id, m.measure.id, bt, None, "not_in_plan", ""))
     return _frame(rows, TARGET_COLUMNS)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from jtcompare.match.results import Alignment, MeasureResult, Target
 from jtcompare.match.settings import as_dict
-from jtcompare.report.caveats import caveats
+from jtcompare.report.frames import summary_row
 from jtcompare.report.outline import meta_dict
 
 
@@ -83,18 +83,19 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
     }
 
 
+def json_summary(row: dict[str, Any], *, plan: bool = True) -> dict[str, Any]:
+    """A plan's summary row (frames.summary_row) as JSON gives it, in `align` and `matrix` alike: its caveats a list
+    of codes; without the plan's own fields where the object names the plan already (`align`'s "plan")."""
+    own = () if plan else ("plan", "name", "kind", "date")
+    return {k: v for k, v in row.items() if k not in own} | {"caveats": [c for c in row["caveats"].split(";") if c]}
+
+
 def alignment_dict(a: Alignment) -> dict[str, Any]:
     """The object printed by `jtcompare align --format json`."""
     return {
         "plan": meta_dict(a.plan.meta),
         "base": meta_dict(a.base.meta),
-        "summary": {
-            **a.counts(),
-            "coverage": round(a.coverage, 3),
-            "local": len(a.local),
-            "flagged": a.to_check,
-            "caveats": [c.code for c in caveats(a)],
-        },
+        "summary": json_summary(summary_row(a), plan=False),
         "settings": as_dict(a.settings),
         "measures": [measure_dict(m) for m in a.measures],
         "clauses": [

@@ -288,7 +288,7 @@ def target_rows(a: Alignment) -> list[Row]:
     for m in a.measures:
         paired = {id(p.base) for p in m.compared if p.base is not None}
         pairs = [(p.base, p.plan, p.verdict, p.plan_measure) for p in m.compared]
-        pairs += [(t, None, "not in plan", None) for t in m.targets if id(t) not in paired]
+        pairs += [(t, None, "not_in_plan", None) for t in m.targets if id(t) not in paired]
         for bt, pt, verdict, plan_measure in pairs:
             row = {"plan": a.plan.id, "base": a.base.id, "seq": len(rows) + 1, "measure": m.measure.id}
             for side, t in (("base", bt), ("plan", pt)):
@@ -320,7 +320,7 @@ def verdict_rows() -> list[Row]:
     """The verdicts a target row holds (targets.verdict), with their words: the workbook's and the view's."""
     from jtcompare.report.vocab import verdict_word
 
-    verdicts = ("stricter", "equal", "laxer", "added", "not in plan")
+    verdicts = ("stricter", "equal", "laxer", "added", "not_in_plan")
     return [
         {"id": v, "seq": k, "zh": verdict_word(v, "zh"), "en": verdict_word(v, "en")} for k, v in enumerate(verdicts, 1)
     ]
@@ -474,6 +474,7 @@ def _update(
         _add_columns(db)
         _put(db, "statuses", status_rows(), {})
         _put(db, "verdicts", verdict_rows(), {})
+        _rename_ids(db)
         for part in parts:
             if part.base:
                 _put_plan(db, part.base, base=base)
@@ -497,6 +498,7 @@ ADDED = {"judgements": {"engine_status": "TEXT REFERENCES statuses(id)", "confir
 # columns renamed since (old -> new), so that a field has one name in every output: an export made before has
 # them renamed when it is updated, its rows kept
 RENAMED = {"judgements": {"missing_units": "units_missing", "override": "overridden"}}
+RENAMED_IDS = {"not in plan": "not_in_plan"}  # target verdicts
 
 
 def _rename_columns(db: Database) -> None:
@@ -505,6 +507,14 @@ def _rename_columns(db: Database) -> None:
         for old, new in names.items():
             if old in have and new not in have:
                 db.execute(f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
+
+
+def _rename_ids(db: Database) -> None:
+    """A verdict id renamed since ('not in plan' had spaces where every other id has _): an old export's rows
+    follow, and the old id goes (run after the new ids are in `verdicts`)."""
+    for old, new in RENAMED_IDS.items():
+        db.execute("UPDATE targets SET verdict = ? WHERE verdict = ?", [new, old])
+        db.execute("DELETE FROM verdicts WHERE id = ?", [old])
 
 
 def _add_columns(db: Database) -> None:

@@ -76,7 +76,7 @@ def typed_lang(typed: str) -> Lang:
 
 
 def verdict_word(verdict: str, lang: Lang) -> str:
-    return label(f"verdict.{verdict.replace(' ', '_')}", lang)
+    return label(f"verdict.{verdict}", lang)
 
 
 def yes_no(flag: bool | str, lang: Lang) -> str:

@@ -90,6 +90,7 @@ SPECS: dict[str, Spec] = {
     "coverage": Spec(9, number_format="0%"),
     "local": Spec(8),
     "overridden": Spec(10, wrap=True),
+    "flagged": Spec(9),
     "caveats": Spec(16, wrap=True),
     "measure": Spec(9),
     "chapter": Spec(11, wrap=True),
