@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from jtcompare.errors import JtError
-from jtcompare.match.results import Alignment, Matrix, cell_row
+from jtcompare.match.results import Alignment, Matrix, cell_rows
 from jtcompare.match.settings import Settings, load_settings
 from jtcompare.plans.registry import default_plans_dir, describe_library, library_files, open_library, shipped_plans_dir
 
@@ -378,4 +378,4 @@ def _matrix_part(a: Alignment) -> tuple[str, dict[str, object], list[dict[str, o
     """One plan's share of a Matrix: its id, its summary row and its cells (run in the worker with jobs > 1)."""
     from jtcompare.report.frames import summary_row  # the row every report's summary has, so they agree
 
-    return a.plan.meta.id, summary_row(a), [cell_row(a.plan.meta.id, m, a.base) for m in a.measures]
+    return a.plan.meta.id, summary_row(a), cell_rows(a)

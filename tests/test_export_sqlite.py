@@ -434,3 +434,9 @@ def test_a_field_has_one_name_in_every_data_output(shipped) -> None:
         assert bool(db[mid]["flagged"]) == cell["flagged"]
         assert " | ".join(cell["units_missing"]) == row["units_missing"] == frame.loc[mid, "units_missing"]
         assert json.loads(db[mid]["units_missing"]) == cell["units_missing"]
+        assert frame.loc[mid, "region"] == (db[mid]["region"] or "") == (cell["region"] or "")
+    # the frame's order, lead departments and clause are the base's rows in SQLite
+    base = "SELECT m.id, m.seq, c.departments, c.id FROM measures m JOIN clauses c"
+    base += " ON (c.plan, c.id) = (m.plan, m.clause)"
+    in_db = {r[0]: tuple(r[1:]) for r in rows(shipped, base + " WHERE m.plan = 'national'")}
+    assert {mid: (r.seq, r.departments, r.clause_id) for mid, r in frame.iterrows()} == in_db

@@ -234,7 +234,7 @@ class Alignment:
         partial, omitted, not_applicable), key units covered, the units not covered, the plan sentences cited and
         the evidence line, with English column names and status ids, for scripts (the outputs word them in
         either language). No value is missing but `confidence`, which an analyst's override leaves empty."""
-        return frame_of([cell_row(self.plan.meta.id, m, self.base) for m in self.measures]).set_index("measure")
+        return frame_of(cell_rows(self)).set_index("measure")
 
     def __repr__(self) -> str:  # the plans' texts would be a million characters in a notebook
         counts = ", ".join(f"{s}={n}" for s, n in self.counts().items())
@@ -251,16 +251,23 @@ def frame_of(records: list[dict[str, object]]) -> pd.DataFrame:
     return frame
 
 
-def cell_row(plan_id: str, m: MeasureResult, base: Plan) -> dict[str, object]:
-    """One judgement as a flat record (Alignment.to_frame, Matrix.to_frame(long=True)); the chapter as the
-    base writes it, as the SQLite export has it."""
+def cell_rows(a: Alignment) -> list[dict[str, object]]:
+    """The plan's judgements as flat records (Alignment.to_frame, Matrix.to_frame(long=True)), in the base's order."""
+    return [cell_row(a.plan.meta.id, m, a.base, seq) for seq, m in enumerate(a.measures, 1)]
+
+
+def cell_row(plan_id: str, m: MeasureResult, base: Plan, seq: int) -> dict[str, object]:
+    """One judgement as a flat record; the chapter as the base writes it and `seq` the measure's place in the
+    base, as the SQLite export has them."""
     return {
         "plan": plan_id,
         "base": base.meta.id,
         "measure": m.measure.id,
+        "seq": seq,
         "chapter": base.chapter_label(m.clause),
         "clause_id": m.clause.id,
         "clause": m.clause.label,
+        "departments": "、".join(m.clause.departments),
         "role": m.role,
         "status": m.status,
         "counted": m.counted,
@@ -275,6 +282,7 @@ def cell_row(plan_id: str, m: MeasureResult, base: Plan) -> dict[str, object]:
         "overridden": m.overridden or "",
         "engine_status": m.engine_status or "",
         "confirmed": m.confirmed,
+        "region": m.region or "",  # a measure bound to a region the plan is outside, or 中央事权
         "text": m.measure.text,
     }
 
