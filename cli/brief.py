@@ -24,7 +24,7 @@ from jtcompare.errors import BadOption, message
 
 @app.command("brief")
 def brief_cmd(
-    plan: Annotated[str, typer.Argument(help="The plan to brief on, by id or Chinese name.")],
+    plan: Annotated[str, typer.Argument(metavar="PLAN", help="The plan to brief on, by id or Chinese name.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The Word file to write (.docx).")],
     base: BaseArgument = None,
     base_option: BaseOption = None,

@@ -34,7 +34,7 @@ Required = Annotated[
 def export_cmd(
     out: Required,
     plans: Annotated[
-        list[str] | None, typer.Argument(help="Plans to export (default: every plan but the base).")
+        list[str] | None, typer.Argument(metavar="PLAN", help="Plans to export (default: every plan but the base).")
     ] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="sqlite (the default for .db, .sqlite, .sqlite3).")

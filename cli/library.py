@@ -54,7 +54,7 @@ def _shown_row(row: dict) -> dict:
 
 @app.command("show")
 def show_cmd(
-    plan: Annotated[str, typer.Argument(help="Plan id or Chinese name, e.g. chongqing or 重庆.")],
+    plan: Annotated[str, typer.Argument(metavar="PLAN", help="Plan id or Chinese name, e.g. chongqing or 重庆.")],
     plans_dir: PlansDir = None,
     fmt: Format = None,
     no_cache: NoCache = False,

@@ -170,7 +170,7 @@ def split_base(
 
 @app.command("report")
 def report_cmd(
-    plan: Annotated[str, typer.Argument(help="The plan to report on, by id or Chinese name.")],
+    plan: Annotated[str, typer.Argument(metavar="PLAN", help="The plan to report on, by id or Chinese name.")],
     base: BaseArgument = None,
     base_option: BaseOption = None,
     fmt: Annotated[
@@ -214,11 +214,12 @@ def report_cmd(
 
 @app.command("override")
 def override_cmd(
-    plan: Annotated[str | None, typer.Argument(help="The plan whose judgement you correct.")] = None,
-    measure: Annotated[str | None, typer.Argument(help="The base measure id, e.g. N08.03.")] = None,
+    plan: Annotated[str | None, typer.Argument(metavar="PLAN", help="The plan whose judgement you correct.")] = None,
+    measure: Annotated[str | None, typer.Argument(metavar="MEASURE", help="The base measure id, e.g. N08.03.")] = None,
     status: Annotated[
         str | None,
         typer.Argument(
+            metavar="STATUS",
             help="adopted, strengthened, partial, omitted or not_applicable, or the name the outputs print: "
             "采纳, 强化, 部分采纳, 未采纳, 不适用.",
             show_default=False,

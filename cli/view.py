@@ -43,7 +43,7 @@ Views = Annotated[
 
 @app.command("view")
 def view_cmd(
-    plan: Annotated[str, typer.Argument(help="The plan to read, by id or Chinese name (wuhan, 武汉).")],
+    plan: Annotated[str, typer.Argument(metavar="PLAN", help="The plan to read, by id or Chinese name (wuhan, 武汉).")],
     base: BaseArgument = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML file to write (.html).")] = None,
     base_option: BaseOption = None,

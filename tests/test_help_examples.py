@@ -87,3 +87,13 @@ def _options_of(name: str) -> str:
 
     click_command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
     return " ".join(opt for param in click_command.params for opt in (*param.opts, *param.secondary_opts))
+
+
+def test_usage_names_the_arguments_as_the_help_and_errors_do() -> None:
+    """The usage line once said {plan} where the help's prose and a missing argument's error say PLAN."""
+    for name in ORDER:
+        usage = next(line for line in help_text(name).splitlines() if "Usage:" in line)
+        arguments = re.findall(r"[{\[]([A-Za-z_]+)[}\]]", usage.split("[OPTIONS]")[-1])
+        assert all(a.isupper() for a in arguments), usage
+    missing = runner.invoke(app, ["align"])
+    assert "missing argument PLAN" in missing.output and "{PLAN}" in help_text("align")
