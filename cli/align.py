@@ -36,7 +36,9 @@ FORMATS = ("table", "md", "json", "csv", "xlsx", "html")
 
 @app.command("align")
 def align_cmd(
-    plan: Annotated[str, typer.Argument(metavar="PLAN", help="The plan to check, by id or Chinese name (chongqing, 重庆).")],
+    plan: Annotated[
+        str, typer.Argument(metavar="PLAN", help="The plan to check, by id or Chinese name (chongqing, 重庆).")
+    ],
     base: BaseArgument = None,
     base_option: BaseOption = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, md, json, csv, xlsx or html.")] = None,

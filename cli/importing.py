@@ -17,7 +17,9 @@ if TYPE_CHECKING:  # the importer (readers, parser, tomlkit) loads only when `im
 
 @app.command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The plan: .txt (UTF-8, GBK/GB18030, Big5), .docx, .pdf, .html.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The plan: .txt (UTF-8, GBK/GB18030, Big5), .docx, .pdf, .html.")
+    ],
     plan_id: Annotated[str | None, typer.Option("--id", help="Plan id (default: the name in pinyin).")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Chinese name, e.g. 武汉市.")] = None,
     level: Annotated[str | None, typer.Option("--level", help="city, province, national, district or other.")] = None,

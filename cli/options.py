@@ -44,7 +44,9 @@ Base = Annotated[str, typer.Option("--base", "-b", help="The plan to compare aga
 # kept from before: one spelling or the other, not two different bases (`pick_base`).
 BaseArgument = Annotated[
     str | None,
-    typer.Argument(metavar="BASE", help="The plan to compare it with (default: national); or --base.", show_default=False),
+    typer.Argument(
+        metavar="BASE", help="The plan to compare it with (default: national); or --base.", show_default=False
+    ),
 ]
 BaseOption = Annotated[
     str | None,
