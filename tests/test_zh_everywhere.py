@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from typer.testing import CliRunner
 
-from tests.conftest import PLANS
+from tests.conftest import PLANS, ROOT
 
 runner = CliRunner()
 ENV = {"NO_COLOR": "1", "COLUMNS": "200"}
@@ -229,17 +229,23 @@ def test_an_override_and_an_unknown_line_read_sensibly() -> None:
 # --- a Chinese review sheet names the plan 武汉市, and reads back -------------------------------------------------
 
 
-def test_a_chinese_review_workbook_naming_the_place_imports(tmp_path) -> None:
+@pytest.mark.parametrize("namesake", [False, True])
+def test_a_chinese_review_workbook_naming_the_place_imports(tmp_path, namesake) -> None:
+    """A library holding a second version of the city's plan (another 武汉市) names this one 武汉市（wuhan）: the
+    report of one plan named it 武汉市, which then named two plans and could not be read back."""
     from tests.conftest import copy_library
 
     lib = copy_library(tmp_path / "plans")
+    if namesake:
+        second = ["import", str(ROOT / "tests" / "fixtures" / "wuhan-plan.docx"), "--id", "wuhan-2021"]
+        assert runner.invoke(app, [*second, "--name", "武汉市", "--plans-dir", str(lib)]).exit_code == 0
     out = tmp_path / "wuhan.xlsx"
     result = runner.invoke(app, ["report", "wuhan", "--lang", "zh", "--out", str(out), "--plans-dir", str(lib)])
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
     gaps = book["差距"]
     header = [c.value for c in gaps[1]]
-    assert gaps.cell(2, header.index("方案") + 1).value == "武汉市"
+    assert gaps.cell(2, header.index("方案") + 1).value == ("武汉市（wuhan）" if namesake else "武汉市")
     gaps.cell(2, header.index("分析员判定") + 1).value = "采纳"
     measure = gaps.cell(2, header.index("国家措施编号") + 1).value
     book.save(out)

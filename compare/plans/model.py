@@ -26,6 +26,9 @@ class PlanMeta:
     doc_number: str | None = None
     note: str | None = None
     province: str | None = None  # 湖北: which region-bound national measures apply (none for a national plan)
+    # another plan of the library answers to this name (two versions of a city's plan): a Chinese output names it
+    # 武汉市（wuhan）, which the library finds again (a review file read back), where 武汉市 alone names two plans
+    shared_name: bool = False
 
 
 @dataclass(frozen=True)

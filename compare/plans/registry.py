@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -259,6 +260,8 @@ def open_library(folder: Path | None = None) -> Library:
             lib.plans[plan_id] = meta
         except BadMetadata as exc:
             lib.broken[plan_id] = Said(str(exc), exc.said)
+    names = Counter(_key(m.name) for m in lib.plans.values())
+    lib.plans.update({k: replace(m, shared_name=True) for k, m in lib.plans.items() if names[_key(m.name)] > 1})
     return lib
 
 

@@ -156,7 +156,11 @@ def shown_names(metas: Iterable[PlanMeta], lang: Lang) -> dict[str, str]:
     A name is also what `override --import` reads back from a review sheet (the library finds a plan by its name);
     two plans of one name (two versions of a city's plan) are shown as 武汉市（wuhan-2021）, the id being then
     what tells them apart, and the import reads the id in the brackets."""
-    return distinct_names((m.id, m.name) for m in metas) if lang == "zh" else {}
+    if lang != "zh":
+        return {}
+    metas = list(metas)
+    names = distinct_names((m.id, m.name) for m in metas)  # a plan sharing its name with another shown beside it
+    return {m.id: f"{m.name}（{m.id}）" if m.shared_name else names[m.id] for m in metas}  # or in the library
 
 
 def distinct_names(plans: Iterable[tuple[str, str]]) -> dict[str, str]:
