@@ -6,7 +6,7 @@ are built from all alignments at the end (see cli/matrix.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ class PlanPart:
     coverages: tuple[float | None, ...] = ()  # md: coverage of each base clause
     body: str = ""  # csv: its measure lines; json: its alignment as JSON; md: its omitted measures
     base: tuple[str, tuple[str, ...]] = ("", ())  # md: the base's title and clause labels
+    shared_name: bool = False  # another plan of the library has its name: 武汉市（wuhan） in a Chinese table
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Reduce:
         from jtcompare.report.caveats import caveats
         from jtcompare.report.frames import summary_row
 
-        return PlanPart(summary_row(a), tuple(caveats(a)), **_extra(a, self.fmt, self.lang))
+        extra = _extra(a, self.fmt, self.lang)
+        return PlanPart(summary_row(a), tuple(caveats(a)), **extra, shared_name=a.plan.meta.shared_name)
 
 
 def _extra(a: Alignment, fmt: str, lang: Lang) -> dict:
@@ -85,6 +87,7 @@ def write_matrix(parts: Iterable[PlanPart], fmt: str, lang: Lang, write: Write) 
             write(part.body)
         return
     summary: list[dict] = []
+    shared: set[str] = set()
     found: list[Caveat] = []
     coverages: dict[str, tuple[float | None, ...]] = {}
     base: tuple[str, tuple[str, ...]] = ("", ())
@@ -93,11 +96,12 @@ def write_matrix(parts: Iterable[PlanPart], fmt: str, lang: Lang, write: Write) 
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as bodies:
         for k, part in enumerate(parts):
             summary.append(part.summary)
+            shared |= {part.summary["plan"]} if part.shared_name else set()
             found += part.caveats
             coverages[part.summary["plan"]] = part.coverages
             base = base if k else part.base
             bodies.write(("" if not k or fmt != "json" else ",\n") + part.body)
-        write(_head(fmt, lang, summary, found, coverages, base))
+        write(_head(fmt, lang, summary, found, coverages, base, shared))
         bodies.seek(0)
         while chunk := bodies.read(1 << 20):
             write(chunk)
@@ -111,6 +115,7 @@ def _head(
     found: list[Caveat],
     coverages: dict[str, tuple[float | None, ...]],
     base: tuple[str, tuple[str, ...]],
+    shared: Collection[str] = (),
 ) -> str:
     if fmt == "json":
         from jtcompare.cli.render import to_json
@@ -121,15 +126,15 @@ def _head(
     if fmt == "md":
         from jtcompare.report.export import matrix_md_head
 
-        return matrix_md_head(base[0], base[1], summary, found, coverages, lang)
-    return summary_table(summary, found, lang)
+        return matrix_md_head(base[0], base[1], summary, found, coverages, lang, shared)
+    return summary_table(summary, found, lang, shared)
 
 
 def _tail(fmt: str) -> str:
     return {"json": "\n  ]\n}", "md": "\n"}.get(fmt, "")
 
 
-def summary_table(rows: list[dict], found: list[Caveat], lang: Lang) -> str:
+def summary_table(rows: list[dict], found: list[Caveat], lang: Lang, shared: Collection[str] = ()) -> str:
     """The terminal summary: one line per plan in the language asked for, then the caveats (`found`) in full,
     one the plans share said once."""
     from jtcompare.cli import render
@@ -137,9 +142,9 @@ def summary_table(rows: list[dict], found: list[Caveat], lang: Lang) -> str:
     from jtcompare.report.caveats import apart, said_once
     from jtcompare.report.vocab import cell_text, column, distinct_names, summary_names
 
-    shown = distinct_names((r["plan"], r["name"]) for r in rows)  # the notes name plans as the rows tell them apart
+    shown = distinct_names(((r["plan"], r["name"]) for r in rows), shared)  # the notes name plans as the rows do
     # in Chinese the name column names the plan (武汉市, which `align` also takes), so the id is left out
-    rows = apart(summary_names(rows, lang), found)  # a caveat every plan has is in the notes below, said once
+    rows = apart(summary_names(rows, lang, shared), found)  # a caveat every plan has is in the notes below, said once
     hidden = ("kind", "plan") if lang == "zh" else ("kind",)
     hidden += ("caveats",) if not any(r["caveats"] for r in rows) else ()  # an empty column says nothing
     keys = [k for k in (rows[0] if rows else {}) if k not in hidden]

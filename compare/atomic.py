@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from jtcompare.errors import AlreadyExists, Message, WriteFailed, flag, message, os_reason
+from jtcompare.errors import AlreadyExists, Message, WriteFailed, either, flag, message, os_reason
 
 Content = bytes | Callable[[BinaryIO], None]
 
@@ -64,7 +64,7 @@ def check_target(path: Path, *, force: bool, protected: Mapping[Path, str] | Non
     path = Path(path)
     if protected and (what := protected.get(resolved(path))):
         raise WriteFailed(
-            f"{path}: is {what}; refusing to overwrite it, even with {flag('force')} (give another file name)",
+            f"{path}: is {what}; refusing to overwrite it{either(', even with --force', '')} (give another file name)",
             message("error.protected", path=path, what=what),
         )
     check_replaceable(path)

@@ -47,9 +47,15 @@ def option(name: str, *value: object, quoted: bool = True) -> str:
     line, `max_size='20x'` in Python; without a value, `--max-size` or `max_size=`. A value suggested rather than
     quoted back (`quoted=False`) is bare on the command line, as it would be typed: `--level city`."""
     if on_the_command_line():
-        flag = "--" + name.replace("_", "-")
-        return flag if not value else f"{flag} {value[0]!r}" if quoted else f"{flag} {value[0]}"
+        given = "--" + name.replace("_", "-")
+        return given if not value else f"{given} {value[0]!r}" if quoted else f"{given} {value[0]}"
     return f"{name}={value[0]!r}" if value else f"{name}="
+
+
+def either(command_line: str, python: str) -> str:
+    """What to do, said as the reader does it: `jtcompare import` on the command line, `Library.import_plan` in
+    Python (for what is more than an option)."""
+    return command_line if on_the_command_line() else python
 
 
 def flag(name: str) -> str:

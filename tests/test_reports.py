@@ -101,7 +101,13 @@ def test_csv_files_carry_a_bom_and_stdout_does_not(tmp_path) -> None:
     invoke("report", "wuhan", "--out", str(out))
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data[3:].decode("utf-8").splitlines()[0].startswith("plan,measure,chapter,clause,departments,counted,status")
+    header = data[3:].decode("utf-8").splitlines()[0].split(",")
+    # a script reading columns by position reads what it did before the renaming of 2026-12-07: the key units'
+    # total, then those covered, where key_units and units_covered stood; the new columns come after
+    before = "plan,measure,chapter,clause,departments,counted,status,key_units,units_covered,score,confidence,text"
+    before += ",units_missing,plan_measure,plan_clause,plan_text,evidence,overridden,engine_status,confirmed"
+    renamed = {"key_units": "key_units_total", "units_covered": "key_units_covered"}
+    assert header == [renamed.get(c, c) for c in before.split(",")] + ["base", "clause_id", "flagged"]
     stdout = invoke("align", "wuhan", "--format", "csv").stdout
     assert not stdout.startswith("\ufeff") and stdout.startswith("plan,measure")
     assert ",2025," not in stdout or ",2025.0," not in stdout

@@ -245,7 +245,11 @@ def test_a_chinese_review_workbook_naming_the_place_imports(tmp_path, namesake) 
     book = load_workbook(out)
     gaps = book["差距"]
     header = [c.value for c in gaps[1]]
-    assert gaps.cell(2, header.index("方案") + 1).value == ("武汉市（wuhan）" if namesake else "武汉市")
+    shown = "武汉市（wuhan）" if namesake else "武汉市"
+    assert gaps.cell(2, header.index("方案") + 1).value == shown
+    for fmt in ("table", "md"):  # the matrix of this plan alone names it so too
+        table = runner.invoke(app, ["matrix", "wuhan", "--lang", "zh", "--format", fmt, "--plans-dir", str(lib)])
+        assert any(ln.strip("| ").startswith(f"{shown} ") for ln in table.stdout.splitlines()), table.stdout
     gaps.cell(2, header.index("分析员判定") + 1).value = "采纳"
     measure = gaps.cell(2, header.index("国家措施编号") + 1).value
     book.save(out)

@@ -36,6 +36,7 @@ from jtcompare.errors import (
     PlanExists,
     Said,
     WriteFailed,
+    either,
     flag,
     message,
     option,
@@ -439,7 +440,8 @@ def _second_national(read: _Read, lib: Library, plan_id: str, *, replace_base: b
                     f"{read.path}: read as a national plan from {read.national_because}, but {m.id} ({m.title}) "
                     f"is the library's national plan; give {option('level', 'national', quoted=False)} to add a "
                     f"second one, or {option('name')} and {option('level')} for what it is "
-                    f"(e.g. {option('name', '武汉市', quoted=False)} {option('level', 'city', quoted=False)})",
+                    f"(e.g. {option('name', '武汉市', quoted=False)}{either(' ', ', ')}"
+                    f"{option('level', 'city', quoted=False)})",
                     message(
                         "error.second_national",
                         path=read.path,

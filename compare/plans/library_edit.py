@@ -20,7 +20,7 @@ from typing import Any
 
 import tomlkit
 from jtcompare.atomic import remove_folder, write_files, write_folder
-from jtcompare.errors import BadMetadata, WriteFailed, detail, message, on_the_command_line, os_reason
+from jtcompare.errors import BadMetadata, WriteFailed, detail, either, message, os_reason
 from jtcompare.plans.registry import (
     MAX_METADATA_BYTES,
     MAX_TEXT_BYTES,
@@ -105,7 +105,7 @@ def writable_plans_dir(folder: Path | None) -> Path:
         if installed_read_only(Path(folder)):
             raise WriteFailed(
                 f"{folder}: the plan library shipped with jtcompare is read-only; "
-                f"{'leave out --plans-dir' if on_the_command_line() else 'open Library() with no path'} "
+                f"{either('leave out --plans-dir', 'open Library() with no path')} "
                 f"to write to your own ({user_plans_dir()})",
                 message("error.shipped_read_only", folder=folder, mine=user_plans_dir()),
             )

@@ -28,6 +28,7 @@ from jtcompare.errors import (
     TooLarge,
     UnreadableFile,
     detail,
+    either,
     message,
     os_reason,
 )
@@ -175,7 +176,8 @@ class Library:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UnreadableFile(
-                f"{path}: not UTF-8 text; add it with 'jtcompare import' to convert it",
+                f"{path}: not UTF-8 text; add it with {either(repr('jtcompare import'), 'Library.import_plan')} "
+                "to convert it",
                 message("error.not_utf8", path=path),
             ) from None
 

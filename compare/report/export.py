@@ -33,6 +33,7 @@ from jtcompare.report.vocab import (
     column,
     distinct_names,
     plan_title,
+    shared_names,
     summary_names,
     text,
     worded,
@@ -97,9 +98,10 @@ def frame_csv(df: pd.DataFrame, lang: Lang = "en") -> str:
     return csv_header(list(df.columns)) + csv_lines(df.itertuples(index=False), list(df.columns), lang)
 
 
-# a spreadsheet opening a CSV reads "2/3" as the 3rd of February: the key units covered and their total go as two
-# numbers, under the names every data output gives them (JSON, frames, SQLite)
-UNIT_PAIR = ("key_units_covered", "key_units_total")
+# a spreadsheet opening a CSV reads "2/3" as the 3rd of February: the key units and those covered go as two
+# numbers, under the names every data output gives them (JSON, frames, SQLite), the total first as the columns
+# stood before they were renamed (a script reading by position reads the same numbers)
+UNIT_PAIR = ("key_units_total", "key_units_covered")
 
 
 def csv_header(columns: Sequence[str]) -> str:
@@ -120,9 +122,9 @@ def csv_lines(rows: Iterable[Sequence[object]], columns: Sequence[str] = (), lan
 
 
 def _unit_pair(value: object) -> tuple[object, object]:
-    """ "2/3" -> (2, 3), UNIT_PAIR's order; anything else (no units: "") as two empty cells."""
+    """ "2/3" -> (3, 2), UNIT_PAIR's order; a measure without units ("") has 0 of 0, as in JSON and SQLite."""
     covered, _, total = str(value).partition("/")
-    return (int(covered), int(total)) if covered.isdigit() and total.isdigit() else ("", "")
+    return (int(total), int(covered)) if covered.isdigit() and total.isdigit() else (0, 0)
 
 
 def _csv_value(value: object) -> object:
@@ -223,6 +225,7 @@ def matrix_markdown(alignments: list[Alignment], lang: Lang = "en") -> str:
         [c for a in alignments for c in caveats(a)],
         {a.plan.id: clause_coverages(a) for a in alignments},
         lang,
+        shared_names(a.plan.meta for a in alignments),
     )
     return head + "".join(omitted_md(a, lang) for a in alignments) + "\n"
 
@@ -234,6 +237,7 @@ def matrix_md_head(
     found: Sequence[Caveat],
     coverages: dict[str, Sequence[float | None]],
     lang: Lang,
+    shared: Collection[str] = (),
 ) -> str:
     """The matrix's Markdown up to the per-plan sections: title, summary, caveats, clause matrix. From compact
     parts (summary rows, caveat texts, each plan's clause coverages), so that a streamed matrix needs no
@@ -241,8 +245,8 @@ def matrix_md_head(
     plans = list(coverages)
     hidden = ("kind", "plan") if lang == "zh" else ("kind",)  # in Chinese the name column names the plan
     keys = [c for c in summary[0] if c not in hidden] if summary else []
-    shown = distinct_names((r["plan"], r["name"]) for r in summary)  # the notes name plans as the rows tell them apart
-    summary = apart(summary_names(summary, lang), found)  # what every plan has alike is said once, below
+    shown = distinct_names(((r["plan"], r["name"]) for r in summary), shared)  # the notes name plans as the rows do
+    summary = apart(summary_names(summary, lang, shared), found)  # what every plan has alike is said once, below
     names = {r["plan"]: r["name"] for r in summary} if lang == "zh" else {}
     lines = [
         f"# {text('md.matrix_title', lang, base=base)}",

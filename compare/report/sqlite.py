@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jtcompare.atomic import update_atomic
-from jtcompare.errors import BadOption, Message, WriteFailed, detail, message, on_the_command_line, option, os_reason
+from jtcompare.errors import BadOption, Message, WriteFailed, detail, either, message, option, os_reason
 from jtcompare.match.results import STATUSES, Alignment, MeasureResult
 from jtcompare.match.settings import DEFAULTS, Settings, as_dict
 from jtcompare.plans.model import Plan
@@ -394,7 +394,7 @@ def check_export_mix(path: Path, lang: Lang, settings: Settings, plans: Iterable
         raise BadOption(
             f"{path}: its other plans were judged under other settings ({_settings_shown(was)}; now "
             f"{_settings_shown(now)}); export every plan again with these, or with the same "
-            f"{'--config' if on_the_command_line() else 'Library(config=..., check_below=...)'}",
+            f"{either('--config', 'Library(config=..., check_below=...)')}",
             message("error.sqlite.other_settings", path=path, old=_settings_said(was), new=_settings_said(now)),
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
 from jtcompare.match.results import STATUSES, Status
@@ -159,21 +159,26 @@ def shown_names(metas: Iterable[PlanMeta], lang: Lang) -> dict[str, str]:
     if lang != "zh":
         return {}
     metas = list(metas)
-    names = distinct_names((m.id, m.name) for m in metas)  # a plan sharing its name with another shown beside it
-    return {m.id: f"{m.name}（{m.id}）" if m.shared_name else names[m.id] for m in metas}  # or in the library
+    return distinct_names(((m.id, m.name) for m in metas), shared_names(metas))
 
 
-def distinct_names(plans: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Plan id -> its name, or 名称（id） for each of two or more plans sharing the name."""
+def shared_names(metas: Iterable[PlanMeta]) -> frozenset[str]:
+    """The ids of the plans whose name another plan of their library has too (PlanMeta.shared_name)."""
+    return frozenset(m.id for m in metas if m.shared_name)
+
+
+def distinct_names(plans: Iterable[tuple[str, str]], shared: Collection[str] = ()) -> dict[str, str]:
+    """Plan id -> its name, or 名称（id） for each of two or more plans sharing the name, among `plans` or in the
+    library (`shared`: a plan's own report names it so too, and the library finds it again by that)."""
     plans = list(plans)
     seen = Counter(name for _, name in plans)
-    return {pid: name if seen[name] == 1 else f"{name}（{pid}）" for pid, name in plans}
+    return {pid: name if seen[name] == 1 and pid not in shared else f"{name}（{pid}）" for pid, name in plans}
 
 
-def summary_names(rows: Sequence[dict], lang: Lang) -> list[dict]:
+def summary_names(rows: Sequence[dict], lang: Lang, shared: Collection[str] = ()) -> list[dict]:
     """Summary rows as a Chinese table shows them, where the name column alone names each plan: two versions of
     one city's plan are told apart by their ids (武汉市（wuhan-2021）). English tables show the ids."""
     if lang != "zh":
         return list(rows)
-    names = distinct_names((r["plan"], r["name"]) for r in rows)
+    names = distinct_names(((r["plan"], r["name"]) for r in rows), shared)
     return [{**r, "name": names[r["plan"]]} for r in rows]

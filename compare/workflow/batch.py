@@ -28,7 +28,7 @@ from typing import Generic, TypeVar
 
 from jtcompare.atomic import sweep_stale_parts
 from jtcompare.cachedir import cache_root
-from jtcompare.errors import BadMetadata, BadOption, JtError, UnreadableFile, message
+from jtcompare.errors import BadMetadata, BadOption, JtError, UnreadableFile, message, option
 from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
@@ -212,7 +212,8 @@ def not_the_base(lib: Library, query: str, base_id: str) -> str:
     meta = lib.find(query)
     if meta.id == base_id:
         raise BadOption(
-            f"{query}: is the base ({meta.name}); a plan is not compared with itself: name another plan or --base",
+            f"{query}: is the base ({meta.name}); a plan is not compared with itself: name another plan or "
+            f"{option('base')}",
             message("error.plan_against_itself", plan=query, name=meta.name),
         )
     return meta.id

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from jtcompare.errors import JtError, PlanNotFound, message
+from jtcompare.errors import JtError, PlanNotFound, either, message
 from jtcompare.match.results import Alignment
 from jtcompare.match.settings import Settings
 from jtcompare.plans.registry import Library
@@ -81,7 +81,8 @@ class Stream(Generic[T]):
             else None
         )
         raise PlanNotFound(
-            f"no plans to compare with '{base}' in {folder}{found}; add one with `jtcompare import`",
+            f"no plans to compare with '{base}' in {folder}{found}; add one with "
+            f"{either('`jtcompare import`', 'Library.import_plan')}",
             message("error.no_plans", base=base, folder=folder, found=first),
         )
 
