@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jtcompare
 import jtcompare.api
+import pandas as pd
 import pytest
 from jtcompare.cli.main import app
 from jtcompare.match.results import STATUSES
@@ -171,3 +172,17 @@ def test_a_notebook_aligning_again_over_a_fresh_cache_does_not_tokenise_again(tm
     monkeypatch.setenv("JTCOMPARE_CACHE_DIR", str(tmp_path / "second"))
     again = jtcompare.Library().align("wuhan", "national", use_cache=False)
     assert [(m.measure.id, m.status) for m in again.measures] == [(m.measure.id, m.status) for m in first.measures]
+
+
+def test_a_corrected_cell_keeps_the_engines_call_and_confidence_for_agreement_studies(tmp_path) -> None:
+    """A researcher measuring the engine against analysts needs how sure the engine was of the calls they changed."""
+    lib = jtcompare.Library(copy_library(tmp_path / "plans"))
+    engine = lib.align("chengdu", overrides=False).to_frame()
+    mid = next(m for m in engine.index if engine.loc[m, "status"] == "partial" and engine.loc[m, "counted"])
+    lib.override("chengdu", mid, "omitted", note="再核对")
+    cell = lib.align("chengdu").to_frame().loc[mid]
+    assert (cell["status"], cell["engine_status"]) == ("omitted", "partial")
+    assert pd.isna(cell["confidence"]) and cell["engine_confidence"] == engine.loc[mid, "confidence"]
+    aligned = runner.invoke(app, ["align", "chengdu", "--format", "json", "--plans-dir", str(lib.path)])
+    shown = json.loads(aligned.stdout)
+    assert next(m for m in shown["measures"] if m["id"] == mid)["engine_confidence"] == engine.loc[mid, "confidence"]

@@ -107,7 +107,8 @@ def test_csv_files_carry_a_bom_and_stdout_does_not(tmp_path) -> None:
     before = "plan,measure,chapter,clause,departments,counted,status,key_units,units_covered,score,confidence,text"
     before += ",units_missing,plan_measure,plan_clause,plan_text,evidence,overridden,engine_status,confirmed"
     renamed = {"key_units": "key_units_total", "units_covered": "key_units_covered"}
-    assert header == [renamed.get(c, c) for c in before.split(",")] + ["base", "clause_id", "flagged"]
+    added = ["base", "clause_id", "flagged", "engine_confidence"]
+    assert header == [renamed.get(c, c) for c in before.split(",")] + added
     stdout = invoke("align", "wuhan", "--format", "csv").stdout
     assert not stdout.startswith("\ufeff") and stdout.startswith("plan,measure")
     assert ",2025," not in stdout or ",2025.0," not in stdout

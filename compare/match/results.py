@@ -129,6 +129,7 @@ class MeasureResult:
     overridden: str | None = None  # the analyst's note when an override set the status
     confirmed: bool = False  # that override only confirms the engine's call (a review's agreement)
     engine_status: Status | None = None  # the engine's own call when an override set the status
+    engine_confidence: float | None = None  # and how sure the engine was of it (a correction's own is None)
     units: tuple[UnitResult, ...] = field(default=())
     region: str | None = None  # the region the measure is bound to when not_applicable
     region_en: str | None = None  # the same in English
@@ -281,6 +282,7 @@ def cell_row(plan_id: str, m: MeasureResult, base: Plan, seq: int) -> dict[str, 
         "evidence": m.evidence,
         "overridden": m.overridden or "",
         "engine_status": m.engine_status or "",
+        "engine_confidence": m.engine_confidence,
         "confirmed": m.confirmed,
         "region": m.region or "",  # a measure bound to a region the plan is outside, or 中央事权
         "text": m.measure.text,

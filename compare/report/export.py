@@ -51,6 +51,7 @@ NUMERIC = {
     "local",
     "overridden",
     "flagged",
+    "engine_confidence",
     *STATUSES,
     "base_year",
     "plan_year",

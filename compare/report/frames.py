@@ -55,9 +55,10 @@ MEASURE_COLUMNS = [
     "base",
     "clause_id",
     "flagged",
+    "engine_confidence",
 ]
 # columns of the CSV that the workbook's sheets leave out (a flagged cell is marked ? after its status there)
-DATA_ONLY = ("base", "clause_id", "flagged", "engine_status", "confirmed")
+DATA_ONLY = ("base", "clause_id", "flagged", "engine_status", "confirmed", "engine_confidence")
 GAP_COLUMNS = [
     "plan",
     "base",
@@ -187,6 +188,7 @@ def measure_rows(a: Alignment) -> list[dict]:
                 "base": a.base.id,
                 "clause_id": m.clause.id,
                 "flagged": "yes" if m.check else "no",
+                "engine_confidence": m.engine_confidence,
             }
         )
     return rows

@@ -79,6 +79,7 @@ def measure_dict(m: MeasureResult) -> dict[str, Any]:
         ],
         "overridden": m.overridden,
         "engine_status": m.engine_status,  # the engine's call under an override (agreement can be measured)
+        "engine_confidence": m.engine_confidence,  # and its confidence
         "confirmed": m.confirmed,  # the override is a review's agreement with the engine, not a change
     }
 

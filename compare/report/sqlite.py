@@ -81,7 +81,7 @@ CREATE TABLE IF NOT EXISTS judgements (
     status TEXT NOT NULL REFERENCES statuses(id), counted INTEGER, score REAL, confidence REAL, flagged INTEGER,
     key_units_covered INTEGER, key_units_total INTEGER, units_missing TEXT, evidence_ids TEXT, best_match TEXT,
     weakened INTEGER, region TEXT, evidence TEXT, overridden TEXT, engine_status TEXT REFERENCES statuses(id),
-    confirmed INTEGER,
+    confirmed INTEGER, engine_confidence REAL,
     PRIMARY KEY (plan, base, measure),
     FOREIGN KEY (base, measure) REFERENCES measures(plan, id),
     FOREIGN KEY (plan, best_match) REFERENCES measures(plan, id)
@@ -277,6 +277,7 @@ def judgement_row(plan: str, base: str, m: MeasureResult, lang: Lang = "en") -> 
         "evidence": worded("evidence", m.evidence, lang),
         "overridden": worded("overridden", m.overridden, lang),
         "engine_status": m.engine_status,
+        "engine_confidence": m.engine_confidence,
         "confirmed": m.confirmed,
     }
 
@@ -492,7 +493,9 @@ def _update(
 
 
 # columns added since the first version of the file: an export made before gets them when it is updated
-ADDED = {"judgements": {"engine_status": "TEXT REFERENCES statuses(id)", "confirmed": "INTEGER"}}
+ADDED = {
+    "judgements": {"engine_status": "TEXT REFERENCES statuses(id)", "confirmed": "INTEGER", "engine_confidence": "REAL"}
+}
 
 
 # columns renamed since (old -> new), so that a field has one name in every output: an export made before has

@@ -147,6 +147,7 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
         overridden=note or "override",
         confirmed=confirmed,
         engine_status=m.status,
+        engine_confidence=m.confidence,  # what the engine's call was worth, for measuring it against analysts
         confidence=m.confidence if confirmed else None,  # else an analyst's call, not the model's
         check=False,
     )
