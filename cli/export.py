@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from jtcompare.cli.app import app, errors, fail_on_problems, note, say
 from jtcompare.cli.options import Base, Config, Jobs, NoCache, NoOverrides, PlansDir, Quiet
-from jtcompare.errors import BadOption, message
+from jtcompare.errors import BadOption, Said, message
 
 if TYPE_CHECKING:  # the engine is imported by the command that runs it (see cli/align.py)
     from jtcompare.api import Exported
@@ -47,6 +47,9 @@ def export_cmd(
     no_overrides: NoOverrides = False,
     lang: SentenceLang = None,
     quiet: Quiet = False,
+    # every other command that writes a file takes --force; an export updates its file in place, so it needs none:
+    # taken, and said so, rather than refused as an unknown option
+    force: Annotated[bool, typer.Option("--force", hidden=True)] = False,
 ) -> None:
     """Every plan's judgements against the base as a SQLite database: plans, clauses, measures, action units,
     judgements, targets, local additions and overrides, with foreign keys, indexes and full-text search.
@@ -65,6 +68,8 @@ def export_cmd(
     """
     with errors(lang):
         _check_format(fmt, out)
+        if force:
+            note("note", Said("--force is not needed: export updates the file in place", message("note.export_force")))
         from jtcompare.api import Library
         from jtcompare.cli.progress import cores, progress_bar
         from jtcompare.report.i18n import resolve_lang

@@ -440,3 +440,13 @@ def test_a_field_has_one_name_in_every_data_output(shipped) -> None:
     base += " ON (c.plan, c.id) = (m.plan, m.clause)"
     in_db = {r[0]: tuple(r[1:]) for r in rows(shipped, base + " WHERE m.plan = 'national'")}
     assert {mid: (r.seq, r.departments, r.clause_id) for mid, r in frame.iterrows()} == in_db
+
+
+def test_force_is_taken_and_said_to_be_needless(tmp_path) -> None:
+    """Every other writing command takes --force; an export, which updates in place, takes it and says so."""
+    out = tmp_path / "plans.db"
+    for _ in range(2):
+        result = export(out, "wuhan", "--force")
+        assert result.exit_code == 0, result.output
+        assert result.stderr.count("--force is not needed: export updates the file in place") == 1
+    assert rows(out, "SELECT count(*) FROM judgements") == [(157,)]
