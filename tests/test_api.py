@@ -123,6 +123,7 @@ def test_errors_in_python_name_the_arguments_and_on_the_command_line_the_options
         "^max_size='lots' is not a size": lambda: lib.import_plan(plan, id="y", max_size="lots"),
         "^setting 'check_below' must be between 0 and 1, not 2": lambda: jtcompare.Library(check_below=2),
         "name another plan or base=$": lambda: lib.align("national"),
+        r"see Library\(\)\.plan\('national'\)\.measures\)$": lambda: lib.framing("N99.01"),
     }
     for said, call in tried.items():
         with pytest.raises(JtError, match=said) as caught:

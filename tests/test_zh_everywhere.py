@@ -275,6 +275,25 @@ def test_two_plans_of_one_name_are_told_apart_by_id() -> None:
     assert shown_names(metas, "en") == {}
 
 
+def test_a_name_that_finds_two_plans_is_given_with_the_id(tmp_path) -> None:
+    """武汉 finds 武汉市 too: a plan named 武汉 beside one named 武汉市 is shown 武汉（wh2）, which finds it, while
+    武汉市 still finds only its own plan and is shown as it is."""
+    from jtcompare.plans.registry import open_library
+    from jtcompare.report.vocab import shown_names
+    from jtcompare.workflow.review import _plan_ref
+
+    from tests.conftest import copy_library
+
+    lib = copy_library(tmp_path / "plans")
+    second = ["import", str(ROOT / "tests" / "fixtures" / "wuhan-plan.docx"), "--id", "wh2", "--name", "武汉"]
+    assert runner.invoke(app, [*second, "--plans-dir", str(lib)]).exit_code == 0
+    library = open_library(lib)
+    metas = [library.find("wuhan"), library.find("wh2")]
+    shown = shown_names(metas, "zh")
+    assert shown == {"wuhan": "武汉市", "wh2": "武汉（wh2）"}
+    assert [library.find(_plan_ref(s)).id for s in shown.values()] == ["wuhan", "wh2"]
+
+
 def test_two_versions_of_a_plan_are_told_apart_in_a_chinese_matrix(tmp_path) -> None:
     """In Chinese the name column names each plan (the id is left out), so two versions of one city's plan are
     shown with their ids, 重庆市（chongqing） and 重庆市（cq-2024）, on a narrow terminal too."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import os
 import tomllib
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -123,6 +122,11 @@ class Library:
     def metadata_path(self) -> Path:
         return self.folder / METADATA
 
+    def answering_to(self, name: str) -> list[PlanMeta]:
+        """The plans a name finds: by their name, or by it without 市/省/区… (武汉 finds 武汉市 too)."""
+        key = _key(name)
+        return [m for m in self.plans.values() if key in {_key(m.name), _key(_short(m.name))}]
+
     def find(self, query: str) -> PlanMeta:
         """The plan called `query` by id or Chinese name; PlanNotFound says 'did you mean'."""
         q = query.strip()
@@ -130,7 +134,7 @@ class Library:
         by_id = [m for m in self.plans.values() if key == _key(m.id)]
         if by_id:
             return by_id[0]
-        by_name = [m for m in self.plans.values() if key in {_key(m.name), _key(_short(m.name))}]
+        by_name = self.answering_to(q)
         if len(by_name) > 1:
             ids = ", ".join(m.id for m in by_name)
             raise PlanNotFound(
@@ -262,8 +266,9 @@ def open_library(folder: Path | None = None) -> Library:
             lib.plans[plan_id] = meta
         except BadMetadata as exc:
             lib.broken[plan_id] = Said(str(exc), exc.said)
-    names = Counter(_key(m.name) for m in lib.plans.values())
-    lib.plans.update({k: replace(m, shared_name=True) for k, m in lib.plans.items() if names[_key(m.name)] > 1})
+    # a plan whose name finds another plan too (the same name, or 武汉 beside a 武汉市) is named with its id
+    shared = [k for k, m in lib.plans.items() if len(lib.answering_to(m.name)) > 1]
+    lib.plans.update({k: replace(lib.plans[k], shared_name=True) for k in shared})
     return lib
 
 

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from jtcompare.atomic import write_atomic
-from jtcompare.errors import BadMetadata, BadOption, JtError, Message, Said, detail, message, plan_ref
+from jtcompare.errors import BadMetadata, BadOption, JtError, Message, Said, detail, either, message, plan_ref
 from jtcompare.match.results import STATUSES, Alignment, Match, MeasureResult
 from jtcompare.plans.model import Plan
 from jtcompare.plans.registry import read_regular
@@ -249,7 +249,8 @@ def checked_override(
 
 def no_such_measure(base_id: str, measure_id: str) -> BadOption:
     return BadOption(
-        f"{base_id} has no measure '{measure_id}' (ids look like N08.03; see `jtcompare show {base_id}`)",
+        f"{base_id} has no measure '{measure_id}' (ids look like N08.03; see "
+        f"{either(f'`jtcompare show {base_id}`', f'Library().plan({base_id!r}).measures')})",
         message("error.no_measure", base=base_id, measure=measure_id),
     )
 
