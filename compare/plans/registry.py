@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import os
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -125,7 +126,7 @@ class Library:
     def answering_to(self, name: str) -> list[PlanMeta]:
         """The plans a name finds: by their name, or by it without 市/省/区… (武汉 finds 武汉市 too)."""
         key = _key(name)
-        return [m for m in self.plans.values() if key in {_key(m.name), _key(_short(m.name))}]
+        return [m for m in self.plans.values() if key in _name_forms(m)]
 
     def find(self, query: str) -> PlanMeta:
         """The plan called `query` by id or Chinese name; PlanNotFound says 'did you mean'."""
@@ -266,10 +267,18 @@ def open_library(folder: Path | None = None) -> Library:
             lib.plans[plan_id] = meta
         except BadMetadata as exc:
             lib.broken[plan_id] = Said(str(exc), exc.said)
-    # a plan whose name finds another plan too (the same name, or 武汉 beside a 武汉市) is named with its id
-    shared = [k for k, m in lib.plans.items() if len(lib.answering_to(m.name)) > 1]
-    lib.plans.update({k: replace(lib.plans[k], shared_name=True) for k in shared})
+    # a plan whose name finds another plan too (the same name, or 武汉 beside a 武汉市: `answering_to`) is named
+    # with its id; counted once over all plans, not a search per plan (300 plans: 0.45 s every command)
+    forms = {pid: _name_forms(m) for pid, m in lib.plans.items()}
+    finding = Counter(f for fs in forms.values() for f in fs)
+    shared = [pid for pid, m in lib.plans.items() if finding[_key(m.name)] > 1]
+    lib.plans.update({pid: replace(lib.plans[pid], shared_name=True) for pid in shared})
     return lib
+
+
+def _name_forms(meta: PlanMeta) -> set[str]:
+    """The keys that find a plan by name: its name, and its name without 市/省/区… (`Library.find`)."""
+    return {_key(meta.name), _key(_short(meta.name))}
 
 
 def inside(folder: Path, name: str) -> Path:
