@@ -91,6 +91,10 @@ def test_a_notebook_sees_short_results_sortable_statuses_and_every_column_it_joi
         chapter = db.execute("SELECT chapter FROM measures WHERE plan = 'national' AND id = 'N09.04'").fetchone()
     assert chapter == (df.loc["N09.04", "chapter"],)
     assert "Library" in dir(jtcompare)
+    # results are values: they key a dict or sit in a set, and equal ones hash alike
+    again = lib.align("wuhan")
+    assert again == a and len({a, again, lib.align("chongqing")}) == 2
+    assert hash(m) == hash(lib.matrix(plans="wuhan")) and len({m, lib.matrix(plans="chengdu")}) == 2
 
 
 def test_import_plan_with_a_province_writes_it_and_region_bound_measures_follow_it(lib) -> None:

@@ -237,6 +237,11 @@ class Alignment:
         either language). No value is missing but `confidence`, which an analyst's override leaves empty."""
         return frame_of(cell_rows(self)).set_index("measure")
 
+    def __hash__(self) -> int:
+        # The generated hash would hash the plans' texts and dicts (unhashable). Equal alignments have the same
+        # plans and calls, so these agree with ==, and an Alignment can key a dict or sit in a set.
+        return hash((self.plan.meta.id, self.base.meta.id, tuple((m.measure.id, m.status) for m in self.measures)))
+
     def __repr__(self) -> str:  # the plans' texts would be a million characters in a notebook
         counts = ", ".join(f"{s}={n}" for s, n in self.counts().items())
         return f"Alignment(plan={self.plan.id!r}, base={self.base.id!r}, {counts}, coverage={self.coverage:.3f})"
@@ -320,6 +325,9 @@ class Matrix:
         import pandas as pd
 
         return pd.DataFrame(list(self.summary)).set_index("plan")
+
+    def __hash__(self) -> int:  # its cells are dicts: hash what == compares them by
+        return hash((self.base, self.plans, tuple((c["plan"], c["measure"], c["status"]) for c in self.cells)))
 
     def __repr__(self) -> str:
         return f"Matrix(base={self.base!r}, plans={list(self.plans)!r}, cells={len(self.cells)})"
