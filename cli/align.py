@@ -165,6 +165,7 @@ def counts_text(counts: dict[str, int], lang: LangCode) -> str:
 def table(a: Alignment, lang: LangCode, shown: frozenset[str] | None = None) -> str:
     """The terminal table: one line per base measure (of the statuses `shown`), cut to the terminal's width."""
     from jtcompare.cli import render
+    from jtcompare.match.results import UNITS_JOINED
     from jtcompare.report.caveats import caveats
     from jtcompare.report.cells import pct
     from jtcompare.report.vocab import cell_text, column, text, yes_no
@@ -190,6 +191,7 @@ def table(a: Alignment, lang: LangCode, shown: frozenset[str] | None = None) -> 
             m.measure.text,
             m.matches[0].clause.id if m.matches else "",
             m.matches[0].measure.text if m.matches else "",
+            cell_text("units_missing", UNITS_JOINED.join(m.units_missing), lang) if m.units_missing else "",
         ]
         for m in a.measures
         if shown is None or m.status in shown
@@ -202,11 +204,14 @@ def table(a: Alignment, lang: LangCode, shown: frozenset[str] | None = None) -> 
         text("table.base_text", lang),
         text("table.in", lang),
         text("table.best", lang),
+        column("units_missing", lang),
     ]
     notes = [render.wrap(f"! {c.text(lang)}", indent="  ") for c in caveats(a)]
     foot = render.wrap(text("table.foot", lang, threshold=f"{a.settings.check_below:g}"))
     legend = render.colour_legend(lang)
-    parts = [render.wrap(head), *notes, "", render.fit_table(rows, headers), "", *([legend] if legend else []), foot]
+    # the units not covered are the column a narrow terminal goes without (the evidence names them too)
+    body = render.fit_table(rows, headers, spare=len(headers) - 1)
+    parts = [render.wrap(head), *notes, "", body, "", *([legend] if legend else []), foot]
     return "\n".join(parts)
 
 

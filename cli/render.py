@@ -39,20 +39,31 @@ def terminal_width() -> int:
 
 
 def fit_table(
-    rows: Sequence[Sequence[Any]], headers: Sequence[str], *, width: int | None = None, keep: Sequence[int] = ()
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    *,
+    width: int | None = None,
+    keep: Sequence[int] = (),
+    spare: int | None = None,
 ) -> str:
     """A plain-text table no wider than the terminal: the widest text columns are cut (with …) until it fits.
 
     Short columns (ids, statuses, numbers) are never cut, so a line still starts with its id and status; nor are
-    the columns in `keep` (a Chinese table's plan names, which are its ids). A table that cannot be cut to fit
-    stays wider: the caller may leave columns out (cli/matrix_output.py).
+    the columns in `keep` (a Chinese table's plan names, which are its ids). The column `spare` is left out when
+    it is empty, or the table cannot fit with it and some width left to every text column. A table that cannot
+    be cut to fit stays wider: the caller may leave columns out (cli/matrix_output.py).
     """
     width = width or terminal_width()
     cells = [[plain(v) for v in r] for r in rows]
-    # tabulate makes a column at least its header plus two wide
-    widths = [max([_w(h) + GAP, *(_w(r[j]) for r in cells)]) for j, h in enumerate(headers)]
+    widths, floor = _widths(cells, headers, keep)
+    # the spare column stays only where every text column can keep twice its least width: three text columns
+    # cut to a few characters each say less than two a little wider
+    roomy = [f if f == w else min(w, 2 * MIN_TEXT) for f, w in zip(floor, widths, strict=True)]
+    if spare is not None and (sum(roomy) + GAP * (len(roomy) - 1) > width or not any(r[spare] for r in cells)):
+        cells = [[v for j, v in enumerate(r) if j != spare] for r in cells]
+        headers = [h for j, h in enumerate(headers) if j != spare]
+        widths, floor = _widths(cells, headers, [j - (j > spare) for j in keep if j != spare])
     limit = list(widths)
-    floor = [widths[j] if widths[j] <= SHORT or j in keep else MIN_TEXT for j in range(len(headers))]
     excess = sum(widths) + GAP * (len(widths) - 1) - width
     while excess > 0:
         cuttable = [k for k in range(len(limit)) if limit[k] > floor[k]]
@@ -64,6 +75,13 @@ def fit_table(
     cut = [[_cut(v, limit[j]) for j, v in enumerate(r)] for r in cells]
     heads = [h if limit[j] == widths[j] else _cut(h, limit[j] - GAP) for j, h in enumerate(headers)]
     return tabulate(cut, headers=heads, tablefmt="simple", disable_numparse=True)
+
+
+def _widths(cells: list[list[str]], headers: Sequence[str], keep: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Each column's width, and the narrowest fit_table may cut it to."""
+    # tabulate makes a column at least its header plus two wide
+    widths = [max([_w(h) + GAP, *(_w(r[j]) for r in cells)]) for j, h in enumerate(headers)]
+    return widths, [w if w <= SHORT or j in keep else MIN_TEXT for j, w in enumerate(widths)]
 
 
 def width_of(text: str) -> int:

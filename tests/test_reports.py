@@ -485,6 +485,26 @@ def test_config_explains_every_setting(tmp_path) -> None:
         assert len(" ".join(comment)) > 20, key
 
 
+def test_the_terminal_names_the_units_not_covered_where_it_has_room() -> None:
+    """Each partial cell's line names its first unit not covered; a measure that does not apply shows no unit
+    count (0/1 would read as a gap); a narrow terminal leaves the column out rather than cut every text to a
+    stub."""
+    cells = {m["id"]: m for m in json.loads(invoke("align", "wuhan", "--format", "json").stdout)["measures"]}
+    wide = invoke("align", "wuhan", "--lang", "zh", env={"COLUMNS": "240"}).stdout.splitlines()
+    lines = {ln.split()[0]: ln for ln in wide if re.match(r"N\d", ln)}
+    assert any(label("column.units_missing", "zh") in ln for ln in wide)
+    # (a partial cell whose units are all covered is partial by its target or words: evidence says which)
+    partial = [m for m in cells.values() if m["status"] == "partial" and m["counted"] and m["units_missing"]]
+    assert len(partial) > 10
+    for m in partial:
+        first = re.sub(r" \((weaker|missing)\)$", "", m["units_missing"][0])
+        assert first[:6] in lines[m["id"]].split("  ")[-1], m["id"]
+    off = [k for k, m in cells.items() if m["status"] == "not_applicable"]
+    assert off and all(not re.search(r"\d+/\d+", lines[k]) for k in off)
+    narrow = invoke("align", "wuhan", "--lang", "zh", env={"COLUMNS": "80"}).stdout
+    assert label("column.units_missing", "zh") not in narrow
+
+
 @pytest.mark.parametrize("command", [["align", "chengdu"], ["align", "wuhan", "--lang", "zh"], ["matrix"]])
 def test_terminal_table_fits_columns(command) -> None:
     out = invoke(*command, env={"COLUMNS": "80"}).stdout

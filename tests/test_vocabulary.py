@@ -206,7 +206,20 @@ ROOT = Path(__file__).resolve().parent.parent
 ONE_NAME = {
     "人工改判": ("分析员改判", "分析人员改判"),  # an analyst's override (workbook column, view badge, legend, footer)
     "行动要点": ("行动单元", "关键单元", "关键行动要点"),  # an action unit; a key one is a 关键要点
+    "更严": ("更严格",),  # a target verdict (the targets sheet, the view, the brief)
+    "更松": ("更宽松",),
+    "覆盖": ("写到",),  # a unit the plan takes up (the brief's method paragraph said 写到)
 }
+
+
+def test_a_target_verdict_has_one_word_and_none_is_a_local_addition() -> None:
+    """The targets table, the view and the brief name a verdict alike; a target the plan adds is no 地方新增,
+    the name of the plan's own measures."""
+    from jtcompare.report.i18n import label
+
+    for verdict, shown in (*((v, v) for v in ("stricter", "laxer", "equal", "added")), ("not_in_plan", "none")):
+        assert label(f"verdict.{verdict}", "zh") == label(f"view.verdict.{shown}", "zh"), verdict
+    assert label("verdict.added", "zh") != label("column.local", "zh") == "地方新增"
 
 
 def _zh_words() -> list[tuple[str, str]]:

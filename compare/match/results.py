@@ -157,21 +157,31 @@ class MeasureResult:
 
     @property
     def key_units_covered(self) -> int:
-        return sum(u.state == "covered" for u in self.key_units)
+        return sum(u.state == "covered" for u in self.key_units) if self.applies else 0
 
     @property
     def key_units_total(self) -> int:
-        return len(self.key_units)
+        """0 for a measure that does not apply to the plan: its units' calls (kept in `units`) are no finding, and
+        a reader would take 0/1 for a gap the status denies."""
+        return len(self.key_units) if self.applies else 0
+
+    @property
+    def applies(self) -> bool:
+        return self.status != "not_applicable"
 
     @property
     def key_units_shown(self) -> str:
         """Key units covered out of key units, as every output shows it to a reader: "2/3" ("" for a measure with
-        no units); data outputs give the two numbers (key_units_covered, key_units_total)."""
-        return f"{self.key_units_covered}/{self.key_units_total}" if self.key_units else ""
+        no units, or one that does not apply); data outputs give the two numbers (key_units_covered,
+        key_units_total)."""
+        return f"{self.key_units_covered}/{self.key_units_total}" if self.key_units_total else ""
 
     @property
     def units_missing(self) -> tuple[str, ...]:  # joined with UNITS_JOINED in flat outputs (CSV, frames)
-        """The key units the plan does not cover, each marked weaker or missing: what to look for."""
+        """The key units the plan does not cover, each marked weaker or missing: what to look for. None when the
+        measure does not apply to the plan: a reader would take "missing" for a gap that the status denies."""
+        if not self.applies:
+            return ()
         return tuple(f"{u.text.rstrip('。,;')} ({u.state})" for u in self.key_units if u.state != "covered")
 
 

@@ -210,8 +210,12 @@ def _sentence(measure_id: str, text: str, clause: str, score: float, shared: lis
 
 def row(m: MeasureResult, chapter: int, depts: str, lang: Lang = "en") -> Row:
     shown = m.matches or ((m.nearest,) if m.nearest else ())
-    units = unit_rows(m)
-    shared, missing, marks = list(m.highlight.shared), list(m.highlight.missing), list(m.highlight.city)
+    # a measure that does not apply shows its reason and the plan's nearest text, not unit and target calls that
+    # would read as gaps
+    applies = m.applies
+    units = unit_rows(m) if applies else []
+    shared, marks = list(m.highlight.shared), list(m.highlight.city)
+    missing = list(m.highlight.missing) if applies else []
     sentences = [_sentence(x.measure.id, x.measure.text, x.clause.label, x.score, marks) for x in shown]
     return Row(
         id=m.measure.id,
@@ -231,7 +235,7 @@ def row(m: MeasureResult, chapter: int, depts: str, lang: Lang = "en") -> Row:
         nearest=None if m.matches else (sentences[0] if sentences else None),
         shared=maximal(shared),
         missing=maximal(missing, shared),
-        targets=target_rows(m),
+        targets=target_rows(m) if applies else [],
         units=units,
         chapter=chapter,
         depts=depts,
