@@ -111,8 +111,10 @@ def _softened(taking: Taking) -> str | None:
     covered = [u.text for u, _ in taking.covered()]
     w, plan_text = words(), chosen[0].measure.text
     base_text = "".join(covered) if covered else taking.sentence.measure.text
-    b_strong, _ = obligation(base_text)
+    b_strong, b_soft = obligation(base_text)
     p_strong, p_soft = obligation(plan_text)
+    # a soft word the base itself uses beside its binding one (a 有序 next to a 确保) is no softening of it
+    p_soft -= b_soft
     if (b_strong - w.weak_binding) and not (p_strong - w.weak_binding) and p_soft:
         return f"weakened: {'/'.join(sorted(b_strong))} -> {'/'.join(sorted(p_soft))}"
     pushed = [x for x in w.pushing if x in base_text]
@@ -223,10 +225,10 @@ _YEAR = re.compile(r"(?:到|至|在)?(20\d{2})年(?:底|前|末|之前)?[,,]?")
 def _dated_goal(taking: Taking, base_text: str) -> str | None:
     """A dated goal the base does not set: the sentence that takes a unit up says by when it will be done
     (到2025年…快递包装基本实现绿色转型, 至2023年底实现原生生活垃圾零填埋, 到2025年…园区实现循环化改造全覆盖)
-    and the goal, the words after the year up to the sentence's end, names that unit's key term and says
-    something is achieved (words.toml's goal_verbs), not merely under way. The base measure names no year.
-    The key term must be specific, as for an added target (`target_subject_sentences`): 城市 in a list of
-    城市轨道交通 kilometres is no dated goal of 城市绿色配送."""
+    and the goal, the words after the year up to the sentence's end, names that unit's key term and says, in the
+    same comma part, that something is achieved (words.toml's goal_verbs), not merely under way. The base measure
+    names no year. The key term must be specific, as for an added target (`target_subject_sentences`): 城市 in a
+    list of 城市轨道交通 kilometres is no dated goal of 城市绿色配送."""
     if _YEAR.search(taking.sentence.measure.text):
         return None
     by_id = {s.measure.id: s for s in taking.chosen}
@@ -240,9 +242,17 @@ def _dated_goal(taking: Taking, base_text: str) -> str | None:
             goal = re.split(r"[。;;]", text[m.end() :], maxsplit=1)[0]
             if goal in base_text:  # the base sets this goal elsewhere: not one "the base does not set"
                 continue
-            if any(v in goal for v in words().goal_verbs) and (named := [t for t in own if t in goal]):
-                return f"adds a dated goal: {m.group(1)}: {clip(goal, 40)} ({s.measure.id}, on {named[0]})"
+            for part in re.split(r"[,，:：]", goal):
+                if _says_achieved(part) and (named := [t for t in own if t in part]):
+                    return f"adds a dated goal: {m.group(1)}: {clip(goal, 40)} ({s.measure.id}, on {named[0]})"
     return None
+
+
+def _says_achieved(part: str) -> bool:
+    """A goal verb (words.toml's goal_verbs) in one comma part of a goal: the verb and the key term it names must
+    be of one phrase (到2030年,…助力实现碳达峰目标,…土壤…治理水平显著提高 achieves no 土壤 goal), and 建成 is a
+    verb, not the place 建成区 (城市建成区绿化覆盖率), as targets.py reads it."""
+    return any(v in part.replace("建成区", "") for v in words().goal_verbs)
 
 
 def _compare_targets(targets: tuple[Target, ...], context: list[Measure], settings: Settings) -> list[TargetPair]:

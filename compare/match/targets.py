@@ -65,6 +65,9 @@ _DOWN_WORDS = (
     "降低至",
     "降低到",
     "减少到",
+    "减少至",
+    "削减至",
+    "削减到",
 )
 _REDUCE_WORDS = ("下降", "降低", "减少", "削减", "压减")
 # words around an indicator that say who acts or how, not what is measured: 全市, 力争, 分别, 执行, 提升 ...
@@ -221,6 +224,8 @@ def _read_left(left: str, suffix: str) -> tuple[str, Direction, str]:
     ]
     if found:  # the comparator nearest the number wins; at equal end, the longest (不低于 over 低于)
         end, length, word, direction = max(found)
+        if suffix in ("以内", "以下"):  # 稳定在0.9‰以下 is a ceiling, whatever verb comes before the number
+            direction = "down"
         comp = f"{word}…{suffix}" if suffix else word
         return comp, direction, left[: end - length]  # type: ignore[return-value]
     if suffix in ("以内", "以下"):
