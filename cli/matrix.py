@@ -257,6 +257,7 @@ def override_cmd(
       jtcompare override --import chongqing-gaps.xlsx
     """
     from jtcompare.api import Library
+    from jtcompare.report.evidence import override_text
     from jtcompare.report.i18n import label, resolve_lang
     from jtcompare.report.vocab import parse_status, status_word, typed_lang
 
@@ -290,13 +291,22 @@ def override_cmd(
         done = "cli.confirmed" if pinned.confirmed else "cli.pinned"
         found = lib.find(plan)
         say(done, measure=measure, status=word, plan=plan_ref(found.id, found.name), path=pinned.path)
+        if (was := pinned.replaced) is not None and (was.status, was.note, was.by) != (parse_status(status), note, by):
+            # another call was there (a colleague's, or an earlier one): say what is gone, as --clear does
+            shown = one_line(override_text(was.note, state["lang"]))  # a confirmation in the command's words
+            said = message("cli.cleared_note", note=shown) if was.note else None
+            who = ("，" if state["lang"] == "zh" else ", ").join(x for x in (was.by, was.date) if x)  # a date always
+            say("cli.replaced", status=message(f"status.{was.status}"), note=said, who=who)
         if pinned.framing:  # pinned all the same: the view and the workbooks show it by the cell
             say("cli.pinned_not_counted", measure=measure)
 
 
 def _clear(lib: Library, plan: str, measure: str, base: str) -> None:
+    from jtcompare.report.evidence import override_text
+
     path, gone = lib.clear_override(plan, measure, base=base)
-    said = message("cli.cleared_note", note=one_line(gone.note)) if gone.note else None
+    shown = one_line(override_text(gone.note, state["lang"]))  # a confirmation in the command's words
+    said = message("cli.cleared_note", note=shown) if gone.note else None
     found = lib.find(plan)
     say(
         "cli.cleared",

@@ -67,11 +67,12 @@ def settings(config: PathLike | None = None, **values: float) -> Settings:
 class Pinned:
     """What `Library.override` did: the overrides file written; whether the status given was the engine's own call
     (kept as a confirmation, not a correction); whether the measure is of a framing or situation clause, which no
-    coverage counts (`Library.framing`)."""
+    coverage counts (`Library.framing`); the override it replaced, if the cell had one."""
 
     path: Path
     confirmed: bool
     framing: bool
+    replaced: Override | None = None  # the override the cell had before (its status, note, by and date)
 
 
 class Library:
@@ -277,8 +278,10 @@ class Library:
         confirmed = confirms(self._engine_call(lib, plan, measure, base), str(now), match)
         if confirmed:
             note = confirmed_note(note, typed_lang(status))
-        path = add_override(folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match)
-        return Pinned(path, confirmed, self.framing(measure, base))
+        path, replaced = add_override(
+            folder, lib.load(plan), lib.load(base), measure, status, note=note, by=by, match=match
+        )
+        return Pinned(path, confirmed, self.framing(measure, base), replaced)
 
     def _engine_call(self, lib: _Folder, plan: str, measure: str, base: str) -> str | None:
         """The engine's own status of one cell, as review_import's; None where there is none to give

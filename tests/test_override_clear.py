@@ -177,3 +177,27 @@ def test_the_engines_own_call_pinned_from_the_command_line_is_a_confirmation(lib
     assert "pinned as" in matched.output, matched.output
     now = cell(lib, "N10.02")
     assert now["confirmed"] is False and now["matches"][0]["id"] == "WH03.01"
+
+
+def test_pinning_over_a_colleagues_override_says_what_it_replaced(lib) -> None:
+    """A second analyst's pin replaced the first's without a word: now the command names the call that is gone,
+    its note, its author and its date; pinning the same call again says nothing of the kind."""
+    first = run("override", "wuhan", "N08.03", "omitted", "--note", "only the title", "--by", "甲", lib=lib)
+    assert first.exit_code == 0 and "replaces" not in first.output
+    again = run("override", "wuhan", "N08.03", "omitted", "--note", "only the title", "--by", "甲", lib=lib)
+    assert "replaces" not in again.output
+    second = run("override", "wuhan", "N08.03", "adopted", "--note", "WH07 says it", "--by", "乙", lib=lib)
+    assert second.exit_code == 0
+    assert "note: this replaces the override the cell had: omitted: only the title (甲, " in second.output
+    assert cell(lib, "N08.03")["status"] == "adopted" and len(rows(lib)) == 1
+    zh = run("override", "wuhan", "N08.03", "部分采纳", "--note", "再核", "--by", "丙", lib=lib, lang="zh")
+    # adopted is the engine's own call: a confirmation, said in the command's language whatever it was typed in
+    assert "注意：该格原有的人工改判已被替换：采纳：确认原判定：WH07 says it（乙，" in zh.output
+    cleared = run("override", "wuhan", "N08.03", "--clear", lib=lib)
+    assert "removed the override of N08.03 for wuhan (partial: 再核)" in cleared.output
+    run("override", "wuhan", "N08.03", "adopted", "--note", "对", lib=lib, lang="zh")  # written in Chinese
+    assert "confirms the engine's call: 对" in run("override", "wuhan", "N08.03", "--clear", lib=lib).output
+    run("override", "wuhan", "N08.03", "adopted", "--note", "对", lib=lib, lang="zh")
+    shown = run("align", "wuhan", "--format", "csv", lib=lib).stdout
+    assert "确认原判定" not in shown and "confirms the engine's call: 对" in shown
+    assert "confirms the engine's call: 对" in cell(lib, "N08.03")["evidence"]

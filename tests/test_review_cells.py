@@ -113,6 +113,40 @@ def test_a_reviewed_matrix_workbook_round_trips_with_reviewer_and_date(lib, tmp_
     assert "0 changed, 0 confirmed, 2 unchanged" in again
 
 
+def test_two_sheets_that_correct_one_cell_differently_are_refused_and_nothing_is_written(lib, tmp_path) -> None:
+    """A matrix workbook shows a gap on its plan's Gaps sheet and again on Review: two reviewers may fill both.
+    Which status stands is no question the order of the sheets should answer."""
+    out = tmp_path / "m.xlsx"
+    _run("matrix", "--out", str(out), "--plans-dir", str(lib))
+    wb = load_workbook(out)
+    gaps, review = wb[f"{label('excel.sheet.gaps', 'en')} wuhan"], wb[label("excel.sheet.review", "en")]
+    spots = {}
+    for ws in (gaps, review):
+        header = [c.value for c in ws[1]]
+        col = {k: header.index(label(f"col.{k}", "en")) + 1 for k in ("measure", *REVIEW_KEYS)}
+        plan_col = header.index(label("col.plan", "en")) + 1 if label("col.plan", "en") in header else None
+        spots[ws.title] = (ws, col, plan_col)
+    ws, col, _ = spots[gaps.title]
+    measure = ws.cell(2, col["measure"]).value
+    ws.cell(2, col["analyst_status"]).value = "omitted"
+    ws, col, plan_col = spots[review.title]
+    row = next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, col["measure"]).value == measure and ws.cell(r, plan_col).value == "wuhan"
+    )
+    ws.cell(row, col["analyst_status"]).value = "adopted"
+    wb.save(out)
+    result = runner.invoke(app, ["override", "--import", str(out), "--plans-dir", str(lib)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert f"give wuhan {measure} two statuses (omitted, adopted); keep one" in line
+    assert f"sheet {gaps.title}, row 2" in line and f"sheet {review.title}, row {row}" in line
+    assert not (lib / "wuhan.overrides.csv").exists()  # nothing written
+    zh = runner.invoke(app, ["override", "--import", str(out), "--plans-dir", str(lib), "--lang", "zh"])
+    assert "两个判定（未采纳、采纳）" in zh.stderr and "武汉市" in zh.stderr
+
+
 def test_a_chinese_report_workbook_round_trips_its_review_columns(lib, tmp_path) -> None:
     out = tmp_path / "wuhan.xlsx"
     _run("report", "wuhan", "--lang", "zh", "--out", str(out), "--plans-dir", str(lib))

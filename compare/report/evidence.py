@@ -136,12 +136,15 @@ def _t(key: str, lang: Lang, **values: str) -> str:
 
 def evidence_text(line: str, lang: Lang) -> str:
     """The evidence line for a reader: as written in English; in Chinese, every word of it translated (an
-    analyst's note is the analyst's own words and stays as typed)."""
-    if lang == "en" or not line:
+    analyst's note is the analyst's own words and stays as typed). A confirmation of the engine's call is said in
+    `lang` whatever language the review that wrote it was in."""
+    if not line:
         return line
     if confirmed := split_confirmation(line):
         engine, note = confirmed
         return f"{evidence_text(engine, lang)}{_t('evidence.item_sep', lang)}{confirmation_in(note, lang)}"
+    if lang == "en":
+        return line
     if override := _OVERRIDE.match(line):
         return _t(
             "evidence.override",

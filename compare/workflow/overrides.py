@@ -155,14 +155,17 @@ def _pinned(m: MeasureResult, o: Override, plan: Plan) -> MeasureResult:
 
 def add_override(
     folder: Path, plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str = ""
-) -> Path:
-    """Append (or replace) one override and write the file atomically, under the library's lock."""
+) -> tuple[Path, Override | None]:
+    """Append (or replace) one override and write the file atomically, under the library's lock; the file, and
+    the override it replaced (another analyst's call, which the caller says is gone)."""
     from jtcompare.plans.library_edit import writing  # tomlkit and flock: only when an override is written
 
     new = checked_override(plan, base, measure_id, status, note=note, by=by, match=match)
     with writing(folder):  # two analysts pinning at once: each sees the other's row
-        rows = [o for o in read_overrides(folder, plan.id) if not same_cell(o, new)]
-        return write_overrides(folder, plan.id, [*rows, new])
+        rows = read_overrides(folder, plan.id)
+        replaced = next((o for o in reversed(rows) if same_cell(o, new)), None)  # the last is the one applied
+        kept = [o for o in rows if not same_cell(o, new)]
+        return write_overrides(folder, plan.id, [*kept, new]), replaced
 
 
 def remove_override(folder: Path, start: Path, plan_id: str, base_id: str, measure_id: str) -> tuple[Path, Override]:

@@ -81,6 +81,7 @@ def _apply(
     result = ReviewImport()
     pending: dict[str, list[Override]] = {}
     engine: dict[tuple[str, str], dict[str, str]] = {}
+    given: dict[tuple[str, str, str], tuple[Said, str]] = {}  # each cell's first status in the file, and where
     for where, row in rows:
         status = _status(row["analyst_status"], path, where)
         agrees = _agrees(row["analyst_agree"], path, where)
@@ -115,6 +116,7 @@ def _apply(
             said = message("error.review.in_row", path=path, where=where.said, text=exc.said or str(exc))
             raise BadOption(f"{path}: {where}: {exc}", said) from None
         new = dataclasses.replace(new, date=_date(row["analyst_date"], path, where) or new.date)  # names its row
+        _one_status_a_cell(given, (plan.id, base.id, new.measure), where, new.status, path, plan)
         if row.get("text") and row["text"] != new.text:
             result.stale.append(
                 Said(
@@ -141,6 +143,35 @@ def _apply(
     for plan_id, overrides in pending.items():
         result.files.append(write_overrides(folder, plan_id, overrides))
     return result
+
+
+def _one_status_a_cell(
+    given: dict[tuple[str, str, str], tuple[Said, str]],
+    cell: tuple[str, str, str],
+    where: Said,
+    status: str,
+    path: Path,
+    plan: Plan,
+) -> None:
+    """Two rows of one file (two sheets of a workbook, say) that give a cell different statuses are refused before
+    anything is written: which reviewer is right is no question the order of the rows should answer."""
+    first, had = given.setdefault(cell, (where, status))
+    if had == status:
+        return
+    named = plan_ref(plan.id, plan.meta.name)
+    raise BadOption(
+        f"{path}: {first} and {where} give {plan.id} {cell[2]} two statuses ({had}, {status}); keep one",
+        message(
+            "error.review.conflict",
+            path=path,
+            first=first.said,
+            where=where.said,
+            plan=named,
+            measure=cell[2],
+            had=message(f"status.{had}"),
+            status=message(f"status.{status}"),
+        ),
+    )
 
 
 def _said(result: ReviewImport, plan: Plan, new: Override, before: Override | None, *, engine: str | None) -> None:
