@@ -242,11 +242,33 @@ def test_a_file_that_is_not_an_export_is_refused_in_one_line(tmp_path) -> None:
 def test_datasette_metadata_names_every_table_and_column(shipped) -> None:
     meta = json.loads((ROOT / "docs" / "datasette-metadata.json").read_text(encoding="utf-8"))
     tables = meta["databases"]["plans"]["tables"]
-    assert set(tables) == {*TABLES, "statuses", "verdicts", "export_info"}
+    assert set(tables) == {*TABLES, "statuses", "verdicts", "export_info", "coverage"}
+    assert len({spec["title"] for spec in tables.values()}) == len(tables)  # no two pages of one title
     for table, spec in tables.items():
         columns = [r[1] for r in rows(shipped, f"PRAGMA table_info({table})")]
         assert set(spec["columns"]) == set(columns), table
         assert any("\u4e00" <= ch <= "\u9fff" for ch in spec["title"]), table
+
+
+def test_the_coverage_view_is_every_reports_summary_line(shipped) -> None:
+    """Averaging the statuses of judgements counts framing measures (they have a status) and gets another figure
+    than the tool's; the view counts as the reports do."""
+    import jtcompare
+
+    summary = jtcompare.Library(PLANS).matrix("national").summary_frame()
+    keys = ["adopted", "strengthened", "partial", "omitted", "not_applicable", "measures", "flagged", "overridden"]
+    found = rows(shipped, f"SELECT plan, coverage, local, {', '.join(keys)} FROM coverage WHERE base = 'national'")
+    assert {r[0] for r in found} == set(summary.index) == set(CITIES)
+    for plan, coverage, local, *counts in found:
+        assert counts == [int(summary.loc[plan, k]) for k in keys], plan
+        assert coverage == pytest.approx(summary.loc[plan, "coverage"], abs=5e-4)
+        assert local == summary.loc[plan, "local"]
+    naive = rows(
+        shipped,
+        "SELECT sum((status IN ('adopted', 'strengthened')) + 0.5 * (status = 'partial')) * 1.0 / sum(counted) "
+        "FROM judgements WHERE plan = 'wuhan'",
+    )[0][0]
+    assert naive > summary.loc["wuhan", "coverage"] + 0.02  # what the view is for
 
 
 def test_no_copy_left_behind(tmp_path) -> None:
@@ -347,6 +369,7 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
     with sqlite3.connect(out) as conn:
         if sqlite3.sqlite_version_info < (3, 35, 0):
             pytest.skip("DROP COLUMN needs SQLite 3.35 to make the older file")
+        conn.execute("DROP VIEW coverage")  # it came later still
         conn.execute("ALTER TABLE judgements DROP COLUMN engine_status")
         conn.execute("ALTER TABLE judgements DROP COLUMN confirmed")
         conn.execute("DROP TABLE unit_judgements")
@@ -367,6 +390,7 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
     assert rows(out, "SELECT count(*) FROM verdicts WHERE id = 'not in plan'") == [(0,)]
     assert rows(out, "SELECT count(*) FROM unit_judgements WHERE plan = 'wuhan'")[0][0] > 300
     assert rows(out, "SELECT name FROM sqlite_master WHERE name = 'mine'") == [("mine",)]
+    assert {r[0] for r in rows(out, "SELECT plan FROM coverage")} == {"wuhan", "chongqing"}  # the view is made too
 
 
 def test_a_plan_changed_since_its_export_against_another_base_leaves_no_dangling_rows(tmp_path) -> None:

@@ -2,11 +2,13 @@
 
 Tables: plans, clauses, measures (every plan's sentences, the base's too), units (the base's action units),
 judgements (one row per plan x base measure), targets, local_additions, overrides, and statuses and verdicts (the
-English ids the other tables hold, with their Chinese and English words). Column names and ids (statuses, verdicts,
-roles, unit kinds) are English in every language, so a query reads any export; the sentences written for a reader
-(a judgement's evidence, its units not covered, the word for an override without a note) are in the export's
-language (`lang` in export_info), worded as the workbook words them (vocab.worded). Keys are compound where an id
-is only unique within its plan ((plan, id) for clauses and measures), and every reference is a declared foreign key.
+English ids the other tables hold, with their Chinese and English words); the view `coverage` is each plan's
+summary line (counts by status, coverage, cells to check), computed from judgements. Column names and ids
+(statuses, verdicts, roles, unit kinds) are English in every language, so a query reads any export; the sentences
+written for a reader (a judgement's evidence, its units not covered, the word for an override without a note)
+are in the export's language (`lang` in export_info), worded as the workbook words them (vocab.worded). Keys are
+compound where an id is only unique within its plan ((plan, id) for clauses and measures), and every reference is
+a declared foreign key.
 
 Full-text search: FTS5 tables measures_fts, clauses_fts and units_fts with the **trigram** tokenizer (SQLite
 3.34 or later). FTS5's default tokenizer keeps a run of Chinese characters as one token, so `MATCH '碳捕集'` would
@@ -120,6 +122,31 @@ CREATE INDEX IF NOT EXISTS measures_clause ON measures (plan, clause);
 CREATE INDEX IF NOT EXISTS unit_judgements_state ON unit_judgements (base, measure, unit, state);
 CREATE INDEX IF NOT EXISTS targets_indicator ON targets (plan_indicator, plan_year);
 CREATE INDEX IF NOT EXISTS targets_measure ON targets (base, measure);
+CREATE INDEX IF NOT EXISTS judgements_best_match ON judgements (plan, best_match);
+CREATE INDEX IF NOT EXISTS unit_judgements_covered_by ON unit_judgements (plan, covered_by);
+"""
+
+# The summary every report heads with, made from the judgements so it cannot disagree with them: counts of the
+# counted cells by status (framing and situation measures have a status but count in no coverage; a measure that
+# does not apply is left out too), coverage = (adopted + strengthened + partial / 2) / counted, as the tool says it.
+# Made again on every export, after an older file's columns are renamed and added (a view names them).
+VIEWS = """
+DROP VIEW IF EXISTS coverage;
+CREATE VIEW coverage AS
+SELECT j.plan, j.base,
+    sum(j.counted AND j.status = 'adopted') AS adopted,
+    sum(j.counted AND j.status = 'strengthened') AS strengthened,
+    sum(j.counted AND j.status = 'partial') AS partial,
+    sum(j.counted AND j.status = 'omitted') AS omitted,
+    sum(m.role = 'action' AND j.status = 'not_applicable') AS not_applicable,
+    sum(j.counted) AS measures,
+    (sum(j.counted AND j.status IN ('adopted', 'strengthened')) + 0.5 * sum(j.counted AND j.status = 'partial'))
+        / nullif(sum(j.counted), 0) AS coverage,
+    sum(j.counted AND j.flagged) AS flagged,
+    sum(j.overridden IS NOT NULL AND NOT coalesce(j.confirmed, 0)) AS overridden,
+    (SELECT count(*) FROM local_additions l WHERE l.plan = j.plan AND l.base = j.base) AS local
+FROM judgements j JOIN measures m ON m.plan = j.base AND m.id = j.measure
+GROUP BY j.plan, j.base;
 """
 
 # table -> its key; the rows of a plan a re-export no longer makes are deleted by it (see `_put`)
@@ -474,6 +501,7 @@ def _update(
         db.conn.executescript(SCHEMA)  # foreign keys stay unenforced while rows are replaced; checked at the end
         _rename_columns(db)
         _add_columns(db)
+        db.conn.executescript(VIEWS)
         _put(db, "statuses", status_rows(), {})
         _put(db, "verdicts", verdict_rows(), {})
         _rename_ids(db)
