@@ -352,8 +352,8 @@ def errors(lang: str | None = None) -> Iterator[None]:
 
     state["lang"] = message_lang(lang)
     try:
-        resolve_lang(lang, "en")  # an unknown --lang or $JTCOMPARE_LANG is refused by every command alike
         with _signals_unwind(), for_the_command_line():  # the engine's errors name options, not Python arguments
+            resolve_lang(lang, "en")  # an unknown --lang or $JTCOMPARE_LANG is refused by every command alike
             yield
     except JtError as exc:
         if state["debug"]:

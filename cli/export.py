@@ -99,7 +99,7 @@ def _check_format(fmt: str | None, out: Path) -> None:
         )
     if fmt is not None and fmt.lower() not in FORMATS:
         raise BadOption(
-            f"unknown format '{fmt}'; export writes {', '.join(FORMATS)}",
+            f"--format: unknown format '{fmt}'; export writes {', '.join(FORMATS)}",
             message("error.export_unknown_format", format=fmt, choices=list(FORMATS)),
         )
     from jtcompare.cli.output import warn_if_named_otherwise

@@ -60,7 +60,7 @@ def resolve_format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) 
                 message("error.format_not_written", path=out, format=fmt, choices=list(allowed)),
             )
         raise BadOption(
-            f"unknown format '{fmt}'; choose one of {', '.join(allowed)}",
+            f"--format: unknown format '{fmt}'; choose one of {', '.join(allowed)}",
             message("error.unknown_format", format=fmt, choices=list(allowed)),
         )
     if fmt in NEEDS_OUT and out is None:

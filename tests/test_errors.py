@@ -117,7 +117,7 @@ def test_bad_input_is_one_line_naming_file_and_problem(tmp_path, name, data, opt
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
     if problem is None:
-        assert lines[0] == "error: unknown input format 'xls'; choose one of txt, docx, pdf, html"
+        assert lines[0] == "error: --from: unknown input format 'xls'; choose one of txt, docx, pdf, html"
     else:
         assert lines[0].startswith(f"error: {path}: {problem}")
     assert sorted(os.listdir(tmp_path)) == before  # nothing written
@@ -139,7 +139,7 @@ def test_a_zip_bomb_is_refused_before_it_is_parsed(tmp_path, monkeypatch) -> Non
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "yaml"], "error: unknown format 'yaml'; choose one of table, md, json"),
+        (["--format", "yaml"], "error: --format: unknown format 'yaml'; choose one of table, md, json"),
         (["--level", "town"], "error: unknown level 'town'; choose one of national, province, city, district, other"),
         (["--date", "2023-13-01"], "error: --date '2023-13-01' is not a date like 2023-05-11"),
         (["--id", "武汉"], "error: --id '武汉' must be a-z, digits, - or _, starting with a letter (e.g. wuhan)"),

@@ -126,7 +126,7 @@ def test_lang_and_environment_choose_the_labels(tmp_path) -> None:
     assert env.splitlines()[0].split()[:3] == ["名称", "印发日期", "采纳"]  # in Chinese the name names the plan
     assert invoke("matrix", "--lang", "en", env={"JTCOMPARE_LANG": "zh"}).stdout.startswith("plan")
     bad = runner.invoke(app, ["align", "wuhan", "--lang", "fr", "--plans-dir", str(PLANS)])
-    assert bad.exit_code == 2 and bad.stderr.strip() == "error: unknown language 'fr'; choose one of zh, en"
+    assert bad.exit_code == 2 and bad.stderr.strip() == "error: --lang: unknown language 'fr'; choose one of zh, en"
     out = tmp_path / "m.xlsx"
     invoke("matrix", "--out", str(out), "--lang", "zh")
     wb = load_workbook(out)
@@ -166,9 +166,9 @@ def test_every_command_takes_lang_and_reads_a_locale_or_refuses_a_language_alike
         assert zh.exit_code == 0, zh.output
         assert zh_word in zh.stdout and en_word not in zh.stdout, (env, lang)
     assert runner.invoke(app, args, env={"COLUMNS": "200", "JTCOMPARE_LANG": "en-US"}).stdout == english
-    for env, lang in (({}, ["--lang", "fr"]), ({"JTCOMPARE_LANG": "fr"}, [])):
+    for env, lang, given in (({}, ["--lang", "fr"], "--lang"), ({"JTCOMPARE_LANG": "fr"}, [], "$JTCOMPARE_LANG")):
         bad = runner.invoke(app, [*args, *lang], env=env)
-        assert bad.exit_code == 2 and bad.stderr == "error: unknown language 'fr'; choose one of zh, en\n"
+        assert bad.exit_code == 2 and bad.stderr == f"error: {given}: unknown language 'fr'; choose one of zh, en\n"
         assert bad.stdout == ""
 
 

@@ -267,7 +267,11 @@ def test_report_and_align_write_the_same_view(tmp_path) -> None:
     [
         (["view", "wuhan"], 2, "error: the view is an HTML file: give --out FILE.html"),
         (["view", "wuhan", "--out", "x.csv"], 2, "error: x.csv: this command does not write csv; use one of html"),
-        (["view", "wuhan", "--out", "x.html", "--lang", "fr"], 2, "error: unknown language 'fr'; choose one of zh, en"),
+        (
+            ["view", "wuhan", "--out", "x.html", "--lang", "fr"],
+            2,
+            "error: --lang: unknown language 'fr'; choose one of zh, en",
+        ),
         (["matrix", "--format", "html"], 2, "error: html output needs --out FILE.html"),
         (["view", "nowhere", "--out", "x.html"], 2, "error: no plan 'nowhere'"),
     ],

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from jtcompare.atomic import file_kind, kind_message
-from jtcompare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile, message, option, os_reason
+from jtcompare.errors import BadOption, EmptyFile, TooLarge, UnreadableFile, either, message, option, os_reason
 from jtcompare.ingest.document import FORMATS, MB, Document, human_size
 from jtcompare.ingest.docx import read_docx
 from jtcompare.ingest.html import read_html
@@ -38,8 +38,10 @@ def check_input_format(fmt: str | None) -> str | None:
     name = {"htm": "html", "text": "txt"}.get(fmt.lower().lstrip("."), fmt.lower().lstrip("."))
     if name not in FORMATS:
         raise BadOption(
-            f"unknown input format '{fmt}'; choose one of {', '.join(FORMATS)}",
-            message("error.unknown_input_format", format=fmt, choices=list(FORMATS)),
+            f"{either('--from', 'format=')}: unknown input format '{fmt}'; choose one of {', '.join(FORMATS)}",
+            message(
+                "error.unknown_input_format", option=either("--from", "format="), format=fmt, choices=list(FORMATS)
+            ),
         )
     return name
 

@@ -109,6 +109,12 @@ class Settings:
 DEFAULTS = Settings()
 
 
+def _reason(exc: Exception) -> str:
+    """The system's reason alone for a file that cannot be opened ("No such file or directory", not the errno and
+    the path again: the line names the file); a parser's complaint as it is."""
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
 def load_settings(path: Path | None = None, **overrides: float | None) -> Settings:
     """Defaults, then the TOML file's values, then explicit overrides (None means not given)."""
     settings = DEFAULTS
@@ -116,8 +122,8 @@ def load_settings(path: Path | None = None, **overrides: float | None) -> Settin
         try:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:  # TOMLDecodeError, UnicodeDecodeError, an int of 5000 digits
-            said = message("error.config_unreadable", path=path, reason=detail(exc))
-            raise BadOption(f"{path}: cannot read config ({exc})", said) from None
+            said = message("error.config_unreadable", path=path, reason=detail(exc, _reason(exc)))
+            raise BadOption(f"{path}: cannot read config ({_reason(exc)})", said) from None
         settings = _apply(settings, raw.get("align", raw), str(path))
         try:  # a config file must make sense on its own; say which file does not
             _check(settings)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from jtcompare.errors import BadOption, JtError, Message, Said, message
+from jtcompare.errors import BadOption, JtError, Message, Said, message, option
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -61,9 +61,10 @@ def resolve_lang(lang: str | None, default: Lang) -> Lang:
     chosen = lang or os.environ.get(ENV_LANG) or default
     found = lang_code(chosen)
     if found is None:
+        given = option("lang") if lang else f"${ENV_LANG}"  # where the code came from
         raise BadOption(
-            f"unknown language '{chosen}'; choose one of {', '.join(LANGS)}",
-            message("error.unknown_language", lang=chosen, choices=list(LANGS)),
+            f"{given}: unknown language '{chosen}'; choose one of {', '.join(LANGS)}",
+            message("error.unknown_language", option=given, lang=chosen, choices=list(LANGS)),
         )
     return found
 
