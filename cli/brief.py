@@ -19,7 +19,7 @@ from jtcompare.cli.options import (
     pick_base,
 )
 from jtcompare.cli.output import emit, precheck
-from jtcompare.errors import BadOption, message
+from jtcompare.errors import BadOption, Said, message
 
 
 @app.command("brief")
@@ -65,3 +65,14 @@ def brief_cmd(
         if not quiet:
             for problem in a.stale:
                 note("note", problem)
+            say_if_chart_in_english(language)
+
+
+def say_if_chart_in_english(language: str) -> None:
+    """A Chinese brief made where no Chinese font is installed has its chart in English: the user is told why
+    and what to install, rather than finding it in the document."""
+    from jtcompare.report.chart import chart_in_english
+    from jtcompare.report.i18n import label
+
+    if chart_in_english(language):  # type: ignore[arg-type]
+        note("note", Said(label("note.chart_no_font", "en"), message("note.chart_no_font")))

@@ -210,6 +210,10 @@ def report_cmd(
         a = lib.align(plan, pick_base(base, base_option, lib), use_cache=not no_cache, overrides=not no_overrides)
         emit(render_one(a, fmt, language, gaps=True), out, force=force, quiet=quiet, bom=fmt == "csv")
         _notes(list(a.stale), quiet)
+        if fmt == "docx" and not quiet:
+            from jtcompare.cli.brief import say_if_chart_in_english
+
+            say_if_chart_in_english(language)
 
 
 @app.command("override")

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import warnings
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -444,6 +445,46 @@ def test_chart_without_a_cjk_font_uses_plain_labels(city_alignments) -> None:
         png = status_chart(bars, "zh", use_font=False)
     assert png.startswith(b"\x89PNG")
     assert not [w for w in caught if "missing from" in str(w.message)]
+
+
+def test_a_chinese_font_installed_after_matplotlib_listed_the_fonts_is_found(monkeypatch) -> None:
+    """matplotlib lists the system's fonts once and caches the list: fonts-noto-cjk installed after a first brief
+    was not in it, and every chart stayed English on a machine that had the font."""
+    from jtcompare.report import chart
+    from matplotlib import font_manager
+
+    system = [p for p in font_manager.findSystemFonts() if "cjk" in Path(p).name.lower()]
+    if not system:
+        pytest.skip("no CJK font file on this machine: apt-get install fonts-noto-cjk to run this test")
+    listed = font_manager.fontManager.ttflist
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [f for f in listed if "CJK" not in f.name])
+    chart.cjk_font.cache_clear()
+    try:
+        assert chart.cjk_font() in chart.CJK_FAMILIES
+    finally:
+        chart.cjk_font.cache_clear()
+
+
+def test_a_chinese_brief_made_without_a_chinese_font_says_so_and_keys_its_chapters(tmp_path, monkeypatch) -> None:
+    """The chart falls back to English words and chapter numbers: the command says why and what to install, and
+    the brief under the chart says which chapter each number is. With a font, neither."""
+    import jtcompare.report.chart as chart
+
+    monkeypatch.setattr(chart, "cjk_font", lambda: None)
+    out = tmp_path / "b.docx"
+    made = runner.invoke(app, ["brief", "wuhan", "--out", str(out), "--plans-dir", str(PLANS)])
+    assert made.exit_code == 0 and "no Chinese font is installed (fonts-noto-cjk" in made.stderr
+    paragraphs = [p.text for p in Document(str(out)).paragraphs]
+    key = next(p for p in paragraphs if p.startswith("本机未安装中文字体"))
+    assert "2 = 二、" in key and "8 = 八、" in key
+    zh = runner.invoke(app, ["report", "wuhan", "--out", str(tmp_path / "r.docx"), "--plans-dir", str(PLANS)])
+    assert "图表的文字为英文" not in zh.stderr and "no Chinese font" in zh.stderr  # the command's words: English
+    monkeypatch.undo()
+    if chart.cjk_font() is None:
+        return  # the machine has no Chinese font: the rest needs one
+    again = runner.invoke(app, ["brief", "wuhan", "--out", str(out), "--force", "--plans-dir", str(PLANS)])
+    assert "font" not in again.stderr
+    assert not any(p.startswith("本机未安装中文字体") for p in (q.text for q in Document(str(out)).paragraphs))
 
 
 # --- help and terminal --------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 from jtcompare.match.results import COVERAGE_STATUSES, STATUSES, Alignment
 from jtcompare.report.caveats import caveats
 from jtcompare.report.cells import pct, target_phrase
-from jtcompare.report.chart import Bar, status_chart
+from jtcompare.report.chart import Bar, chart_in_english, status_chart
 from jtcompare.report.frames import chapter_label, targets_frame
 from jtcompare.report.i18n import Lang, label
 from jtcompare.report.provenance import provenance
@@ -225,10 +225,14 @@ def _chart(doc, a: Alignment, lang: Lang) -> None:
     import io
 
     doc.add_heading(text("brief.chart", lang), level=1)
-    png = status_chart(chapter_bars(a), lang)
+    bars = chapter_bars(a)
+    png = status_chart(bars, lang)
     doc.add_picture(io.BytesIO(png), width=Cm(14))
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _small(doc, text("brief.chart_caption", lang, name=a.plan.meta.name))
+    if chart_in_english(lang):  # the chart fell back to chapter numbers and English words: the reader gets the key
+        key = label("evidence.item_sep", lang).join(f"{b.short} = {b.label}" for b in bars)
+        _small(doc, text("brief.chart_no_font", lang, chapters=key))
 
 
 def _gaps(doc, a: Alignment, lang: Lang) -> None:

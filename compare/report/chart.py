@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from jtcompare.match.results import STATUSES
 from jtcompare.report.i18n import Lang
@@ -40,13 +41,38 @@ class Bar:
     counts: dict[str, int]
 
 
+# file names of the fonts CJK_FAMILIES come in (NotoSansCJK-Regular.ttc, msyh.ttc, wqy-zenhei.ttc, simhei.ttf)
+CJK_FILES = ("cjk", "sourcehan", "msyh", "pingfang", "simhei", "wqy", "droidsansfallback")
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """The first installed font family that has Chinese glyphs, or None."""
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+    found = _first_cjk(font_manager.fontManager)
+    if found is None:
+        # matplotlib lists the system's fonts once, in its cache folder, when it first runs: a font installed
+        # since (fonts-noto-cjk after a first brief) is missing from that list until it is built again, so the
+        # system's font files are looked through for one (a few milliseconds, and only when the list has none)
+        for path in font_manager.findSystemFonts():
+            if any(k in Path(path).name.lower().replace("-", "").replace("_", "") for k in CJK_FILES):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # a font file FreeType cannot read is no font
+                    continue
+        found = _first_cjk(font_manager.fontManager)
+    return found
+
+
+def _first_cjk(manager) -> str | None:  # type: ignore[no-untyped-def]
+    installed = {f.name for f in manager.ttflist}
     return next((name for name in CJK_FAMILIES if name in installed), None)
+
+
+def chart_in_english(lang: Lang) -> bool:
+    """Whether a chart asked for in Chinese comes out with English words and numbered chapters (no CJK font)."""
+    return lang != "en" and cjk_font() is None
 
 
 def status_chart(bars: list[Bar], lang: Lang, *, font: str | None = None, use_font: bool = True) -> bytes:
