@@ -80,6 +80,7 @@ def test_a_notebook_sees_short_results_sortable_statuses_and_every_column_it_joi
     ]
     assert df.loc["N09.04", "chapter"] == "四、突出重点领域" and df.loc["N09.04", "status"] == "not_applicable"
     assert (df["evidence"] == [m.evidence for m in a.measures]).all()
+    assert df["engine_confidence"].dtype == df["confidence"].dtype == "float64"  # no override: all empty, still float
     assert not df["units_missing"].str.contains(r"[,，;；。] \||[,，;；。]$").any()  # no trailing commas
     m = lib.matrix(plans="wuhan")
     assert m.plans == ("wuhan",) and len(repr(m)) < 100

@@ -40,10 +40,12 @@ def test_csv_from_the_view_sets_statuses_in_either_language(lib, tmp_path) -> No
         w.writerow(["wuhan", first["id"], "omitted", "only the title matches", first["text"]])
         w.writerow(["武汉市", second["id"], "未采纳", "不是同一措施", second["text"]])
         w.writerow(["wuhan", "N04.01", "", "", ""])  # not reviewed: skipped
+        w.writerow(["wuhan", "N04.02", "", "ask the bureau", ""])  # a note with no call: said, not applied
     result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
     assert result.exit_code == 0, result.output
     assert f"wuhan {first['id']}: engine's call ({first['status']}) -> omitted" in result.stdout
-    assert "2 changed, 0 confirmed, 0 unchanged, 0 stale" in result.stdout
+    assert "2 changed, 0 confirmed, 0 unchanged, 0 stale, 1 incomplete" in result.stdout
+    assert "incomplete: wuhan N04.02: a note but no status; not applied" in result.stderr
     after = _align(lib, "wuhan")
     assert after[first["id"]]["status"] == after[second["id"]]["status"] == "omitted"
     assert after[second["id"]]["overridden"].startswith("不是同一措施")

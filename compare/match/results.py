@@ -244,7 +244,8 @@ class Alignment:
         """One row per measure of the base: its chapter, status (an ordered category: adopted, strengthened,
         partial, omitted, not_applicable), key units covered, the units not covered, the plan sentences cited and
         the evidence line, with English column names and status ids, for scripts (the outputs word them in
-        either language). No value is missing but `confidence`, which an analyst's override leaves empty."""
+        either language). No value is missing but `confidence`, which an analyst's override leaves empty, and
+        `engine_confidence`, which only an override fills (both float columns: NaN where empty)."""
         return frame_of(cell_rows(self)).set_index("measure")
 
     def __hash__(self) -> int:
@@ -262,6 +263,9 @@ def frame_of(records: list[dict[str, object]]) -> pd.DataFrame:
     import pandas as pd  # only when asked for: an align from the command line never loads pandas
 
     frame = pd.DataFrame(records)
+    for column in ("confidence", "engine_confidence"):  # numbers even where every cell is empty (None -> NaN), so
+        if column in frame:  # frames of several plans concatenate to one float column
+            frame[column] = frame[column].astype("float64")
     if "status" in frame:
         frame["status"] = pd.Categorical(frame["status"], categories=list(STATUSES), ordered=True)
     return frame

@@ -100,6 +100,13 @@ def _apply(
                         message("note.review_no_status", plan=row["plan"], measure=row["measure"]),
                     )
                 )
+            elif row.get("analyst_note", "").strip():  # a reviewer's words with no call: said, not dropped
+                result.incomplete.append(
+                    Said(
+                        f"{row['plan']} {row['measure']}: a note but no status; not applied",
+                        message("note.review_note_only", plan=row["plan"], measure=row["measure"]),
+                    )
+                )
             continue
         try:
             plan, base = lib.load(_plan_ref(row["plan"])), lib.load(_plan_ref(row.get("base") or default_base))
