@@ -10,6 +10,7 @@ from jtcompare.cli.app import app, errors, note
 from jtcompare.cli.options import (
     BaseArgument,
     BaseOption,
+    CheckBelow,
     Config,
     Force,
     NoCache,
@@ -34,6 +35,7 @@ def brief_cmd(
     force: Force = False,
     plans_dir: PlansDir = None,
     config: Config = None,
+    check_below: CheckBelow = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
     quiet: Quiet = False,
@@ -57,7 +59,7 @@ def brief_cmd(
             raise BadOption(f"{out}: the brief is a Word file; name it .docx", message("error.brief_docx", path=out))
         language = resolve_lang(lang, "zh")
         precheck(out, force)
-        lib = Library(plans_dir, config=config)
+        lib = Library(plans_dir, config=config, check_below=check_below)
         a = lib.align(plan, pick_base(base, base_option, lib), use_cache=not no_cache, overrides=not no_overrides)
         from jtcompare.report.brief import write_brief  # python-docx and matplotlib: only when a brief is made
 

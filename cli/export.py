@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from jtcompare.cli.app import app, errors, fail_on_problems, note, say
-from jtcompare.cli.options import Base, Config, Jobs, NoCache, NoOverrides, PlansDir, Quiet
+from jtcompare.cli.options import Base, CheckBelow, Config, Jobs, NoCache, NoOverrides, PlansDir, Quiet
 from jtcompare.errors import BadOption, Said, message
 
 if TYPE_CHECKING:  # the engine is imported by the command that runs it (see cli/align.py)
@@ -42,6 +42,7 @@ def export_cmd(
     base: Base = "national",
     plans_dir: PlansDir = None,
     config: Config = None,
+    check_below: CheckBelow = None,
     jobs: Jobs = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
@@ -74,7 +75,7 @@ def export_cmd(
         from jtcompare.cli.progress import cores, progress_bar
         from jtcompare.report.i18n import resolve_lang
 
-        lib = Library(plans_dir, config=config)
+        lib = Library(plans_dir, config=config, check_below=check_below)
         total = (lambda: len(plans)) if plans else (lambda: len(lib.default_plans(base)))
         with progress_bar(total, not quiet) as progress:
             done = lib.export_sqlite(

@@ -16,6 +16,7 @@ from jtcompare.cli.options import (
     Base,
     BaseArgument,
     BaseOption,
+    CheckBelow,
     Config,
     Force,
     Jobs,
@@ -78,6 +79,7 @@ def matrix_cmd(
     ] = False,
     plans_dir: PlansDir = None,
     config: Config = None,
+    check_below: CheckBelow = None,
     jobs: Jobs = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
@@ -111,7 +113,7 @@ def matrix_cmd(
         base, plans = split_base([first, *(plans or [])] if first else plans, base, plans_dir, config)
         if fmt == "html" and views:
             precheck_views(out, plans, base, plans_dir, force)
-        run = _Run(plans, base, plans_dir, config, jobs, no_cache, no_overrides)
+        run = _Run(plans, base, plans_dir, config, jobs, no_cache, no_overrides, check_below)
         with progress_bar(run.total, not quiet) as progress:
             stale, problems = _write_matrix(
                 run, progress, fmt, language, out, views=views, paper=paper, force=force, quiet=quiet
@@ -181,6 +183,7 @@ def report_cmd(
     lang: Lang = None,
     plans_dir: PlansDir = None,
     config: Config = None,
+    check_below: CheckBelow = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
     quiet: Quiet = False,
@@ -190,7 +193,7 @@ def report_cmd(
     The workbook's Gaps sheet has an analyst status (drop-down) and note column: fill them in and
     read them back with `jtcompare override --import`. A .docx is the Word brief (see `jtcompare brief`).
     The confidence column (置信度) is the probability the engine gives each status; below check_below
-    (0.6 by default; --config changes it) the status is flagged to check.
+    (0.6 by default; --check-below or --config changes it) the status is flagged to check.
 
     Examples:
 
@@ -206,7 +209,7 @@ def report_cmd(
         precheck(out, force)
         from jtcompare.api import Library
 
-        lib = Library(plans_dir, config=config)
+        lib = Library(plans_dir, config=config, check_below=check_below)
         a = lib.align(plan, pick_base(base, base_option, lib), use_cache=not no_cache, overrides=not no_overrides)
         emit(render_one(a, fmt, language, gaps=True), out, force=force, quiet=quiet, bom=fmt == "csv")
         _notes(list(a.stale), quiet)
@@ -354,11 +357,13 @@ class _Run:
     jobs: int | None  # None: one per core
     no_cache: bool
     no_overrides: bool
+    check_below: float | None = None
 
     def _library(self) -> Library:
         from jtcompare.api import Library
 
-        return Library(self.plans_dir, config=self.config)  # a bad --config is named before a bad --plans-dir
+        # a bad --config is named before a bad --plans-dir
+        return Library(self.plans_dir, config=self.config, check_below=self.check_below)
 
     def total(self) -> int:
         return len(self.plans) if self.plans else len(self._library().default_plans(self.base))

@@ -11,6 +11,7 @@ from jtcompare.cli.app import app, errors, note
 from jtcompare.cli.options import (
     BaseArgument,
     BaseOption,
+    CheckBelow,
     Config,
     Force,
     NoCache,
@@ -51,6 +52,7 @@ def view_cmd(
     lang: LangOption = None,
     plans_dir: PlansDir = None,
     config: Config = None,
+    check_below: CheckBelow = None,
     no_cache: NoCache = False,
     no_overrides: NoOverrides = False,
     quiet: Quiet = False,
@@ -78,7 +80,7 @@ def view_cmd(
         resolve_format(None, out, ("html",))
         chosen = resolve_lang(lang, "zh")
         precheck(out, force)
-        lib = Library(plans_dir, config=config)
+        lib = Library(plans_dir, config=config, check_below=check_below)
         a = lib.align(plan, pick_base(base, base_option, lib), use_cache=not no_cache, overrides=not no_overrides)
         emit(html_view(a, chosen), out, force=force, quiet=quiet)
         if not quiet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from jtcompare.errors import BadOption
@@ -73,3 +74,35 @@ def test_a_title_ratio_out_of_range_is_one_line_and_a_failed_exit(tmp_path) -> N
     assert message.startswith(f"error: {config}:") and "clause_title_match" in message and "150" in message
     assert "\n" not in message
     assert "Traceback" not in result.output
+
+
+def test_every_command_that_flags_cells_takes_check_below(tmp_path) -> None:
+    """--check-below was align's alone: a matrix, a gap report or an export flagged at another line needed a whole
+    config file. Each now takes it and flags fewer cells at a lower line; the export records it."""
+    import sqlite3
+
+    from jtcompare.cli.main import app
+    from typer.testing import CliRunner
+
+    from tests.conftest import PLANS
+
+    runner = CliRunner()
+
+    def flagged(*args: str) -> int:
+        result = runner.invoke(app, [*args, "--plans-dir", str(PLANS)])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        return data["summary"][1]["flagged"] if isinstance(data["summary"], list) else data["summary"]["flagged"]
+
+    for command in (["matrix", "--format", "json"], ["report", "wuhan", "--format", "json"]):
+        assert 0 < flagged(*command, "--check-below", "0.45") < flagged(*command), command
+    for line, name in (("0.45", "low.db"), ("0.6", "default.db")):
+        done = runner.invoke(app, ["export", "wuhan", "--out", str(tmp_path / name), "--check-below", line])
+        assert done.exit_code == 0, done.output
+    counts = {}
+    for name in ("low.db", "default.db"):
+        with sqlite3.connect(tmp_path / name) as db:
+            counts[name] = db.execute("SELECT sum(flagged) FROM judgements WHERE plan = 'wuhan'").fetchone()[0]
+            settings = db.execute("SELECT value FROM export_info WHERE name = 'settings'").fetchone()[0]
+        assert ("check_below" in settings) == (name == "low.db")
+    assert 0 < counts["low.db"] < counts["default.db"]
