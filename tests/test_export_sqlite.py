@@ -164,7 +164,7 @@ def test_foreign_keys_hold_and_are_declared(shipped) -> None:
     declared = {(t, r[2], r[3], r[4]) for t in TABLES for r in rows(shipped, f"PRAGMA foreign_key_list({t})")}
     assert ("judgements", "measures", "measure", "id") in declared
     assert ("judgements", "statuses", "status", "id") in declared
-    assert ("measures", "clauses", "clause", "id") in declared
+    assert ("measures", "clauses", "clause_id", "id") in declared
     # the reference is real: a judgement's evidence is a sentence of its own plan
     cited = rows(
         shipped,
@@ -375,6 +375,8 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
         conn.execute("DROP TABLE unit_judgements")
         conn.execute("ALTER TABLE judgements RENAME COLUMN units_missing TO missing_units")
         conn.execute("ALTER TABLE judgements RENAME COLUMN overridden TO override")
+        conn.execute("ALTER TABLE measures RENAME COLUMN clause_id TO clause")
+        conn.execute("ALTER TABLE local_additions RENAME COLUMN clause_id TO clause")
         conn.execute("INSERT INTO verdicts VALUES ('not in plan', 9, '地方未设', 'not in plan')")
         conn.execute("UPDATE targets SET verdict = 'not in plan' WHERE verdict = 'not_in_plan'")
         conn.execute("CREATE TABLE mine (x)")
@@ -384,6 +386,9 @@ def test_an_export_made_before_a_column_existed_gets_it_when_updated(tmp_path) -
     columns = [r[1] for r in rows(out, "PRAGMA table_info(judgements)")]
     assert {"engine_status", "confirmed", "units_missing", "overridden"} <= set(columns)
     assert not {"missing_units", "override"} & set(columns)
+    for table in ("measures", "local_additions"):  # a clause's id is clause_id, as in every data output
+        assert {r[1] for r in rows(out, f"PRAGMA table_info({table})")} >= {"clause_id"}, table
+    assert rows(out, "SELECT count(*) FROM measures WHERE clause_id IS NULL") == [(0,)]
     assert rows(out, "SELECT measure, units_missing FROM judgements WHERE plan = 'wuhan' ORDER BY measure") == before
     # chongqing was not exported again: its targets follow the verdict's new id, which is the only one left
     assert rows(out, unset, "not_in_plan") == chongqing_unset and chongqing_unset[0][0] > 0
@@ -463,7 +468,7 @@ def test_a_field_has_one_name_in_every_data_output(shipped) -> None:
         assert frame.loc[mid, "region"] == (db[mid]["region"] or "") == (cell["region"] or "")
     # the frame's order, lead departments and clause are the base's rows in SQLite
     base = "SELECT m.id, m.seq, c.departments, c.id FROM measures m JOIN clauses c"
-    base += " ON (c.plan, c.id) = (m.plan, m.clause)"
+    base += " ON (c.plan, c.id) = (m.plan, m.clause_id)"
     in_db = {r[0]: tuple(r[1:]) for r in rows(shipped, base + " WHERE m.plan = 'national'")}
     assert {mid: (r.seq, r.departments, r.clause_id) for mid, r in frame.iterrows()} == in_db
 

@@ -67,10 +67,10 @@ CREATE TABLE IF NOT EXISTS clauses (
     PRIMARY KEY (plan, id)
 );
 CREATE TABLE IF NOT EXISTS measures (
-    plan TEXT NOT NULL REFERENCES plans(id), id TEXT NOT NULL, seq INTEGER, chapter TEXT, clause TEXT NOT NULL,
+    plan TEXT NOT NULL REFERENCES plans(id), id TEXT NOT NULL, seq INTEGER, chapter TEXT, clause_id TEXT NOT NULL,
     role TEXT, text TEXT,
     PRIMARY KEY (plan, id),
-    FOREIGN KEY (plan, clause) REFERENCES clauses(plan, id)
+    FOREIGN KEY (plan, clause_id) REFERENCES clauses(plan, id)
 );
 CREATE TABLE IF NOT EXISTS units (
     base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL, unit INTEGER NOT NULL, text TEXT,
@@ -106,7 +106,7 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 CREATE TABLE IF NOT EXISTS local_additions (
     plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL,
-    clause TEXT, text TEXT, nearest REAL,
+    clause_id TEXT, text TEXT, nearest REAL,
     PRIMARY KEY (plan, base, measure),
     FOREIGN KEY (plan, measure) REFERENCES measures(plan, id)
 );
@@ -118,7 +118,7 @@ CREATE TABLE IF NOT EXISTS overrides (
 CREATE INDEX IF NOT EXISTS judgements_measure_status ON judgements (measure, status);
 CREATE INDEX IF NOT EXISTS judgements_status ON judgements (status);
 CREATE INDEX IF NOT EXISTS judgements_base ON judgements (base, measure);
-CREATE INDEX IF NOT EXISTS measures_clause ON measures (plan, clause);
+CREATE INDEX IF NOT EXISTS measures_clause ON measures (plan, clause_id);
 CREATE INDEX IF NOT EXISTS unit_judgements_state ON unit_judgements (base, measure, unit, state);
 CREATE INDEX IF NOT EXISTS targets_indicator ON targets (plan_indicator, plan_year);
 CREATE INDEX IF NOT EXISTS targets_measure ON targets (base, measure);
@@ -165,7 +165,7 @@ FULL_TEXT = {"measures": ["text"], "clauses": ["title", "text"], "units": ["text
 # rows that lose what they refer to (a plan gone from the library, a measure gone from a plan) are deleted
 _ORPHANS = (
     ("clauses", "plan NOT IN (SELECT id FROM plans)"),
-    ("measures", "NOT EXISTS (SELECT 1 FROM clauses c WHERE c.plan = measures.plan AND c.id = measures.clause)"),
+    ("measures", "NOT EXISTS (SELECT 1 FROM clauses c WHERE c.plan = measures.plan AND c.id = measures.clause_id)"),
     ("units", "NOT EXISTS (SELECT 1 FROM measures m WHERE m.plan = units.base AND m.id = units.measure)"),
     (
         "judgements",
@@ -244,7 +244,7 @@ def plan_table_rows(plan: Plan, roles: Mapping[str, str] | None = None) -> dict[
         for x in c.measures:
             role = roles.get(x.id) if roles else None
             measures.append(
-                {"plan": m.id, "id": x.id, "seq": len(measures) + 1, "chapter": chapter, "clause": c.id}
+                {"plan": m.id, "id": x.id, "seq": len(measures) + 1, "chapter": chapter, "clause_id": c.id}
                 | {"role": role, "text": x.text}
             )
     return {"plans": [meta], "clauses": clauses, "measures": measures}
@@ -276,7 +276,7 @@ def plan_rows(a: Alignment, lang: Lang = "en") -> dict[str, list[Row]]:
     ]
     rows["targets"] = target_rows(a)
     rows["local_additions"] = [
-        {"plan": a.plan.id, "base": a.base.id, "measure": x.measure.id, "clause": x.clause.id}
+        {"plan": a.plan.id, "base": a.base.id, "measure": x.measure.id, "clause_id": x.clause.id}
         | {"text": x.measure.text, "nearest": x.nearest}
         for x in a.local
     ]
@@ -529,7 +529,12 @@ ADDED = {
 
 # columns renamed since (old -> new), so that a field has one name in every output: an export made before has
 # them renamed when it is updated, its rows kept
-RENAMED = {"judgements": {"missing_units": "units_missing", "override": "overridden"}}
+RENAMED = {
+    "judgements": {"missing_units": "units_missing", "override": "overridden"},
+    # a clause's id is clause_id in every data output (JSON, CSV, frames); `clause` is its title or label there
+    "measures": {"clause": "clause_id"},
+    "local_additions": {"clause": "clause_id"},
+}
 RENAMED_IDS = {"not in plan": "not_in_plan"}  # target verdicts
 
 
