@@ -69,6 +69,8 @@ def test_the_legend_explains_the_clauses_sheet_the_matrix_has(workbook) -> None:
     legend = " ".join(str(c.value) for row in wb["Legend"].iter_rows() for c in row if c.value)
     assert "Clauses sheet colours" in legend and "white at 0%" in legend
     assert set(re.findall(r"\b([A-Z][a-z]+) sheet", legend)) <= set(wb.sheetnames)
+    # its Measures sheet has a plan a column and no review columns: the legend sends a reviewer to Review
+    assert "review its cells on the Review sheet" in legend
 
 
 def test_workbook_sheets_and_layout(workbook) -> None:

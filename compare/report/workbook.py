@@ -703,6 +703,8 @@ def legend_sheet(wb: Workbook, alignments: list[Alignment], ctx: Context) -> Non
         text("excel.legend.targets", lang),
         text("excel.legend.override", lang),
         text("excel.legend.review", lang),
+        # the matrix's Measures sheet holds every plan's status, a plan a column, with no review columns
+        *([text("excel.legend.review_grid", lang)] if _has_sheet(wb, "review", ctx) else []),
     ]
     row += 1
     for note in notes:
