@@ -58,12 +58,12 @@ def _extra(a: Alignment, fmt: str, lang: Lang) -> dict:
 
         return {"body": _indented(to_json(alignment_dict(a)), "    ", first=True)}
     if fmt == "md":
-        from jtcompare.report.export import omitted_md
+        from jtcompare.report.export import gaps_md
         from jtcompare.report.frames import clause_coverages
         from jtcompare.report.vocab import base_title
 
         base = (base_title(a.base.meta, lang), tuple(c.label for c in a.base.clauses))
-        return {"body": omitted_md(a, lang), "coverages": clause_coverages(a), "base": base}
+        return {"body": gaps_md(a, lang), "coverages": clause_coverages(a), "base": base}
     return {}
 
 

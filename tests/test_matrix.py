@@ -172,6 +172,22 @@ def test_markdown_figures_equal_the_json(matrix_json) -> None:
         assert cells["coverage"] == f"{row['coverage']:.0%}"
 
 
+def test_markdown_lists_each_plans_gaps_with_key_units_and_what_is_missing(matrix_json) -> None:
+    """Per plan, its omitted and partial counted cells, each with its key units covered (2/4) and the units not
+    covered: the matrix's Markdown said only which measures were omitted."""
+    plans, _ = matrix_json
+    md = invoke("matrix", "--format", "md").stdout
+    for plan, data in plans.items():
+        section = md.split(f"({plan}): omitted and partial measures")[1].split("\n## ")[0]
+        lines = {ln.split(" | ")[0].lstrip("| "): ln for ln in section.splitlines() if re.match(r"\| N", ln)}
+        gaps = [m for m in data["measures"] if m["counted"] and m["status"] in ("omitted", "partial")]
+        assert list(lines) == [m["id"] for m in gaps]
+        for m in gaps:
+            cells = [c.strip() for c in lines[m["id"]].strip("|").split(" | ")]
+            assert cells[2] == f"{m['key_units_covered']}/{m['key_units_total']}"
+            assert cells[-1] == " | ".join(m["units_missing"]).replace("|", "\\|"), m["id"]
+
+
 def test_report_markdown_equals_the_json(tmp_path) -> None:
     out = tmp_path / "wuhan.md"
     invoke("report", "wuhan", "--out", str(out))

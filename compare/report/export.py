@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from jtcompare.match.results import STATUSES, Alignment, MeasureResult
+from jtcompare.match.results import STATUSES, UNITS_JOINED, Alignment, MeasureResult
 from jtcompare.report.caveats import Caveat, apart, caveats, said_once
 from jtcompare.report.cells import csv_text, pct, pipe_table, safe_cell, target_phrase
 from jtcompare.report.frames import (
@@ -218,7 +218,7 @@ def _local_md(a: Alignment, lang: Lang) -> list[str]:
 
 
 def matrix_markdown(alignments: list[Alignment], lang: Lang = "en") -> str:
-    """Summary, caveats, clause matrix, then per plan its omitted measures."""
+    """Summary, caveats, clause matrix, then per plan its omitted and partial measures."""
     head = matrix_md_head(
         base_title(alignments[0].base.meta, lang),
         [c.label for c in alignments[0].base.clauses],
@@ -228,7 +228,7 @@ def matrix_markdown(alignments: list[Alignment], lang: Lang = "en") -> str:
         lang,
         shared_names(a.plan.meta for a in alignments),
     )
-    return head + "".join(omitted_md(a, lang) for a in alignments) + "\n"
+    return head + "".join(gaps_md(a, lang) for a in alignments) + "\n"
 
 
 def matrix_md_head(
@@ -268,14 +268,25 @@ def matrix_md_head(
     return "\n".join(lines)
 
 
-def omitted_md(a: Alignment, lang: Lang) -> str:
-    """One plan's section of the matrix Markdown: its omitted counted measures (starts with the blank lines
-    that part it from what comes before)."""
-    omitted = [m for m in a.measures if m.status == "omitted" and m.counted]
-    head = text("md.omitted", lang, name=a.plan.meta.name, id=a.plan.id, n=len(omitted))
+def gaps_md(a: Alignment, lang: Lang) -> str:
+    """One plan's section of the matrix Markdown: its omitted and partial counted measures, each with its key
+    units covered and the units not covered (starts with the blank lines that part it from what comes before).
+    Made from one alignment, so that a streamed matrix writes it as the plan is done."""
+    gaps = gap_measures(a)
+    head = text("md.gaps_of", lang, name=a.plan.meta.name, id=a.plan.id, n=len(gaps))
     table = pipe_table(
-        [[m.measure.id, m.clause.label, m.measure.text] for m in omitted],
-        [column("measure", lang), column("clause", lang), column("text", lang)],
+        [
+            [
+                m.measure.id,
+                cell_text("status", m.status, lang) + ("*" if m.corrected else "") + ("?" if m.check else ""),
+                m.key_units_shown,
+                m.clause.label,
+                m.measure.text,
+                cell_text("units_missing", UNITS_JOINED.join(m.units_missing), lang) if m.units_missing else "",
+            ]
+            for m in gaps
+        ],
+        [column(k, lang) for k in ("measure", "status", "units", "clause", "text", "units_missing")],
     )
     return "\n".join(["", "", f"## {head}", "", table])
 
