@@ -622,6 +622,12 @@ def test_heatmap_sorts_expands_and_opens_a_view_at_the_clause(driver, pages, ali
         assert [c.find_element(By.TAG_NAME, "a").get_attribute("href").split("/")[-1] for c in cells] == [
             f"{city}.html#ms-{i}" for i in ids
         ]
+        # a cell's tooltip says its key units covered, as every output does (none for one that does not apply)
+        units = {m["id"]: (m["key_units_covered"], m["key_units_total"]) for m in aligned[city]["measures"]}
+        for c, i in zip(cells, ids, strict=True):
+            title = c.find_element(By.TAG_NAME, "a").get_attribute("title")
+            covered, total = units[i]
+            assert title.endswith(f"关键要点 {covered}/{total}") if total else "关键要点" not in title, (city, i)
     mean = {
         c["id"]: sum(next(x["coverage"] for x in aligned[p]["clauses"] if x["id"] == c["id"]) for p in CITIES)
         for c in aligned["wuhan"]["clauses"]

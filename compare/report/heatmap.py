@@ -145,6 +145,8 @@ def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
                 {
                     "href": r.href,
                     "codes": "".join(code.get(m.status, "?") for m in a.measures),
+                    # key units covered and total, two base-36 digits a measure ("24": 2 of 4; "00": none shown)
+                    "units": "".join(_digit(m.key_units_covered) + _digit(m.key_units_total) for m in a.measures),
                     "overridden": [k for k, m in enumerate(a.measures) if m.corrected],
                 }
                 for r, a in zip(rows, alignments, strict=True)
@@ -153,6 +155,10 @@ def matrix_page(alignments: list[Alignment], lang: Lang) -> dict[str, Any]:
             "labels": {k: v for k, v in t.items() if k.startswith("js.")},
         },
     }
+
+
+def _digit(n: int) -> str:
+    return "0123456789abcdefghijklmnopqrstuvwxyz"[min(n, 35)]
 
 
 def matrix_html(alignments: list[Alignment], lang: Lang) -> str:

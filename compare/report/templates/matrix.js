@@ -64,7 +64,8 @@
         td.dataset.of = cid;
         const a = document.createElement("a");
         a.href = plan.href + "#ms-" + encodeURIComponent(id);
-        a.title = id + " · " + (s ? s.label : "?");
+        const covered = parseInt(plan.units[2 * k], 36), total = parseInt(plan.units[2 * k + 1], 36);
+        a.title = id + " · " + (s ? s.label : "?") + (total ? " · " + data.labels["js.units"] + " " + covered + "/" + total : "");
         const b = document.createElement("b");
         b.textContent = s ? s.symbol : "?";
         a.appendChild(b);
