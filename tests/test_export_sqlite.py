@@ -196,6 +196,16 @@ def test_reexport_updates_in_place(tmp_path) -> None:
     measure = next(iter(before))
     pin = ["override", "wuhan", measure, "omitted", "--note", "再核对", "--plans-dir", str(plans)]
     assert runner.invoke(app, pin).exit_code == 0
+    other = list(before)[1]  # pinned on a text the base no longer has: stale, kept in the file, not applied
+    assert runner.invoke(app, [*pin[:2], other, *pin[3:]]).exit_code == 0
+    with (plans / "wuhan.overrides.csv").open(encoding="utf-8-sig", newline="") as fh:
+        pinned_rows = list(csv.DictReader(fh))
+    for row in pinned_rows:
+        if row["measure"] == other:
+            row["text"] = "另一句原文"
+    with (plans / "wuhan.overrides.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(pinned_rows[0]))
+        w.writeheader(), w.writerows(pinned_rows)
 
     result = export(out, plans_dir=plans)
     assert result.exit_code == 0, result.output
@@ -205,7 +215,9 @@ def test_reexport_updates_in_place(tmp_path) -> None:
     assert [r[0] for r in rows(out, "SELECT id FROM measures WHERE plan = 'wuhan' ORDER BY seq")] == kept
     pinned = rows(out, "SELECT status, overridden FROM judgements WHERE plan = 'wuhan' AND measure = ?", measure)
     assert pinned[0][0] == "omitted" and pinned[0][1].startswith("再核对")
-    assert rows(out, "SELECT status, note FROM overrides WHERE plan = 'wuhan'") == [("omitted", "再核对")]
+    pins = "SELECT measure, status, note, applied FROM overrides WHERE plan = 'wuhan' ORDER BY measure = ? DESC"
+    (first, stale) = rows(out, pins, measure)
+    assert first == (measure, "omitted", "再核对", 1) and (stale[0], stale[-1]) == (other, 0)
     after = dict(rows(out, "SELECT measure, rowid FROM judgements WHERE plan = 'wuhan'"))
     assert after == before  # upserted where they were, not deleted and inserted again
     assert rows(out, "SELECT note FROM my_notes") == [("先看这里",)]  # the file was updated, not replaced

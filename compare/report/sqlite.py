@@ -113,6 +113,7 @@ CREATE TABLE IF NOT EXISTS local_additions (
 CREATE TABLE IF NOT EXISTS overrides (
     plan TEXT NOT NULL REFERENCES plans(id), base TEXT NOT NULL REFERENCES plans(id), measure TEXT NOT NULL,
     status TEXT NOT NULL REFERENCES statuses(id), match TEXT, note TEXT, analyst TEXT, date TEXT, text TEXT,
+    applied INTEGER,
     PRIMARY KEY (plan, base, measure)
 );
 CREATE INDEX IF NOT EXISTS judgements_measure_status ON judgements (measure, status);
@@ -512,6 +513,7 @@ def _update(
             _put(db, "overrides", overrides(part.plan), {"plan": part.plan, "base": base})
             written.plans.append(part.plan)
         _delete_gone(db, library)
+        _mark_applied(db)
         written.full_text = _full_text(db)
         _info(db, base, written.full_text, info)
         _check_references(db)
@@ -523,7 +525,12 @@ def _update(
 
 # columns added since the first version of the file: an export made before gets them when it is updated
 ADDED = {
-    "judgements": {"engine_status": "TEXT REFERENCES statuses(id)", "confirmed": "INTEGER", "engine_confidence": "REAL"}
+    "judgements": {
+        "engine_status": "TEXT REFERENCES statuses(id)",
+        "confirmed": "INTEGER",
+        "engine_confidence": "REAL",
+    },
+    "overrides": {"applied": "INTEGER"},
 }
 
 
@@ -552,6 +559,15 @@ def _rename_ids(db: Database) -> None:
     for old, new in RENAMED_IDS.items():
         db.execute("UPDATE targets SET verdict = ? WHERE verdict = ?", [new, old])
         db.execute("DELETE FROM verdicts WHERE id = ?", [old])
+
+
+def _mark_applied(db: Database) -> None:
+    """An override applies while its judgement carries it; one gone stale (the measure's text changed or is gone,
+    a confirmation the engine no longer agrees with) is kept in the file, applied 0, as align reports it."""
+    db.execute(
+        "UPDATE overrides SET applied = EXISTS (SELECT 1 FROM judgements j WHERE j.plan = overrides.plan "
+        "AND j.base = overrides.base AND j.measure = overrides.measure AND j.overridden IS NOT NULL)"
+    )
 
 
 def _add_columns(db: Database) -> None:
