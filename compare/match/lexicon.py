@@ -1,7 +1,8 @@
 """The matcher's word lists, plain files in match/data/ (one entry a line, `#` comments). Extend freely: each
 entry is justified by a pattern in the calibration labels and has a test (tests/test_units.py).
 
-- boilerplate.txt  slogans removed before sentence scoring
+- boilerplate.txt  slogans removed from the word tokens and the fuzzy ratio of sentence scoring (not from its
+                   character bigrams: stripping them there too moved no status on the three city plans)
 - obligation.txt   policy verbs with their strength: 3 binding, 2 ordinary, 1 soft
 - generic.txt      words every sentence of a 减污降碳 plan shares: they never make a unit's key terms
 - concepts.txt     equivalent expressions: a base term is held by a plan text writing any of its others
