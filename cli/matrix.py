@@ -31,7 +31,7 @@ from jtcompare.cli.options import (
 from jtcompare.cli.output import TextStream, emit, precheck, resolve_format
 from jtcompare.cli.progress import cores, progress_bar
 from jtcompare.cli.view import Views, precheck_views, write_heatmap
-from jtcompare.errors import BadOption, JtError, message, plan_ref
+from jtcompare.errors import BadOption, JtError, Message, message, plan_ref
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it (see cli/align.py)
     from jtcompare.api import Library, Progress, Result, ReviewImport, Stream
@@ -264,7 +264,6 @@ def override_cmd(
       jtcompare override --import chongqing-gaps.xlsx
     """
     from jtcompare.api import Library
-    from jtcompare.report.evidence import override_text
     from jtcompare.report.i18n import label, resolve_lang
     from jtcompare.report.vocab import parse_status, status_word, typed_lang
 
@@ -298,22 +297,24 @@ def override_cmd(
         done = "cli.confirmed" if pinned.confirmed else "cli.pinned"
         found = lib.find(plan)
         say(done, measure=measure, status=word, plan=plan_ref(found.id, found.name), path=pinned.path)
-        if (was := pinned.replaced) is not None and (was.status, was.note, was.by) != (parse_status(status), note, by):
-            # another call was there (a colleague's, or an earlier one): say what is gone, as --clear does
-            shown = one_line(override_text(was.note, state["lang"]))  # a confirmation in the command's words
-            said = message("cli.cleared_note", note=shown) if was.note else None
-            who = ("，" if state["lang"] == "zh" else ", ").join(x for x in (was.by, was.date) if x)  # a date always
-            say("cli.replaced", status=message(f"status.{was.status}"), note=said, who=who)
+        if (was := pinned.replaced) is not None:  # another call was there: say what is gone, as --clear does
+            who = ("，" if state["lang"] == "zh" else ", ").join(x for x in (was.by, was.date) if x)
+            said = message("cli.replaced_who", who=who) if who else None  # a row written by hand may have neither
+            say("cli.replaced", status=message(f"status.{was.status}"), note=_gone_note(was.note), who=said)
         if pinned.framing:  # pinned all the same: the view and the workbooks show it by the cell
             say("cli.pinned_not_counted", measure=measure)
 
 
-def _clear(lib: Library, plan: str, measure: str, base: str) -> None:
+def _gone_note(note: str) -> Message | None:
+    """The note of an override that is gone, a confirmation said in the command's words (as the outputs do)."""
     from jtcompare.report.evidence import override_text
 
+    return message("cli.cleared_note", note=one_line(override_text(note, state["lang"]))) if note else None
+
+
+def _clear(lib: Library, plan: str, measure: str, base: str) -> None:
     path, gone = lib.clear_override(plan, measure, base=base)
-    shown = one_line(override_text(gone.note, state["lang"]))  # a confirmation in the command's words
-    said = message("cli.cleared_note", note=shown) if gone.note else None
+    said = _gone_note(gone.note)
     found = lib.find(plan)
     say(
         "cli.cleared",

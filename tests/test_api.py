@@ -81,6 +81,10 @@ def test_a_notebook_sees_short_results_sortable_statuses_and_every_column_it_joi
     assert df.loc["N09.04", "chapter"] == "四、突出重点领域" and df.loc["N09.04", "status"] == "not_applicable"
     assert (df["evidence"] == [m.evidence for m in a.measures]).all()
     assert df["engine_confidence"].dtype == df["confidence"].dtype == "float64"  # no override: all empty, still float
+    # a measure that does not apply counts no unit anywhere: no 1/2 in its evidence, a share of 0, 0 of 0
+    off = df[df["status"] == "not_applicable"]
+    assert len(off) and not off["evidence"].str.contains("key units covered").any()
+    assert (off["score"] == 0).all() and (off["key_units_total"] == 0).all() and (off["units_missing"] == "").all()
     assert not df["units_missing"].str.contains(r"[,，;；。] \||[,，;；。]$").any()  # no trailing commas
     m = lib.matrix(plans="wuhan")
     assert m.plans == ("wuhan",) and len(repr(m)) < 100

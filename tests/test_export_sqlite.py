@@ -283,6 +283,35 @@ def test_the_coverage_view_is_every_reports_summary_line(shipped) -> None:
     assert naive > summary.loc["wuhan", "coverage"] + 0.02  # what the view is for
 
 
+def test_the_coverage_view_holds_when_a_base_is_also_exported_as_a_plan(shipped, tmp_path) -> None:
+    """national compared with wuhan wrote national's measures again as a plan's, without roles: the view lost
+    every not_applicable count. A plan's rows leave a base's roles as they are."""
+    import shutil
+
+    out = tmp_path / "both.db"
+    shutil.copy(shipped, out)
+    done = export(out, "national", "--base", "wuhan")
+    assert done.exit_code == 0, done.output
+    counts = rows(out, "SELECT plan, not_applicable, measures FROM coverage WHERE base = 'national' ORDER BY plan")
+    assert counts == [(c, 9, 133) for c in sorted(CITIES)]
+    assert rows(out, "SELECT count(*) FROM measures WHERE plan = 'national' AND role IS NULL") == [(0,)]
+
+
+def test_an_export_without_overrides_says_nothing_of_whether_they_apply(tmp_path) -> None:
+    """`applied` 0 means gone stale; an export made with --no-overrides judged without them, so it leaves it
+    empty, and the next export with them fills it in again."""
+    from tests.conftest import copy_library
+
+    lib = copy_library(tmp_path / "plans")
+    pin = ["override", "wuhan", "N04.01", "adopted", "--note", "WH02 有", "--plans-dir", str(lib)]
+    assert runner.invoke(app, pin).exit_code == 0
+    out = tmp_path / "o.db"
+    assert export(out, "wuhan", "--no-overrides", plans_dir=lib).exit_code == 0
+    assert rows(out, "SELECT measure, applied FROM overrides") == [("N04.01", None)]
+    assert export(out, "wuhan", plans_dir=lib).exit_code == 0
+    assert rows(out, "SELECT measure, applied FROM overrides") == [("N04.01", 1)]
+
+
 def test_no_copy_left_behind(tmp_path) -> None:
     out = tmp_path / "plans.db"
     assert export(out, "wuhan").exit_code == 0
@@ -334,7 +363,7 @@ def test_an_update_under_other_settings_is_refused_unless_every_plan_is_written_
     assert mixed.exit_code == 2 and mixed.stdout == "", mixed.output
     assert mixed.stderr.strip() == (
         f"error: {db}: its other plans were judged under other settings (check_below = 0.3; now the defaults); "
-        "export every plan again with these, or with the same --config"
+        "export every plan again with these, or with the same --config and --check-below"
     )
     assert db.read_bytes() == before
     assert export(db, "wuhan", "--config", str(config)).exit_code == 0  # the same settings: an update as ever

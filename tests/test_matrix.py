@@ -186,6 +186,7 @@ def test_markdown_lists_each_plans_gaps_with_key_units_and_what_is_missing(matri
             cells = [c.strip() for c in lines[m["id"]].strip("|").split(" | ")]
             assert cells[2] == f"{m['key_units_covered']}/{m['key_units_total']}"
             assert cells[-1] == " | ".join(m["units_missing"]).replace("|", "\\|"), m["id"]
+        assert "a counted status carries a ? to check" in section  # what the marks after a status mean
 
 
 def test_report_markdown_equals_the_json(tmp_path) -> None:

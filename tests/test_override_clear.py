@@ -190,6 +190,9 @@ def test_pinning_over_a_colleagues_override_says_what_it_replaced(lib) -> None:
     assert second.exit_code == 0
     assert "note: this replaces the override the cell had: omitted: only the title (甲, " in second.output
     assert cell(lib, "N08.03")["status"] == "adopted" and len(rows(lib)) == 1
+    # the engine's own call pinned twice with the same words replaces nothing (its note gains a prefix when stored)
+    confirm = ("override", "wuhan", "N08.03", "adopted", "--note", "WH07 says it", "--by", "乙")
+    assert "replaces" not in run(*confirm, lib=lib).output
     zh = run("override", "wuhan", "N08.03", "部分采纳", "--note", "再核", "--by", "丙", lib=lib, lang="zh")
     # adopted is the engine's own call: a confirmation, said in the command's language whatever it was typed in
     assert "注意：该格原有的人工改判已被替换：采纳：确认原判定：WH07 says it（乙，" in zh.output

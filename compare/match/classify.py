@@ -327,6 +327,8 @@ def _measure_result(ctx: _Context, i: int, units: tuple[unit_mod.Unit, ...]) -> 
         status = "omitted"
     covered = [r for r in results if r.key and r.state == "covered"]
     share = round(sum(1 for _ in covered) / max(1, sum(1 for r in results if r.key)), 3)
+    if status == "not_applicable":  # its units' calls are no finding (results.MeasureResult.key_units_total)
+        share = 0.0
     evidence = _evidence(status, share, matches, notes, results, nearest, settings)
     confidence = None if status == "not_applicable" else round(chance, 3)
     role = clause_role(sentence.clause)
@@ -406,9 +408,12 @@ def _evidence(
     nearest: Match | None,
     settings: Settings,
 ) -> str:
-    """Starts with the status and how many key units the plan covers, then where, then what is missing and why."""
+    """Starts with the status and how many key units the plan covers (none said for a measure that does not
+    apply: its reason follows), then where, then what is missing and why."""
     key = [r for r in results if r.key] or results
     head = f"{status} ({sum(r.state == 'covered' for r in key)}/{len(key)} key units covered)"
+    if status == "not_applicable":
+        head = status
     if matches and status == "omitted":  # words of it are there, no action is: the sentence is not a match
         head += f": no action taken up (at most words of one in {matches[0].measure.id})"
     elif matches:

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from jtcompare.match.results import UNITS_JOINED, reason_in_chinese
 from jtcompare.report.i18n import Lang, label
 
-# "partial (2/3 key units covered)" and an analyst's "adopted (analyst override; engine said partial): note"
-_HEAD = re.compile(r"(?P<status>[a-z_]+) \((?P<k>\d+)/(?P<n>\d+) key units covered\)")
+# "partial (2/3 key units covered)", "not_applicable" (no units counted), and an analyst's "adopted (analyst
+# override; engine said partial): note"
+_HEAD = re.compile(
+    r"(?P<status>[a-z_]+) \((?P<k>\d+)/(?P<n>\d+) key units covered\)|(?P<bare>not_applicable)(?=: |; |\Z)"
+)
 _OVERRIDE = re.compile(r"(?P<status>[a-z_]+) \(analyst override; engine said (?P<was>[a-z_]+)\): (?P<note>.*)", re.S)
 
 # what follows the head after ": ", up to the first "; " (a clause label holds none)
@@ -65,7 +68,7 @@ class Part:
 @dataclass
 class Evidence:
     status: str
-    covered: str  # "2/3"
+    covered: str  # "2/3"; "" where no units are counted (a measure that does not apply)
     where: Part | None
     notes: list[Part]
 
@@ -96,6 +99,8 @@ def parse(line: str) -> Evidence | None:
             notes[-1].items.append(piece)  # the next unit of the list
         else:
             notes.append(Part("text", {"text": piece}))
+    if head["bare"]:
+        return Evidence(head["bare"], "", where, notes)
     return Evidence(head["status"], f"{head['k']}/{head['n']}", where, notes)
 
 
@@ -109,8 +114,11 @@ def _match(patterns: list[tuple[str, re.Pattern[str]]], text: str) -> Part | Non
 def render(ev: Evidence, lang: Lang) -> str:
     """The parts written again in `lang` (in English, the matcher's own line)."""
     status = ev.status if lang == "en" else label(f"status.{ev.status}", lang)
-    k, n = ev.covered.split("/")
-    out = _t("evidence.head", lang, status=status, k=k, n=n)
+    if ev.covered:
+        k, n = ev.covered.split("/")
+        out = _t("evidence.head", lang, status=status, k=k, n=n)
+    else:
+        out = status
     if ev.where is not None:
         out += _t("evidence.where_sep", lang) + _part(ev.where, lang)
     for note in ev.notes:

@@ -20,6 +20,7 @@ from jtcompare.report.frames import (
     gaps_frame,
     local_frame,
     measure_frame,
+    status_marks,
     summary_frame,
     summary_row,
     targets_frame,
@@ -278,7 +279,7 @@ def gaps_md(a: Alignment, lang: Lang) -> str:
         [
             [
                 m.measure.id,
-                cell_text("status", m.status, lang) + ("*" if m.corrected else "") + ("?" if m.check else ""),
+                cell_text("status", m.status, lang) + status_marks(m),
                 m.key_units_shown,
                 m.clause.label,
                 m.measure.text,
@@ -288,7 +289,7 @@ def gaps_md(a: Alignment, lang: Lang) -> str:
         ],
         [column(k, lang) for k in ("measure", "status", "units", "clause", "text", "units_missing")],
     )
-    return "\n".join(["", "", f"## {head}", "", table])
+    return "\n".join(["", "", f"## {head}", "", table, "", confidence_note(a, lang)])  # what ? and * mean
 
 
 def targets_md(df: pd.DataFrame, lang: Lang, *, with_plan: bool) -> str:

@@ -243,11 +243,10 @@ def plan_table_rows(plan: Plan, roles: Mapping[str, str] | None = None) -> dict[
             | {"chapter": chapter, "departments": departments(c), "text": c.text}
         )
         for x in c.measures:
-            role = roles.get(x.id) if roles else None
-            measures.append(
-                {"plan": m.id, "id": x.id, "seq": len(measures) + 1, "chapter": chapter, "clause_id": c.id}
-                | {"role": role, "text": x.text}
-            )
+            row = {"plan": m.id, "id": x.id, "seq": len(measures) + 1, "chapter": chapter, "clause_id": c.id}
+            # a plan compared with a base has no roles: its rows leave those a base export wrote (an upsert
+            # updates the columns it is given), else the coverage view lost every measure's role
+            measures.append(row | ({"role": roles.get(x.id)} if roles else {}) | {"text": x.text})
     return {"plans": [meta], "clauses": clauses, "measures": measures}
 
 
@@ -424,7 +423,7 @@ def check_export_mix(path: Path, lang: Lang, settings: Settings, plans: Iterable
         raise BadOption(
             f"{path}: its other plans were judged under other settings ({_settings_shown(was)}; now "
             f"{_settings_shown(now)}); export every plan again with these, or with the same "
-            f"{either('--config', 'Library(config=..., check_below=...)')}",
+            f"{either('--config and --check-below', 'Library(config=..., check_below=...)')}",
             message("error.sqlite.other_settings", path=path, old=_settings_said(was), new=_settings_said(now)),
         )
 
@@ -472,13 +471,20 @@ def write_sqlite(
     protected: Mapping[Path, str] | None = None,
     lang: Lang = "en",
     settings: Settings = DEFAULTS,
+    applied: bool = True,
 ) -> Written:
     """Write (or update) the database at `path` from the plans' rows as they come. `overrides(plan)`: an exported
-    plan's analyst overrides (rows of the overrides table); `library`: every plan id the library still has
-    (the rows of any other plan are deleted). The file is replaced only once complete (atomic.update_atomic)."""
+    plan's analyst overrides (rows of the overrides table); `applied`: whether the judgements carry them (False
+    for an export without overrides: their `applied` is then NULL, not 0); `library`: every plan id the library
+    still has (the rows of any other plan are deleted). The file is replaced only once complete
+    (atomic.update_atomic)."""
     written = Written()
     info = {"lang": lang, "settings": settings_said(settings)}
-    update_atomic(path, lambda tmp: _update(tmp, parts, base, overrides, library, written, info), protected=protected)
+
+    def update(tmp: Path) -> None:
+        _update(tmp, parts, base, overrides, library, written, info, applied=applied)
+
+    update_atomic(path, update, protected=protected)
     return written
 
 
@@ -490,6 +496,8 @@ def _update(
     library: set[str],
     written: Written,
     info: dict[str, str],
+    *,
+    applied: bool,
 ) -> None:
     from sqlite_utils import Database
 
@@ -513,7 +521,8 @@ def _update(
             _put(db, "overrides", overrides(part.plan), {"plan": part.plan, "base": base})
             written.plans.append(part.plan)
         _delete_gone(db, library)
-        _mark_applied(db)
+        if applied:
+            _mark_applied(db, base, written.plans)
         written.full_text = _full_text(db)
         _info(db, base, written.full_text, info)
         _check_references(db)
@@ -561,12 +570,15 @@ def _rename_ids(db: Database) -> None:
         db.execute("DELETE FROM verdicts WHERE id = ?", [old])
 
 
-def _mark_applied(db: Database) -> None:
+def _mark_applied(db: Database, base: str, plans: list[str]) -> None:
     """An override applies while its judgement carries it; one gone stale (the measure's text changed or is gone,
-    a confirmation the engine no longer agrees with) is kept in the file, applied 0, as align reports it."""
-    db.execute(
+    a confirmation the engine no longer agrees with) is kept in the file, applied 0, as align reports it. Only the
+    plans this export judged against `base`: another's judgements may have been made without overrides."""
+    db.conn.executemany(
         "UPDATE overrides SET applied = EXISTS (SELECT 1 FROM judgements j WHERE j.plan = overrides.plan "
-        "AND j.base = overrides.base AND j.measure = overrides.measure AND j.overridden IS NOT NULL)"
+        "AND j.base = overrides.base AND j.measure = overrides.measure AND j.overridden IS NOT NULL) "
+        "WHERE plan = ? AND base = ?",
+        [(plan, base) for plan in plans],
     )
 
 

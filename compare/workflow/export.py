@@ -62,7 +62,7 @@ def export_sqlite(
     def analyst_rows(plan_id: str) -> list[Row]:
         return [
             {"plan": plan_id, "base": base_id, "measure": o.measure, "status": o.status, "match": o.match}
-            | {"note": o.note, "analyst": o.by, "date": o.date, "text": o.text}
+            | {"note": o.note, "analyst": o.by, "date": o.date, "text": o.text, "applied": None}  # set once judged
             for o in read_overrides(lib.folder, plan_id)
             if o.base in ("", base_id)
         ]
@@ -77,5 +77,6 @@ def export_sqlite(
         protected=protected,
         lang=lang,
         settings=settings,
+        applied=overrides,
     )
     return Exported(written, stream.stale, stream.problems)

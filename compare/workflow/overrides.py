@@ -157,13 +157,16 @@ def add_override(
     folder: Path, plan: Plan, base: Plan, measure_id: str, status: str, *, note: str, by: str, match: str = ""
 ) -> tuple[Path, Override | None]:
     """Append (or replace) one override and write the file atomically, under the library's lock; the file, and
-    the override it replaced (another analyst's call, which the caller says is gone)."""
+    the override it replaced when that said something else (another analyst's call, which the caller says is
+    gone; None when the cell had none, or the same call, note and author)."""
     from jtcompare.plans.library_edit import writing  # tomlkit and flock: only when an override is written
 
     new = checked_override(plan, base, measure_id, status, note=note, by=by, match=match)
     with writing(folder):  # two analysts pinning at once: each sees the other's row
         rows = read_overrides(folder, plan.id)
         replaced = next((o for o in reversed(rows) if same_cell(o, new)), None)  # the last is the one applied
+        if replaced is not None and _said(replaced) == _said(new):
+            replaced = None
         kept = [o for o in rows if not same_cell(o, new)]
         return write_overrides(folder, plan.id, [*kept, new]), replaced
 
@@ -256,6 +259,10 @@ def no_such_measure(base_id: str, measure_id: str) -> BadOption:
         f"{either(f'`jtcompare show {base_id}`', f'Library().plan({base_id!r}).measures')})",
         message("error.no_measure", base=base_id, measure=measure_id),
     )
+
+
+def _said(o: Override) -> tuple[str, str, str, str]:
+    return o.status, o.note, o.by, o.match
 
 
 def same_cell(o: Override, new: Override) -> bool:
