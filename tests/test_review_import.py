@@ -118,6 +118,28 @@ def test_a_bad_review_file_changes_nothing(lib, tmp_path, content: str, message:
     assert not list(lib.glob("*.overrides.csv"))
 
 
+def test_every_bad_row_is_named_in_one_run_and_nothing_is_written(lib, tmp_path) -> None:
+    """A review of 200 rows with three slips took three runs to mend, one error each: the first is said in full,
+    the others by their rows, in one line."""
+    review = tmp_path / "review.csv"
+    review.write_text(
+        "plan,measure,analyst status,review date\n"
+        "wuhan,N08.01,adoptd,\n"
+        "wuhan,N08.02,omitted,\n"
+        "wuhan,N99.01,adopted,\n"
+        "wuhan,N08.03,omitted,yesterday\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {review}: row 2: unknown status 'adoptd'")
+    assert line.endswith("(and 2 more rows that cannot be applied: row 4, row 5); nothing written")
+    assert not list(lib.glob("*.overrides.csv"))
+    zh = runner.invoke(app, ["override", "--import", str(review), "--plans-dir", str(lib), "--lang", "zh"])
+    assert "（另有 2 行无法使用：第 4 行、第 5 行）；未写入任何内容" in zh.stderr
+
+
 def test_an_agreement_is_kept_as_a_confirmation_not_a_correction(lib, tmp_path) -> None:
     """A reviewed status that is the engine's own call (the same status given, or agree yes) is recorded, so the
     cell shows it was checked and is no longer flagged, but its note says it confirms the engine's call, in the

@@ -12,7 +12,8 @@ call (agree yes, or the same status given) is kept as reviewed, its note saying 
 the file's language, so that an agreement is not read as a correction; it holds while the engine's call is the
 same (overrides.is_confirmation). Agreeing with a cell an override already corrected keeps that override as it
 is. A row whose `base text` no longer matches the base measure is stale and not applied: the analyst reviewed
-another text.
+another text. Every row is checked before anything is written, and a file with rows that cannot be applied is
+refused in one line: the first said in full, the others by their rows (`_refused`), so one run names them all.
 """
 
 from __future__ import annotations
@@ -82,74 +83,96 @@ def _apply(
     pending: dict[str, list[Override]] = {}
     engine: dict[tuple[str, str], dict[str, str]] = {}
     given: dict[tuple[str, str, str], tuple[Said, str]] = {}  # each cell's first status in the file, and where
+    failed: list[tuple[Said, BadOption]] = []  # rows that cannot be applied, and why
     for where, row in rows:
-        status = _status(row["analyst_status"], path, where)
-        agrees = _agrees(row["analyst_agree"], path, where)
-        if status is None and agrees:
-            status = _status(row["status"].rstrip("*?"), path, where)  # the reviewer confirms the call as shown
-            if status is None:
-                raise BadOption(
-                    f"{path}: {where}: agree is yes but the row shows no status; give the analyst status",
-                    message("error.review.agree_no_status", path=path, where=where.said),
-                )
-        if status is None:
-            if agrees is False:
-                result.incomplete.append(
-                    Said(
-                        f"{row['plan']} {row['measure']}: not agreed, but no corrected status; not applied",
-                        message("note.review_no_status", plan=row["plan"], measure=row["measure"]),
-                    )
-                )
-            elif row.get("analyst_note", "").strip():  # a reviewer's words with no call: said, not dropped
-                result.incomplete.append(
-                    Said(
-                        f"{row['plan']} {row['measure']}: a note but no status; not applied",
-                        message("note.review_note_only", plan=row["plan"], measure=row["measure"]),
-                    )
-                )
-            continue
         try:
-            plan, base = lib.load(_plan_ref(row["plan"])), lib.load(_plan_ref(row.get("base") or default_base))
-            new = checked_override(
-                plan,
-                base,
-                row["measure"],
-                status,
-                note=row.get("analyst_note", ""),
-                by=row.get("by", ""),
-                match=row.get("match", ""),
-            )
-        except BadOption as exc:
-            said = message("error.review.in_row", path=path, where=where.said, text=exc.said or str(exc))
-            raise BadOption(f"{path}: {where}: {exc}", said) from None
-        new = dataclasses.replace(new, date=_date(row["analyst_date"], path, where) or new.date)  # names its row
-        _one_status_a_cell(given, (plan.id, base.id, new.measure), where, new.status, path, plan)
-        if row.get("text") and row["text"] != new.text:
-            result.stale.append(
-                Said(
-                    f"{plan.id} {new.measure}: the base text changed since the review",
-                    message("note.review_text_changed", plan=plan_ref(plan.id, plan.meta.name), measure=new.measure),
+            status = _status(row["analyst_status"], path, where)
+            agrees = _agrees(row["analyst_agree"], path, where)
+            if status is None and agrees:
+                status = _status(row["status"].rstrip("*?"), path, where)  # the reviewer confirms the call as shown
+                if status is None:
+                    raise BadOption(
+                        f"{path}: {where}: agree is yes but the row shows no status; give the analyst status",
+                        message("error.review.agree_no_status", path=path, where=where.said),
+                    )
+            if status is None:
+                if agrees is False:
+                    result.incomplete.append(
+                        Said(
+                            f"{row['plan']} {row['measure']}: not agreed, but no corrected status; not applied",
+                            message("note.review_no_status", plan=row["plan"], measure=row["measure"]),
+                        )
+                    )
+                elif row.get("analyst_note", "").strip():  # a reviewer's words with no call: said, not dropped
+                    result.incomplete.append(
+                        Said(
+                            f"{row['plan']} {row['measure']}: a note but no status; not applied",
+                            message("note.review_note_only", plan=row["plan"], measure=row["measure"]),
+                        )
+                    )
+                continue
+            try:
+                plan, base = lib.load(_plan_ref(row["plan"])), lib.load(_plan_ref(row.get("base") or default_base))
+                new = checked_override(
+                    plan,
+                    base,
+                    row["measure"],
+                    status,
+                    note=row.get("analyst_note", ""),
+                    by=row.get("by", ""),
+                    match=row.get("match", ""),
                 )
-            )
-            continue
-        if (plan.id, base.id) not in engine:
-            engine[plan.id, base.id] = engine_calls(lib, plan.id, base.id, settings)
-        # the engine's call given again is kept as reviewed: it is no correction
-        if confirms(engine[plan.id, base.id].get(new.measure), new.status, new.match):
-            new = dataclasses.replace(new, note=confirmed_note(new.note, row["lang"]))
-        current = pending.setdefault(plan.id, read_overrides(folder, plan.id))
-        before = next((o for o in current if same_cell(o, new)), None)
-        if before and before.status == new.status and agrees and not row["analyst_status"].strip():
-            result.unchanged += 1  # agreeing with a colleague's correction as the row shows it keeps theirs, note too
-            continue
-        if before and (before.status, before.note, before.by) == (new.status, new.note, new.by):
-            result.unchanged += 1
-            continue
-        pending[plan.id] = [o for o in current if not same_cell(o, new)] + [new]
-        _said(result, plan, new, before, engine=engine[plan.id, base.id].get(new.measure))
+            except BadOption as exc:
+                said = message("error.review.in_row", path=path, where=where.said, text=exc.said or str(exc))
+                raise BadOption(f"{path}: {where}: {exc}", said) from None
+            new = dataclasses.replace(new, date=_date(row["analyst_date"], path, where) or new.date)  # names its row
+            _one_status_a_cell(given, (plan.id, base.id, new.measure), where, new.status, path, plan)
+            if row.get("text") and row["text"] != new.text:
+                result.stale.append(
+                    Said(
+                        f"{plan.id} {new.measure}: the base text changed since the review",
+                        message(
+                            "note.review_text_changed", plan=plan_ref(plan.id, plan.meta.name), measure=new.measure
+                        ),
+                    )
+                )
+                continue
+            if (plan.id, base.id) not in engine:
+                engine[plan.id, base.id] = engine_calls(lib, plan.id, base.id, settings)
+            # the engine's call given again is kept as reviewed: it is no correction
+            if confirms(engine[plan.id, base.id].get(new.measure), new.status, new.match):
+                new = dataclasses.replace(new, note=confirmed_note(new.note, row["lang"]))
+            current = pending.setdefault(plan.id, read_overrides(folder, plan.id))
+            before = next((o for o in current if same_cell(o, new)), None)
+            if before and before.status == new.status and agrees and not row["analyst_status"].strip():
+                result.unchanged += (
+                    1  # agreeing with a colleague's correction as the row shows it keeps theirs, note too
+                )
+                continue
+            if before and (before.status, before.note, before.by) == (new.status, new.note, new.by):
+                result.unchanged += 1
+                continue
+            pending[plan.id] = [o for o in current if not same_cell(o, new)] + [new]
+            _said(result, plan, new, before, engine=engine[plan.id, base.id].get(new.measure))
+        except BadOption as exc:  # every row is checked, so that one run names every row to mend
+            failed.append((where, exc))
+    if failed:
+        raise _refused(path, failed)
     for plan_id, overrides in pending.items():
         result.files.append(write_overrides(folder, plan_id, overrides))
     return result
+
+
+def _refused(path: Path, failed: list[tuple[Said, BadOption]]) -> BadOption:
+    """The first row that cannot be applied, said in full, and where the others are: one line, nothing written."""
+    first = failed[0][1]
+    if len(failed) == 1:
+        return first
+    others = [where for where, _ in failed[1:]]
+    return BadOption(
+        f"{first} (and {len(others)} more rows that cannot be applied: {', '.join(others)}); nothing written",
+        message("error.review.more_rows", first=first.said or str(first), n=len(others), rows=[w.said for w in others]),
+    )
 
 
 def _one_status_a_cell(
