@@ -196,3 +196,22 @@ def test_a_corrected_cell_keeps_the_engines_call_and_confidence_for_agreement_st
     aligned = runner.invoke(app, ["align", "chengdu", "--format", "json", "--plans-dir", str(lib.path)])
     shown = json.loads(aligned.stdout)
     assert next(m for m in shown["measures"] if m["id"] == mid)["engine_confidence"] == engine.loc[mid, "confidence"]
+
+
+def test_a_script_gets_the_ids_of_the_overrides_gone_stale(tmp_path) -> None:
+    """`stale` says why in a sentence; `stale_measures` gives the measures, as SQLite's overrides.applied does."""
+    import csv
+
+    lib = jtcompare.Library(copy_library(tmp_path / "plans"))
+    lib.override("wuhan", "N08.01", "omitted", note="再核对")
+    lib.override("wuhan", "N08.02", "omitted", note="再核对")
+    assert lib.align("wuhan").stale_measures == ()
+    path = lib.path / "wuhan.overrides.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        pinned = list(csv.DictReader(fh))
+    pinned[1]["text"] = "另一句原文"  # N08.02 was reviewed on another text: it no longer applies
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(pinned[0]))
+        w.writeheader(), w.writerows(pinned)
+    a = lib.align("wuhan")
+    assert a.stale_measures == ("N08.02",) and len(a.stale) == 1 and "N08.02" in a.stale[0]

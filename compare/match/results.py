@@ -248,6 +248,13 @@ class Alignment:
         `engine_confidence`, which only an override fills (both float columns: NaN where empty)."""
         return frame_of(cell_rows(self)).set_index("measure")
 
+    @property
+    def stale_measures(self) -> tuple[str, ...]:
+        """The base measures whose analyst override no longer applies (`stale` says why, one line each), for a
+        script that wants the ids rather than the sentences."""
+        ids = (getattr(getattr(line, "said", None), "params", {}).get("measure") for line in self.stale)
+        return tuple(dict.fromkeys(i for i in ids if i))
+
     def __hash__(self) -> int:
         # The generated hash would hash the plans' texts and dicts (unhashable). Equal alignments have the same
         # plans and calls, so these agree with ==, and an Alignment can key a dict or sit in a set.
