@@ -298,8 +298,8 @@ def override_cmd(
         found = lib.find(plan)
         say(done, measure=measure, status=word, plan=plan_ref(found.id, found.name), path=pinned.path)
         if (was := pinned.replaced) is not None:  # another call was there: say what is gone, as --clear does
-            who = ("，" if state["lang"] == "zh" else ", ").join(x for x in (was.by, was.date) if x)
-            said = message("cli.replaced_who", who=who) if who else None  # a row written by hand may have neither
+            who = [x for x in (was.by, was.date) if x]  # a row written by hand may have neither
+            said = message("cli.replaced_who", who=who) if who else None
             say("cli.replaced", status=message(f"status.{was.status}"), note=_gone_note(was.note), who=said)
         if pinned.framing:  # pinned all the same: the view and the workbooks show it by the cell
             say("cli.pinned_not_counted", measure=measure)

@@ -262,6 +262,16 @@ def test_datasette_metadata_names_every_table_and_column(shipped) -> None:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in spec["title"]), table
 
 
+def test_a_measure_that_does_not_apply_leaves_no_target_unset_in_sql(shipped) -> None:
+    """The targets table follows the reports' rule (MeasureResult.targets_not_set): a national target of a measure
+    bound to another region is none the city left out."""
+    sql = (
+        "SELECT count(*) FROM targets t JOIN judgements j ON (j.plan, j.base, j.measure) = (t.plan, t.base, t.measure) "
+        "WHERE j.status = ? AND t.verdict = 'not_in_plan'"
+    )
+    assert rows(shipped, sql, "not_applicable") == [(0,)] and rows(shipped, sql, "omitted")[0][0] > 0
+
+
 def test_the_coverage_view_is_every_reports_summary_line(shipped) -> None:
     """Averaging the statuses of judgements counts framing measures (they have a status) and gets another figure
     than the tool's; the view counts as the reports do."""

@@ -195,7 +195,7 @@ def test_pinning_over_a_colleagues_override_says_what_it_replaced(lib) -> None:
     assert "replaces" not in run(*confirm, lib=lib).output
     zh = run("override", "wuhan", "N08.03", "部分采纳", "--note", "再核", "--by", "丙", lib=lib, lang="zh")
     # adopted is the engine's own call: a confirmation, said in the command's language whatever it was typed in
-    assert "注意：该格原有的人工改判已被替换：采纳：确认原判定：WH07 says it（乙，" in zh.output
+    assert "注意：该格原有的人工改判已被替换：采纳：确认原判定：WH07 says it（乙、" in zh.output
     cleared = run("override", "wuhan", "N08.03", "--clear", lib=lib)
     assert "removed the override of N08.03 for wuhan (partial: 再核)" in cleared.output
     run("override", "wuhan", "N08.03", "adopted", "--note", "对", lib=lib, lang="zh")  # written in Chinese

@@ -170,6 +170,15 @@ class MeasureResult:
         return self.status != "not_applicable"
 
     @property
+    def targets_not_set(self) -> tuple[Target, ...]:
+        """The base's targets the plan sets no counterpart of (verdict not_in_plan in every output); none where the
+        measure does not apply: a target of a measure bound elsewhere is none the plan left out."""
+        if not self.applies:
+            return ()
+        paired = {id(p.base) for p in self.compared if p.base is not None}
+        return tuple(t for t in self.targets if id(t) not in paired)
+
+    @property
     def key_units_shown(self) -> str:
         """Key units covered out of key units, as every output shows it to a reader: "2/3" ("" for a measure with
         no units, or one that does not apply); data outputs give the two numbers (key_units_covered,

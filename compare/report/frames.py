@@ -247,7 +247,6 @@ def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
     for a in alignments:
         added: dict[tuple, dict] = {}
         for m in a.measures:
-            paired = {id(p.base) for p in m.compared if p.base is not None}
             for p in m.compared:
                 if p.base is None:
                     key = (p.plan_measure, p.plan.indicator, p.plan.year, p.plan.value, p.plan.unit)
@@ -258,10 +257,8 @@ def targets_frame(alignments: list[Alignment]) -> pd.DataFrame:
                     rows.append(added[key])
                 else:
                     rows.append(_target_row(a.plan.id, m.measure.id, p.base, p.plan, p.verdict, p.plan_measure))
-            for bt in m.targets:
-                # a national target of a measure that does not apply to the plan is no target the plan left out
-                if id(bt) not in paired and m.status != "not_applicable":
-                    rows.append(_target_row(a.plan.id, m.measure.id, bt, None, "not_in_plan", ""))
+            for bt in m.targets_not_set:
+                rows.append(_target_row(a.plan.id, m.measure.id, bt, None, "not_in_plan", ""))
     return _frame(rows, TARGET_COLUMNS)
 
 

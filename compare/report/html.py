@@ -184,9 +184,7 @@ def target_rows(m: MeasureResult) -> list[TargetRow]:
         TargetRow((p.base or p.plan).indicator, _target(p.base), _target(p.plan), p.plan_measure, p.verdict)
         for p in pairs
     ]
-    seen = {p.base for p in pairs if p.base is not None}
-    rows += [TargetRow(t.indicator, _target(t), "", "", "") for t in m.targets if t not in seen]
-    return rows
+    return rows + [TargetRow(t.indicator, _target(t), "", "", "") for t in m.targets_not_set]
 
 
 def unit_rows(m: MeasureResult) -> list[UnitRow]:

@@ -314,10 +314,8 @@ def target_rows(a: Alignment) -> list[Row]:
     has none, one row per base measure (the workbook's Targets sheet joins a target shared by measures)."""
     rows: list[Row] = []
     for m in a.measures:
-        paired = {id(p.base) for p in m.compared if p.base is not None}
         pairs = [(p.base, p.plan, p.verdict, p.plan_measure) for p in m.compared]
-        if m.status != "not_applicable":  # a target of a measure that does not apply is none the plan left out
-            pairs += [(t, None, "not_in_plan", None) for t in m.targets if id(t) not in paired]
+        pairs += [(t, None, "not_in_plan", None) for t in m.targets_not_set]
         for bt, pt, verdict, plan_measure in pairs:
             row = {"plan": a.plan.id, "base": a.base.id, "seq": len(rows) + 1, "measure": m.measure.id}
             for side, t in (("base", bt), ("plan", pt)):
